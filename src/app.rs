@@ -1,0 +1,177 @@
+//! The commands: wiring the pipeline stages together for `check`, `rules` and `explain`.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSetBuilder};
+
+use crate::check::{self, Selection};
+use crate::cli::{CheckArgs, CheckFormat, ColorChoice, ExplainArgs, RulesArgs, RulesFormat};
+use crate::compile::{self, Inputs, Limits};
+use crate::config::{self, Config, FailOn};
+use crate::diagnostic::Severity;
+use crate::load;
+use crate::report::{self, Report};
+use crate::rules::{self, Rule};
+use crate::versions;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: findings at or above `--fail-on`.
+    Findings,
+}
+
+/// A failure that ends the run with exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Fatal {
+    /// Bad usage or config.
+    #[error("{0}")]
+    Usage(String),
+    /// Reading inputs failed.
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    /// The config file is invalid.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// Writing the output failed.
+    #[error("writing the report: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// `k8lint check`.
+pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let config = match &args.config {
+        Some(path) => config::load(path)?,
+        None => match config::discover(Path::new(".")) {
+            Some(path) => config::load(&path)?,
+            None => Config::default(),
+        },
+    };
+    let version = args.kubernetes_version.as_deref().or(config.kubernetes_version.as_deref());
+    let kubernetes_version = match version {
+        Some(v) => versions::resolve(v).map_err(Fatal::Usage)?,
+        None => versions::newest(),
+    };
+    let all_rules = rules::builtin();
+    let selection = Selection::new(&all_rules, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
+
+    let ignore = {
+        let mut b = GlobSetBuilder::new();
+        for g in &config.ignore {
+            b.add(Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?);
+        }
+        b.build().map_err(|e| Fatal::Usage(e.to_string()))?
+    };
+    let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths.clone() };
+    let mut files = load::collect(&paths, false, &ignore)?;
+    let inputs_found = files.len();
+    let context: Vec<String> = args
+        .context
+        .iter()
+        .cloned()
+        .chain(config.context.iter().map(|p: &PathBuf| p.display().to_string()))
+        .collect();
+    files.extend(load::collect(&context, true, &ignore)?);
+    if inputs_found == 0 {
+        writeln!(stderr, "k8lint: no YAML or JSON files found in {}", paths.join(", "))?;
+    }
+
+    let inputs = Inputs {
+        files,
+        namespace: args.namespace.clone().or(config.namespace.clone()).unwrap_or_else(|| "default".to_owned()),
+        limits: Limits { max_file_bytes: args.max_file_size, ..Limits::default() },
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
+    let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {
+        let compiled = compile::compile(&inputs)?;
+        let diagnostics = check::run(&compiled, &all_rules, &selection, kubernetes_version);
+        Ok((compiled, diagnostics))
+    })?;
+
+    let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match args.format {
+        CheckFormat::Human => report::human::write(&report, stdout, color)?,
+        CheckFormat::Short => report::short::write(&report, stdout)?,
+        CheckFormat::Json => report::json::write(&report, stdout)?,
+    }
+    stdout.flush()?;
+    if !args.quiet && args.format != CheckFormat::Json {
+        let c = compiled.counts;
+        writeln!(
+            stderr,
+            "k8lint: {} error(s), {} warning(s), {} info(s) in {} object(s), {} file(s){}",
+            report.count(Severity::Error),
+            report.count(Severity::Warning),
+            report.count(Severity::Info),
+            c.objects,
+            c.files,
+            if c.skipped_files > 0 { format!(" ({} skipped: no Kubernetes objects)", c.skipped_files) } else { String::new() },
+        )?;
+    }
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
+    let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    Ok(if failed { Outcome::Findings } else { Outcome::Success })
+}
+
+fn severity_name(rule: &dyn Rule) -> &'static str {
+    rule.meta().severity.map_or("off", Severity::as_str)
+}
+
+/// `k8lint rules`.
+pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let all = rules::builtin();
+    match args.format {
+        RulesFormat::Text => {
+            let width = all.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+            for r in &all {
+                let m = r.meta();
+                writeln!(stdout, "{:<width$}  {:<7}  {:<8}  {}", m.id, severity_name(*r), m.category.as_str(), m.summary)?;
+            }
+        }
+        RulesFormat::Json => {
+            let list: Vec<_> = all
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    serde_json::json!({
+                        "id": m.id,
+                        "severity": severity_name(*r),
+                        "category": m.category.as_str(),
+                        "summary": m.summary,
+                        "help": m.help,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *stdout, &list).map_err(io::Error::from)?;
+            writeln!(stdout)?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `k8lint explain`.
+pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let Some(rule) = rules::find(&args.rule) else {
+        return Err(Fatal::Usage(format!("unknown rule `{}` (see `k8lint rules`)", args.rule)));
+    };
+    let m = rule.meta();
+    writeln!(stdout, "# {}\n", m.id)?;
+    writeln!(stdout, "{}\n", m.summary)?;
+    writeln!(stdout, "Severity: {}. Category: {}.\n", severity_name(rule), m.category)?;
+    writeln!(stdout, "{}", m.docs_text().trim_end())?;
+    if !m.help.is_empty() {
+        writeln!(stdout, "\n## Fix\n{}", m.help)?;
+    }
+    Ok(Outcome::Success)
+}

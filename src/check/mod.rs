@@ -1,0 +1,137 @@
+//! check: runs the selected rules over the graph, applies severities and suppressions,
+//! and returns the findings in a deterministic order.
+
+pub mod suppress;
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::compile::Compiled;
+use crate::config::{Config, Level};
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::rules::{Context, Rule};
+
+/// Which rules run, at which severity.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    severity: HashMap<String, Severity>,
+}
+
+impl Selection {
+    /// Defaults, then the config, then the command line. Unknown ids are an error.
+    pub fn new(rules: &[&dyn Rule], config: &Config, enable: &[String], disable: &[String]) -> Result<Selection, String> {
+        let known: HashMap<&str, Option<Severity>> = rules.iter().map(|r| (r.meta().id, r.meta().severity)).collect();
+        let check = |id: &str| -> Result<(), String> {
+            if known.contains_key(id) { Ok(()) } else { Err(format!("unknown rule `{id}` (see `k8lint rules`)")) }
+        };
+        let mut severity: HashMap<String, Severity> =
+            known.iter().filter_map(|(id, s)| s.map(|s| ((*id).to_owned(), s))).collect();
+        let turn_on = |severity: &mut HashMap<String, Severity>, id: &str| {
+            let s = known[id].unwrap_or(Severity::Warning);
+            severity.entry(id.to_owned()).or_insert(s);
+        };
+        for id in &config.enable {
+            check(id)?;
+            turn_on(&mut severity, id);
+        }
+        for id in &config.disable {
+            check(id)?;
+            severity.remove(id);
+        }
+        for (id, level) in &config.severity {
+            check(id)?;
+            match level {
+                Level::Off => {
+                    severity.remove(id);
+                }
+                Level::On(s) => {
+                    severity.insert(id.clone(), *s);
+                }
+            }
+        }
+        for id in enable {
+            check(id)?;
+            turn_on(&mut severity, id);
+        }
+        for id in disable {
+            check(id)?;
+            severity.remove(id);
+        }
+        Ok(Selection { severity })
+    }
+
+    /// The severity a rule runs at, or `None` when it is off.
+    pub fn severity(&self, id: &str) -> Option<Severity> {
+        self.severity.get(id).copied()
+    }
+
+    /// The ids of the rules that run.
+    pub fn enabled(&self) -> HashSet<String> {
+        self.severity.keys().cloned().collect()
+    }
+}
+
+/// Runs every selected rule and returns the findings, sorted.
+pub fn run(compiled: &Compiled, rules: &[&dyn Rule], selection: &Selection, kubernetes_version: &str) -> Vec<Diagnostic> {
+    let graph = &compiled.graph;
+    let cx = Context { graph, kubernetes_version };
+    let active: Vec<&dyn Rule> = rules.iter().copied().filter(|r| selection.severity(r.meta().id).is_some()).collect();
+
+    let objects: Vec<_> = graph.checked().collect();
+    let mut found: Vec<Diagnostic> = objects
+        .par_iter()
+        .flat_map_iter(|o| {
+            let mut out = Vec::new();
+            for r in &active {
+                r.check_object(&cx, o, &mut out);
+            }
+            out
+        })
+        .collect();
+    found.par_extend(active.par_iter().flat_map_iter(|r| {
+        let mut out = Vec::new();
+        r.check_graph(&cx, &mut out);
+        out
+    }));
+    found.extend(compiled.diagnostics.iter().cloned());
+
+    // Nothing is reported on context objects; the config decides the rest.
+    let mut kept: Vec<Diagnostic> = found
+        .into_iter()
+        .filter(|d| match &d.location {
+            Location::Object { object, .. } => !graph.object(*object).context,
+            Location::File { file, .. } => !graph.file(*file).context,
+        })
+        .filter_map(|mut d| {
+            d.severity = selection.severity(d.rule.as_str())?;
+            Some(d)
+        })
+        .collect();
+
+    let mut suppressions = suppress::Suppressions::collect(compiled);
+    kept.retain(|d| !suppressions.suppresses(graph, d));
+    if let Some(sev) = selection.severity(crate::rules::input::UNUSED_SUPPRESSION.id) {
+        let known: HashSet<String> = rules.iter().map(|r| r.meta().id.to_owned()).collect();
+        let enabled = selection.enabled();
+        kept.extend(suppressions.unused(&known, &enabled).into_iter().map(|d| d.with_severity(sev)));
+    }
+    sort(graph, &mut kept);
+    kept
+}
+
+/// Sorts by file, position, rule and message, so that parallelism never changes a byte.
+pub fn sort(graph: &crate::graph::Graph, diagnostics: &mut Vec<Diagnostic>) {
+    let mut keyed: Vec<_> = diagnostics
+        .drain(..)
+        .map(|d| {
+            let (file, span) = graph.locate(&d.location);
+            ((graph.file(file).name.clone(), span.start, span.end), d)
+        })
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        ka.cmp(kb).then_with(|| a.rule.cmp(&b.rule)).then_with(|| a.message.cmp(&b.message))
+    });
+    keyed.dedup_by(|(ka, a), (kb, b)| ka == kb && a == b);
+    diagnostics.extend(keyed.into_iter().map(|(_, d)| d));
+}

@@ -1,0 +1,119 @@
+//! The command line (a contract: see DESIGN.md). Definitions only.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::FailOn;
+
+/// Kubernetes manifest compiler and policy linter.
+#[derive(Debug, Parser)]
+#[command(name = "k8lint", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests: schemas, wiring between objects, probes, policies.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain(ExplainArgs),
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    /// Source snippets with the offending node underlined.
+    #[default]
+    Human,
+    /// `file:line:col: severity[rule]: message`.
+    Short,
+    /// The stable JSON report.
+    Json,
+}
+
+/// When to color the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is unset.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `k8lint check`.
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Files or directories to check (`-` for stdin). Default: the current directory.
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: CheckFormat,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Target Kubernetes version (`1.NN`); the default is the newest known.
+    #[arg(long, value_name = "1.NN")]
+    pub kubernetes_version: Option<String>,
+    /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run a rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub enable: Vec<String>,
+    /// Do not run a rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub disable: Vec<String>,
+    /// Manifests used to resolve references, never reported on (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<String>,
+    /// Namespace of namespaced objects that name none.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Color.
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+    /// No summary line on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Largest file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_file_size: u64,
+}
+
+/// Output formats of `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RulesFormat {
+    /// A table.
+    #[default]
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `k8lint rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RulesFormat,
+}
+
+/// `k8lint explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id.
+    pub rule: String,
+}

@@ -1,0 +1,353 @@
+//! load → parse → model → graph: turns paths into the object graph, with the diagnostics
+//! of the input stages (syntax, duplicate keys, templates, documents without a kind).
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::graph::{DocTree, Graph};
+use crate::load::{self, FileId, InputPath, LoadError, SourceFile};
+use crate::model::object::{group_of, is_cluster_scoped_builtin};
+use crate::model::{DocId, Object, ObjectId, Pointer};
+use crate::rules::input::{MISSING_KIND, TEMPLATE_SYNTAX, YAML_DUPLICATE_KEY, YAML_SYNTAX};
+use crate::yaml::{self, Comment, ParseLimits, ProblemKind, Span};
+
+/// Bounds on input size.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Parser bounds.
+    pub parse: ParseLimits,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_bytes: 64 * 1024 * 1024, parse: ParseLimits::default() }
+    }
+}
+
+/// What to compile.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Files to check (already expanded from directories).
+    pub files: Vec<InputPath>,
+    /// Default namespace of namespaced objects without one.
+    pub namespace: String,
+    /// Bounds.
+    pub limits: Limits,
+}
+
+/// Counts for the report's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Files read (not counting context files).
+    pub files: usize,
+    /// Non-empty documents.
+    pub documents: usize,
+    /// Objects checked.
+    pub objects: usize,
+    /// Files skipped because they hold no Kubernetes object.
+    pub skipped_files: usize,
+}
+
+/// The compiled input.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The graph.
+    pub graph: Graph,
+    /// Diagnostics of the input stages.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Comments of every checked file, for inline suppressions.
+    pub comments: Vec<(FileId, Vec<Comment>)>,
+    /// Counts.
+    pub counts: Counts,
+}
+
+/// One file after reading and parsing, before objects get ids.
+struct ParsedFile {
+    source: SourceFile,
+    documents: Vec<yaml::Document>,
+    comments: Vec<Comment>,
+    diagnostics: Vec<Diagnostic>,
+    skipped: bool,
+    /// Non-empty documents that parsed, objects or not.
+    parsed_documents: usize,
+}
+
+/// Reads, parses and classifies every input file (in parallel), then builds the graph.
+pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
+    let parsed: Vec<ParsedFile> = inputs
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, input)| read_and_parse(FileId(i as u32), input, &inputs.limits))
+        .collect::<Result<_, _>>()?;
+
+    let mut files = Vec::with_capacity(parsed.len());
+    let mut docs = Vec::new();
+    let mut objects = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut comments = Vec::new();
+    let mut counts = Counts::default();
+    for pf in parsed {
+        let context = pf.source.context;
+        if !context {
+            counts.files += 1;
+            counts.skipped_files += usize::from(pf.skipped);
+            counts.documents += pf.parsed_documents;
+            diagnostics.extend(pf.diagnostics);
+            comments.push((pf.source.id, pf.comments));
+        }
+        for doc in pf.documents {
+            let doc_id = DocId(docs.len() as u32);
+            let mut found = Vec::new();
+            classify(doc.value, Pointer::root(), &mut found);
+            for (base, value) in found.into_iter().filter(|(_, v)| !v.is_null()) {
+                let id = ObjectId(objects.len() as u32);
+                objects.push(make_object(id, pf.source.id, doc_id, base, value, context, &inputs.namespace));
+            }
+            docs.push(DocTree { file: pf.source.id, index: doc.index, span: doc.span, tree: doc.tree });
+        }
+        files.push(pf.source);
+    }
+    counts.objects = objects.iter().filter(|o: &&Object| !o.context).count();
+    apply_crd_scopes(&mut objects, &inputs.namespace);
+    let graph = Graph::new(files, docs, objects);
+    Ok(Compiled { graph, diagnostics, comments, counts })
+}
+
+/// A document's value → the objects in it (a `List` gives its items).
+fn classify(value: Value, base: Pointer, out: &mut Vec<(Pointer, Value)>) {
+    let is_list = value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"))
+        && value.get("items").is_some_and(Value::is_array);
+    if !is_list {
+        out.push((base, value));
+        return;
+    }
+    let Value::Object(mut map) = value else { return };
+    let Some(Value::Array(items)) = map.remove("items") else { return };
+    for (i, item) in items.into_iter().enumerate() {
+        out.push((base.key("items").index(i), item));
+    }
+}
+
+fn make_object(id: ObjectId, file: FileId, doc: DocId, base: Pointer, value: Value, context: bool, default_ns: &str) -> Object {
+    let s = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or("").to_owned();
+    let api_version = s("/apiVersion");
+    let kind = s("/kind");
+    let name = s("/metadata/name");
+    let group = group_of(&api_version).to_owned();
+    let namespace = if is_cluster_scoped_builtin(&group, &kind) {
+        None
+    } else {
+        Some(value.pointer("/metadata/namespace").and_then(Value::as_str).filter(|n| !n.is_empty()).unwrap_or(default_ns).to_owned())
+    };
+    Object { id, file, doc, base, value, api_version, kind, group, namespace, name, context }
+}
+
+/// Custom resources of a cluster-scoped CRD in the inputs have no namespace.
+fn apply_crd_scopes(objects: &mut [Object], _default_ns: &str) {
+    let cluster: std::collections::HashSet<(String, String)> = objects
+        .iter()
+        .filter(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition"))
+        .filter(|o| o.at("/spec/scope").and_then(Value::as_str) == Some("Cluster"))
+        .filter_map(|o| {
+            let group = o.at("/spec/group")?.as_str()?.to_owned();
+            let kind = o.at("/spec/names/kind")?.as_str()?.to_owned();
+            Some((group, kind))
+        })
+        .collect();
+    if cluster.is_empty() {
+        return;
+    }
+    for o in objects.iter_mut() {
+        if cluster.contains(&(o.group.clone(), o.kind.clone())) {
+            o.namespace = None;
+        }
+    }
+}
+
+/// Whether a document is a tool's config that never reaches a cluster.
+fn is_tool_config(value: &Value) -> bool {
+    let api = value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let group = group_of(api);
+    matches!(group, "kustomize.config.k8s.io" | "kpt.dev" | "config.kubernetes.io" | "fn.kpt.dev")
+        || api.starts_with("skaffold/")
+}
+
+/// Whether a document has the shape of an object: string `apiVersion` and `kind`.
+fn has_identity(value: &Value) -> bool {
+    value.get("apiVersion").is_some_and(Value::is_string) && value.get("kind").is_some_and(Value::is_string)
+}
+
+fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<ParsedFile, LoadError> {
+    let name = input.display();
+    let bytes = load::read_bytes(input, limits.max_file_bytes)?;
+    let text = match bytes.map_err(|m| (0, m)).and_then(|b| load::decode(b).map_err(|e| (e.offset, e.message))) {
+        Ok(text) => text,
+        Err((offset, message)) => {
+            // The file is not text: keep an empty source so the diagnostic has a place.
+            let source = SourceFile::new(id, name, input.path.clone(), Arc::from(""), input.context);
+            let _ = offset;
+            let d = Diagnostic::new(&YAML_SYNTAX, Location::File { file: id, span: Span::default() }, message);
+            return Ok(ParsedFile { source, documents: Vec::new(), comments: Vec::new(), diagnostics: vec![d], skipped: false, parsed_documents: 0 });
+        }
+    };
+    let text: Arc<str> = Arc::from(text);
+    let source = SourceFile::new(id, name, input.path.clone(), Arc::clone(&text), input.context);
+    let stream = yaml::parse(&text, &limits.parse);
+    let mut diagnostics = Vec::new();
+    let file_loc = |span: Span| Location::File { file: id, span };
+
+    let broken = stream.problems.iter().any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::ComplexKey));
+    if broken {
+        if let Some(span) = template_action(&text) {
+            let d = Diagnostic::new(
+                &TEMPLATE_SYNTAX,
+                file_loc(span),
+                "this file is a Go template (Helm chart template), not a manifest",
+            );
+            return Ok(ParsedFile { source, documents: Vec::new(), comments: Vec::new(), diagnostics: vec![d], skipped: false, parsed_documents: 0 });
+        }
+    }
+    for p in &stream.problems {
+        let meta = match p.kind {
+            ProblemKind::DuplicateKey => &YAML_DUPLICATE_KEY,
+            ProblemKind::Syntax | ProblemKind::ComplexKey | ProblemKind::Limit => &YAML_SYNTAX,
+        };
+        let mut d = Diagnostic::new(meta, file_loc(p.span), p.message.clone());
+        if let Some((span, message)) = &p.related {
+            d = d.with_related_span(id, *span, message.clone());
+        }
+        diagnostics.push(d);
+    }
+
+    // Which documents are objects; a walked file with none is not a Kubernetes file.
+    let parsed_documents = stream.documents.len();
+    let mut documents = Vec::with_capacity(stream.documents.len());
+    let mut tool_configs = 0;
+    for doc in stream.documents {
+        if is_tool_config(&doc.value) {
+            tool_configs += 1;
+            continue;
+        }
+        documents.push(doc);
+    }
+    let any_object = documents.iter().any(|d| has_identity(&d.value));
+    if !any_object {
+        let skipped = !input.explicit || tool_configs > 0;
+        if !skipped && diagnostics.is_empty() {
+            diagnostics.push(Diagnostic::new(
+                &MISSING_KIND,
+                file_loc(documents.first().map_or(Span::default(), |d| d.tree.label_span())),
+                "this file holds no Kubernetes object (no document has both apiVersion and kind)",
+            ));
+        }
+        let comments = if skipped { Vec::new() } else { stream.comments };
+        return Ok(ParsedFile { source, documents: Vec::new(), comments, diagnostics: if skipped { Vec::new() } else { diagnostics }, skipped, parsed_documents: if skipped { 0 } else { parsed_documents } });
+    }
+    let mut kept = Vec::with_capacity(documents.len());
+    for doc in documents {
+        match missing_identity(&doc.value) {
+            None => kept.push(doc),
+            Some(message) => diagnostics.push(Diagnostic::new(&MISSING_KIND, file_loc(doc.tree.label_span()), message)),
+        }
+    }
+    // List items without identity.
+    for doc in &kept {
+        if let Some(items) = list_items(&doc.value) {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(message) = missing_identity(item) {
+                    let (node, _) = doc.tree.resolve(&Pointer::root().key("items").index(i));
+                    diagnostics.push(Diagnostic::new(&MISSING_KIND, file_loc(node.label_span()), format!("List item {i}: {message}")));
+                }
+            }
+        }
+    }
+    let kept = kept.into_iter().map(|mut d| {
+        strip_unidentified_items(&mut d.value);
+        d
+    }).collect();
+    Ok(ParsedFile { source, documents: kept, comments: stream.comments, diagnostics, skipped: false, parsed_documents })
+}
+
+fn list_items(value: &Value) -> Option<&Vec<Value>> {
+    let kind = value.get("kind")?.as_str()?;
+    if !kind.ends_with("List") {
+        return None;
+    }
+    value.get("items")?.as_array()
+}
+
+/// List items that cannot become objects are replaced by null so that item indexes (and
+/// so pointers) stay those of the file; null items are dropped when objects are made.
+fn strip_unidentified_items(value: &mut Value) {
+    if list_items(value).is_none() {
+        return;
+    }
+    if let Some(Value::Array(items)) = value.get_mut("items") {
+        for item in items.iter_mut() {
+            if missing_identity(item).is_some() {
+                *item = Value::Null;
+            }
+        }
+    }
+}
+
+fn missing_identity(value: &Value) -> Option<String> {
+    if value.is_null() {
+        return None;
+    }
+    let Some(map) = value.as_object() else {
+        return Some("a Kubernetes object must be a mapping".to_owned());
+    };
+    let missing: Vec<&str> = ["apiVersion", "kind"].into_iter().filter(|k| !map.get(*k).is_some_and(Value::is_string)).collect();
+    match missing.as_slice() {
+        [] => None,
+        [one] => Some(format!("the document has no `{one}`")),
+        _ => Some("the document has no `apiVersion` and no `kind`".to_owned()),
+    }
+}
+
+/// The first Go-template action where YAML structure stands: a line or a value that starts
+/// with `{{`. `None` when the file has no `{{` at all.
+fn template_action(text: &str) -> Option<Span> {
+    let first = memchr::memmem::find(text.as_bytes(), b"{{")?;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let lead = line.len() - trimmed.len();
+        let starts = trimmed.strip_prefix("- ").map_or(trimmed, str::trim_start);
+        let after_key = trimmed.find(": {{").map(|i| i + 2);
+        let at = if starts.starts_with("{{") {
+            Some(lead + (trimmed.len() - starts.len()))
+        } else {
+            after_key.map(|i| lead + i)
+        };
+        if let Some(at) = at {
+            let start = offset + at;
+            let end = line[at..].find("}}").map_or(offset + line.trim_end().len(), |e| offset + at + e + 2);
+            return Some(Span::new(start, end));
+        }
+        offset += line.len();
+    }
+    Some(Span::new(first, first + 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_action_finds_the_first_structural_action() {
+        let text = "a: \"x {{ y }}\"\n{{- if .Values.on }}\nb: 1\n";
+        let s = template_action(text).unwrap();
+        assert_eq!(&text[s.start as usize..s.end as usize], "{{- if .Values.on }}");
+        let text = "metadata:\n  name: {{ .Release.Name }}-web\n";
+        let s = template_action(text).unwrap();
+        assert_eq!(&text[s.start as usize..s.end as usize], "{{ .Release.Name }}");
+    }
+}

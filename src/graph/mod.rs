@@ -1,0 +1,210 @@
+//! The object graph: every object of the run, indexed by identity, kind and label, and the
+//! one mechanism that turns a JSON pointer into a place in a file.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Location;
+use crate::load::{FileId, SourceFile};
+use crate::model::{DocId, Object, ObjectId, ObjectKey, Pointer, PodTemplate, Selector, WorkloadKind};
+use crate::yaml::{Node, Span};
+
+/// A parsed document's span tree, kept for locations.
+#[derive(Debug)]
+pub struct DocTree {
+    /// Its file.
+    pub file: FileId,
+    /// Its position in the file.
+    pub index: usize,
+    /// The document's extent.
+    pub span: Span,
+    /// The span tree.
+    pub tree: Node,
+}
+
+type LabelKey = (Option<String>, String, String);
+
+/// Every object of the run, with indexes so that no query compares every object with
+/// every other.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Input and context files.
+    pub files: Vec<SourceFile>,
+    /// Span trees of the documents that held objects.
+    pub docs: Vec<DocTree>,
+    /// The objects, in file and document order.
+    pub objects: Vec<Object>,
+    by_key: HashMap<ObjectKey, Vec<ObjectId>>,
+    by_kind: HashMap<(String, String), Vec<ObjectId>>,
+    template_labels: HashMap<LabelKey, Vec<ObjectId>>,
+    workloads_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
+    object_labels: HashMap<LabelKey, Vec<ObjectId>>,
+    objects_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
+}
+
+impl Graph {
+    /// Builds the indexes over files, documents and objects.
+    pub fn new(files: Vec<SourceFile>, docs: Vec<DocTree>, objects: Vec<Object>) -> Graph {
+        let mut g = Graph { files, docs, objects, ..Graph::default() };
+        for o in &g.objects {
+            g.by_key.entry(o.key()).or_default().push(o.id);
+            g.by_kind.entry((o.group.clone(), o.kind.clone())).or_default().push(o.id);
+            g.objects_by_namespace.entry(o.namespace.clone()).or_default().push(o.id);
+            if let Some(labels) = o.labels() {
+                for (k, v) in labels {
+                    if let Some(v) = v.as_str() {
+                        g.object_labels.entry((o.namespace.clone(), k.clone(), v.to_owned())).or_default().push(o.id);
+                    }
+                }
+            }
+            if let Some(t) = PodTemplate::of(o) {
+                g.workloads_by_namespace.entry(o.namespace.clone()).or_default().push(o.id);
+                if let Some(labels) = t.labels() {
+                    for (k, v) in labels {
+                        if let Some(v) = v.as_str() {
+                            g.template_labels.entry((o.namespace.clone(), k.clone(), v.to_owned())).or_default().push(o.id);
+                        }
+                    }
+                }
+            }
+        }
+        g
+    }
+
+    /// An object by id.
+    pub fn object(&self, id: ObjectId) -> &Object {
+        &self.objects[id.0 as usize]
+    }
+
+    /// A file by id.
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The objects that are checked (not from `--context`).
+    pub fn checked(&self) -> impl Iterator<Item = &Object> {
+        self.objects.iter().filter(|o| !o.context)
+    }
+
+    /// The first object with this identity.
+    pub fn get(&self, group: &str, kind: &str, namespace: Option<&str>, name: &str) -> Option<&Object> {
+        let key = ObjectKey {
+            group: group.to_owned(),
+            kind: kind.to_owned(),
+            namespace: namespace.map(str::to_owned),
+            name: name.to_owned(),
+        };
+        self.by_key.get(&key).and_then(|ids| ids.first()).map(|&id| self.object(id))
+    }
+
+    /// Every object with this identity, in input order (more than one is a duplicate).
+    pub fn all_with_key(&self, key: &ObjectKey) -> &[ObjectId] {
+        self.by_key.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Objects of a kind, in input order.
+    pub fn of_kind<'a>(&'a self, group: &str, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.by_kind
+            .get(&(group.to_owned(), kind.to_owned()))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&id| self.object(id))
+    }
+
+    /// Objects of a kind in one namespace.
+    pub fn of_kind_in<'a>(&'a self, group: &str, kind: &str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Object> + 'a {
+        self.of_kind(group, kind).filter(move |o| o.namespace.as_deref() == namespace)
+    }
+
+    /// Every object in a namespace.
+    pub fn in_namespace<'a>(&'a self, namespace: Option<&str>) -> impl Iterator<Item = &'a Object> + 'a {
+        self.objects_by_namespace
+            .get(&namespace.map(str::to_owned))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&id| self.object(id))
+    }
+
+    /// Workloads in a namespace whose pod template labels the selector selects.
+    pub fn workloads_selected_by<'a>(&'a self, namespace: Option<&str>, selector: &Selector) -> Vec<&'a Object> {
+        let ns = namespace.map(str::to_owned);
+        let candidates = self.candidates(&self.template_labels, &self.workloads_by_namespace, &ns, selector);
+        candidates
+            .iter()
+            .map(|&id| self.object(id))
+            .filter(|o| PodTemplate::of(o).is_some_and(|t| selector.matches_opt(t.labels())))
+            .collect()
+    }
+
+    /// Objects in a namespace whose own labels the selector selects.
+    pub fn objects_labelled<'a>(&'a self, namespace: Option<&str>, selector: &Selector) -> Vec<&'a Object> {
+        let ns = namespace.map(str::to_owned);
+        let candidates = self.candidates(&self.object_labels, &self.objects_by_namespace, &ns, selector);
+        candidates.iter().map(|&id| self.object(id)).filter(|o| selector.matches_opt(o.labels())).collect()
+    }
+
+    /// The smallest posting list among the selector's labels, or the whole namespace.
+    fn candidates<'a>(
+        &'a self,
+        index: &'a HashMap<LabelKey, Vec<ObjectId>>,
+        all: &'a HashMap<Option<String>, Vec<ObjectId>>,
+        ns: &Option<String>,
+        selector: &Selector,
+    ) -> &'a [ObjectId] {
+        let mut best: Option<&[ObjectId]> = None;
+        for (k, v) in &selector.match_labels {
+            let list = index.get(&(ns.clone(), k.clone(), v.clone())).map_or(&[][..], Vec::as_slice);
+            if best.is_none_or(|b| list.len() < b.len()) {
+                best = Some(list);
+            }
+        }
+        best.unwrap_or_else(|| all.get(ns).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The workload kind of an object.
+    pub fn workload_kind(&self, id: ObjectId) -> Option<WorkloadKind> {
+        WorkloadKind::of(self.object(id))
+    }
+
+    /// The deepest span-tree node along an object's pointer.
+    pub fn node_at(&self, object: ObjectId, pointer: &Pointer) -> (&Node, FileId) {
+        let o = self.object(object);
+        let doc = &self.docs[o.doc.0 as usize];
+        let (base, _) = doc.tree.resolve(&o.base);
+        let (node, _) = base.resolve(pointer);
+        (node, doc.file)
+    }
+
+    /// The chain of span-tree nodes from an object's root to the node at `pointer`.
+    pub fn node_chain(&self, object: ObjectId, pointer: &Pointer) -> Vec<&Node> {
+        let o = self.object(object);
+        let doc = &self.docs[o.doc.0 as usize];
+        let (mut node, _) = doc.tree.resolve(&o.base);
+        let mut chain = vec![node];
+        for token in pointer.tokens() {
+            match node.child(&token) {
+                Some(next) => {
+                    node = next;
+                    chain.push(node);
+                }
+                None => break,
+            }
+        }
+        chain
+    }
+
+    /// The one mechanism: a location → its file and the span to underline.
+    pub fn locate(&self, location: &Location) -> (FileId, Span) {
+        match location {
+            Location::File { file, span } => (*file, *span),
+            Location::Object { object, pointer } => {
+                let (node, file) = self.node_at(*object, pointer);
+                (file, node.label_span())
+            }
+        }
+    }
+
+    /// The document an object came from.
+    pub fn doc_of(&self, id: ObjectId) -> DocId {
+        self.object(id).doc
+    }
+}

@@ -1,0 +1,18 @@
+//! k8lint: a Kubernetes manifest compiler and policy linter.
+//!
+//! The modules follow the pipeline: [`load`] → [`yaml`] (spans) → [`model`] → [`graph`]
+//! (assembled by [`compile`]) → [`check`] (running [`rules`]) → [`report`].
+
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod compile;
+pub mod config;
+pub mod diagnostic;
+pub mod graph;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod versions;
+pub mod yaml;

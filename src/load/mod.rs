@@ -1,0 +1,208 @@
+//! Finding input files and reading them: paths and directories (gitignore-aware), stdin,
+//! decoding to UTF-8. What the files mean is decided later.
+
+pub mod source;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+
+pub use source::{FileId, LineCol, SourceFile};
+
+/// A file to read, as found on the command line or in a walk.
+#[derive(Debug, Clone)]
+pub struct InputPath {
+    /// Where it is; `None` is standard input.
+    pub path: Option<PathBuf>,
+    /// Named on the command line (not found by walking a directory).
+    pub explicit: bool,
+    /// From `--context`.
+    pub context: bool,
+}
+
+impl InputPath {
+    /// The name users see.
+    pub fn display(&self) -> String {
+        match &self.path {
+            None => "<stdin>".to_owned(),
+            Some(p) => display_path(p),
+        }
+    }
+}
+
+/// A path shown relative to where it was given, without a leading `./`.
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").map(str::to_owned).unwrap_or_else(|| s.into_owned())
+}
+
+/// A failure that stops the run (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A path could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A path is neither a file nor a directory (a FIFO, a socket, a device).
+    #[error("{0}: not a regular file or directory")]
+    NotAFile(String),
+    /// A walk failed (a symlink loop, a vanished directory).
+    #[error("{0}")]
+    Walk(String),
+}
+
+/// Expands the given paths to files: directories are walked for `*.yaml`, `*.yml` and
+/// `*.json`, skipping hidden entries, `.gitignore`d and `.k8lintignore`d paths and the
+/// `ignore` globs of the config.
+pub fn collect(paths: &[String], context: bool, ignore: &GlobSet) -> Result<Vec<InputPath>, LoadError> {
+    let mut out = Vec::new();
+    for given in paths {
+        if given == "-" {
+            out.push(InputPath { path: None, explicit: true, context });
+            continue;
+        }
+        let path = PathBuf::from(given);
+        let meta = std::fs::metadata(&path).map_err(|source| LoadError::Io { path: given.clone(), source })?;
+        if meta.is_dir() {
+            walk(&path, context, ignore, &mut out)?;
+        } else if meta.is_file() {
+            out.push(InputPath { path: Some(path), explicit: true, context });
+        } else {
+            return Err(LoadError::NotAFile(given.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, context: bool, ignore: &GlobSet, out: &mut Vec<InputPath>) -> Result<(), LoadError> {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".k8lintignore")
+        .follow_links(false)
+        .sort_by_file_path(Ord::cmp)
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| LoadError::Walk(e.to_string()))?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let is_manifest = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
+        if !is_manifest || ignore.is_match(path) || ignore.is_match(display_path(path)) {
+            continue;
+        }
+        out.push(InputPath { path: Some(path.to_path_buf()), explicit: false, context });
+    }
+    Ok(())
+}
+
+/// Why a file's bytes are not text that can be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    /// What is wrong, for the user.
+    pub message: String,
+}
+
+/// Reads a file's bytes, failing only when the OS does.
+pub fn read_bytes(input: &InputPath, max_bytes: u64) -> Result<Result<Vec<u8>, String>, LoadError> {
+    let name = input.display();
+    let io = |source| LoadError::Io { path: name.clone(), source };
+    let mut bytes = Vec::new();
+    match &input.path {
+        None => {
+            std::io::stdin().lock().take(max_bytes + 1).read_to_end(&mut bytes).map_err(io)?;
+        }
+        Some(p) => {
+            let file = std::fs::File::open(p).map_err(io)?;
+            let meta = file.metadata().map_err(io)?;
+            if !meta.is_file() {
+                return Err(LoadError::NotAFile(name));
+            }
+            if meta.len() > max_bytes {
+                return Ok(Err(format!(
+                    "the file is {} bytes, over the limit of {max_bytes} bytes (raise it with --max-file-size)",
+                    meta.len()
+                )));
+            }
+            file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(io)?;
+        }
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Ok(Err(format!("the input is over the limit of {max_bytes} bytes (raise it with --max-file-size)")));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Decodes a file to UTF-8 text: a UTF-8 BOM is dropped, UTF-16 with a BOM is converted
+/// (go-yaml reads both), anything else must be valid UTF-8 without NUL bytes.
+pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode(rest.to_vec());
+    }
+    let utf16 = |little: bool| -> Result<String, Undecodable> {
+        let body = &bytes[2..];
+        if body.len() % 2 != 0 {
+            return Err(Undecodable { offset: bytes.len() - 1, message: "truncated UTF-16 text".to_owned() });
+        }
+        let units = body.chunks_exact(2).map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| Undecodable { offset: 0, message: "invalid UTF-16 text".to_owned() })
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => return utf16(true),
+        Some([0xFE, 0xFF]) => return utf16(false),
+        _ => {}
+    }
+    if let Some(nul) = memchr::memchr(0, &bytes) {
+        return Err(Undecodable {
+            offset: nul,
+            message: format!("binary data (a NUL byte at offset {nul}); not a YAML or JSON file"),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        Undecodable { offset, message: format!("invalid UTF-8 at byte {offset}; manifests must be UTF-8 text") }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_with_bom() {
+        assert_eq!(decode(b"\xEF\xBB\xBFa: 1".to_vec()).unwrap(), "a: 1");
+    }
+
+    #[test]
+    fn decodes_utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        for u in "a: é".encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(le).unwrap(), "a: é");
+    }
+
+    #[test]
+    fn rejects_binary_and_bad_utf8() {
+        assert_eq!(decode(b"a: \x00".to_vec()).unwrap_err().offset, 3);
+        let e = decode(b"a: \xFF\xFE".to_vec()).unwrap_err();
+        assert_eq!(e.offset, 3);
+        assert!(e.message.contains("UTF-8"));
+    }
+}

@@ -1,0 +1,133 @@
+//! One Kubernetes object as k8lint knows it: identity, value, and where it came from.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::pointer::Pointer;
+use crate::load::FileId;
+
+/// Index of an object in the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId(pub u32);
+
+/// Index of a parsed document in the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId(pub u32);
+
+/// Group, kind, namespace and name: what makes an object unique in a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectKey {
+    /// API group (`""` for core).
+    pub group: String,
+    /// Kind.
+    pub kind: String,
+    /// Namespace, `None` for cluster-scoped kinds.
+    pub namespace: Option<String>,
+    /// Name.
+    pub name: String,
+}
+
+/// An object read from a manifest.
+#[derive(Debug)]
+pub struct Object {
+    /// Its index in the graph.
+    pub id: ObjectId,
+    /// The file it came from.
+    pub file: FileId,
+    /// The document it came from.
+    pub doc: DocId,
+    /// Where the object sits inside its document: empty, or `/items/N` for a List item.
+    pub base: Pointer,
+    /// The object's value.
+    pub value: Value,
+    /// `apiVersion` as written.
+    pub api_version: String,
+    /// `kind` as written.
+    pub kind: String,
+    /// The API group, from apiVersion.
+    pub group: String,
+    /// The effective namespace (explicit or defaulted); `None` for cluster-scoped kinds.
+    pub namespace: Option<String>,
+    /// `metadata.name` (empty when missing).
+    pub name: String,
+    /// From `--context`: used to resolve references, never reported on.
+    pub context: bool,
+}
+
+impl Object {
+    /// The identity used for lookups and duplicate detection.
+    pub fn key(&self) -> ObjectKey {
+        ObjectKey {
+            group: self.group.clone(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+
+    /// Whether this is the core/`group` kind named.
+    pub fn is(&self, group: &str, kind: &str) -> bool {
+        self.kind == kind && self.group == group
+    }
+
+    /// The value at a pointer, if present.
+    pub fn at(&self, pointer: &str) -> Option<&Value> {
+        self.value.pointer(pointer)
+    }
+
+    /// `metadata.labels` as a map, if it is one.
+    pub fn labels(&self) -> Option<&serde_json::Map<String, Value>> {
+        self.value.pointer("/metadata/labels")?.as_object()
+    }
+
+    /// `metadata.annotations` as a map, if it is one.
+    pub fn annotations(&self) -> Option<&serde_json::Map<String, Value>> {
+        self.value.pointer("/metadata/annotations")?.as_object()
+    }
+
+    /// `Kind namespace/name` (or `Kind name`), for messages.
+    pub fn display_name(&self) -> String {
+        DisplayName(self).to_string()
+    }
+}
+
+struct DisplayName<'a>(&'a Object);
+
+impl fmt::Display for DisplayName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let o = self.0;
+        match &o.namespace {
+            Some(ns) => write!(f, "{} {}/{}", o.kind, ns, o.name),
+            None => write!(f, "{} {}", o.kind, o.name),
+        }
+    }
+}
+
+/// The group of an apiVersion: `apps/v1` → `apps`, `v1` → `""`.
+pub fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Cluster-scoped built-in kinds (by group and kind); everything else is namespaced unless
+/// a CustomResourceDefinition in the inputs says otherwise.
+pub fn is_cluster_scoped_builtin(group: &str, kind: &str) -> bool {
+    matches!(
+        (group, kind),
+        ("", "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus")
+            | ("storage.k8s.io", "StorageClass" | "CSIDriver" | "CSINode" | "VolumeAttachment" | "VolumeAttributesClass")
+            | ("apiextensions.k8s.io", "CustomResourceDefinition")
+            | ("rbac.authorization.k8s.io", "ClusterRole" | "ClusterRoleBinding")
+            | ("networking.k8s.io", "IngressClass" | "IPAddress" | "ServiceCIDR")
+            | ("scheduling.k8s.io", "PriorityClass")
+            | ("node.k8s.io", "RuntimeClass")
+            | ("admissionregistration.k8s.io", _)
+            | ("apiregistration.k8s.io", "APIService")
+            | ("policy", "PodSecurityPolicy")
+            | ("certificates.k8s.io", "CertificateSigningRequest" | "ClusterTrustBundle")
+            | ("flowcontrol.apiserver.k8s.io", _)
+            | ("resource.k8s.io", "DeviceClass" | "ResourceSlice")
+            | ("storagemigration.k8s.io", "StorageVersionMigration")
+            | ("extensions", "PodSecurityPolicy")
+    )
+}

@@ -1,0 +1,151 @@
+//! JSON pointers (RFC 6901): how every finding names the node it is about.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// A JSON pointer into one object, such as `/spec/template/spec/containers/0/image`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The whole object.
+    pub fn root() -> Pointer {
+        Pointer(String::new())
+    }
+
+    /// Parses a pointer in its written form (`/a/b~1c/0`); the empty string is the root.
+    pub fn parse(text: &str) -> Option<Pointer> {
+        (text.is_empty() || text.starts_with('/')).then(|| Pointer(text.to_owned()))
+    }
+
+    /// A pointer built from plain (unescaped) tokens.
+    pub fn from_tokens<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Pointer {
+        let mut p = Pointer::root();
+        for t in tokens {
+            p.push(t);
+        }
+        p
+    }
+
+    /// This pointer extended by a mapping key.
+    #[must_use]
+    pub fn key(&self, key: &str) -> Pointer {
+        let mut p = self.clone();
+        p.push(key);
+        p
+    }
+
+    /// This pointer extended by a sequence index.
+    #[must_use]
+    pub fn index(&self, index: usize) -> Pointer {
+        let mut p = self.clone();
+        p.push_index(index);
+        p
+    }
+
+    /// This pointer extended by several keys, written `a/b/c` (no escaping needed in them).
+    #[must_use]
+    pub fn path(&self, path: &str) -> Pointer {
+        let mut p = self.clone();
+        for token in path.split('/').filter(|t| !t.is_empty()) {
+            p.push(token);
+        }
+        p
+    }
+
+    /// This pointer followed by another.
+    #[must_use]
+    pub fn join(&self, other: &Pointer) -> Pointer {
+        Pointer(format!("{}{}", self.0, other.0))
+    }
+
+    /// Appends a key in place.
+    pub fn push(&mut self, token: &str) {
+        self.0.push('/');
+        for c in token.chars() {
+            match c {
+                '~' => self.0.push_str("~0"),
+                '/' => self.0.push_str("~1"),
+                c => self.0.push(c),
+            }
+        }
+    }
+
+    /// Appends an index in place.
+    pub fn push_index(&mut self, index: usize) {
+        use std::fmt::Write;
+        let _ = write!(self.0, "/{index}");
+    }
+
+    /// Removes the last token.
+    pub fn pop(&mut self) {
+        if let Some(i) = self.0.rfind('/') {
+            self.0.truncate(i);
+        }
+    }
+
+    /// The pointer one level up, or `None` at the root.
+    pub fn parent(&self) -> Option<Pointer> {
+        self.0.rfind('/').map(|i| Pointer(self.0[..i].to_owned()))
+    }
+
+    /// The unescaped tokens.
+    pub fn tokens(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        self.0.split('/').skip(1).map(|t| {
+            if t.contains('~') {
+                Cow::Owned(t.replace("~1", "/").replace("~0", "~"))
+            } else {
+                Cow::Borrowed(t)
+            }
+        })
+    }
+
+    /// Whether `self` is `other` or lies under it.
+    pub fn starts_with(&self, other: &Pointer) -> bool {
+        self.0.starts_with(&other.0)
+            && (self.0.len() == other.0.len() || self.0.as_bytes()[other.0.len()] == b'/')
+    }
+
+    /// The written form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_round_trip() {
+        let p = Pointer::root().key("metadata").key("annotations").key("k8lint.io/ignore~x");
+        assert_eq!(p.as_str(), "/metadata/annotations/k8lint.io~1ignore~0x");
+        let tokens: Vec<_> = p.tokens().collect();
+        assert_eq!(tokens, ["metadata", "annotations", "k8lint.io/ignore~x"]);
+    }
+
+    #[test]
+    fn prefix_is_token_wise() {
+        let a = Pointer::root().path("spec/template");
+        assert!(Pointer::root().path("spec/template/spec").starts_with(&a));
+        assert!(a.starts_with(&a));
+        assert!(!Pointer::root().path("spec/templates").starts_with(&a));
+        assert!(a.starts_with(&Pointer::root()));
+    }
+
+    #[test]
+    fn parent_and_pop() {
+        let mut p = Pointer::root().path("spec/ports").index(3);
+        assert_eq!(p.parent().unwrap().as_str(), "/spec/ports");
+        p.pop();
+        p.pop();
+        assert_eq!(p.as_str(), "/spec");
+        assert_eq!(Pointer::root().parent(), None);
+    }
+}

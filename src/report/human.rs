@@ -1,0 +1,171 @@
+//! `--format human`: rustc-style diagnostics through miette, with the offending node
+//! underlined in a source snippet. miette reads source through [`IndexedSource`], which
+//! uses k8lint's line index instead of rescanning the file for every diagnostic.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{Finding, Report};
+use crate::diagnostic::Severity;
+use crate::load::SourceFile;
+
+/// A source file as miette sees it: spans are read through the line index.
+struct IndexedSource<'a>(&'a SourceFile);
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let f = self.0;
+        let len = f.text.len();
+        let start = span.offset().min(len);
+        let end = (span.offset() + span.len()).min(len);
+        if span.offset() > len {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first_line = f.line_of(start as u32).saturating_sub(before);
+        let last_line = (f.line_of(end.saturating_sub(1).max(start) as u32) + after).min(f.line_count() - 1);
+        let window_start = f.line_span(first_line).start as usize;
+        let window_end = {
+            let e = f.line_span(last_line).end as usize;
+            // Keep the line break, as miette's own reader does.
+            let bytes = f.text.as_bytes();
+            let mut e = e;
+            while e < len && matches!(bytes[e], b'\r' | b'\n') {
+                e += 1;
+                if bytes[e - 1] == b'\n' {
+                    break;
+                }
+            }
+            e
+        };
+        let data = &f.text.as_bytes()[window_start..window_end];
+        Ok(Box::new(MietteSpanContents::new_named(
+            f.name.clone(),
+            data,
+            SourceSpan::from(window_start..window_end),
+            first_line,
+            0,
+            last_line - first_line + 1,
+        )))
+    }
+}
+
+/// One finding as a miette diagnostic.
+struct Shown<'a> {
+    finding: Cow<'a, Finding>,
+    source: IndexedSource<'a>,
+    related: Vec<Shown<'a>>,
+    labels: Vec<LabeledSpan>,
+    is_related: bool,
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl MietteDiagnostic for Shown<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        (!self.is_related).then(|| Box::new(&self.finding.rule) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn MietteDiagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn MietteDiagnostic)))
+    }
+}
+
+fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
+    let source = report.graph.file(f.file_id);
+    let len = (f.place.end - f.place.start) as usize;
+    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(label_for(f)), (f.place.start as usize, len))];
+    let mut related = Vec::new();
+    for r in &f.related {
+        if r.place.file == f.place.file {
+            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), (r.place.start as usize, (r.place.end - r.place.start) as usize)));
+        } else if let Some(file) = report.graph.files.iter().find(|s| s.name == r.place.file) {
+            // A related place in another file gets its own snippet.
+            let note = Finding {
+                rule: f.rule.clone(),
+                severity: Severity::Info,
+                message: r.message.clone(),
+                place: r.place.clone(),
+                pointer: None,
+                object: None,
+                help: None,
+                related: Vec::new(),
+                file_id: file.id,
+            };
+            related.push(Shown {
+                finding: Cow::Owned(note),
+                source: IndexedSource(file),
+                labels: vec![LabeledSpan::new_primary_with_span(None, (r.place.start as usize, (r.place.end - r.place.start) as usize))],
+                related: Vec::new(),
+                is_related: true,
+            });
+        }
+    }
+    Shown { finding: Cow::Borrowed(f), source: IndexedSource(source), related, labels, is_related: false }
+}
+
+fn label_for(f: &Finding) -> String {
+    match &f.pointer {
+        Some(p) if !p.is_empty() => p.clone(),
+        _ => "here".to_owned(),
+    }
+}
+
+/// Writes the human format; `color` picks the colored theme.
+pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1).with_links(false);
+    for f in &report.findings {
+        let s = shown(report, f);
+        let mut buf = String::new();
+        handler.render_report(&mut buf, &s).map_err(io::Error::other)?;
+        out.write_all(buf.as_bytes())?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

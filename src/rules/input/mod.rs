@@ -1,0 +1,37 @@
+//! Rules about reading the input: YAML syntax, duplicate keys, unrendered templates,
+//! documents without a kind, duplicate objects, unused suppressions.
+
+mod duplicate_object;
+mod missing_kind;
+mod template_syntax;
+mod unused_suppression;
+mod yaml_duplicate_key;
+mod yaml_syntax;
+
+pub use duplicate_object::DUPLICATE_OBJECT;
+pub use missing_kind::MISSING_KIND;
+pub use template_syntax::TEMPLATE_SYNTAX;
+pub use unused_suppression::UNUSED_SUPPRESSION;
+pub use yaml_duplicate_key::YAML_DUPLICATE_KEY;
+pub use yaml_syntax::YAML_SYNTAX;
+
+use super::{Rule, RuleMeta};
+
+/// A rule that an earlier stage reports: it has metadata and docs but no check of its own.
+pub struct Reported(pub &'static RuleMeta);
+
+impl Rule for Reported {
+    fn meta(&self) -> &'static RuleMeta {
+        self.0
+    }
+}
+
+/// The input rules.
+pub static RULES: &[&dyn Rule] = &[
+    &Reported(&YAML_SYNTAX),
+    &Reported(&YAML_DUPLICATE_KEY),
+    &Reported(&TEMPLATE_SYNTAX),
+    &Reported(&MISSING_KIND),
+    &duplicate_object::DuplicateObject,
+    &Reported(&UNUSED_SUPPRESSION),
+];

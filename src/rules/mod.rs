@@ -1,0 +1,137 @@
+//! The rule registry: every rule's id, default severity, category and docs, next to the
+//! code that checks it. One file per rule, grouped by category.
+
+pub mod input;
+
+use std::fmt;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::Graph;
+use crate::model::Object;
+
+/// What part of a manifest a rule is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// Reading the files.
+    Input,
+    /// Schemas and API versions.
+    Schema,
+    /// Pod templates of every workload.
+    Workload,
+    /// Liveness, readiness and startup probes.
+    Probe,
+    /// Services, Endpoints, Ingress and their wiring.
+    Service,
+    /// ConfigMaps, Secrets and ServiceAccounts.
+    Config,
+    /// Claims, volumes and storage classes.
+    Storage,
+    /// Rhai policies.
+    Policy,
+}
+
+impl Category {
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Input => "input",
+            Category::Schema => "schema",
+            Category::Workload => "workload",
+            Category::Probe => "probe",
+            Category::Service => "service",
+            Category::Config => "config",
+            Category::Storage => "storage",
+            Category::Policy => "policy",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything known about a rule before it runs.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// The id users name in configs and suppressions (a contract).
+    pub id: &'static str,
+    /// Default severity; `None` is off unless enabled.
+    pub severity: Option<Severity>,
+    /// Category.
+    pub category: Category,
+    /// One line.
+    pub summary: &'static str,
+    /// The remediation shown as `help:`.
+    pub help: &'static str,
+    /// The full documentation (markdown), from the rule's doc comment.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The docs without the one leading space that `///` leaves on every line.
+    pub fn docs_text(&self) -> String {
+        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// What a rule sees while it checks.
+pub struct Context<'a> {
+    /// The whole graph (input and context objects).
+    pub graph: &'a Graph,
+    /// The target Kubernetes version, `1.NN`.
+    pub kubernetes_version: &'a str,
+}
+
+/// A rule: metadata plus the checks it needs. Rules that earlier stages report (syntax,
+/// duplicate keys) implement neither hook.
+pub trait Rule: Sync + Send {
+    /// The rule's metadata.
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Called for every checked object, in parallel.
+    fn check_object(&self, _cx: &Context<'_>, _object: &Object, _out: &mut Vec<Diagnostic>) {}
+
+    /// Called once per run with the whole graph.
+    fn check_graph(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Declares a rule's metadata; its doc comment becomes `k8lint explain` text.
+#[macro_export]
+macro_rules! declare_rule {
+    (@sev Off) => { None };
+    (@sev $sev:ident) => { Some($crate::diagnostic::Severity::$sev) };
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $name:ident = {
+            id: $id:literal,
+            severity: $sev:ident,
+            category: $cat:ident,
+            summary: $summary:literal,
+            help: $help:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        $vis static $name: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            id: $id,
+            severity: $crate::declare_rule!(@sev $sev),
+            category: $crate::rules::Category::$cat,
+            summary: $summary,
+            help: $help,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+/// Every built-in rule, in catalogue order.
+pub fn builtin() -> Vec<&'static dyn Rule> {
+    let mut all: Vec<&'static dyn Rule> = Vec::new();
+    all.extend_from_slice(input::RULES);
+    all
+}
+
+/// A built-in rule by id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    builtin().into_iter().find(|r| r.meta().id == id)
+}

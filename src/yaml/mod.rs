@@ -1,0 +1,8 @@
+//! Parsing YAML as Kubernetes reads it, with a span for every node.
+
+pub mod parse;
+pub mod scalar;
+pub mod tree;
+
+pub use parse::{Comment, Document, ParseLimits, Problem, ProblemKind, Stream, parse};
+pub use tree::{Node, NodeKind, ScalarStyle, Span};

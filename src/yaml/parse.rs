@@ -1,0 +1,528 @@
+//! Events → span tree and JSON value, one document at a time.
+//!
+//! The event parser (granit-parser) sits behind this one module so that it can be
+//! swapped. A syntax error abandons its document only: parsing resumes at the next `---`.
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Parser, ScalarStyle as GStyle, ScanError, Span as GSpan};
+use serde_json::{Map, Value};
+
+use super::scalar::{Resolved, key_string, resolve_plain};
+use super::tree::{Node, NodeKind, ScalarStyle, Span};
+
+/// Bounds that keep hostile input from exhausting time or memory.
+#[derive(Debug, Clone)]
+pub struct ParseLimits {
+    /// Nodes that aliases may copy in one file, summed over every alias (billion laughs).
+    pub max_alias_nodes: usize,
+    /// Documents in one file.
+    pub max_documents: usize,
+}
+
+impl Default for ParseLimits {
+    fn default() -> Self {
+        ParseLimits { max_alias_nodes: 1_000_000, max_documents: 100_000 }
+    }
+}
+
+/// A parsed document: its span tree and its value.
+#[derive(Debug)]
+pub struct Document {
+    /// Position of the document in its file, counting from 0 (empty ones included).
+    pub index: usize,
+    /// From the document's first event to its last.
+    pub span: Span,
+    /// The span tree.
+    pub tree: Node,
+    /// The value, as Kubernetes would read it.
+    pub value: Value,
+}
+
+/// A comment in the source.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    /// The `#` through the end of the line.
+    pub span: Span,
+    /// The text after `#`.
+    pub text: String,
+}
+
+/// What kind of problem the parse found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The text is not YAML.
+    Syntax,
+    /// A mapping repeats a key.
+    DuplicateKey,
+    /// A mapping key is itself a mapping or sequence (typical of unrendered `{{ }}`).
+    ComplexKey,
+    /// A bound of [`ParseLimits`] was reached.
+    Limit,
+}
+
+/// A problem found while parsing, at a place in the file.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// What went wrong.
+    pub kind: ProblemKind,
+    /// Where.
+    pub span: Span,
+    /// In the user's terms.
+    pub message: String,
+    /// An earlier place involved (the first of two duplicate keys).
+    pub related: Option<(Span, String)>,
+}
+
+/// Everything the parse of one file produced.
+#[derive(Debug, Default)]
+pub struct Stream {
+    /// Documents that parsed and are not empty.
+    pub documents: Vec<Document>,
+    /// Every comment, in source order.
+    pub comments: Vec<Comment>,
+    /// Problems, in source order.
+    pub problems: Vec<Problem>,
+}
+
+/// Why building a document stopped early.
+enum Abort {
+    Scan(ScanError),
+    Limit(Span, String),
+    Eof,
+}
+
+impl From<ScanError> for Abort {
+    fn from(e: ScanError) -> Self {
+        Abort::Scan(e)
+    }
+}
+
+struct Builder<'a> {
+    parser: Parser<'a, granit_parser::StrInput<'a>>,
+    text: &'a str,
+    comments: Vec<Comment>,
+    problems: Vec<Problem>,
+    /// Anchored values of the current document, with their node counts.
+    anchors: HashMap<usize, (Value, usize)>,
+    alias_budget: usize,
+}
+
+/// Parses a whole file.
+pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
+    let mut b = Builder {
+        parser: Parser::new_from_str(text),
+        text,
+        comments: Vec::new(),
+        problems: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: limits.max_alias_nodes,
+    };
+    let mut documents = Vec::new();
+    let mut index = 0usize;
+    loop {
+        match b.document(index) {
+            Ok(Some(doc)) => {
+                if let Some(doc) = doc {
+                    documents.push(doc);
+                }
+                index += 1;
+                if index > limits.max_documents {
+                    b.problems.push(Problem {
+                        kind: ProblemKind::Limit,
+                        span: Span::new(text.len(), text.len()),
+                        message: format!(
+                            "the file has more than {} documents; the rest is not read",
+                            limits.max_documents
+                        ),
+                        related: None,
+                    });
+                    break;
+                }
+            }
+            Ok(None) | Err(Abort::Eof) => break,
+            Err(abort) => {
+                b.report_abort(abort);
+                index += 1;
+                match b.parser.proceed_next_document() {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        b.report_abort(Abort::Scan(e));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    b.comments.sort_by_key(|c| c.span.start);
+    b.comments.dedup_by_key(|c| c.span.start);
+    Stream { documents, comments: b.comments, problems: b.problems }
+}
+
+impl<'a> Builder<'a> {
+    fn span(&self, s: &GSpan) -> Span {
+        let start = s.start.byte_offset().unwrap_or_else(|| s.start.index());
+        let end = s.end.byte_offset().unwrap_or_else(|| s.end.index());
+        Span::new(start.min(self.text.len()), end.min(self.text.len()))
+    }
+
+    /// The next event that is not a comment; comments are kept aside.
+    fn next(&mut self) -> Result<(Event<'a>, Span), Abort> {
+        loop {
+            let (event, gspan) = match self.parser.next_event() {
+                None => return Err(Abort::Eof),
+                Some(r) => r?,
+            };
+            let span = self.span(&gspan);
+            match event {
+                Event::Comment(text, _) => {
+                    self.comments.push(Comment { span, text: text.into_owned() });
+                }
+                Event::StreamStart => {}
+                other => return Ok((other, span)),
+            }
+        }
+    }
+
+    fn report_abort(&mut self, abort: Abort) {
+        match abort {
+            Abort::Scan(e) => {
+                let m = e.marker();
+                let at = m.byte_offset().unwrap_or_else(|| m.index()).min(self.text.len());
+                self.problems.push(Problem {
+                    kind: ProblemKind::Syntax,
+                    span: Span::new(at, next_char_end(self.text, at)),
+                    message: e.info(),
+                    related: None,
+                });
+            }
+            Abort::Limit(span, message) => {
+                self.problems.push(Problem { kind: ProblemKind::Limit, span, message, related: None });
+            }
+            Abort::Eof => {}
+        }
+    }
+
+    /// One document: `Ok(None)` at the end of the stream, `Ok(Some(None))` for an empty one.
+    fn document(&mut self, index: usize) -> Result<Option<Option<Document>>, Abort> {
+        let start = loop {
+            match self.next()? {
+                (Event::StreamEnd, _) => return Ok(None),
+                (Event::DocumentStart(..), span) => break span,
+                _ => {}
+            }
+        };
+        self.anchors.clear();
+        let (first, first_span) = self.next()?;
+        if matches!(first, Event::DocumentEnd) {
+            return Ok(Some(None));
+        }
+        let (tree, value, _) = self.node(first, first_span, None)?;
+        let end = match self.next()? {
+            (Event::DocumentEnd, span) => span,
+            (_, span) => span,
+        };
+        let doc_span = start.cover(tree.span).cover(Span::new(end.start as usize, end.start as usize));
+        if value.is_null() {
+            return Ok(Some(None));
+        }
+        Ok(Some(Some(Document { index, span: doc_span, tree, value })))
+    }
+
+    /// Builds one node from its first event. Returns the node, its value and its node count.
+    fn node(&mut self, event: Event<'a>, span: Span, key_span: Option<Span>) -> Result<(Node, Value, usize), Abort> {
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let (value, style, resolved) = scalar_value(&text, style, tag.as_deref());
+                if resolved == Resolved::NonFinite {
+                    self.problems.push(Problem {
+                        kind: ProblemKind::Syntax,
+                        span,
+                        message: format!("`{text}` is a YAML float that JSON cannot represent; Kubernetes rejects it"),
+                        related: None,
+                    });
+                }
+                if anchor != 0 {
+                    self.anchors.insert(anchor, (value.clone(), 1));
+                }
+                let node = Node { span, key_span, kind: NodeKind::Scalar { style, resolved } };
+                Ok((node, value, 1))
+            }
+            Event::Alias(id) => {
+                let (value, count) = self.anchors.get(&id).cloned().unwrap_or((Value::Null, 1));
+                if count > self.alias_budget {
+                    return Err(Abort::Limit(
+                        span,
+                        "alias expansion exceeds the limit of copied nodes (a \"billion laughs\" document?)".to_owned(),
+                    ));
+                }
+                self.alias_budget -= count;
+                Ok((Node { span, key_span, kind: NodeKind::Alias }, value, count))
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                let mut items = Vec::new();
+                let mut values = Vec::new();
+                let mut count = 1;
+                let mut end = span;
+                loop {
+                    let (ev, ev_span) = self.next()?;
+                    if matches!(ev, Event::SequenceEnd) {
+                        if items.is_empty() {
+                            end = ev_span;
+                        }
+                        break;
+                    }
+                    let (child, value, n) = self.node(ev, ev_span, None)?;
+                    end = child.span;
+                    count += n;
+                    items.push(child);
+                    values.push(value);
+                }
+                let value = Value::Array(values);
+                if anchor != 0 {
+                    self.anchors.insert(anchor, (value.clone(), count));
+                }
+                Ok((Node { span: span.cover(end), key_span, kind: NodeKind::Seq(items) }, value, count))
+            }
+            Event::MappingStart(_, anchor, _) => {
+                let (node, value, count) = self.mapping(span, key_span)?;
+                if anchor != 0 {
+                    self.anchors.insert(anchor, (value.clone(), count));
+                }
+                Ok((node, value, count))
+            }
+            other => Err(Abort::Scan(ScanError::new(
+                granit_parser::Marker::new(span.start as usize, 0, 0).with_byte_offset(Some(span.start as usize)),
+                format!("unexpected YAML event {other:?}"),
+            ))),
+        }
+    }
+
+    fn mapping(&mut self, span: Span, key_span: Option<Span>) -> Result<(Node, Value, usize), Abort> {
+        let mut entries: Vec<(Box<str>, Node)> = Vec::new();
+        let mut map = Map::new();
+        let mut merged: Vec<Map<String, Value>> = Vec::new();
+        let mut count = 1;
+        let mut end = span;
+        loop {
+            let (ev, kspan) = self.next()?;
+            if matches!(ev, Event::MappingEnd) {
+                if entries.is_empty() {
+                    end = kspan;
+                }
+                break;
+            }
+            let is_merge = matches!(&ev, Event::Scalar(t, GStyle::Plain, _, None) if t == "<<");
+            let (key_node, key_value, _) = self.node(ev, kspan, None)?;
+            let key_span = key_node.span;
+            let (vev, vspan) = self.next()?;
+            let (child, value, n) = self.node(vev, vspan, Some(key_span))?;
+            end = child.span;
+            count += n;
+            if is_merge {
+                collect_merge(value, &mut merged);
+                continue;
+            }
+            let key = match (&key_node.kind, key_string(&key_value)) {
+                (NodeKind::Map(_) | NodeKind::Seq(_), _) | (_, None) => {
+                    let what = if key_value.is_null() { "a null mapping key" } else { "a mapping or sequence used as a mapping key" };
+                    self.problems.push(Problem {
+                        kind: ProblemKind::ComplexKey,
+                        span: key_node.span,
+                        message: format!("{what} has no JSON form; Kubernetes rejects it"),
+                        related: None,
+                    });
+                    continue;
+                }
+                (_, Some(k)) => k,
+            };
+            if map.contains_key(&key) {
+                let first = entries.iter().find(|(k, _)| **k == *key).and_then(|(_, n)| n.key_span);
+                self.problems.push(Problem {
+                    kind: ProblemKind::DuplicateKey,
+                    span: key_span,
+                    message: format!("duplicate key `{key}`: the later value silently replaces the earlier one"),
+                    related: first.map(|s| (s, format!("`{key}` first defined here"))),
+                });
+            }
+            map.insert(key.clone(), value);
+            entries.push((key.into_boxed_str(), child));
+        }
+        // Merged keys never override keys written in the mapping itself.
+        for source in merged {
+            for (k, v) in source {
+                map.entry(k).or_insert(v);
+            }
+        }
+        let node = Node { span: span.cover(end), key_span, kind: NodeKind::Map(entries) };
+        Ok((node, Value::Object(map), count))
+    }
+}
+
+fn collect_merge(value: Value, merged: &mut Vec<Map<String, Value>>) {
+    match value {
+        Value::Object(m) => merged.push(m),
+        Value::Array(items) => {
+            for item in items {
+                if let Value::Object(m) = item {
+                    merged.push(m);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn scalar_value(text: &str, style: GStyle, tag: Option<&granit_parser::Tag>) -> (Value, ScalarStyle, Resolved) {
+    let ours = match style {
+        GStyle::Plain => ScalarStyle::Plain,
+        GStyle::SingleQuoted | GStyle::DoubleQuoted => ScalarStyle::Quoted,
+        _ => ScalarStyle::Block,
+    };
+    let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix().to_owned());
+    match core.as_deref() {
+        Some("str" | "binary") => (Value::String(text.to_owned()), ours, Resolved::Str),
+        Some("int" | "float" | "bool" | "null") => {
+            let (v, r) = resolve_plain(text);
+            (v, ours, r)
+        }
+        _ if ours == ScalarStyle::Plain => {
+            let (v, r) = resolve_plain(text);
+            (v, ours, r)
+        }
+        _ => (Value::String(text.to_owned()), ours, Resolved::Str),
+    }
+}
+
+fn next_char_end(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(at, |c| {
+        if c == '\n' { at } else { at + c.len_utf8() }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::pointer::Pointer;
+    use serde_json::json;
+
+    fn one(text: &str) -> Document {
+        let mut s = parse(text, &ParseLimits::default());
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.documents.len(), 1);
+        s.documents.remove(0)
+    }
+
+    fn at<'a>(text: &'a str, doc: &Document, pointer: &str) -> &'a str {
+        let (node, _) = doc.tree.resolve(&Pointer::parse(pointer).unwrap());
+        let s = node.span;
+        &text[s.start as usize..s.end as usize]
+    }
+
+    #[test]
+    fn spans_of_values_and_keys() {
+        let text = "kind: Pod\nspec:\n  containers:\n  - name: web\n    image: \"nginx:1\"\n";
+        let doc = one(text);
+        assert_eq!(doc.value["spec"]["containers"][0]["image"], json!("nginx:1"));
+        assert_eq!(at(text, &doc, "/spec/containers/0/name"), "web");
+        assert_eq!(at(text, &doc, "/spec/containers/0/image"), "\"nginx:1\"");
+        let (node, _) = doc.tree.resolve(&Pointer::parse("/spec").unwrap());
+        let k = node.key_span.unwrap();
+        assert_eq!(&text[k.start as usize..k.end as usize], "spec");
+    }
+
+    #[test]
+    fn spans_are_bytes_not_chars() {
+        let text = "a: \"héllo wörld\"\nb: x\n";
+        let doc = one(text);
+        assert_eq!(at(text, &doc, "/b"), "x");
+    }
+
+    #[test]
+    fn resolution_stops_at_the_deepest_existing_node() {
+        let text = "a:\n  b: 1\n";
+        let doc = one(text);
+        let (node, depth) = doc.tree.resolve(&Pointer::parse("/a/c/d").unwrap());
+        assert_eq!(depth, 1);
+        assert!(matches!(node.kind, NodeKind::Map(_)));
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last_and_are_reported() {
+        let s = parse("a: 1\nb: 2\na: 3\n", &ParseLimits::default());
+        assert_eq!(s.documents[0].value, json!({"a": 3, "b": 2}));
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!(s.problems[0].kind, ProblemKind::DuplicateKey);
+        assert_eq!(s.problems[0].span, Span::new(10, 11));
+        assert_eq!(s.problems[0].related.as_ref().unwrap().0, Span::new(0, 1));
+    }
+
+    #[test]
+    fn a_syntax_error_does_not_hide_other_documents() {
+        let text = "a: 1\n---\nb: [1, 2\n---\nc: 3\n";
+        let s = parse(text, &ParseLimits::default());
+        assert_eq!(s.documents.len(), 2);
+        assert_eq!(s.documents[1].value, json!({"c": 3}));
+        assert_eq!(s.documents[1].index, 2);
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!(s.problems[0].kind, ProblemKind::Syntax);
+    }
+
+    #[test]
+    fn empty_documents_are_skipped() {
+        let s = parse("---\n---\n# only a comment\n---\na: 1\n", &ParseLimits::default());
+        assert_eq!(s.documents.len(), 1);
+        assert!(s.problems.is_empty());
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys() {
+        let text = "base: &b {a: 1, b: 2}\nuse:\n  <<: *b\n  b: 3\ncopy: *b\nyaml11: {y: 1}\n";
+        let doc = one(text);
+        assert_eq!(doc.value["use"], json!({"b": 3, "a": 1}));
+        assert_eq!(doc.value["copy"], json!({"a": 1, "b": 2}));
+        assert_eq!(at(text, &doc, "/copy/a"), "*b");
+        // K8S-SEMANTICS.md §E.3: the key `y` is the boolean true.
+        assert_eq!(doc.value["yaml11"], json!({"true": 1}));
+    }
+
+    #[test]
+    fn billion_laughs_is_bounded() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in 'b'..='j' {
+            text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = name;
+        }
+        let s = parse(&text, &ParseLimits::default());
+        assert!(s.documents.is_empty());
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!(s.problems[0].kind, ProblemKind::Limit);
+    }
+
+    #[test]
+    fn keys_follow_yaml_1_1() {
+        let doc = one("on: 1\nno: 2\n1: 3\n");
+        assert_eq!(doc.value, json!({"true": 1, "false": 2, "1": 3}));
+    }
+
+    #[test]
+    fn templated_keys_are_complex() {
+        let s = parse("image: {{ .Values.image }}\n", &ParseLimits::default());
+        assert!(s.problems.iter().any(|p| p.kind == ProblemKind::ComplexKey || p.kind == ProblemKind::Syntax));
+    }
+
+    #[test]
+    fn comments_are_collected() {
+        let s = parse("a: 1 # k8lint: ignore x\n# above\nb: 2\n", &ParseLimits::default());
+        let texts: Vec<_> = s.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, [" k8lint: ignore x", " above"]);
+    }
+
+    #[test]
+    fn tags_force_types() {
+        let doc = one("a: !!str 1\nb: !!int \"2\"\nc: '3'\n");
+        assert_eq!(doc.value, json!({"a": "1", "b": 2, "c": "3"}));
+    }
+}
