@@ -42,7 +42,11 @@ pub enum Fatal {
 }
 
 /// `k8lint check`.
-pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Result<Outcome, Fatal> {
+pub fn check(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
     let config = match &args.config {
         Some(path) => config::load(path)?,
         None => match config::discover(Path::new(".")) {
@@ -50,39 +54,65 @@ pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -
             None => Config::default(),
         },
     };
-    let version = args.kubernetes_version.as_deref().or(config.kubernetes_version.as_deref());
+    let version = args
+        .kubernetes_version
+        .as_deref()
+        .or(config.kubernetes_version.as_deref());
     let kubernetes_version = match version {
         Some(v) => versions::resolve(v).map_err(Fatal::Usage)?,
         None => versions::newest(),
     };
     let all_rules = rules::builtin();
-    let selection = Selection::new(&all_rules, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
+    let selection =
+        Selection::new(&all_rules, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
 
     let ignore = {
         let mut b = GlobSetBuilder::new();
         for g in &config.ignore {
-            b.add(Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?);
+            b.add(
+                Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
+            );
         }
         b.build().map_err(|e| Fatal::Usage(e.to_string()))?
     };
-    let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        args.paths.clone()
+    };
     let mut files = load::collect(&paths, false, &ignore)?;
     let inputs_found = files.len();
     let context: Vec<String> = args
         .context
         .iter()
         .cloned()
-        .chain(config.context.iter().map(|p: &PathBuf| p.display().to_string()))
+        .chain(
+            config
+                .context
+                .iter()
+                .map(|p: &PathBuf| p.display().to_string()),
+        )
         .collect();
     files.extend(load::collect(&context, true, &ignore)?);
     if inputs_found == 0 {
-        writeln!(stderr, "k8lint: no YAML or JSON files found in {}", paths.join(", "))?;
+        writeln!(
+            stderr,
+            "k8lint: no YAML or JSON files found in {}",
+            paths.join(", ")
+        )?;
     }
 
     let inputs = Inputs {
         files,
-        namespace: args.namespace.clone().or(config.namespace.clone()).unwrap_or_else(|| "default".to_owned()),
-        limits: Limits { max_file_bytes: args.max_file_size, ..Limits::default() },
+        namespace: args
+            .namespace
+            .clone()
+            .or(config.namespace.clone())
+            .unwrap_or_else(|| "default".to_owned()),
+        limits: Limits {
+            max_file_bytes: args.max_file_size,
+            ..Limits::default()
+        },
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -116,12 +146,20 @@ pub fn check(args: &CheckArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -
             report.count(Severity::Info),
             c.objects,
             c.files,
-            if c.skipped_files > 0 { format!(" ({} skipped: no Kubernetes objects)", c.skipped_files) } else { String::new() },
+            if c.skipped_files > 0 {
+                format!(" ({} skipped: no Kubernetes objects)", c.skipped_files)
+            } else {
+                String::new()
+            },
         )?;
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
-    Ok(if failed { Outcome::Findings } else { Outcome::Success })
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    })
 }
 
 fn severity_name(rule: &dyn Rule) -> &'static str {
@@ -136,7 +174,14 @@ pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal>
             let width = all.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
             for r in &all {
                 let m = r.meta();
-                writeln!(stdout, "{:<width$}  {:<7}  {:<8}  {}", m.id, severity_name(*r), m.category.as_str(), m.summary)?;
+                writeln!(
+                    stdout,
+                    "{:<width$}  {:<7}  {:<8}  {}",
+                    m.id,
+                    severity_name(*r),
+                    m.category.as_str(),
+                    m.summary
+                )?;
             }
         }
         RulesFormat::Json => {
@@ -163,12 +208,20 @@ pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal>
 /// `k8lint explain`.
 pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
     let Some(rule) = rules::find(&args.rule) else {
-        return Err(Fatal::Usage(format!("unknown rule `{}` (see `k8lint rules`)", args.rule)));
+        return Err(Fatal::Usage(format!(
+            "unknown rule `{}` (see `k8lint rules`)",
+            args.rule
+        )));
     };
     let m = rule.meta();
     writeln!(stdout, "# {}\n", m.id)?;
     writeln!(stdout, "{}\n", m.summary)?;
-    writeln!(stdout, "Severity: {}. Category: {}.\n", severity_name(rule), m.category)?;
+    writeln!(
+        stdout,
+        "Severity: {}. Category: {}.\n",
+        severity_name(rule),
+        m.category
+    )?;
     writeln!(stdout, "{}", m.docs_text().trim_end())?;
     if !m.help.is_empty() {
         writeln!(stdout, "\n## Fix\n{}", m.help)?;

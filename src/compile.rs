@@ -25,7 +25,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_bytes: 64 * 1024 * 1024, parse: ParseLimits::default() }
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            parse: ParseLimits::default(),
+        }
     }
 }
 
@@ -107,35 +110,74 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             classify(doc.value, Pointer::root(), &mut found);
             for (base, value) in found.into_iter().filter(|(_, v)| !v.is_null()) {
                 let id = ObjectId(objects.len() as u32);
-                objects.push(make_object(id, pf.source.id, doc_id, base, value, context, &inputs.namespace));
+                objects.push(make_object(
+                    id,
+                    pf.source.id,
+                    doc_id,
+                    base,
+                    value,
+                    context,
+                    &inputs.namespace,
+                ));
             }
-            docs.push(DocTree { file: pf.source.id, index: doc.index, span: doc.span, tree: doc.tree });
+            docs.push(DocTree {
+                file: pf.source.id,
+                index: doc.index,
+                span: doc.span,
+                tree: doc.tree,
+            });
         }
         files.push(pf.source);
     }
     counts.objects = objects.iter().filter(|o: &&Object| !o.context).count();
     apply_crd_scopes(&mut objects, &inputs.namespace);
     let graph = Graph::new(files, docs, objects);
-    Ok(Compiled { graph, diagnostics, comments, counts })
+    Ok(Compiled {
+        graph,
+        diagnostics,
+        comments,
+        counts,
+    })
 }
 
 /// A document's value → the objects in it (a `List` gives its items).
 fn classify(value: Value, base: Pointer, out: &mut Vec<(Pointer, Value)>) {
-    let is_list = value.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"))
+    let is_list = value
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("List"))
         && value.get("items").is_some_and(Value::is_array);
     if !is_list {
         out.push((base, value));
         return;
     }
-    let Value::Object(mut map) = value else { return };
-    let Some(Value::Array(items)) = map.remove("items") else { return };
+    let Value::Object(mut map) = value else {
+        return;
+    };
+    let Some(Value::Array(items)) = map.remove("items") else {
+        return;
+    };
     for (i, item) in items.into_iter().enumerate() {
         out.push((base.key("items").index(i), item));
     }
 }
 
-fn make_object(id: ObjectId, file: FileId, doc: DocId, base: Pointer, value: Value, context: bool, default_ns: &str) -> Object {
-    let s = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or("").to_owned();
+fn make_object(
+    id: ObjectId,
+    file: FileId,
+    doc: DocId,
+    base: Pointer,
+    value: Value,
+    context: bool,
+    default_ns: &str,
+) -> Object {
+    let s = |p: &str| {
+        value
+            .pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
     let api_version = s("/apiVersion");
     let kind = s("/kind");
     let name = s("/metadata/name");
@@ -143,9 +185,28 @@ fn make_object(id: ObjectId, file: FileId, doc: DocId, base: Pointer, value: Val
     let namespace = if is_cluster_scoped_builtin(&group, &kind) {
         None
     } else {
-        Some(value.pointer("/metadata/namespace").and_then(Value::as_str).filter(|n| !n.is_empty()).unwrap_or(default_ns).to_owned())
+        Some(
+            value
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty())
+                .unwrap_or(default_ns)
+                .to_owned(),
+        )
     };
-    Object { id, file, doc, base, value, api_version, kind, group, namespace, name, context }
+    Object {
+        id,
+        file,
+        doc,
+        base,
+        value,
+        api_version,
+        kind,
+        group,
+        namespace,
+        name,
+        context,
+    }
 }
 
 /// Custom resources of a cluster-scoped CRD in the inputs have no namespace.
@@ -172,37 +233,70 @@ fn apply_crd_scopes(objects: &mut [Object], _default_ns: &str) {
 
 /// Whether a document is a tool's config that never reaches a cluster.
 fn is_tool_config(value: &Value) -> bool {
-    let api = value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let api = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let group = group_of(api);
-    matches!(group, "kustomize.config.k8s.io" | "kpt.dev" | "config.kubernetes.io" | "fn.kpt.dev")
-        || api.starts_with("skaffold/")
+    matches!(
+        group,
+        "kustomize.config.k8s.io" | "kpt.dev" | "config.kubernetes.io" | "fn.kpt.dev"
+    ) || api.starts_with("skaffold/")
 }
 
 /// Whether a document has the shape of an object: string `apiVersion` and `kind`.
 fn has_identity(value: &Value) -> bool {
-    value.get("apiVersion").is_some_and(Value::is_string) && value.get("kind").is_some_and(Value::is_string)
+    value.get("apiVersion").is_some_and(Value::is_string)
+        && value.get("kind").is_some_and(Value::is_string)
 }
 
 fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<ParsedFile, LoadError> {
     let name = input.display();
     let bytes = load::read_bytes(input, limits.max_file_bytes)?;
-    let text = match bytes.map_err(|m| (0, m)).and_then(|b| load::decode(b).map_err(|e| (e.offset, e.message))) {
+    let text = match bytes
+        .map_err(|m| (0, m))
+        .and_then(|b| load::decode(b).map_err(|e| (e.offset, e.message)))
+    {
         Ok(text) => text,
         Err((offset, message)) => {
             // The file is not text: keep an empty source so the diagnostic has a place.
-            let source = SourceFile::new(id, name, input.path.clone(), Arc::from(""), input.context);
+            let source =
+                SourceFile::new(id, name, input.path.clone(), Arc::from(""), input.context);
             let _ = offset;
-            let d = Diagnostic::new(&YAML_SYNTAX, Location::File { file: id, span: Span::default() }, message);
-            return Ok(ParsedFile { source, documents: Vec::new(), comments: Vec::new(), diagnostics: vec![d], skipped: false, parsed_documents: 0 });
+            let d = Diagnostic::new(
+                &YAML_SYNTAX,
+                Location::File {
+                    file: id,
+                    span: Span::default(),
+                },
+                message,
+            );
+            return Ok(ParsedFile {
+                source,
+                documents: Vec::new(),
+                comments: Vec::new(),
+                diagnostics: vec![d],
+                skipped: false,
+                parsed_documents: 0,
+            });
         }
     };
     let text: Arc<str> = Arc::from(text);
-    let source = SourceFile::new(id, name, input.path.clone(), Arc::clone(&text), input.context);
+    let source = SourceFile::new(
+        id,
+        name,
+        input.path.clone(),
+        Arc::clone(&text),
+        input.context,
+    );
     let stream = yaml::parse(&text, &limits.parse);
     let mut diagnostics = Vec::new();
     let file_loc = |span: Span| Location::File { file: id, span };
 
-    let broken = stream.problems.iter().any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::ComplexKey));
+    let broken = stream
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::ComplexKey));
     if broken {
         if let Some(span) = template_action(&text) {
             let d = Diagnostic::new(
@@ -210,7 +304,14 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
                 file_loc(span),
                 "this file is a Go template (Helm chart template), not a manifest",
             );
-            return Ok(ParsedFile { source, documents: Vec::new(), comments: Vec::new(), diagnostics: vec![d], skipped: false, parsed_documents: 0 });
+            return Ok(ParsedFile {
+                source,
+                documents: Vec::new(),
+                comments: Vec::new(),
+                diagnostics: vec![d],
+                skipped: false,
+                parsed_documents: 0,
+            });
         }
     }
     for p in &stream.problems {
@@ -242,18 +343,33 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
         if !skipped && diagnostics.is_empty() {
             diagnostics.push(Diagnostic::new(
                 &MISSING_KIND,
-                file_loc(documents.first().map_or(Span::default(), |d| d.tree.label_span())),
+                file_loc(
+                    documents
+                        .first()
+                        .map_or(Span::default(), |d| d.tree.label_span()),
+                ),
                 "this file holds no Kubernetes object (no document has both apiVersion and kind)",
             ));
         }
         let comments = if skipped { Vec::new() } else { stream.comments };
-        return Ok(ParsedFile { source, documents: Vec::new(), comments, diagnostics: if skipped { Vec::new() } else { diagnostics }, skipped, parsed_documents: if skipped { 0 } else { parsed_documents } });
+        return Ok(ParsedFile {
+            source,
+            documents: Vec::new(),
+            comments,
+            diagnostics: if skipped { Vec::new() } else { diagnostics },
+            skipped,
+            parsed_documents: if skipped { 0 } else { parsed_documents },
+        });
     }
     let mut kept = Vec::with_capacity(documents.len());
     for doc in documents {
         match missing_identity(&doc.value) {
             None => kept.push(doc),
-            Some(message) => diagnostics.push(Diagnostic::new(&MISSING_KIND, file_loc(doc.tree.label_span()), message)),
+            Some(message) => diagnostics.push(Diagnostic::new(
+                &MISSING_KIND,
+                file_loc(doc.tree.label_span()),
+                message,
+            )),
         }
     }
     // List items without identity.
@@ -262,16 +378,30 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
             for (i, item) in items.iter().enumerate() {
                 if let Some(message) = missing_identity(item) {
                     let (node, _) = doc.tree.resolve(&Pointer::root().key("items").index(i));
-                    diagnostics.push(Diagnostic::new(&MISSING_KIND, file_loc(node.label_span()), format!("List item {i}: {message}")));
+                    diagnostics.push(Diagnostic::new(
+                        &MISSING_KIND,
+                        file_loc(node.label_span()),
+                        format!("List item {i}: {message}"),
+                    ));
                 }
             }
         }
     }
-    let kept = kept.into_iter().map(|mut d| {
-        strip_unidentified_items(&mut d.value);
-        d
-    }).collect();
-    Ok(ParsedFile { source, documents: kept, comments: stream.comments, diagnostics, skipped: false, parsed_documents })
+    let kept = kept
+        .into_iter()
+        .map(|mut d| {
+            strip_unidentified_items(&mut d.value);
+            d
+        })
+        .collect();
+    Ok(ParsedFile {
+        source,
+        documents: kept,
+        comments: stream.comments,
+        diagnostics,
+        skipped: false,
+        parsed_documents,
+    })
 }
 
 fn list_items(value: &Value) -> Option<&Vec<Value>> {
@@ -304,7 +434,10 @@ fn missing_identity(value: &Value) -> Option<String> {
     let Some(map) = value.as_object() else {
         return Some("a Kubernetes object must be a mapping".to_owned());
     };
-    let missing: Vec<&str> = ["apiVersion", "kind"].into_iter().filter(|k| !map.get(*k).is_some_and(Value::is_string)).collect();
+    let missing: Vec<&str> = ["apiVersion", "kind"]
+        .into_iter()
+        .filter(|k| !map.get(*k).is_some_and(Value::is_string))
+        .collect();
     match missing.as_slice() {
         [] => None,
         [one] => Some(format!("the document has no `{one}`")),
@@ -329,7 +462,9 @@ fn template_action(text: &str) -> Option<Span> {
         };
         if let Some(at) = at {
             let start = offset + at;
-            let end = line[at..].find("}}").map_or(offset + line.trim_end().len(), |e| offset + at + e + 2);
+            let end = line[at..]
+                .find("}}")
+                .map_or(offset + line.trim_end().len(), |e| offset + at + e + 2);
             return Some(Span::new(start, end));
         }
         offset += line.len();
@@ -345,9 +480,15 @@ mod tests {
     fn template_action_finds_the_first_structural_action() {
         let text = "a: \"x {{ y }}\"\n{{- if .Values.on }}\nb: 1\n";
         let s = template_action(text).unwrap();
-        assert_eq!(&text[s.start as usize..s.end as usize], "{{- if .Values.on }}");
+        assert_eq!(
+            &text[s.start as usize..s.end as usize],
+            "{{- if .Values.on }}"
+        );
         let text = "metadata:\n  name: {{ .Release.Name }}-web\n";
         let s = template_action(text).unwrap();
-        assert_eq!(&text[s.start as usize..s.end as usize], "{{ .Release.Name }}");
+        assert_eq!(
+            &text[s.start as usize..s.end as usize],
+            "{{ .Release.Name }}"
+        );
     }
 }

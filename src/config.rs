@@ -27,7 +27,9 @@ impl std::str::FromStr for Level {
         if s == "off" {
             Ok(Level::Off)
         } else {
-            s.parse().map(Level::On).map_err(|_| format!("unknown severity `{s}` (expected error, warning, info or off)"))
+            s.parse().map(Level::On).map_err(|_| {
+                format!("unknown severity `{s}` (expected error, warning, info or off)")
+            })
         }
     }
 }
@@ -102,37 +104,68 @@ pub struct ConfigError {
 /// Looks for `.k8lint.yaml` in `start` and its parents.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().ok()?;
-    start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
 }
 
 /// Reads and validates a config file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError { file: name.clone(), line: 1, column: 1, message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: name.clone(),
+        line: 1,
+        column: 1,
+        message: e.to_string(),
+    })?;
     parse(&text, &name, path.parent().unwrap_or(Path::new(".")))
 }
 
 /// Parses config text; `base` is the directory relative paths are taken from.
 pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError> {
-    let source = crate::load::SourceFile::new(crate::load::FileId(0), name.to_owned(), None, text.into(), false);
+    let source = crate::load::SourceFile::new(
+        crate::load::FileId(0),
+        name.to_owned(),
+        None,
+        text.into(),
+        false,
+    );
     let stream = yaml::parse(text, &ParseLimits::default());
     let fail_at = |offset: u32, message: String| {
         let lc = source.line_col(offset);
-        ConfigError { file: name.to_owned(), line: lc.line, column: lc.column, message }
+        ConfigError {
+            file: name.to_owned(),
+            line: lc.line,
+            column: lc.column,
+            message,
+        }
     };
     if let Some(p) = stream.problems.first() {
         return Err(fail_at(p.span.start, p.message.clone()));
     }
     let Some(doc) = stream.documents.first() else {
-        return Ok(Config { source: Some(PathBuf::from(name)), ..Config::default() });
+        return Ok(Config {
+            source: Some(PathBuf::from(name)),
+            ..Config::default()
+        });
     };
-    let at = |pointer: &str| doc.tree.resolve(&Pointer::parse(pointer).unwrap_or_default()).0.label_span().start;
+    let at = |pointer: &str| {
+        doc.tree
+            .resolve(&Pointer::parse(pointer).unwrap_or_default())
+            .0
+            .label_span()
+            .start
+    };
     let err = |pointer: &str, message: String| fail_at(at(pointer), message);
 
     let Some(map) = doc.value.as_object() else {
         return Err(err("", "the config must be a mapping".to_owned()));
     };
-    let mut config = Config { source: Some(PathBuf::from(name)), ..Config::default() };
+    let mut config = Config {
+        source: Some(PathBuf::from(name)),
+        ..Config::default()
+    };
     let string = |key: &str, v: &Value| -> Result<String, ConfigError> {
         match v {
             Value::String(s) => Ok(s.clone()),
@@ -142,16 +175,29 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
     };
     let strings = |ptr: &str, v: &Value| -> Result<Vec<String>, ConfigError> {
         let Some(items) = v.as_array() else {
-            return Err(err(ptr, format!("`{}` must be a list of strings", ptr.trim_start_matches('/'))));
+            return Err(err(
+                ptr,
+                format!(
+                    "`{}` must be a list of strings",
+                    ptr.trim_start_matches('/')
+                ),
+            ));
         };
         items
             .iter()
             .enumerate()
-            .map(|(i, s)| s.as_str().map(str::to_owned).ok_or_else(|| err(&format!("{ptr}/{i}"), "expected a string".to_owned())))
+            .map(|(i, s)| {
+                s.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| err(&format!("{ptr}/{i}"), "expected a string".to_owned()))
+            })
             .collect()
     };
     let paths = |ptr: &str, v: &Value| -> Result<Vec<PathBuf>, ConfigError> {
-        Ok(strings(ptr, v)?.into_iter().map(|p| relative_to(base, &p)).collect())
+        Ok(strings(ptr, v)?
+            .into_iter()
+            .map(|p| relative_to(base, &p))
+            .collect())
     };
     for (key, v) in map {
         match key.as_str() {
@@ -162,9 +208,16 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
             "namespace" => config.namespace = Some(string(key, v)?),
             "fail-on" => {
                 let s = string(key, v)?;
-                config.fail_on = Some(<FailOn as clap::ValueEnum>::from_str(&s, false).map_err(|_| {
-                    err("/fail-on", format!("unknown fail-on `{s}` (expected error, warning, info or never)"))
-                })?);
+                config.fail_on = Some(<FailOn as clap::ValueEnum>::from_str(&s, false).map_err(
+                    |_| {
+                        err(
+                            "/fail-on",
+                            format!(
+                                "unknown fail-on `{s}` (expected error, warning, info or never)"
+                            ),
+                        )
+                    },
+                )?);
             }
             "policies" => config.policies = paths("/policies", v)?,
             "context" => config.context = paths("/context", v)?,
@@ -172,7 +225,10 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
             "ignore" => config.ignore = strings("/ignore", v)?,
             "rules" => {
                 let Some(rules) = v.as_object() else {
-                    return Err(err("/rules", "`rules` must be a mapping with enable, disable and severity".to_owned()));
+                    return Err(err(
+                        "/rules",
+                        "`rules` must be a mapping with enable, disable and severity".to_owned(),
+                    ));
                 };
                 for (rk, rv) in rules {
                     match rk.as_str() {
@@ -183,24 +239,43 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                                 return Err(err("/rules/severity", "`rules.severity` must map rule ids to error, warning, info or off".to_owned()));
                             };
                             for (id, level) in sev {
-                                let ptr = format!("/rules/severity/{}", id.replace('~', "~0").replace('/', "~1"));
+                                let ptr = format!(
+                                    "/rules/severity/{}",
+                                    id.replace('~', "~0").replace('/', "~1")
+                                );
                                 // YAML 1.1 reads an unquoted `off` as false.
                                 let level = match level {
                                     Value::Bool(false) => Level::Off,
-                                    Value::String(s) => s.parse::<Level>().map_err(|m| err(&ptr, m))?,
-                                    _ => return Err(err(&ptr, "expected error, warning, info or off".to_owned())),
+                                    Value::String(s) => {
+                                        s.parse::<Level>().map_err(|m| err(&ptr, m))?
+                                    }
+                                    _ => {
+                                        return Err(err(
+                                            &ptr,
+                                            "expected error, warning, info or off".to_owned(),
+                                        ));
+                                    }
                                 };
                                 config.severity.insert(id.clone(), level);
                             }
                         }
-                        other => return Err(err(&format!("/rules/{other}"), format!("unknown key `rules.{other}` (expected enable, disable, severity)"))),
+                        other => {
+                            return Err(err(
+                                &format!("/rules/{other}"),
+                                format!(
+                                    "unknown key `rules.{other}` (expected enable, disable, severity)"
+                                ),
+                            ));
+                        }
                     }
                 }
             }
             other => {
                 return Err(err(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
-                    format!("unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore)"),
+                    format!(
+                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore)"
+                    ),
                 ));
             }
         }
@@ -210,7 +285,11 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
 
 fn relative_to(base: &Path, p: &str) -> PathBuf {
     let p = Path::new(p);
-    if p.is_absolute() || base.as_os_str().is_empty() { p.to_path_buf() } else { base.join(p) }
+    if p.is_absolute() || base.as_os_str().is_empty() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
 }
 
 #[cfg(test)]
@@ -237,7 +316,12 @@ mod tests {
         let e = parse("namespace: x\nrulez: {}\n", "c.yaml", Path::new("")).unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.message.contains("rulez"), "{}", e.message);
-        let e = parse("rules:\n  severity:\n    x: loud\n", "c.yaml", Path::new("")).unwrap_err();
+        let e = parse(
+            "rules:\n  severity:\n    x: loud\n",
+            "c.yaml",
+            Path::new(""),
+        )
+        .unwrap_err();
         assert_eq!((e.line, e.column), (3, 8));
     }
 

@@ -45,7 +45,9 @@ impl FromStr for Severity {
             "info" => Ok(Severity::Info),
             "warning" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            other => Err(format!("unknown severity `{other}` (expected error, warning or info)")),
+            other => Err(format!(
+                "unknown severity `{other}` (expected error, warning or info)"
+            )),
         }
     }
 }
@@ -114,7 +116,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding of a rule at a location, with the rule's default severity and help.
-    pub fn new(rule: &crate::rules::RuleMeta, location: Location, message: impl Into<String>) -> Diagnostic {
+    pub fn new(
+        rule: &crate::rules::RuleMeta,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             rule: RuleId(Cow::Borrowed(rule.id)),
             severity: rule.severity.unwrap_or(Severity::Info),
@@ -126,7 +132,12 @@ impl Diagnostic {
     }
 
     /// A finding at a node of an object.
-    pub fn at(rule: &crate::rules::RuleMeta, object: ObjectId, pointer: Pointer, message: impl Into<String>) -> Diagnostic {
+    pub fn at(
+        rule: &crate::rules::RuleMeta,
+        object: ObjectId,
+        pointer: Pointer,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(rule, Location::Object { object, pointer }, message)
     }
 
@@ -146,15 +157,31 @@ impl Diagnostic {
 
     /// Adds a related location in an object.
     #[must_use]
-    pub fn with_related(mut self, object: ObjectId, pointer: Pointer, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Related { location: Location::Object { object, pointer }, message: message.into() });
+    pub fn with_related(
+        mut self,
+        object: ObjectId,
+        pointer: Pointer,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.related.push(Related {
+            location: Location::Object { object, pointer },
+            message: message.into(),
+        });
         self
     }
 
     /// Adds a related location in a file.
     #[must_use]
-    pub fn with_related_span(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.related.push(Related { location: Location::File { file, span }, message: message.into() });
+    pub fn with_related_span(
+        mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.related.push(Related {
+            location: Location::File { file, span },
+            message: message.into(),
+        });
         self
     }
 }

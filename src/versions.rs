@@ -1,7 +1,9 @@
 //! The Kubernetes versions k8lint knows.
 
 /// Known minor versions, oldest first.
-pub const KNOWN: &[&str] = &["1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34"];
+pub const KNOWN: &[&str] = &[
+    "1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34",
+];
 
 /// The default target: the newest known version.
 pub fn newest() -> &'static str {
@@ -12,11 +14,12 @@ pub fn newest() -> &'static str {
 pub fn resolve(given: &str) -> Result<&'static str, String> {
     let trimmed = given.trim_start_matches('v');
     let minor: String = trimmed.split('.').take(2).collect::<Vec<_>>().join(".");
-    KNOWN
-        .iter()
-        .find(|v| **v == minor)
-        .copied()
-        .ok_or_else(|| format!("unknown Kubernetes version `{given}`; known versions: {}", KNOWN.join(", ")))
+    KNOWN.iter().find(|v| **v == minor).copied().ok_or_else(|| {
+        format!(
+            "unknown Kubernetes version `{given}`; known versions: {}",
+            KNOWN.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]

@@ -20,13 +20,27 @@ pub struct Selection {
 
 impl Selection {
     /// Defaults, then the config, then the command line. Unknown ids are an error.
-    pub fn new(rules: &[&dyn Rule], config: &Config, enable: &[String], disable: &[String]) -> Result<Selection, String> {
-        let known: HashMap<&str, Option<Severity>> = rules.iter().map(|r| (r.meta().id, r.meta().severity)).collect();
+    pub fn new(
+        rules: &[&dyn Rule],
+        config: &Config,
+        enable: &[String],
+        disable: &[String],
+    ) -> Result<Selection, String> {
+        let known: HashMap<&str, Option<Severity>> = rules
+            .iter()
+            .map(|r| (r.meta().id, r.meta().severity))
+            .collect();
         let check = |id: &str| -> Result<(), String> {
-            if known.contains_key(id) { Ok(()) } else { Err(format!("unknown rule `{id}` (see `k8lint rules`)")) }
+            if known.contains_key(id) {
+                Ok(())
+            } else {
+                Err(format!("unknown rule `{id}` (see `k8lint rules`)"))
+            }
         };
-        let mut severity: HashMap<String, Severity> =
-            known.iter().filter_map(|(id, s)| s.map(|s| ((*id).to_owned(), s))).collect();
+        let mut severity: HashMap<String, Severity> = known
+            .iter()
+            .filter_map(|(id, s)| s.map(|s| ((*id).to_owned(), s)))
+            .collect();
         let turn_on = |severity: &mut HashMap<String, Severity>, id: &str| {
             let s = known[id].unwrap_or(Severity::Warning);
             severity.entry(id.to_owned()).or_insert(s);
@@ -73,10 +87,22 @@ impl Selection {
 }
 
 /// Runs every selected rule and returns the findings, sorted.
-pub fn run(compiled: &Compiled, rules: &[&dyn Rule], selection: &Selection, kubernetes_version: &str) -> Vec<Diagnostic> {
+pub fn run(
+    compiled: &Compiled,
+    rules: &[&dyn Rule],
+    selection: &Selection,
+    kubernetes_version: &str,
+) -> Vec<Diagnostic> {
     let graph = &compiled.graph;
-    let cx = Context { graph, kubernetes_version };
-    let active: Vec<&dyn Rule> = rules.iter().copied().filter(|r| selection.severity(r.meta().id).is_some()).collect();
+    let cx = Context {
+        graph,
+        kubernetes_version,
+    };
+    let active: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| selection.severity(r.meta().id).is_some())
+        .collect();
 
     let objects: Vec<_> = graph.checked().collect();
     let mut found: Vec<Diagnostic> = objects
@@ -114,7 +140,12 @@ pub fn run(compiled: &Compiled, rules: &[&dyn Rule], selection: &Selection, kube
     if let Some(sev) = selection.severity(crate::rules::input::UNUSED_SUPPRESSION.id) {
         let known: HashSet<String> = rules.iter().map(|r| r.meta().id.to_owned()).collect();
         let enabled = selection.enabled();
-        kept.extend(suppressions.unused(&known, &enabled).into_iter().map(|d| d.with_severity(sev)));
+        kept.extend(
+            suppressions
+                .unused(&known, &enabled)
+                .into_iter()
+                .map(|d| d.with_severity(sev)),
+        );
     }
     sort(graph, &mut kept);
     kept
@@ -130,7 +161,9 @@ pub fn sort(graph: &crate::graph::Graph, diagnostics: &mut Vec<Diagnostic>) {
         })
         .collect();
     keyed.sort_by(|(ka, a), (kb, b)| {
-        ka.cmp(kb).then_with(|| a.rule.cmp(&b.rule)).then_with(|| a.message.cmp(&b.message))
+        ka.cmp(kb)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
     });
     keyed.dedup_by(|(ka, a), (kb, b)| ka == kb && a == b);
     diagnostics.extend(keyed.into_iter().map(|(_, d)| d));

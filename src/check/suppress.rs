@@ -9,7 +9,7 @@ use crate::compile::Compiled;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::graph::Graph;
 use crate::load::FileId;
-use crate::model::{ObjectId, Pointer, PodTemplate};
+use crate::model::{ObjectId, PodTemplate, Pointer};
 use crate::rules::input::UNUSED_SUPPRESSION;
 use crate::yaml::{Comment, Span};
 
@@ -25,9 +25,21 @@ struct RuleList {
 
 impl RuleList {
     fn parse(text: &str) -> RuleList {
-        let ids: Vec<String> = text.split([',', ' ', '\t']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        let ids = if ids.is_empty() { vec!["all".to_owned()] } else { ids };
-        RuleList { used: vec![false; ids.len()], ids }
+        let ids: Vec<String> = text
+            .split([',', ' ', '\t'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let ids = if ids.is_empty() {
+            vec!["all".to_owned()]
+        } else {
+            ids
+        };
+        RuleList {
+            used: vec![false; ids.len()],
+            ids,
+        }
     }
 
     fn take(&mut self, rule: &str) -> bool {
@@ -77,9 +89,20 @@ impl Suppressions {
                 .filter_map(|c| {
                     let rules = parse_comment(c)?;
                     let line = source.line_of(c.span.start);
-                    let before = source.slice(Span::new(source.line_span(line).start as usize, c.span.start as usize));
-                    let target_line = if before.trim().is_empty() { next_content_line(source, line) } else { line };
-                    Some(CommentSuppression { span: c.span, target_line, rules })
+                    let before = source.slice(Span::new(
+                        source.line_span(line).start as usize,
+                        c.span.start as usize,
+                    ));
+                    let target_line = if before.trim().is_empty() {
+                        next_content_line(source, line)
+                    } else {
+                        line
+                    };
+                    Some(CommentSuppression {
+                        span: c.span,
+                        target_line,
+                        rules,
+                    })
                 })
                 .collect();
             if !list.is_empty() {
@@ -88,7 +111,11 @@ impl Suppressions {
         }
         for o in graph.checked() {
             let mut list = Vec::new();
-            if let Some(v) = o.annotations().and_then(|a| a.get(ANNOTATION)).and_then(Value::as_str) {
+            if let Some(v) = o
+                .annotations()
+                .and_then(|a| a.get(ANNOTATION))
+                .and_then(Value::as_str)
+            {
                 list.push(AnnotationSuppression {
                     scope: Pointer::root(),
                     at: Pointer::root().path("metadata/annotations").key(ANNOTATION),
@@ -96,7 +123,11 @@ impl Suppressions {
                 });
             }
             if let Some(t) = PodTemplate::of(o).filter(|t| !t.pointer.as_str().is_empty()) {
-                if let Some(v) = t.annotations().and_then(|a| a.get(ANNOTATION)).and_then(Value::as_str) {
+                if let Some(v) = t
+                    .annotations()
+                    .and_then(|a| a.get(ANNOTATION))
+                    .and_then(Value::as_str)
+                {
                     list.push(AnnotationSuppression {
                         at: t.metadata_pointer().key("annotations").key(ANNOTATION),
                         scope: t.pointer.clone(),
@@ -126,12 +157,19 @@ impl Suppressions {
                 }
                 let source_file = graph.object(*object).file;
                 let source = graph.file(source_file);
-                let lines = graph.node_chain(*object, pointer).iter().map(|n| source.line_of(n.head_span().start)).collect();
+                let lines = graph
+                    .node_chain(*object, pointer)
+                    .iter()
+                    .map(|n| source.line_of(n.head_span().start))
+                    .collect();
                 (source_file, lines)
             }
         };
-        let Some(list) = self.comments.get_mut(&file) else { return false };
-        list.iter_mut().any(|c| lines.contains(&c.target_line) && c.rules.take(rule))
+        let Some(list) = self.comments.get_mut(&file) else {
+            return false;
+        };
+        list.iter_mut()
+            .any(|c| lines.contains(&c.target_line) && c.rules.take(rule))
     }
 
     /// `unused-suppression` findings for the entries that suppressed nothing. Entries that
@@ -153,7 +191,10 @@ impl Suppressions {
             }
             let mut parts = Vec::new();
             if !unused.is_empty() {
-                parts.push(format!("suppression of {} matched no finding", unused.join(", ")));
+                parts.push(format!(
+                    "suppression of {} matched no finding",
+                    unused.join(", ")
+                ));
             }
             if !unknown.is_empty() {
                 parts.push(format!("unknown rule {}", unknown.join(", ")));
@@ -163,14 +204,26 @@ impl Suppressions {
         for (file, list) in &self.comments {
             for c in list {
                 if let Some(m) = describe(&c.rules) {
-                    out.push(Diagnostic::new(&UNUSED_SUPPRESSION, Location::File { file: *file, span: c.span }, m));
+                    out.push(Diagnostic::new(
+                        &UNUSED_SUPPRESSION,
+                        Location::File {
+                            file: *file,
+                            span: c.span,
+                        },
+                        m,
+                    ));
                 }
             }
         }
         for (object, list) in &self.annotations {
             for a in list {
                 if let Some(m) = describe(&a.rules) {
-                    out.push(Diagnostic::at(&UNUSED_SUPPRESSION, *object, a.at.clone(), m));
+                    out.push(Diagnostic::at(
+                        &UNUSED_SUPPRESSION,
+                        *object,
+                        a.at.clone(),
+                        m,
+                    ));
                 }
             }
         }
@@ -185,7 +238,13 @@ fn parse_comment(c: &Comment) -> Option<RuleList> {
     if !(rest.is_empty() || rest.starts_with([' ', '\t', ','])) {
         return None;
     }
-    let rest = rest.split("--").next().unwrap_or("");
+    let rest = rest
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .split("--")
+        .next()
+        .unwrap_or("");
     Some(RuleList::parse(rest))
 }
 
@@ -204,12 +263,18 @@ mod tests {
     use super::*;
 
     fn comment(text: &str) -> Comment {
-        Comment { span: Span::default(), text: text.to_owned() }
+        Comment {
+            span: Span::default(),
+            text: text.to_owned(),
+        }
     }
 
     #[test]
     fn parses_rule_lists() {
-        let r = parse_comment(&comment(" k8lint: ignore image-tag, duplicate-env -- pinned")).unwrap();
+        let r = parse_comment(&comment(
+            " k8lint: ignore image-tag, duplicate-env -- pinned",
+        ))
+        .unwrap();
         assert_eq!(r.ids, ["image-tag", "duplicate-env"]);
         let r = parse_comment(&comment(" k8lint: ignore")).unwrap();
         assert_eq!(r.ids, ["all"]);

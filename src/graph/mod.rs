@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Location;
 use crate::load::{FileId, SourceFile};
-use crate::model::{DocId, Object, ObjectId, ObjectKey, Pointer, PodTemplate, Selector, WorkloadKind};
+use crate::model::{
+    DocId, Object, ObjectId, ObjectKey, PodTemplate, Pointer, Selector, WorkloadKind,
+};
 use crate::yaml::{Node, Span};
 
 /// A parsed document's span tree, kept for locations.
@@ -44,24 +46,44 @@ pub struct Graph {
 impl Graph {
     /// Builds the indexes over files, documents and objects.
     pub fn new(files: Vec<SourceFile>, docs: Vec<DocTree>, objects: Vec<Object>) -> Graph {
-        let mut g = Graph { files, docs, objects, ..Graph::default() };
+        let mut g = Graph {
+            files,
+            docs,
+            objects,
+            ..Graph::default()
+        };
         for o in &g.objects {
             g.by_key.entry(o.key()).or_default().push(o.id);
-            g.by_kind.entry((o.group.clone(), o.kind.clone())).or_default().push(o.id);
-            g.objects_by_namespace.entry(o.namespace.clone()).or_default().push(o.id);
+            g.by_kind
+                .entry((o.group.clone(), o.kind.clone()))
+                .or_default()
+                .push(o.id);
+            g.objects_by_namespace
+                .entry(o.namespace.clone())
+                .or_default()
+                .push(o.id);
             if let Some(labels) = o.labels() {
                 for (k, v) in labels {
                     if let Some(v) = v.as_str() {
-                        g.object_labels.entry((o.namespace.clone(), k.clone(), v.to_owned())).or_default().push(o.id);
+                        g.object_labels
+                            .entry((o.namespace.clone(), k.clone(), v.to_owned()))
+                            .or_default()
+                            .push(o.id);
                     }
                 }
             }
             if let Some(t) = PodTemplate::of(o) {
-                g.workloads_by_namespace.entry(o.namespace.clone()).or_default().push(o.id);
+                g.workloads_by_namespace
+                    .entry(o.namespace.clone())
+                    .or_default()
+                    .push(o.id);
                 if let Some(labels) = t.labels() {
                     for (k, v) in labels {
                         if let Some(v) = v.as_str() {
-                            g.template_labels.entry((o.namespace.clone(), k.clone(), v.to_owned())).or_default().push(o.id);
+                            g.template_labels
+                                .entry((o.namespace.clone(), k.clone(), v.to_owned()))
+                                .or_default()
+                                .push(o.id);
                         }
                     }
                 }
@@ -86,14 +108,23 @@ impl Graph {
     }
 
     /// The first object with this identity.
-    pub fn get(&self, group: &str, kind: &str, namespace: Option<&str>, name: &str) -> Option<&Object> {
+    pub fn get(
+        &self,
+        group: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<&Object> {
         let key = ObjectKey {
             group: group.to_owned(),
             kind: kind.to_owned(),
             namespace: namespace.map(str::to_owned),
             name: name.to_owned(),
         };
-        self.by_key.get(&key).and_then(|ids| ids.first()).map(|&id| self.object(id))
+        self.by_key
+            .get(&key)
+            .and_then(|ids| ids.first())
+            .map(|&id| self.object(id))
     }
 
     /// Every object with this identity, in input order (more than one is a duplicate).
@@ -111,12 +142,21 @@ impl Graph {
     }
 
     /// Objects of a kind in one namespace.
-    pub fn of_kind_in<'a>(&'a self, group: &str, kind: &str, namespace: Option<&'a str>) -> impl Iterator<Item = &'a Object> + 'a {
-        self.of_kind(group, kind).filter(move |o| o.namespace.as_deref() == namespace)
+    pub fn of_kind_in<'a>(
+        &'a self,
+        group: &str,
+        kind: &str,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        self.of_kind(group, kind)
+            .filter(move |o| o.namespace.as_deref() == namespace)
     }
 
     /// Every object in a namespace.
-    pub fn in_namespace<'a>(&'a self, namespace: Option<&str>) -> impl Iterator<Item = &'a Object> + 'a {
+    pub fn in_namespace<'a>(
+        &'a self,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
         self.objects_by_namespace
             .get(&namespace.map(str::to_owned))
             .map_or(&[][..], Vec::as_slice)
@@ -125,9 +165,18 @@ impl Graph {
     }
 
     /// Workloads in a namespace whose pod template labels the selector selects.
-    pub fn workloads_selected_by<'a>(&'a self, namespace: Option<&str>, selector: &Selector) -> Vec<&'a Object> {
+    pub fn workloads_selected_by<'a>(
+        &'a self,
+        namespace: Option<&str>,
+        selector: &Selector,
+    ) -> Vec<&'a Object> {
         let ns = namespace.map(str::to_owned);
-        let candidates = self.candidates(&self.template_labels, &self.workloads_by_namespace, &ns, selector);
+        let candidates = self.candidates(
+            &self.template_labels,
+            &self.workloads_by_namespace,
+            &ns,
+            selector,
+        );
         candidates
             .iter()
             .map(|&id| self.object(id))
@@ -136,10 +185,23 @@ impl Graph {
     }
 
     /// Objects in a namespace whose own labels the selector selects.
-    pub fn objects_labelled<'a>(&'a self, namespace: Option<&str>, selector: &Selector) -> Vec<&'a Object> {
+    pub fn objects_labelled<'a>(
+        &'a self,
+        namespace: Option<&str>,
+        selector: &Selector,
+    ) -> Vec<&'a Object> {
         let ns = namespace.map(str::to_owned);
-        let candidates = self.candidates(&self.object_labels, &self.objects_by_namespace, &ns, selector);
-        candidates.iter().map(|&id| self.object(id)).filter(|o| selector.matches_opt(o.labels())).collect()
+        let candidates = self.candidates(
+            &self.object_labels,
+            &self.objects_by_namespace,
+            &ns,
+            selector,
+        );
+        candidates
+            .iter()
+            .map(|&id| self.object(id))
+            .filter(|o| selector.matches_opt(o.labels()))
+            .collect()
     }
 
     /// The smallest posting list among the selector's labels, or the whole namespace.
@@ -152,7 +214,9 @@ impl Graph {
     ) -> &'a [ObjectId] {
         let mut best: Option<&[ObjectId]> = None;
         for (k, v) in &selector.match_labels {
-            let list = index.get(&(ns.clone(), k.clone(), v.clone())).map_or(&[][..], Vec::as_slice);
+            let list = index
+                .get(&(ns.clone(), k.clone(), v.clone()))
+                .map_or(&[][..], Vec::as_slice);
             if best.is_none_or(|b| list.len() < b.len()) {
                 best = Some(list);
             }

@@ -34,7 +34,9 @@ impl InputPath {
 /// A path shown relative to where it was given, without a leading `./`.
 fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();
-    s.strip_prefix("./").map(str::to_owned).unwrap_or_else(|| s.into_owned())
+    s.strip_prefix("./")
+        .map(str::to_owned)
+        .unwrap_or_else(|| s.into_owned())
 }
 
 /// A failure that stops the run (exit status 2).
@@ -59,19 +61,34 @@ pub enum LoadError {
 /// Expands the given paths to files: directories are walked for `*.yaml`, `*.yml` and
 /// `*.json`, skipping hidden entries, `.gitignore`d and `.k8lintignore`d paths and the
 /// `ignore` globs of the config.
-pub fn collect(paths: &[String], context: bool, ignore: &GlobSet) -> Result<Vec<InputPath>, LoadError> {
+pub fn collect(
+    paths: &[String],
+    context: bool,
+    ignore: &GlobSet,
+) -> Result<Vec<InputPath>, LoadError> {
     let mut out = Vec::new();
     for given in paths {
         if given == "-" {
-            out.push(InputPath { path: None, explicit: true, context });
+            out.push(InputPath {
+                path: None,
+                explicit: true,
+                context,
+            });
             continue;
         }
         let path = PathBuf::from(given);
-        let meta = std::fs::metadata(&path).map_err(|source| LoadError::Io { path: given.clone(), source })?;
+        let meta = std::fs::metadata(&path).map_err(|source| LoadError::Io {
+            path: given.clone(),
+            source,
+        })?;
         if meta.is_dir() {
             walk(&path, context, ignore, &mut out)?;
         } else if meta.is_file() {
-            out.push(InputPath { path: Some(path), explicit: true, context });
+            out.push(InputPath {
+                path: Some(path),
+                explicit: true,
+                context,
+            });
         } else {
             return Err(LoadError::NotAFile(given.clone()));
         }
@@ -79,7 +96,12 @@ pub fn collect(paths: &[String], context: bool, ignore: &GlobSet) -> Result<Vec<
     Ok(out)
 }
 
-fn walk(dir: &Path, context: bool, ignore: &GlobSet, out: &mut Vec<InputPath>) -> Result<(), LoadError> {
+fn walk(
+    dir: &Path,
+    context: bool,
+    ignore: &GlobSet,
+    out: &mut Vec<InputPath>,
+) -> Result<(), LoadError> {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
@@ -103,7 +125,11 @@ fn walk(dir: &Path, context: bool, ignore: &GlobSet, out: &mut Vec<InputPath>) -
         if !is_manifest || ignore.is_match(path) || ignore.is_match(display_path(path)) {
             continue;
         }
-        out.push(InputPath { path: Some(path.to_path_buf()), explicit: false, context });
+        out.push(InputPath {
+            path: Some(path.to_path_buf()),
+            explicit: false,
+            context,
+        });
     }
     Ok(())
 }
@@ -120,11 +146,18 @@ pub struct Undecodable {
 /// Reads a file's bytes, failing only when the OS does.
 pub fn read_bytes(input: &InputPath, max_bytes: u64) -> Result<Result<Vec<u8>, String>, LoadError> {
     let name = input.display();
-    let io = |source| LoadError::Io { path: name.clone(), source };
+    let io = |source| LoadError::Io {
+        path: name.clone(),
+        source,
+    };
     let mut bytes = Vec::new();
     match &input.path {
         None => {
-            std::io::stdin().lock().take(max_bytes + 1).read_to_end(&mut bytes).map_err(io)?;
+            std::io::stdin()
+                .lock()
+                .take(max_bytes + 1)
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
         }
         Some(p) => {
             let file = std::fs::File::open(p).map_err(io)?;
@@ -138,11 +171,15 @@ pub fn read_bytes(input: &InputPath, max_bytes: u64) -> Result<Result<Vec<u8>, S
                     meta.len()
                 )));
             }
-            file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(io)?;
+            file.take(max_bytes + 1)
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
         }
     }
     if bytes.len() as u64 > max_bytes {
-        return Ok(Err(format!("the input is over the limit of {max_bytes} bytes (raise it with --max-file-size)")));
+        return Ok(Err(format!(
+            "the input is over the limit of {max_bytes} bytes (raise it with --max-file-size)"
+        )));
     }
     Ok(Ok(bytes))
 }
@@ -156,12 +193,24 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
     let utf16 = |little: bool| -> Result<String, Undecodable> {
         let body = &bytes[2..];
         if body.len() % 2 != 0 {
-            return Err(Undecodable { offset: bytes.len() - 1, message: "truncated UTF-16 text".to_owned() });
+            return Err(Undecodable {
+                offset: bytes.len() - 1,
+                message: "truncated UTF-16 text".to_owned(),
+            });
         }
-        let units = body.chunks_exact(2).map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
+        let units = body.chunks_exact(2).map(|c| {
+            if little {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
         char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map_err(|_| Undecodable { offset: 0, message: "invalid UTF-16 text".to_owned() })
+            .map_err(|_| Undecodable {
+                offset: 0,
+                message: "invalid UTF-16 text".to_owned(),
+            })
     };
     match bytes.get(..2) {
         Some([0xFF, 0xFE]) => return utf16(true),
@@ -176,7 +225,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        Undecodable { offset, message: format!("invalid UTF-8 at byte {offset}; manifests must be UTF-8 text") }
+        Undecodable {
+            offset,
+            message: format!("invalid UTF-8 at byte {offset}; manifests must be UTF-8 text"),
+        }
     })
 }
 

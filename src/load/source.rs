@@ -38,12 +38,25 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Indexes a file's lines.
-    pub fn new(id: FileId, name: String, path: Option<PathBuf>, text: Arc<str>, context: bool) -> SourceFile {
+    pub fn new(
+        id: FileId,
+        name: String,
+        path: Option<PathBuf>,
+        text: Arc<str>,
+        context: bool,
+    ) -> SourceFile {
         let mut line_starts = vec![0u32];
         for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
             line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
         }
-        SourceFile { id, name, path, text, line_starts, context }
+        SourceFile {
+            id,
+            name,
+            path,
+            text,
+            line_starts,
+            context,
+        }
     }
 
     /// The line and column of a byte offset.
@@ -56,7 +69,10 @@ impl SourceFile {
             end -= 1;
         }
         let column = self.text[start..end].chars().filter(|&c| c != '\r').count() + 1;
-        LineCol { line: line as u32 + 1, column: column as u32 }
+        LineCol {
+            line: line as u32 + 1,
+            column: column as u32,
+        }
     }
 
     /// The 0-based line number of a byte offset.
@@ -67,7 +83,10 @@ impl SourceFile {
     /// The byte range of a 0-based line, without its line break.
     pub fn line_span(&self, line: usize) -> Span {
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
-        let mut end = self.line_starts.get(line + 1).map_or(self.text.len(), |&e| e as usize);
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&e| e as usize);
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -82,7 +101,9 @@ impl SourceFile {
 
     /// The text of a span.
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start as usize..span.end as usize).unwrap_or("")
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 }
 

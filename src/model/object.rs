@@ -114,17 +114,30 @@ pub fn group_of(api_version: &str) -> &str {
 pub fn is_cluster_scoped_builtin(group: &str, kind: &str) -> bool {
     matches!(
         (group, kind),
-        ("", "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus")
-            | ("storage.k8s.io", "StorageClass" | "CSIDriver" | "CSINode" | "VolumeAttachment" | "VolumeAttributesClass")
-            | ("apiextensions.k8s.io", "CustomResourceDefinition")
-            | ("rbac.authorization.k8s.io", "ClusterRole" | "ClusterRoleBinding")
-            | ("networking.k8s.io", "IngressClass" | "IPAddress" | "ServiceCIDR")
+        (
+            "",
+            "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus"
+        ) | (
+            "storage.k8s.io",
+            "StorageClass" | "CSIDriver" | "CSINode" | "VolumeAttachment" | "VolumeAttributesClass"
+        ) | ("apiextensions.k8s.io", "CustomResourceDefinition")
+            | (
+                "rbac.authorization.k8s.io",
+                "ClusterRole" | "ClusterRoleBinding"
+            )
+            | (
+                "networking.k8s.io",
+                "IngressClass" | "IPAddress" | "ServiceCIDR"
+            )
             | ("scheduling.k8s.io", "PriorityClass")
             | ("node.k8s.io", "RuntimeClass")
             | ("admissionregistration.k8s.io", _)
             | ("apiregistration.k8s.io", "APIService")
             | ("policy", "PodSecurityPolicy")
-            | ("certificates.k8s.io", "CertificateSigningRequest" | "ClusterTrustBundle")
+            | (
+                "certificates.k8s.io",
+                "CertificateSigningRequest" | "ClusterTrustBundle"
+            )
             | ("flowcontrol.apiserver.k8s.io", _)
             | ("resource.k8s.io", "DeviceClass" | "ResourceSlice")
             | ("storagemigration.k8s.io", "StorageVersionMigration")

@@ -124,7 +124,10 @@ mod tests {
 
     #[test]
     fn escapes_round_trip() {
-        let p = Pointer::root().key("metadata").key("annotations").key("k8lint.io/ignore~x");
+        let p = Pointer::root()
+            .key("metadata")
+            .key("annotations")
+            .key("k8lint.io/ignore~x");
         assert_eq!(p.as_str(), "/metadata/annotations/k8lint.io~1ignore~0x");
         let tokens: Vec<_> = p.tokens().collect();
         assert_eq!(tokens, ["metadata", "annotations", "k8lint.io/ignore~x"]);

@@ -19,8 +19,14 @@ pub enum Requirement {
 impl Requirement {
     fn matches(&self, labels: &Map<String, Value>) -> bool {
         match self {
-            Requirement::In(k, vs) => labels.get(k).and_then(Value::as_str).is_some_and(|v| vs.iter().any(|x| x == v)),
-            Requirement::NotIn(k, vs) => !labels.get(k).and_then(Value::as_str).is_some_and(|v| vs.iter().any(|x| x == v)),
+            Requirement::In(k, vs) => labels
+                .get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|v| vs.iter().any(|x| x == v)),
+            Requirement::NotIn(k, vs) => !labels
+                .get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|v| vs.iter().any(|x| x == v)),
             Requirement::Exists(k) => labels.contains_key(k),
             Requirement::DoesNotExist(k) => !labels.contains_key(k),
         }
@@ -48,7 +54,10 @@ pub struct SelectorError {
 impl Selector {
     /// Reads a `LabelSelector` (`matchLabels`, `matchExpressions`).
     pub fn from_label_selector(value: &Value) -> Result<Selector, SelectorError> {
-        let err = |at: String, message: &str| SelectorError { at, message: message.to_owned() };
+        let err = |at: String, message: &str| SelectorError {
+            at,
+            message: message.to_owned(),
+        };
         let Some(obj) = value.as_object() else {
             return Err(err(String::new(), "a label selector must be a mapping"));
         };
@@ -61,14 +70,23 @@ impl Selector {
         };
         if let Some(exprs) = obj.get("matchExpressions").filter(|v| !v.is_null()) {
             let Some(exprs) = exprs.as_array() else {
-                return Err(err("/matchExpressions".into(), "matchExpressions must be a list"));
+                return Err(err(
+                    "/matchExpressions".into(),
+                    "matchExpressions must be a list",
+                ));
             };
             for (i, e) in exprs.iter().enumerate() {
                 let at = format!("/matchExpressions/{i}");
-                let key = e.get("key").and_then(Value::as_str).ok_or_else(|| err(at.clone(), "a requirement needs a string key"))?;
+                let key = e
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| err(at.clone(), "a requirement needs a string key"))?;
                 let values: Vec<String> = match e.get("values") {
                     None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(vs)) => vs.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<_>>()
+                    Some(Value::Array(vs)) => vs
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_owned))
+                        .collect::<Option<_>>()
                         .ok_or_else(|| err(format!("{at}/values"), "values must be strings"))?,
                     Some(_) => return Err(err(format!("{at}/values"), "values must be a list")),
                 };
@@ -76,11 +94,26 @@ impl Selector {
                 let req = match e.get("operator").and_then(Value::as_str) {
                     Some("In") if !values.is_empty() => Requirement::In(key, values),
                     Some("NotIn") if !values.is_empty() => Requirement::NotIn(key, values),
-                    Some("In" | "NotIn") => return Err(err(format!("{at}/values"), "In and NotIn need at least one value")),
+                    Some("In" | "NotIn") => {
+                        return Err(err(
+                            format!("{at}/values"),
+                            "In and NotIn need at least one value",
+                        ));
+                    }
                     Some("Exists") if values.is_empty() => Requirement::Exists(key),
                     Some("DoesNotExist") if values.is_empty() => Requirement::DoesNotExist(key),
-                    Some("Exists" | "DoesNotExist") => return Err(err(format!("{at}/values"), "Exists and DoesNotExist take no values")),
-                    _ => return Err(err(format!("{at}/operator"), "operator must be In, NotIn, Exists or DoesNotExist")),
+                    Some("Exists" | "DoesNotExist") => {
+                        return Err(err(
+                            format!("{at}/values"),
+                            "Exists and DoesNotExist take no values",
+                        ));
+                    }
+                    _ => {
+                        return Err(err(
+                            format!("{at}/operator"),
+                            "operator must be In, NotIn, Exists or DoesNotExist",
+                        ));
+                    }
                 };
                 sel.requirements.push(req);
             }
@@ -91,16 +124,25 @@ impl Selector {
     /// Reads a plain `key: value` selector (Service, ReplicationController, matchLabels).
     pub fn from_map(value: &Value) -> Result<Selector, SelectorError> {
         let Some(map) = value.as_object() else {
-            return Err(SelectorError { at: String::new(), message: "a selector must be a mapping of labels".to_owned() });
+            return Err(SelectorError {
+                at: String::new(),
+                message: "a selector must be a mapping of labels".to_owned(),
+            });
         };
         let mut match_labels = Vec::with_capacity(map.len());
         for (k, v) in map {
             let Some(v) = v.as_str() else {
-                return Err(SelectorError { at: format!("/{}", k.replace('~', "~0").replace('/', "~1")), message: format!("the value of `{k}` must be a string") });
+                return Err(SelectorError {
+                    at: format!("/{}", k.replace('~', "~0").replace('/', "~1")),
+                    message: format!("the value of `{k}` must be a string"),
+                });
             };
             match_labels.push((k.clone(), v.to_owned()));
         }
-        Ok(Selector { match_labels, requirements: Vec::new() })
+        Ok(Selector {
+            match_labels,
+            requirements: Vec::new(),
+        })
     }
 
     /// Whether the selector selects nothing in particular (`{}` matches everything).
@@ -110,7 +152,9 @@ impl Selector {
 
     /// Whether a set of labels is selected.
     pub fn matches(&self, labels: &Map<String, Value>) -> bool {
-        self.match_labels.iter().all(|(k, v)| labels.get(k).and_then(Value::as_str) == Some(v))
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k).and_then(Value::as_str) == Some(v))
             && self.requirements.iter().all(|r| r.matches(labels))
     }
 
@@ -124,7 +168,11 @@ impl Selector {
 
     /// A `k=v,k2 in (a,b)` rendering for messages.
     pub fn describe(&self) -> String {
-        let mut parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut parts: Vec<String> = self
+            .match_labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         for r in &self.requirements {
             parts.push(match r {
                 Requirement::In(k, vs) => format!("{k} in ({})", vs.join(",")),
@@ -163,12 +211,19 @@ mod tests {
                 {"key": "zone", "operator": "NotIn", "values": ["a"]},
                 {"key": "team", "operator": "Exists"}
             ]
-        })).unwrap();
+        }))
+        .unwrap();
         assert!(s.matches(&labels(json!({"app": "web", "env": "prod", "team": "x"}))));
-        assert!(s.matches(&labels(json!({"app": "web", "env": "stage", "team": "x", "zone": "b"}))));
+        assert!(s.matches(&labels(
+            json!({"app": "web", "env": "stage", "team": "x", "zone": "b"})
+        )));
         assert!(!s.matches(&labels(json!({"app": "web", "env": "dev", "team": "x"}))));
-        assert!(!s.matches(&labels(json!({"app": "web", "env": "prod", "team": "x", "canary": "1"}))));
-        assert!(!s.matches(&labels(json!({"app": "web", "env": "prod", "team": "x", "zone": "a"}))));
+        assert!(!s.matches(&labels(
+            json!({"app": "web", "env": "prod", "team": "x", "canary": "1"})
+        )));
+        assert!(!s.matches(&labels(
+            json!({"app": "web", "env": "prod", "team": "x", "zone": "a"})
+        )));
         assert!(!s.matches(&labels(json!({"app": "web", "env": "prod"}))));
     }
 
@@ -181,9 +236,15 @@ mod tests {
 
     #[test]
     fn invalid_requirements_are_errors() {
-        let e = Selector::from_label_selector(&json!({"matchExpressions": [{"key": "a", "operator": "In"}]})).unwrap_err();
+        let e = Selector::from_label_selector(
+            &json!({"matchExpressions": [{"key": "a", "operator": "In"}]}),
+        )
+        .unwrap_err();
         assert_eq!(e.at, "/matchExpressions/0/values");
-        let e = Selector::from_label_selector(&json!({"matchExpressions": [{"key": "a", "operator": "Has"}]})).unwrap_err();
+        let e = Selector::from_label_selector(
+            &json!({"matchExpressions": [{"key": "a", "operator": "Has"}]}),
+        )
+        .unwrap_err();
         assert_eq!(e.at, "/matchExpressions/0/operator");
         assert!(Selector::from_map(&json!({"a": 1})).is_err());
     }

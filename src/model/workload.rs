@@ -96,7 +96,11 @@ impl<'a> PodTemplate<'a> {
     pub fn of(object: &'a Object) -> Option<PodTemplate<'a>> {
         let kind = WorkloadKind::of(object)?;
         let pointer = Pointer::parse(kind.template_pointer()).expect("static pointer");
-        let template = if pointer.as_str().is_empty() { &object.value } else { object.value.pointer(pointer.as_str())? };
+        let template = if pointer.as_str().is_empty() {
+            &object.value
+        } else {
+            object.value.pointer(pointer.as_str())?
+        };
         let template = template.as_object()?;
         let metadata = template.get("metadata").and_then(Value::as_object);
         let spec_value = template.get("spec")?;
@@ -104,7 +108,10 @@ impl<'a> PodTemplate<'a> {
         Some(PodTemplate {
             object,
             kind,
-            spec: PodSpec { value: spec_value, pointer: pointer.key("spec") },
+            spec: PodSpec {
+                value: spec_value,
+                pointer: pointer.key("spec"),
+            },
             pointer,
             metadata,
         })
@@ -129,9 +136,15 @@ impl<'a> PodTemplate<'a> {
     pub fn replicas(&self) -> Option<i64> {
         match self.kind {
             WorkloadKind::Pod => Some(1),
-            WorkloadKind::Deployment | WorkloadKind::ReplicaSet | WorkloadKind::StatefulSet | WorkloadKind::ReplicationController => {
-                Some(self.object.at("/spec/replicas").map_or(Some(1), Value::as_i64).unwrap_or(1))
-            }
+            WorkloadKind::Deployment
+            | WorkloadKind::ReplicaSet
+            | WorkloadKind::StatefulSet
+            | WorkloadKind::ReplicationController => Some(
+                self.object
+                    .at("/spec/replicas")
+                    .map_or(Some(1), Value::as_i64)
+                    .unwrap_or(1),
+            ),
             _ => None,
         }
     }
@@ -181,13 +194,21 @@ impl<'a> PodSpec<'a> {
 
     /// Containers of one list, with their pointers.
     pub fn containers_of(&self, kind: ContainerKind) -> impl Iterator<Item = Container<'a>> + '_ {
-        let list = self.value.get(kind.field()).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-        list.iter().enumerate().filter(|(_, c)| c.is_object()).map(move |(index, value)| Container {
-            value,
-            kind,
-            index,
-            pointer: self.pointer.key(kind.field()).index(index),
-        })
+        let list = self
+            .value
+            .get(kind.field())
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        list.iter()
+            .enumerate()
+            .filter(|(_, c)| c.is_object())
+            .map(move |(index, value)| Container {
+                value,
+                kind,
+                index,
+                pointer: self.pointer.key(kind.field()).index(index),
+            })
     }
 
     /// Regular containers.
@@ -204,7 +225,13 @@ impl<'a> PodSpec<'a> {
 
     /// Pod volumes with their index.
     pub fn volumes(&self) -> impl Iterator<Item = (usize, &'a Value)> + '_ {
-        self.value.get("volumes").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]).iter().enumerate()
+        self.value
+            .get("volumes")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
     }
 
     /// `restartPolicy` as written.
@@ -239,7 +266,11 @@ impl<'a> Container<'a> {
 
     /// A list field, empty when absent or not a list.
     pub fn list(&self, field: &str) -> &'a [Value] {
-        self.value.get(field).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.value
+            .get(field)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Declared `ports` with their index.
@@ -249,7 +280,8 @@ impl<'a> Container<'a> {
 
     /// An init container that keeps running beside the app (`restartPolicy: Always`).
     pub fn is_sidecar(&self) -> bool {
-        self.kind == ContainerKind::Init && self.value.get("restartPolicy").and_then(Value::as_str) == Some("Always")
+        self.kind == ContainerKind::Init
+            && self.value.get("restartPolicy").and_then(Value::as_str) == Some("Always")
     }
 
     /// A name for messages: `container web`, `init container setup`.

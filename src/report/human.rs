@@ -7,8 +7,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{Finding, Report};
@@ -33,7 +33,8 @@ impl SourceCode for IndexedSource<'_> {
             return Err(MietteError::OutOfBounds);
         }
         let first_line = f.line_of(start as u32).saturating_sub(before);
-        let last_line = (f.line_of(end.saturating_sub(1).max(start) as u32) + after).min(f.line_count() - 1);
+        let last_line =
+            (f.line_of(end.saturating_sub(1).max(start) as u32) + after).min(f.line_count() - 1);
         let window_start = f.line_span(first_line).start as usize;
         let window_end = {
             let e = f.line_span(last_line).end as usize;
@@ -97,7 +98,10 @@ impl MietteDiagnostic for Shown<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -112,18 +116,29 @@ impl MietteDiagnostic for Shown<'_> {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn MietteDiagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn MietteDiagnostic),
+        ))
     }
 }
 
 fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
     let source = report.graph.file(f.file_id);
     let len = (f.place.end - f.place.start) as usize;
-    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(label_for(f)), (f.place.start as usize, len))];
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(label_for(f)),
+        (f.place.start as usize, len),
+    )];
     let mut related = Vec::new();
     for r in &f.related {
         if r.place.file == f.place.file {
-            labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), (r.place.start as usize, (r.place.end - r.place.start) as usize)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                (
+                    r.place.start as usize,
+                    (r.place.end - r.place.start) as usize,
+                ),
+            ));
         } else if let Some(file) = report.graph.files.iter().find(|s| s.name == r.place.file) {
             // A related place in another file gets its own snippet.
             let note = Finding {
@@ -140,13 +155,25 @@ fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
             related.push(Shown {
                 finding: Cow::Owned(note),
                 source: IndexedSource(file),
-                labels: vec![LabeledSpan::new_primary_with_span(None, (r.place.start as usize, (r.place.end - r.place.start) as usize))],
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    None,
+                    (
+                        r.place.start as usize,
+                        (r.place.end - r.place.start) as usize,
+                    ),
+                )],
                 related: Vec::new(),
                 is_related: true,
             });
         }
     }
-    Shown { finding: Cow::Borrowed(f), source: IndexedSource(source), related, labels, is_related: false }
+    Shown {
+        finding: Cow::Borrowed(f),
+        source: IndexedSource(source),
+        related,
+        labels,
+        is_related: false,
+    }
 }
 
 fn label_for(f: &Finding) -> String {
@@ -158,12 +185,21 @@ fn label_for(f: &Finding) -> String {
 
 /// Writes the human format; `color` picks the colored theme.
 pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_context_lines(1).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1)
+        .with_links(false);
     for f in &report.findings {
         let s = shown(report, f);
         let mut buf = String::new();
-        handler.render_report(&mut buf, &s).map_err(io::Error::other)?;
+        handler
+            .render_report(&mut buf, &s)
+            .map_err(io::Error::other)?;
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
     }

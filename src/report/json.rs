@@ -81,7 +81,12 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                 related: f
                     .related
                     .iter()
-                    .map(|r| JsonRelated { file: &r.place.file, line: r.place.line, column: r.place.column, message: &r.message })
+                    .map(|r| JsonRelated {
+                        file: &r.place.file,
+                        line: r.place.line,
+                        column: r.place.column,
+                        message: &r.message,
+                    })
                     .collect(),
             })
             .collect(),

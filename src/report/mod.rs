@@ -91,12 +91,19 @@ impl<'a> Report<'a> {
     /// Resolves diagnostics for output.
     pub fn new(graph: &'a Graph, diagnostics: &[Diagnostic], counts: Counts) -> Report<'a> {
         let findings = diagnostics.iter().map(|d| resolve(graph, d)).collect();
-        Report { graph, findings, counts }
+        Report {
+            graph,
+            findings,
+            counts,
+        }
     }
 
     /// Number of findings of a severity.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }
 
@@ -118,13 +125,20 @@ fn place(graph: &Graph, location: &Location) -> Place {
 
 fn object_ref(graph: &Graph, id: ObjectId) -> ObjectRef {
     let o = graph.object(id);
-    ObjectRef { api_version: o.api_version.clone(), kind: o.kind.clone(), namespace: o.namespace.clone(), name: o.name.clone() }
+    ObjectRef {
+        api_version: o.api_version.clone(),
+        kind: o.kind.clone(),
+        namespace: o.namespace.clone(),
+        name: o.name.clone(),
+    }
 }
 
 /// Resolves one diagnostic.
 pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
     let (pointer, object) = match &d.location {
-        Location::Object { object, pointer } => (Some(pointer.to_string()), Some(object_ref(graph, *object))),
+        Location::Object { object, pointer } => {
+            (Some(pointer.to_string()), Some(object_ref(graph, *object)))
+        }
         Location::File { .. } => (None, None),
     };
     let file_id = graph.locate(&d.location).0;
@@ -136,7 +150,14 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
         pointer,
         object,
         help: d.help.clone(),
-        related: d.related.iter().map(|r| RelatedPlace { place: place(graph, &r.location), message: r.message.clone() }).collect(),
+        related: d
+            .related
+            .iter()
+            .map(|r| RelatedPlace {
+                place: place(graph, &r.location),
+                message: r.message.clone(),
+            })
+            .collect(),
         file_id,
     }
 }

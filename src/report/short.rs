@@ -8,7 +8,11 @@ use super::Report;
 /// Writes the short format.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {
-        writeln!(out, "{}:{}:{}: {}[{}]: {}", f.place.file, f.place.line, f.place.column, f.severity, f.rule, f.message)?;
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}]: {}",
+            f.place.file, f.place.line, f.place.column, f.severity, f.rule, f.message
+        )?;
     }
     Ok(())
 }

@@ -72,7 +72,11 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The docs without the one leading space that `///` leaves on every line.
     pub fn docs_text(&self) -> String {
-        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

@@ -22,7 +22,10 @@ pub struct ParseLimits {
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits { max_alias_nodes: 1_000_000, max_documents: 100_000 }
+        ParseLimits {
+            max_alias_nodes: 1_000_000,
+            max_documents: 100_000,
+        }
     }
 }
 
@@ -157,7 +160,11 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
     }
     b.comments.sort_by_key(|c| c.span.start);
     b.comments.dedup_by_key(|c| c.span.start);
-    Stream { documents, comments: b.comments, problems: b.problems }
+    Stream {
+        documents,
+        comments: b.comments,
+        problems: b.problems,
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -177,7 +184,10 @@ impl<'a> Builder<'a> {
             let span = self.span(&gspan);
             match event {
                 Event::Comment(text, _) => {
-                    self.comments.push(Comment { span, text: text.into_owned() });
+                    self.comments.push(Comment {
+                        span,
+                        text: text.into_owned(),
+                    });
                 }
                 Event::StreamStart => {}
                 other => return Ok((other, span)),
@@ -189,7 +199,10 @@ impl<'a> Builder<'a> {
         match abort {
             Abort::Scan(e) => {
                 let m = e.marker();
-                let at = m.byte_offset().unwrap_or_else(|| m.index()).min(self.text.len());
+                let at = m
+                    .byte_offset()
+                    .unwrap_or_else(|| m.index())
+                    .min(self.text.len());
                 self.problems.push(Problem {
                     kind: ProblemKind::Syntax,
                     span: Span::new(at, next_char_end(self.text, at)),
@@ -198,7 +211,12 @@ impl<'a> Builder<'a> {
                 });
             }
             Abort::Limit(span, message) => {
-                self.problems.push(Problem { kind: ProblemKind::Limit, span, message, related: None });
+                self.problems.push(Problem {
+                    kind: ProblemKind::Limit,
+                    span,
+                    message,
+                    related: None,
+                });
             }
             Abort::Eof => {}
         }
@@ -223,15 +241,27 @@ impl<'a> Builder<'a> {
             (Event::DocumentEnd, span) => span,
             (_, span) => span,
         };
-        let doc_span = start.cover(tree.span).cover(Span::new(end.start as usize, end.start as usize));
+        let doc_span = start
+            .cover(tree.span)
+            .cover(Span::new(end.start as usize, end.start as usize));
         if value.is_null() {
             return Ok(Some(None));
         }
-        Ok(Some(Some(Document { index, span: doc_span, tree, value })))
+        Ok(Some(Some(Document {
+            index,
+            span: doc_span,
+            tree,
+            value,
+        })))
     }
 
     /// Builds one node from its first event. Returns the node, its value and its node count.
-    fn node(&mut self, event: Event<'a>, span: Span, key_span: Option<Span>) -> Result<(Node, Value, usize), Abort> {
+    fn node(
+        &mut self,
+        event: Event<'a>,
+        span: Span,
+        key_span: Option<Span>,
+    ) -> Result<(Node, Value, usize), Abort> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let (value, style, resolved) = scalar_value(&text, style, tag.as_deref());
@@ -246,7 +276,11 @@ impl<'a> Builder<'a> {
                 if anchor != 0 {
                     self.anchors.insert(anchor, (value.clone(), 1));
                 }
-                let node = Node { span, key_span, kind: NodeKind::Scalar { style, resolved } };
+                let node = Node {
+                    span,
+                    key_span,
+                    kind: NodeKind::Scalar { style, resolved },
+                };
                 Ok((node, value, 1))
             }
             Event::Alias(id) => {
@@ -258,7 +292,15 @@ impl<'a> Builder<'a> {
                     ));
                 }
                 self.alias_budget -= count;
-                Ok((Node { span, key_span, kind: NodeKind::Alias }, value, count))
+                Ok((
+                    Node {
+                        span,
+                        key_span,
+                        kind: NodeKind::Alias,
+                    },
+                    value,
+                    count,
+                ))
             }
             Event::SequenceStart(_, anchor, _) => {
                 let mut items = Vec::new();
@@ -283,7 +325,15 @@ impl<'a> Builder<'a> {
                 if anchor != 0 {
                     self.anchors.insert(anchor, (value.clone(), count));
                 }
-                Ok((Node { span: span.cover(end), key_span, kind: NodeKind::Seq(items) }, value, count))
+                Ok((
+                    Node {
+                        span: span.cover(end),
+                        key_span,
+                        kind: NodeKind::Seq(items),
+                    },
+                    value,
+                    count,
+                ))
             }
             Event::MappingStart(_, anchor, _) => {
                 let (node, value, count) = self.mapping(span, key_span)?;
@@ -293,13 +343,18 @@ impl<'a> Builder<'a> {
                 Ok((node, value, count))
             }
             other => Err(Abort::Scan(ScanError::new(
-                granit_parser::Marker::new(span.start as usize, 0, 0).with_byte_offset(Some(span.start as usize)),
+                granit_parser::Marker::new(span.start as usize, 0, 0)
+                    .with_byte_offset(Some(span.start as usize)),
                 format!("unexpected YAML event {other:?}"),
             ))),
         }
     }
 
-    fn mapping(&mut self, span: Span, key_span: Option<Span>) -> Result<(Node, Value, usize), Abort> {
+    fn mapping(
+        &mut self,
+        span: Span,
+        key_span: Option<Span>,
+    ) -> Result<(Node, Value, usize), Abort> {
         let mut entries: Vec<(Box<str>, Node)> = Vec::new();
         let mut map = Map::new();
         let mut merged: Vec<Map<String, Value>> = Vec::new();
@@ -326,7 +381,11 @@ impl<'a> Builder<'a> {
             }
             let key = match (&key_node.kind, key_string(&key_value)) {
                 (NodeKind::Map(_) | NodeKind::Seq(_), _) | (_, None) => {
-                    let what = if key_value.is_null() { "a null mapping key" } else { "a mapping or sequence used as a mapping key" };
+                    let what = if key_value.is_null() {
+                        "a null mapping key"
+                    } else {
+                        "a mapping or sequence used as a mapping key"
+                    };
                     self.problems.push(Problem {
                         kind: ProblemKind::ComplexKey,
                         span: key_node.span,
@@ -338,11 +397,16 @@ impl<'a> Builder<'a> {
                 (_, Some(k)) => k,
             };
             if map.contains_key(&key) {
-                let first = entries.iter().find(|(k, _)| **k == *key).and_then(|(_, n)| n.key_span);
+                let first = entries
+                    .iter()
+                    .find(|(k, _)| **k == *key)
+                    .and_then(|(_, n)| n.key_span);
                 self.problems.push(Problem {
                     kind: ProblemKind::DuplicateKey,
                     span: key_span,
-                    message: format!("duplicate key `{key}`: the later value silently replaces the earlier one"),
+                    message: format!(
+                        "duplicate key `{key}`: the later value silently replaces the earlier one"
+                    ),
                     related: first.map(|s| (s, format!("`{key}` first defined here"))),
                 });
             }
@@ -355,7 +419,11 @@ impl<'a> Builder<'a> {
                 map.entry(k).or_insert(v);
             }
         }
-        let node = Node { span: span.cover(end), key_span, kind: NodeKind::Map(entries) };
+        let node = Node {
+            span: span.cover(end),
+            key_span,
+            kind: NodeKind::Map(entries),
+        };
         Ok((node, Value::Object(map), count))
     }
 }
@@ -374,13 +442,19 @@ fn collect_merge(value: Value, merged: &mut Vec<Map<String, Value>>) {
     }
 }
 
-fn scalar_value(text: &str, style: GStyle, tag: Option<&granit_parser::Tag>) -> (Value, ScalarStyle, Resolved) {
+fn scalar_value(
+    text: &str,
+    style: GStyle,
+    tag: Option<&granit_parser::Tag>,
+) -> (Value, ScalarStyle, Resolved) {
     let ours = match style {
         GStyle::Plain => ScalarStyle::Plain,
         GStyle::SingleQuoted | GStyle::DoubleQuoted => ScalarStyle::Quoted,
         _ => ScalarStyle::Block,
     };
-    let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix().to_owned());
+    let core = tag
+        .filter(|t| t.is_yaml_core_schema())
+        .map(|t| t.suffix().to_owned());
     match core.as_deref() {
         Some("str" | "binary") => (Value::String(text.to_owned()), ours, Resolved::Str),
         Some("int" | "float" | "bool" | "null") => {
@@ -396,9 +470,10 @@ fn scalar_value(text: &str, style: GStyle, tag: Option<&granit_parser::Tag>) -> 
 }
 
 fn next_char_end(text: &str, at: usize) -> usize {
-    text[at..].chars().next().map_or(at, |c| {
-        if c == '\n' { at } else { at + c.len_utf8() }
-    })
+    text[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| if c == '\n' { at } else { at + c.len_utf8() })
 }
 
 #[cfg(test)]
@@ -424,7 +499,10 @@ mod tests {
     fn spans_of_values_and_keys() {
         let text = "kind: Pod\nspec:\n  containers:\n  - name: web\n    image: \"nginx:1\"\n";
         let doc = one(text);
-        assert_eq!(doc.value["spec"]["containers"][0]["image"], json!("nginx:1"));
+        assert_eq!(
+            doc.value["spec"]["containers"][0]["image"],
+            json!("nginx:1")
+        );
         assert_eq!(at(text, &doc, "/spec/containers/0/name"), "web");
         assert_eq!(at(text, &doc, "/spec/containers/0/image"), "\"nginx:1\"");
         let (node, _) = doc.tree.resolve(&Pointer::parse("/spec").unwrap());
@@ -471,7 +549,10 @@ mod tests {
 
     #[test]
     fn empty_documents_are_skipped() {
-        let s = parse("---\n---\n# only a comment\n---\na: 1\n", &ParseLimits::default());
+        let s = parse(
+            "---\n---\n# only a comment\n---\na: 1\n",
+            &ParseLimits::default(),
+        );
         assert_eq!(s.documents.len(), 1);
         assert!(s.problems.is_empty());
     }
@@ -510,12 +591,19 @@ mod tests {
     #[test]
     fn templated_keys_are_complex() {
         let s = parse("image: {{ .Values.image }}\n", &ParseLimits::default());
-        assert!(s.problems.iter().any(|p| p.kind == ProblemKind::ComplexKey || p.kind == ProblemKind::Syntax));
+        assert!(
+            s.problems
+                .iter()
+                .any(|p| p.kind == ProblemKind::ComplexKey || p.kind == ProblemKind::Syntax)
+        );
     }
 
     #[test]
     fn comments_are_collected() {
-        let s = parse("a: 1 # k8lint: ignore x\n# above\nb: 2\n", &ParseLimits::default());
+        let s = parse(
+            "a: 1 # k8lint: ignore x\n# above\nb: 2\n",
+            &ParseLimits::default(),
+        );
         let texts: Vec<_> = s.comments.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, [" k8lint: ignore x", " above"]);
     }

@@ -189,10 +189,14 @@ mod tests {
 
     #[test]
     fn booleans_follow_yaml_1_1() {
-        for t in ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"] {
+        for t in [
+            "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE",
+        ] {
             assert_eq!(r(t), json!(true), "{t}");
         }
-        for f in ["n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"] {
+        for f in [
+            "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE",
+        ] {
             assert_eq!(r(f), json!(false), "{f}");
         }
         assert_eq!(r("tRue"), json!("tRue"));
@@ -219,7 +223,10 @@ mod tests {
         assert_eq!(r("0o17"), json!(15));
         assert_eq!(r("0b101"), json!(5));
         assert_eq!(r("-0b101"), json!(-5));
-        assert_eq!(r("9223372036854775808"), json!(9_223_372_036_854_775_808u64));
+        assert_eq!(
+            r("9223372036854775808"),
+            json!(9_223_372_036_854_775_808u64)
+        );
     }
 
     #[test]
@@ -243,7 +250,20 @@ mod tests {
 
     #[test]
     fn strings_stay_strings() {
-        for s in ["2024-01-01", "1:20", "12:30:00", "1.2.3", "v1", "0x", "1e", "-", ".", "+", "1_", "abc"] {
+        for s in [
+            "2024-01-01",
+            "1:20",
+            "12:30:00",
+            "1.2.3",
+            "v1",
+            "0x",
+            "1e",
+            "-",
+            ".",
+            "+",
+            "1_",
+            "abc",
+        ] {
             let (v, kind) = resolve_plain(s);
             if s == "1_" {
                 assert_eq!(v, json!(1), "underscores are dropped before parsing");

@@ -21,12 +21,18 @@ impl Span {
     /// A span from two byte offsets.
     pub fn new(start: usize, end: usize) -> Span {
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-        Span { start: clamp(start), end: clamp(end.max(start)) }
+        Span {
+            start: clamp(start),
+            end: clamp(end.max(start)),
+        }
     }
 
     /// The smallest span that covers both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -56,7 +62,10 @@ pub struct Node {
 #[derive(Debug, Clone)]
 pub enum NodeKind {
     /// A scalar, with how it was written and what it resolved to.
-    Scalar { style: ScalarStyle, resolved: Resolved },
+    Scalar {
+        style: ScalarStyle,
+        resolved: Resolved,
+    },
     /// An alias (`*name`): its value is a copy of the anchored node, its span is the alias.
     Alias,
     /// A sequence.
@@ -69,7 +78,11 @@ impl Node {
     /// The child under one pointer token, if there is one.
     pub fn child(&self, token: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().rev().find(|(k, _)| &**k == token).map(|(_, n)| n),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| &**k == token)
+                .map(|(_, n)| n),
             NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
             NodeKind::Scalar { .. } | NodeKind::Alias => None,
         }

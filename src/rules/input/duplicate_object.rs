@@ -54,8 +54,15 @@ impl Rule for DuplicateObject {
         }
         // Context objects are the cluster as it is: a manifest that redefines one is an
         // update, not a duplicate.
-        let ids: Vec<_> = cx.graph.all_with_key(&object.key()).iter().filter(|&&id| !cx.graph.object(id).context).collect();
-        let Some(pos) = ids.iter().position(|&&id| id == object.id) else { return };
+        let ids: Vec<_> = cx
+            .graph
+            .all_with_key(&object.key())
+            .iter()
+            .filter(|&&id| !cx.graph.object(id).context)
+            .collect();
+        let Some(pos) = ids.iter().position(|&&id| id == object.id) else {
+            return;
+        };
         if pos == 0 {
             return;
         }
