@@ -41,6 +41,8 @@ pub struct Graph {
     workloads_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
     object_labels: HashMap<LabelKey, Vec<ObjectId>>,
     objects_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
+    /// Services by each `(namespace, key, value)` of their selector.
+    service_selectors: HashMap<LabelKey, Vec<ObjectId>>,
 }
 
 impl Graph {
@@ -69,6 +71,18 @@ impl Graph {
                             .entry((o.namespace.clone(), k.clone(), v.to_owned()))
                             .or_default()
                             .push(o.id);
+                    }
+                }
+            }
+            if o.is("", "Service") {
+                if let Some(sel) = o.at("/spec/selector").and_then(|v| v.as_object()) {
+                    for (k, v) in sel {
+                        if let Some(v) = v.as_str() {
+                            g.service_selectors
+                                .entry((o.namespace.clone(), k.clone(), v.to_owned()))
+                                .or_default()
+                                .push(o.id);
+                        }
                     }
                 }
             }
@@ -201,6 +215,34 @@ impl Graph {
             .iter()
             .map(|&id| self.object(id))
             .filter(|o| selector.matches_opt(o.labels()))
+            .collect()
+    }
+
+    /// Services in the workload's namespace whose selector selects its pods (a Service
+    /// without a selector selects nothing; K8S-SEMANTICS.md §C.1).
+    pub fn services_selecting<'a>(&'a self, workload: &Object) -> Vec<&'a Object> {
+        let Some(labels) = PodTemplate::of(workload).and_then(|t| t.labels()) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<ObjectId> = labels
+            .iter()
+            .filter_map(|(k, v)| Some((k, v.as_str()?)))
+            .flat_map(|(k, v)| {
+                self.service_selectors
+                    .get(&(workload.namespace.clone(), k.clone(), v.to_owned()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| self.object(id))
+            .filter(|svc| {
+                svc.at("/spec/selector")
+                    .and_then(|s| Selector::from_map(s).ok())
+                    .is_some_and(|sel| !sel.is_empty() && sel.matches(labels))
+            })
             .collect()
     }
 
