@@ -1,17 +1,27 @@
-//! The commands: wiring the pipeline stages together for `check`, `rules` and `explain`.
+//! The commands: wiring the pipeline stages together for `check`, `graph`, `rules`,
+//! `explain`, `completions` and `man`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use clap::CommandFactory;
 use globset::{Glob, GlobSetBuilder};
 
 use crate::check::{self, Selection};
-use crate::cli::{CheckArgs, CheckFormat, ColorChoice, ExplainArgs, RulesArgs, RulesFormat};
-use crate::compile::{self, Inputs, Limits};
+use crate::cli::{
+    CheckArgs, CheckFormat, Cli, ColorChoice, CompletionsArgs, ExplainArgs, GraphArgs, GraphFormat,
+    RulesArgs, RulesFormat, Shell,
+};
+use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
+use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity;
 use crate::load;
+use crate::picture::{self, Picture};
+use crate::progress::Progress;
+use crate::report::roots::Roots;
 use crate::report::{self, Report};
+use crate::rules::RuleMeta;
 use crate::rules::{self, Rule};
 use crate::versions;
 
@@ -41,12 +51,19 @@ pub enum Fatal {
     Io(#[from] io::Error),
 }
 
-/// `k8lint check`.
-pub fn check(
-    args: &CheckArgs,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> Result<Outcome, Fatal> {
+/// A compiled and checked run: what `check` reports and `graph` draws.
+pub struct Checked {
+    /// The compiled input.
+    pub compiled: Compiled,
+    /// The findings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The config in force.
+    pub config: Config,
+}
+
+/// Loads the config and inputs, compiles them and runs the selected rules: the pipeline
+/// that every reporting command shares.
+pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Checked, Fatal> {
     let config = match &args.config {
         Some(path) => config::load(path)?,
         None => match config::discover(Path::new(".")) {
@@ -118,11 +135,40 @@ pub fn check(
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
+    let progress = Progress::start(
+        !args.quiet,
+        format!("reading {} file(s)", inputs.files.len()),
+    );
     let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {
         let compiled = compile::compile(&inputs)?;
+        progress.set(format!(
+            "checking {} object(s)",
+            compiled.graph.objects.len()
+        ));
         let diagnostics = check::run(&compiled, &all_rules, &selection, kubernetes_version);
         Ok((compiled, diagnostics))
     })?;
+    progress.finish();
+    Ok(Checked {
+        compiled,
+        diagnostics,
+        config,
+    })
+}
+
+/// `k8lint check`.
+pub fn check(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let Checked {
+        compiled,
+        diagnostics,
+        config,
+    } = compile_and_check(args, stderr)?;
+    let all_rules = rules::builtin();
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
 
     let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
     let color = match args.color {
@@ -130,13 +176,28 @@ pub fn check(
         ColorChoice::Never => false,
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match args.format {
-        CheckFormat::Human => report::human::write(&report, stdout, color)?,
-        CheckFormat::Short => report::short::write(&report, stdout)?,
-        CheckFormat::Json => report::json::write(&report, stdout)?,
+    if args.statistics {
+        report::statistics::write(&report, &all_rules, args.format, stdout)?;
+    } else {
+        match args.format {
+            CheckFormat::Human => report::human::write(&report, stdout, color)?,
+            CheckFormat::Short => report::short::write(&report, stdout)?,
+            CheckFormat::Json => report::json::write(&report, stdout)?,
+            CheckFormat::Sarif => {
+                let metas: Vec<&RuleMeta> = all_rules.iter().map(|r| r.meta()).collect();
+                report::sarif::write(&report, &metas, &Roots::discover(), stdout)?;
+            }
+            CheckFormat::Junit => report::junit::write(&report, fail_on, stdout)?,
+            CheckFormat::Github => report::github::write(&report, &Roots::discover(), stdout)?,
+        }
     }
     stdout.flush()?;
-    if !args.quiet && args.format != CheckFormat::Json {
+    // Machine-read formats stay alone on stdout; the summary goes to stderr for the others.
+    let machine = matches!(
+        args.format,
+        CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit
+    );
+    if !args.quiet && !machine {
         let c = compiled.counts;
         writeln!(
             stderr,
@@ -153,13 +214,57 @@ pub fn check(
             },
         )?;
     }
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
     Ok(if failed {
         Outcome::Findings
     } else {
         Outcome::Success
     })
+}
+
+/// `k8lint graph`: the typed graph as a picture, with broken references in red.
+pub fn graph(
+    args: &GraphArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let check_args = CheckArgs {
+        paths: args.paths.clone(),
+        context: args.context.clone(),
+        namespace: args.namespace.clone(),
+        config: args.config.clone(),
+        kubernetes_version: args.kubernetes_version.clone(),
+        max_file_size: CheckArgs::DEFAULT_MAX_FILE_SIZE,
+        ..CheckArgs::default()
+    };
+    let checked = compile_and_check(&check_args, stderr)?;
+    let graph = &checked.compiled.graph;
+    let picture = Picture::build(graph, &checked.diagnostics);
+    match args.format {
+        GraphFormat::Dot => picture::dot::write(graph, &picture, stdout)?,
+        GraphFormat::Mermaid => picture::mermaid::write(graph, &picture, stdout)?,
+        GraphFormat::Json => picture::json::write(graph, &picture, stdout)?,
+    }
+    stdout.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// `k8lint completions SHELL`.
+pub fn completions(args: &CompletionsArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let mut cmd = Cli::command();
+    let shell = match args.shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut cmd, "k8lint", stdout);
+    Ok(Outcome::Success)
+}
+
+/// `k8lint man`: the man page, in roff.
+pub fn man(stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    clap_mangen::Man::new(Cli::command()).render(stdout)?;
+    Ok(Outcome::Success)
 }
 
 fn severity_name(rule: &dyn Rule) -> &'static str {

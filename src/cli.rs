@@ -24,6 +24,13 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Draw the object graph: Ingress → Service → workloads → claims, config consumers.
+    Graph(GraphArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    #[command(hide = true)]
+    Man,
 }
 
 /// Output formats of `check`.
@@ -36,6 +43,12 @@ pub enum CheckFormat {
     Short,
     /// The stable JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: a test suite per file, a test case per object.
+    Junit,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
 }
 
 /// When to color the output.
@@ -89,8 +102,16 @@ pub struct CheckArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Largest file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = CheckArgs::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+impl CheckArgs {
+    /// The default of `--max-file-size`: 64 MiB.
+    pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 }
 
 /// Output formats of `rules`.
@@ -116,4 +137,56 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// The rule id.
     pub rule: String,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GraphFormat {
+    /// Graphviz (`dot -Tsvg`).
+    #[default]
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub markdown).
+    Mermaid,
+    /// Nodes and edges as JSON.
+    Json,
+}
+
+/// `k8lint graph`.
+#[derive(Debug, Args, Default)]
+pub struct GraphArgs {
+    /// Files or directories (`-` for stdin). Default: the current directory.
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+    /// Manifests used to resolve references, drawn but never checked (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<String>,
+    /// Namespace of namespaced objects that name none.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Target Kubernetes version (`1.NN`), for the checks that color broken edges.
+    #[arg(long, value_name = "1.NN")]
+    pub kubernetes_version: Option<String>,
+}
+
+/// Shells `completions` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+}
+
+/// `k8lint completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: Shell,
 }

@@ -12,6 +12,8 @@ pub mod diagnostic;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod picture;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod versions;

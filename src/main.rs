@@ -15,6 +15,9 @@ fn main() -> ExitCode {
         Command::Check(args) => app::check(args, &mut stdout, &mut stderr),
         Command::Rules(args) => app::rules(args, &mut stdout),
         Command::Explain(args) => app::explain(args, &mut stdout),
+        Command::Graph(args) => app::graph(args, &mut stdout, &mut stderr),
+        Command::Completions(args) => app::completions(args, &mut stdout),
+        Command::Man => app::man(&mut stdout),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -151,6 +151,7 @@ fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
                 help: None,
                 related: Vec::new(),
                 file_id: file.id,
+                object_id: None,
             };
             related.push(Shown {
                 finding: Cow::Owned(note),

@@ -1,9 +1,14 @@
 //! report: resolves each diagnostic's location to file, line and column (through the
 //! graph's one mechanism) and writes it in the chosen format.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod roots;
+pub mod sarif;
 pub mod short;
+pub mod statistics;
 
 use serde::Serialize;
 
@@ -75,6 +80,8 @@ pub struct Finding {
     pub related: Vec<RelatedPlace>,
     /// The file's index, to reach its text.
     pub file_id: crate::load::FileId,
+    /// The object's id in the graph, for findings about an object.
+    pub object_id: Option<ObjectId>,
 }
 
 /// Everything a format needs.
@@ -135,11 +142,13 @@ fn object_ref(graph: &Graph, id: ObjectId) -> ObjectRef {
 
 /// Resolves one diagnostic.
 pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
-    let (pointer, object) = match &d.location {
-        Location::Object { object, pointer } => {
-            (Some(pointer.to_string()), Some(object_ref(graph, *object)))
-        }
-        Location::File { .. } => (None, None),
+    let (pointer, object, object_id) = match &d.location {
+        Location::Object { object, pointer } => (
+            Some(pointer.to_string()),
+            Some(object_ref(graph, *object)),
+            Some(*object),
+        ),
+        Location::File { .. } => (None, None, None),
     };
     let file_id = graph.locate(&d.location).0;
     Finding {
@@ -159,5 +168,6 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
             })
             .collect(),
         file_id,
+        object_id,
     }
 }

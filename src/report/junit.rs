@@ -1,0 +1,135 @@
+//! `--format junit`: a JUnit XML report for CI test tabs. Each checked file is a test
+//! suite and each object in it a test case; a case fails when it has findings at or above
+//! `--fail-on`, and the failure carries them. Findings that belong to no object (a syntax
+//! error) make a case named after the file.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+
+use super::{Finding, Report};
+use crate::config::FailOn;
+use crate::diagnostic::Location;
+use crate::load::FileId;
+use crate::model::{ObjectId, Pointer};
+
+/// What one test case is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Subject {
+    /// The file itself: findings before objects exist.
+    File,
+    /// One object.
+    Object(ObjectId),
+}
+
+/// One line per finding, as `--format short` writes it, minus the file.
+fn describe(f: &Finding) -> String {
+    let mut s = format!(
+        "{}:{}: {}[{}]: {}",
+        f.place.line, f.place.column, f.severity, f.rule, f.message
+    );
+    if let Some(p) = &f.pointer {
+        s.push_str(&format!("\n    at {p}"));
+    }
+    if let Some(h) = &f.help {
+        s.push_str(&format!("\n    help: {h}"));
+    }
+    for r in &f.related {
+        s.push_str(&format!(
+            "\n    note: {}:{}:{}: {}",
+            r.place.file, r.place.line, r.place.column, r.message
+        ));
+    }
+    s
+}
+
+fn case(name: String, classname: &str, findings: &[&Finding], fail_on: FailOn) -> TestCase {
+    let (failing, other): (Vec<&Finding>, Vec<&Finding>) =
+        findings.iter().partition(|f| fail_on.fails(f.severity));
+    let status = if let Some(first) = failing.first() {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        let message = if failing.len() == 1 {
+            format!("{}: {}", first.rule, first.message)
+        } else {
+            format!(
+                "{} findings, first {}: {}",
+                failing.len(),
+                first.rule,
+                first.message
+            )
+        };
+        status
+            .set_message(message)
+            .set_type(first.severity.as_str())
+            .set_description(
+                failing
+                    .iter()
+                    .map(|f| describe(f))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        status
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut case = TestCase::new(name, status);
+    case.set_classname(classname);
+    if !other.is_empty() {
+        // Findings below --fail-on do not fail the case but stay visible.
+        case.set_system_out(
+            other
+                .iter()
+                .map(|f| describe(f))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    case
+}
+
+/// Writes the JUnit report.
+pub fn write(report: &Report<'_>, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
+    let graph = report.graph;
+    // file → subject → findings; BTreeMaps keep the output in file and object order.
+    let mut by_file: BTreeMap<FileId, BTreeMap<Subject, Vec<&Finding>>> = BTreeMap::new();
+    for o in graph.checked() {
+        by_file
+            .entry(o.file)
+            .or_default()
+            .entry(Subject::Object(o.id))
+            .or_default();
+    }
+    for f in &report.findings {
+        let subject = f.object_id.map_or(Subject::File, Subject::Object);
+        by_file
+            .entry(f.file_id)
+            .or_default()
+            .entry(subject)
+            .or_default()
+            .push(f);
+    }
+    let mut junit = quick_junit::Report::new("k8lint");
+    for (file_id, subjects) in by_file {
+        let file = &graph.file(file_id).name;
+        let mut suite = TestSuite::new(file.as_str());
+        for (subject, findings) in subjects {
+            let name = match subject {
+                Subject::File => file.clone(),
+                Subject::Object(id) => {
+                    let o = graph.object(id);
+                    let (_, span) = graph.locate(&Location::Object {
+                        object: id,
+                        pointer: Pointer::root(),
+                    });
+                    let line = graph.file(file_id).line_col(span.start).line;
+                    format!("{} (line {line})", o.display_name())
+                }
+            };
+            suite.add_test_case(case(name, file, &findings, fail_on));
+        }
+        junit.add_test_suite(suite);
+    }
+    junit.serialize(&mut *out).map_err(io::Error::other)?;
+    writeln!(out)
+}
