@@ -239,7 +239,7 @@ pub fn graph(
     };
     let checked = compile_and_check(&check_args, stderr)?;
     let graph = &checked.compiled.graph;
-    let picture = Picture::build(graph, &checked.diagnostics);
+    let picture = Picture::build(graph, &checked.diagnostics, &rules::builtin());
     match args.format {
         GraphFormat::Dot => picture::dot::write(graph, &picture, stdout)?,
         GraphFormat::Mermaid => picture::mermaid::write(graph, &picture, stdout)?,

@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::graph::Graph;
 use crate::graph::edges::{self, Missing, Relation, Target};
 use crate::model::{Object, ObjectId, WorkloadKind};
-use crate::rules::{self, Category};
+use crate::rules::{Category, Rule};
 
 /// How a node is colored: by what the object is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,8 +147,9 @@ fn is_wiring(category: Category) -> bool {
 }
 
 impl Picture {
-    /// Builds the picture of a graph; `diagnostics` are the run's findings.
-    pub fn build(graph: &Graph, diagnostics: &[Diagnostic]) -> Picture {
+    /// Builds the picture of a graph; `diagnostics` are the run's findings and `rules`
+    /// say which of them are about wiring (by their category).
+    pub fn build(graph: &Graph, diagnostics: &[Diagnostic], rules: &[&dyn Rule]) -> Picture {
         let edges = edges::edges(graph);
 
         // Every drawable object, plus whatever an edge touches.
@@ -211,7 +212,7 @@ impl Picture {
         };
 
         // Wiring findings by object, to lay on the edges whose sites hold them.
-        let categories: HashMap<&str, Category> = rules::builtin()
+        let categories: HashMap<&str, Category> = rules
             .iter()
             .map(|r| (r.meta().id, r.meta().category))
             .collect();
