@@ -18,6 +18,10 @@ declare_rule! {
     ///   when the container declares some ports. A container that declares none is not
     ///   reported: declaring ports is optional.
     ///
+    /// A quoted number (`port: "8080"`) is a port name to Kubernetes and is reported as
+    /// one that no port has. Unrendered placeholders (`${PORT}`, `{{ .port }}`, `$(PORT)`)
+    /// are skipped.
+    ///
     /// ## Why is this bad?
     /// The API server only checks the syntax of a port name. The kubelet cannot resolve an
     /// unknown name, so the probe fails on every attempt: a liveness probe restarts the
@@ -56,6 +60,10 @@ declare_rule! {
 /// Resolves probe ports against the container's own ports.
 pub struct ProbePort;
 
+fn is_placeholder(name: &str) -> bool {
+    name.contains("${") || name.contains("{{") || name.contains("$(")
+}
+
 impl Rule for ProbePort {
     fn meta(&self) -> &'static RuleMeta {
         &PROBE_PORT
@@ -78,7 +86,20 @@ impl Rule for ProbePort {
                     let at = p.pointer.key(handler).key("port");
                     let field = p.kind.field();
                     if let Some(name) = port.as_str() {
-                        if c.port_named(name).is_some() {
+                        // An unrendered placeholder (`${PORT}`, `{{ .port }}`) is not a name.
+                        if c.port_named(name).is_some() || is_placeholder(name) {
+                            continue;
+                        }
+                        if name.parse::<u16>().is_ok() {
+                            out.push(Diagnostic::at(
+                                &PROBE_PORT,
+                                object.id,
+                                at,
+                                format!(
+                                    "{field} of {} uses port \"{name}\": a quoted number is read as a port name, and no port has that name; write the number unquoted",
+                                    c.describe()
+                                ),
+                            ));
                             continue;
                         }
                         let elsewhere = containers

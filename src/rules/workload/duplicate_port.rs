@@ -67,7 +67,8 @@ struct Declared {
     number: i64,
     host_port: i64,
     at: Pointer,
-    container: String,
+    container: Pointer,
+    describe: String,
 }
 
 impl Rule for DuplicatePort {
@@ -109,7 +110,8 @@ impl Rule for DuplicatePort {
                     number,
                     host_port: port.get("hostPort").and_then(Value::as_i64).unwrap_or(0),
                     at: c.pointer.key("ports").index(i).key("containerPort"),
-                    container: c.describe(),
+                    container: c.pointer.clone(),
+                    describe: c.describe(),
                 };
                 let clash = seen.iter().find(|s| {
                     s.protocol == declared.protocol
@@ -119,23 +121,22 @@ impl Rule for DuplicatePort {
                             || declared.host_port == 0)
                 });
                 if let Some(first) = clash {
-                    let where_ = if first.container == declared.container {
-                        "twice in this container".to_owned()
+                    let port = format!("containerPort {}/{}", declared.number, declared.protocol);
+                    let message = if first.container == declared.container {
+                        format!(
+                            "{port} is declared twice in {}; the API server warns about the duplicate definition",
+                            declared.describe
+                        )
                     } else {
-                        format!("also by {}", first.container)
+                        format!(
+                            "{port} of {} is also declared by {}; the containers share the pod's network, so only one of them can listen on it",
+                            declared.describe, first.describe
+                        )
                     };
                     out.push(
-                        Diagnostic::at(
-                            &DUPLICATE_PORT,
-                            object.id,
-                            declared.at.clone(),
-                            format!(
-                                "containerPort {}/{} is declared {where_}; only one listener can bind it",
-                                declared.number, declared.protocol
-                            ),
-                        )
-                        .with_severity(Severity::Warning)
-                        .with_related(object.id, first.at.clone(), "first declared here"),
+                        Diagnostic::at(&DUPLICATE_PORT, object.id, declared.at.clone(), message)
+                            .with_severity(Severity::Warning)
+                            .with_related(object.id, first.at.clone(), "first declared here"),
                     );
                 }
                 seen.push(declared);
