@@ -10,7 +10,9 @@ declare_rule! {
     /// Reports a container `image` that has neither a tag nor a digest (`nginx`, which
     /// means `nginx:latest`) or whose tag is `latest`. An image pinned by digest
     /// (`nginx@sha256:…`) is never reported. The tag is the text after the last `:` of
-    /// the last path segment, so registry ports (`registry:5000/app`) are not tags.
+    /// the last path segment, so registry ports (`registry:5000/app`) are not tags. A
+    /// last segment that is an unfilled placeholder (`$IMAGE`, `${IMAGE}`, `<image>`)
+    /// without a tag is skipped.
     ///
     /// ## Why is this bad?
     /// `latest` moves: two pods of the same workload can run different code, a rollback
@@ -51,6 +53,8 @@ fn tag_problem(image: &str) -> Option<&'static str> {
     }
     let last = image.rsplit('/').next().unwrap_or(image);
     match last.split_once(':') {
+        // `$IMAGE`, `${IMAGE_URI}`, `<YOUR-IMAGE>`: a placeholder filled in before apply.
+        None if last.contains(['$', '{', '<']) => None,
         None => Some("has no tag, so it means `latest`"),
         Some((_, "latest")) => Some("uses the tag `latest`"),
         Some(_) => None,
@@ -95,5 +99,8 @@ mod tests {
         assert!(tag_problem("nginx@sha256:abcd").is_none());
         assert!(tag_problem("nginx:1.27").is_none());
         assert!(tag_problem("").is_none());
+        assert!(tag_problem("${IMAGE_URI}").is_none());
+        assert!(tag_problem("<YOUR-CONTAINER>").is_none());
+        assert!(tag_problem("gcr.io/$PROJECT/app:latest").is_some());
     }
 }
