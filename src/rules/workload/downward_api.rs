@@ -23,7 +23,9 @@ declare_rule! {
     /// `fieldRef.apiVersion`, when given, must be `v1`. `resourceFieldRef.resource` must be
     /// `limits.` or `requests.` followed by `cpu`, `memory`, `ephemeral-storage` or
     /// `hugepages-<size>`. Its `containerName` must name a container of the pod, and is
-    /// required in a volume (in env it defaults to the container itself).
+    /// required in a volume (in env it defaults to the container itself). A `divisor`
+    /// must be `1m` or `1` for cpu, and `1`, `1k` … `1E` or `1Ki` … `1Ei` for memory,
+    /// ephemeral-storage and hugepages (compared by value, so `1000` counts as `1k`).
     ///
     /// ## Why is this bad?
     /// The API server rejects the pod ("Unsupported value" / "Required value"); for a
@@ -223,7 +225,13 @@ impl Checker<'_> {
         }
         if let Some(resource_ref) = holder.get("resourceFieldRef").filter(|v| v.is_object()) {
             let at = at.key("resourceFieldRef");
-            if let Some(resource) = resource_ref.get("resource").and_then(Value::as_str) {
+            let resource = resource_ref.get("resource").and_then(Value::as_str);
+            if let (Some(resource), Some(divisor)) = (resource, resource_ref.get("divisor")) {
+                if let Some(problem) = super::divisor::problem(resource, divisor) {
+                    self.report(at.key("divisor"), problem);
+                }
+            }
+            if let Some(resource) = resource {
                 if !resource_ok(resource) {
                     self.report(
                         at.key("resource"),

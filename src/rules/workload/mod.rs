@@ -3,6 +3,7 @@
 //! through `PodTemplate::of`, so it applies to every workload kind alike.
 
 mod deprecated_volume;
+mod divisor;
 mod downward_api;
 mod duplicate_container;
 mod duplicate_env;
