@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate};
+use crate::model::{Object, PodTemplate, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -77,15 +77,10 @@ impl Rule for RestartPolicy {
                 ));
             }
         } else if template.kind.is_batch() {
-            let failure_policy = template
-                .object
-                .at(&format!(
-                    "{}/podFailurePolicy",
-                    template
-                        .pointer
-                        .parent()
-                        .map_or_else(String::new, |p| p.as_str().to_owned())
-                ))
+            // The Job spec holds the template: `spec` of a Job, `spec.jobTemplate.spec` of a CronJob.
+            let job_spec = template.pointer.parent().unwrap_or_else(Pointer::root);
+            let failure_policy = object
+                .at(job_spec.key("podFailurePolicy").as_str())
                 .is_some_and(|v| !v.is_null());
             match spec.restart_policy() {
                 None if spec.get("restartPolicy").is_none_or(|v| v.is_null()) => {
