@@ -82,13 +82,23 @@ impl Rule for RestartPolicy {
             let failure_policy = object
                 .at(job_spec.key("podFailurePolicy").as_str())
                 .is_some_and(|v| !v.is_null());
+            // Missing, null and "" are all defaulted to Always; other types are the schema's.
+            let unset = spec
+                .get("restartPolicy")
+                .is_none_or(|v| v.is_null() || v.as_str() == Some(""));
             match spec.restart_policy() {
-                None if spec.get("restartPolicy").is_none_or(|v| v.is_null()) => {
+                _ if unset => {
+                    // Point at the empty value when there is one, else at the spec.
+                    let node = if spec.get("restartPolicy").is_some() {
+                        at
+                    } else {
+                        spec.pointer.clone()
+                    };
                     out.push(Diagnostic::at(
                         &RESTART_POLICY,
                         object.id,
-                        spec.pointer.clone(),
-                        format!("a {kind}'s pod template needs restartPolicy OnFailure or Never; unset, it defaults to Always, which the API server rejects"),
+                        node,
+                        format!("a {kind}'s pod template needs restartPolicy OnFailure or Never; left unset or empty it defaults to Always, which the API server rejects"),
                     ));
                 }
                 Some("Always") => out.push(Diagnostic::at(
