@@ -16,7 +16,8 @@ declare_rule! {
     ///   `metadata.labels['<key>']`, `metadata.annotations['<key>']` (the key a valid
     ///   label or annotation key);
     /// - env only: `spec.nodeName`, `spec.serviceAccountName`, `status.hostIP`,
-    ///   `status.hostIPs`, `status.podIP`, `status.podIPs`;
+    ///   `status.hostIPs`, `status.podIP`, `status.podIPs` (and the legacy `spec.host`,
+    ///   which the API server converts to `spec.nodeName`);
     /// - volumes only: `metadata.labels` and `metadata.annotations` (the whole map, one
     ///   `key="value"` line each).
     ///
