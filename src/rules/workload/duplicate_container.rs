@@ -54,15 +54,12 @@ impl Rule for DuplicateContainer {
             .all_containers()
             .filter_map(|c| Some((c.name()?, c.pointer.key("name"))));
         for r in repeats(names) {
-            out.push(
-                Diagnostic::at(
-                    &DUPLICATE_CONTAINER,
-                    object.id,
-                    r.at,
-                    format!("container name `{}` is used twice in the pod", r.key),
-                )
-                .with_related(object.id, r.first, "first used here"),
-            );
+            out.push(r.finding(
+                &DUPLICATE_CONTAINER,
+                object.id,
+                format!("container name `{}` is used twice in the pod", r.key),
+                "first used here",
+            ));
         }
     }
 }

@@ -54,19 +54,16 @@ impl Rule for DuplicateEnv {
         for c in template.spec.all_containers() {
             let base = c.pointer.key("env");
             for r in repeats(named(c.list("env"), &base, "name")) {
-                out.push(
-                    Diagnostic::at(
-                        &DUPLICATE_ENV,
-                        object.id,
-                        r.at,
-                        format!(
-                            "env var `{}` is defined twice in {}; the last definition wins",
-                            r.key,
-                            c.describe()
-                        ),
-                    )
-                    .with_related(object.id, r.first, "first defined here"),
-                );
+                out.push(r.finding(
+                    &DUPLICATE_ENV,
+                    object.id,
+                    format!(
+                        "env var `{}` is defined twice in {}; the last definition wins",
+                        r.key,
+                        c.describe()
+                    ),
+                    "first defined here",
+                ));
             }
         }
     }

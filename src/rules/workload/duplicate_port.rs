@@ -83,15 +83,12 @@ impl Rule for DuplicatePort {
         for c in template.spec.all_containers() {
             let base = c.pointer.key("ports");
             for r in repeats(named(c.list("ports"), &base, "name")) {
-                out.push(
-                    Diagnostic::at(
-                        &DUPLICATE_PORT,
-                        object.id,
-                        r.at,
-                        format!("port name `{}` is used twice in {}", r.key, c.describe()),
-                    )
-                    .with_related(object.id, r.first, "first used here"),
-                );
+                out.push(r.finding(
+                    &DUPLICATE_PORT,
+                    object.id,
+                    format!("port name `{}` is used twice in {}", r.key, c.describe()),
+                    "first used here",
+                ));
             }
         }
 

@@ -61,15 +61,12 @@ impl Rule for DuplicateVolume {
             .volumes()
             .filter_map(|(i, v)| Some((v.get("name")?.as_str()?, base.index(i).key("name"))));
         for r in repeats(names) {
-            out.push(
-                Diagnostic::at(
-                    &DUPLICATE_VOLUME,
-                    object.id,
-                    r.at,
-                    format!("volume name `{}` is used twice in the pod", r.key),
-                )
-                .with_related(object.id, r.first, "first used here"),
-            );
+            out.push(r.finding(
+                &DUPLICATE_VOLUME,
+                object.id,
+                format!("volume name `{}` is used twice in the pod", r.key),
+                "first used here",
+            ));
         }
 
         for c in template.spec.all_containers() {
@@ -90,15 +87,12 @@ impl Rule for DuplicateVolume {
                     .collect::<Vec<(&str, Pointer)>>()
             });
             for r in repeats(paths) {
-                out.push(
-                    Diagnostic::at(
-                        &DUPLICATE_VOLUME,
-                        object.id,
-                        r.at,
-                        format!("{} uses path `{}` twice", c.describe(), r.key),
-                    )
-                    .with_related(object.id, r.first, "first used here"),
-                );
+                out.push(r.finding(
+                    &DUPLICATE_VOLUME,
+                    object.id,
+                    format!("{} uses path `{}` twice", c.describe(), r.key),
+                    "first used here",
+                ));
             }
         }
     }

@@ -20,8 +20,9 @@ use std::hash::Hash;
 
 use serde_json::Value;
 
-use super::Rule;
-use crate::model::Pointer;
+use super::{Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::model::{ObjectId, Pointer};
 
 pub use deprecated_volume::DEPRECATED_VOLUME;
 pub use downward_api::DOWNWARD_API;
@@ -58,6 +59,23 @@ pub(crate) struct Repeat<K> {
     pub at: Pointer,
     /// The first occurrence (related).
     pub first: Pointer,
+}
+
+impl<K> Repeat<K> {
+    /// The finding at the later occurrence, with the first as a related location.
+    pub(crate) fn finding(
+        &self,
+        rule: &'static RuleMeta,
+        object: ObjectId,
+        message: String,
+        first: &str,
+    ) -> Diagnostic {
+        Diagnostic::at(rule, object, self.at.clone(), message).with_related(
+            object,
+            self.first.clone(),
+            first,
+        )
+    }
 }
 
 /// Every repetition in a sequence of keyed nodes, each against the first occurrence.
