@@ -155,6 +155,10 @@ pub fn check(
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    drop(report);
+    // The process is about to exit: freeing every node of the graph one by one would
+    // only cost time (ripgrep does the same with its large structures).
+    std::mem::forget(compiled);
     Ok(if failed {
         Outcome::Findings
     } else {

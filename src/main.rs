@@ -4,6 +4,11 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// Parsing allocates many small nodes: mimalloc roughly halves the time glibc's
+/// allocator spends on them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use k8lint::app::{self, Fatal, Outcome};
 use k8lint::cli::{Cli, Command};
 
