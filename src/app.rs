@@ -22,6 +22,8 @@ pub enum Outcome {
     Success,
     /// Exit 1: findings at or above `--fail-on`.
     Findings,
+    /// Exit 2: the report is complete, but a rule failed on some object (a bug).
+    InternalError,
 }
 
 /// A failure that ends the run with exit status 2.
