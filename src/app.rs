@@ -22,6 +22,8 @@ pub enum Outcome {
     Success,
     /// Exit 1: findings at or above `--fail-on`.
     Findings,
+    /// Exit 2: the report is complete, but a rule failed on some object (a bug).
+    InternalError,
 }
 
 /// A failure that ends the run with exit status 2.
@@ -155,6 +157,10 @@ pub fn check(
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    drop(report);
+    // The process is about to exit: freeing every node of the graph one by one would
+    // only cost time (ripgrep does the same with its large structures).
+    std::mem::forget(compiled);
     Ok(if failed {
         Outcome::Findings
     } else {
