@@ -4,7 +4,15 @@
 use k8lint::app;
 use k8lint::cli::{CheckArgs, CheckFormat};
 
-/// `(line, rule)` of every finding for one file's text.
+/// The rules these tests suppress; findings of other rules (advice such as a missing
+/// liveness probe on these minimal pods) are beside the point.
+const UNDER_TEST: [&str; 3] = [
+    "yaml-duplicate-key",
+    "duplicate-object",
+    "unused-suppression",
+];
+
+/// `(line, rule)` of every finding of the rules under test for one file's text.
 fn findings(text: &str) -> Vec<(u64, String)> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.yaml");
@@ -22,6 +30,7 @@ fn findings(text: &str) -> Vec<(u64, String)> {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|d| UNDER_TEST.contains(&d["rule"].as_str().unwrap()))
         .map(|d| {
             (
                 d["line"].as_u64().unwrap(),
