@@ -149,7 +149,7 @@ pub fn check(
             c.objects,
             c.files,
             if c.skipped_files > 0 {
-                format!(" ({} skipped: no Kubernetes objects)", c.skipped_files)
+                format!(" ({} skipped: no objects to apply)", c.skipped_files)
             } else {
                 String::new()
             },

@@ -82,11 +82,18 @@ struct ParsedFile {
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
+    let patches = load::kustomize::patch_files(&inputs.files);
     let parsed: Vec<ParsedFile> = inputs
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, input)| read_and_parse(FileId(i as u32), input, &inputs.limits))
+        .map(|(i, input)| {
+            let id = FileId(i as u32);
+            if load::kustomize::is_patch(input, &patches) {
+                return Ok(skipped(id, input));
+            }
+            read_and_parse(id, input, &inputs.limits)
+        })
         .collect::<Result<_, _>>()?;
 
     let mut files = Vec::with_capacity(parsed.len());
@@ -382,6 +389,25 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
         skipped: false,
         parsed_documents,
     })
+}
+
+/// A kustomize patch found in a walk: counted as skipped, never parsed.
+fn skipped(id: FileId, input: &InputPath) -> ParsedFile {
+    let source = SourceFile::new(
+        id,
+        input.display(),
+        input.path.clone(),
+        Arc::from(""),
+        input.context,
+    );
+    ParsedFile {
+        source,
+        documents: Vec::new(),
+        comments: Vec::new(),
+        diagnostics: Vec::new(),
+        skipped: true,
+        parsed_documents: 0,
+    }
 }
 
 /// A file that cannot be parsed at all: one `yaml-syntax` finding at `offset`.

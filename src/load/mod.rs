@@ -1,6 +1,7 @@
 //! Finding input files and reading them: paths and directories (gitignore-aware), stdin,
 //! decoding to UTF-8. What the files mean is decided later.
 
+pub mod kustomize;
 pub mod source;
 
 use std::io::Read;
