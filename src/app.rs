@@ -32,6 +32,8 @@ pub enum Outcome {
     Success,
     /// Exit 1: findings at or above `--fail-on`.
     Findings,
+    /// Exit 2: the report is complete, but a rule failed on some object (a bug).
+    InternalError,
 }
 
 /// A failure that ends the run with exit status 2.
@@ -208,13 +210,17 @@ pub fn check(
             c.objects,
             c.files,
             if c.skipped_files > 0 {
-                format!(" ({} skipped: no Kubernetes objects)", c.skipped_files)
+                format!(" ({} skipped: no objects to apply)", c.skipped_files)
             } else {
                 String::new()
             },
         )?;
     }
     let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    drop(report);
+    // The process is about to exit: freeing every node of the graph one by one would
+    // only cost time (ripgrep does the same with its large structures).
+    std::mem::forget(compiled);
     Ok(if failed {
         Outcome::Findings
     } else {

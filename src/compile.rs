@@ -82,11 +82,18 @@ struct ParsedFile {
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
+    let patches = load::kustomize::patch_files(&inputs.files);
     let parsed: Vec<ParsedFile> = inputs
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, input)| read_and_parse(FileId(i as u32), input, &inputs.limits))
+        .map(|(i, input)| {
+            let id = FileId(i as u32);
+            if load::kustomize::is_patch(input, &patches) {
+                return Ok(skipped(id, input));
+            }
+            read_and_parse(id, input, &inputs.limits)
+        })
         .collect::<Result<_, _>>()?;
 
     let mut files = Vec::with_capacity(parsed.len());
@@ -252,34 +259,14 @@ fn has_identity(value: &Value) -> bool {
 
 fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<ParsedFile, LoadError> {
     let name = input.display();
-    let bytes = load::read_bytes(input, limits.max_file_bytes)?;
-    let text = match bytes
-        .map_err(|m| (0, m))
-        .and_then(|b| load::decode(b).map_err(|e| (e.offset, e.message)))
-    {
+    let bytes = match load::read_bytes(input, limits.max_file_bytes)? {
+        Ok(bytes) => bytes,
+        Err(message) => return Ok(unreadable(id, name, input, String::new(), 0, message)),
+    };
+    let text = match load::decode(bytes) {
         Ok(text) => text,
-        Err((offset, message)) => {
-            // The file is not text: keep an empty source so the diagnostic has a place.
-            let source =
-                SourceFile::new(id, name, input.path.clone(), Arc::from(""), input.context);
-            let _ = offset;
-            let d = Diagnostic::new(
-                &YAML_SYNTAX,
-                Location::File {
-                    file: id,
-                    span: Span::default(),
-                },
-                message,
-            );
-            return Ok(ParsedFile {
-                source,
-                documents: Vec::new(),
-                comments: Vec::new(),
-                diagnostics: vec![d],
-                skipped: false,
-                parsed_documents: 0,
-            });
-        }
+        // Not text: keep what decodes, so the diagnostic lands at the offending byte.
+        Err(e) => return Ok(unreadable(id, name, input, e.lossy, e.offset, e.message)),
     };
     let text: Arc<str> = Arc::from(text);
     let source = SourceFile::new(
@@ -402,6 +389,54 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
         skipped: false,
         parsed_documents,
     })
+}
+
+/// A kustomize patch found in a walk: counted as skipped, never parsed.
+fn skipped(id: FileId, input: &InputPath) -> ParsedFile {
+    let source = SourceFile::new(
+        id,
+        input.display(),
+        input.path.clone(),
+        Arc::from(""),
+        input.context,
+    );
+    ParsedFile {
+        source,
+        documents: Vec::new(),
+        comments: Vec::new(),
+        diagnostics: Vec::new(),
+        skipped: true,
+        parsed_documents: 0,
+    }
+}
+
+/// A file that cannot be parsed at all: one `yaml-syntax` finding at `offset`.
+fn unreadable(
+    id: FileId,
+    name: String,
+    input: &InputPath,
+    text: String,
+    offset: usize,
+    message: String,
+) -> ParsedFile {
+    let offset = offset.min(text.len());
+    let source = SourceFile::new(id, name, input.path.clone(), Arc::from(text), input.context);
+    let d = Diagnostic::new(
+        &YAML_SYNTAX,
+        Location::File {
+            file: id,
+            span: Span::new(offset, offset + 1),
+        },
+        message,
+    );
+    ParsedFile {
+        source,
+        documents: Vec::new(),
+        comments: Vec::new(),
+        diagnostics: vec![d],
+        skipped: false,
+        parsed_documents: 0,
+    }
 }
 
 fn list_items(value: &Value) -> Option<&Vec<Value>> {

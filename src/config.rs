@@ -154,10 +154,16 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
         doc.tree
             .resolve(&Pointer::parse(pointer).unwrap_or_default())
             .0
-            .label_span()
-            .start
     };
-    let err = |pointer: &str, message: String| fail_at(at(pointer), message);
+    // A wrong value is shown at the value; an unknown key at the key.
+    let err = |pointer: &str, message: String| fail_at(at(pointer).label_span().start, message);
+    let err_key = |pointer: &str, message: String| {
+        let node = at(pointer);
+        fail_at(
+            node.key_span.unwrap_or_else(|| node.label_span()).start,
+            message,
+        )
+    };
 
     let Some(map) = doc.value.as_object() else {
         return Err(err("", "the config must be a mapping".to_owned()));
@@ -260,7 +266,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                             }
                         }
                         other => {
-                            return Err(err(
+                            return Err(err_key(
                                 &format!("/rules/{other}"),
                                 format!(
                                     "unknown key `rules.{other}` (expected enable, disable, severity)"
@@ -271,7 +277,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 }
             }
             other => {
-                return Err(err(
+                return Err(err_key(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
                     format!(
                         "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore)"

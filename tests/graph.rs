@@ -1,152 +1,138 @@
-//! `k8lint graph` on testdata/graph: the three formats as snapshots, broken references in
-//! red, and the other generated outputs (completions, man page).
+//! Graph queries over compiled manifests: identity lookups, namespaces, selector queries
+//! through the label index, `--context` objects.
 
-use k8lint::app;
-use k8lint::cli::{CheckArgs, CompletionsArgs, GraphArgs, GraphFormat, Shell};
-use k8lint::declare_rule;
-use k8lint::diagnostic::Diagnostic;
-use k8lint::model::Pointer;
-use k8lint::picture::{self, Picture};
-use k8lint::rules::Rule;
+use k8lint::compile::{Inputs, compile};
+use k8lint::load::InputPath;
+use k8lint::model::Selector;
+use serde_json::json;
 
-const SAMPLE: &str = "testdata/graph";
+const APPS: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: fe, track: stable}}
+    spec: {containers: [{name: web, image: 'nginx:1'}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web-canary}
+spec:
+  selector: {matchLabels: {app: web, track: canary}}
+  template:
+    metadata: {labels: {app: web, tier: fe, track: canary}}
+    spec: {containers: [{name: web, image: 'nginx:2'}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: jobs}
+spec:
+  schedule: '@daily'
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: web}}
+        spec: {restartPolicy: Never, containers: [{name: r, image: 'busybox:1'}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web, track: stable}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: listed}
+";
 
-fn graph(format: GraphFormat) -> String {
-    let args = GraphArgs {
-        paths: vec![SAMPLE.to_owned()],
-        format,
-        ..GraphArgs::default()
-    };
-    let mut out = Vec::new();
-    app::graph(&args, &mut out, &mut Vec::new()).unwrap_or_else(|e| panic!("graph: {e}"));
-    String::from_utf8(out).unwrap()
-}
-
-#[test]
-fn dot_snapshot() {
-    insta::assert_snapshot!("dot", graph(GraphFormat::Dot));
-}
-
-#[test]
-fn mermaid_snapshot() {
-    insta::assert_snapshot!("mermaid", graph(GraphFormat::Mermaid));
-}
-
-#[test]
-fn json_snapshot() {
-    insta::assert_snapshot!("json", graph(GraphFormat::Json));
-}
-
-#[test]
-fn missing_targets_are_dashed_nodes() {
-    let json: serde_json::Value = serde_json::from_str(&graph(GraphFormat::Json)).unwrap();
-    let missing: Vec<String> = json["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|n| n["missing"] == true)
-        .map(|n| {
-            format!(
-                "{} {}",
-                n["kind"].as_str().unwrap(),
-                n["name"].as_str().unwrap()
-            )
-        })
-        .collect();
-    assert_eq!(
-        missing,
-        [
-            "StorageClass fast",
-            "Service api",
-            "Pod app=nothing",
-            "Secret db",
-            "Secret web-tls",
-            "ServiceAccount web"
-        ]
-    );
-}
-
-declare_rule! {
-    /// A stand-in wiring rule: reports what the test tells it to.
-    static FAKE_WIRING = {
-        id: "fake-wiring",
-        severity: Error,
-        category: Config,
-        summary: "test",
-        help: "",
+fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile::Compiled) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for (name, text, context) in files {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        inputs.push(InputPath {
+            path: Some(p),
+            explicit: true,
+            context: *context,
+        });
     }
-}
-
-struct FakeWiring;
-
-impl Rule for FakeWiring {
-    fn meta(&self) -> &'static k8lint::rules::RuleMeta {
-        &FAKE_WIRING
-    }
-}
-
-#[test]
-fn edges_with_a_wiring_finding_are_red() {
-    let args = CheckArgs {
-        paths: vec![SAMPLE.to_owned()],
-        max_file_size: CheckArgs::DEFAULT_MAX_FILE_SIZE,
-        ..CheckArgs::default()
-    };
-    let checked = app::compile_and_check(&args, &mut Vec::new()).unwrap();
-    let g = &checked.compiled.graph;
-    let deployment = g.get("apps", "Deployment", Some("default"), "web").unwrap();
-    // A finding inside the envFrom reference, as a config-ref rule would make it.
-    let pointer =
-        Pointer::root().path("spec/template/spec/containers/0/envFrom/0/configMapRef/name");
-    let finding = Diagnostic::at(&FAKE_WIRING, deployment.id, pointer, "no such ConfigMap");
-    let rules: Vec<&dyn Rule> = vec![&FakeWiring];
-    let picture = Picture::build(g, std::slice::from_ref(&finding), &rules);
-    let broken: Vec<String> = picture
-        .arrows
-        .iter()
-        .filter(|a| a.is_broken())
-        .map(|a| {
-            format!(
-                "{} -> {}",
-                picture.nodes[a.from].kind, picture.nodes[a.to].kind
-            )
-        })
-        .collect();
-    assert_eq!(broken, ["Deployment -> ConfigMap"]);
-    let mut dot = Vec::new();
-    picture::dot::write(g, &picture, &mut dot).unwrap();
-    let dot = String::from_utf8(dot).unwrap();
-    assert_eq!(dot.matches("penwidth=2").count(), 1, "{dot}");
-
-    // A rule outside the wiring categories colors nothing.
-    let picture = Picture::build(g, &[finding], &[]);
-    assert!(picture.arrows.iter().all(|a| !a.is_broken()));
+    let compiled = compile(&Inputs {
+        files: inputs,
+        namespace: "default".into(),
+        limits: Default::default(),
+    })
+    .unwrap();
+    (dir, compiled)
 }
 
 #[test]
-fn completions_name_every_subcommand() {
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-        let mut out = Vec::new();
-        app::completions(&CompletionsArgs { shell }, &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        for sub in ["check", "graph", "rules", "explain", "completions"] {
-            assert!(text.contains(sub), "{shell:?} completion lacks {sub}");
-        }
-        assert!(
-            text.contains("sarif"),
-            "{shell:?} completion lacks format values"
-        );
-    }
-}
-
-#[test]
-fn man_page_is_roff() {
-    let mut out = Vec::new();
-    app::man(&mut out).unwrap();
-    let text = String::from_utf8(out).unwrap();
+fn lookups_and_namespaces() {
+    let (_d, c) = graph_of(&[("apps.yaml", APPS, false)]);
+    let g = &c.graph;
+    assert_eq!(g.objects.len(), 5);
     assert!(
-        text.starts_with(".ie") || text.contains(".TH k8lint"),
-        "{text}"
+        g.get("apps", "Deployment", Some("default"), "web")
+            .is_some()
     );
-    assert!(text.contains("graph"));
+    assert!(g.get("batch", "CronJob", Some("jobs"), "report").is_some());
+    assert!(
+        g.get("batch", "CronJob", Some("default"), "report")
+            .is_none()
+    );
+    let listed = g.get("", "ConfigMap", Some("default"), "listed").unwrap();
+    assert_eq!(listed.base.as_str(), "/items/0");
+    assert_eq!(c.counts.objects, 5);
+}
+
+#[test]
+fn selector_queries_use_template_labels_in_one_namespace() {
+    let (_d, c) = graph_of(&[("apps.yaml", APPS, false)]);
+    let g = &c.graph;
+    let names = |sel: &Selector, ns: &str| {
+        let mut n: Vec<String> = g
+            .workloads_selected_by(Some(ns), sel)
+            .iter()
+            .map(|o| o.name.clone())
+            .collect();
+        n.sort();
+        n
+    };
+    let app_web = Selector::from_map(&json!({"app": "web"})).unwrap();
+    assert_eq!(names(&app_web, "default"), ["web", "web-canary"]);
+    assert_eq!(names(&app_web, "jobs"), ["report"]);
+    let not_canary = Selector::from_label_selector(&json!({"matchExpressions": [
+        {"key": "track", "operator": "NotIn", "values": ["canary"]},
+        {"key": "tier", "operator": "Exists"}
+    ]}))
+    .unwrap();
+    assert_eq!(names(&not_canary, "default"), ["web"]);
+
+    let web = g.get("apps", "Deployment", Some("default"), "web").unwrap();
+    let canary = g
+        .get("apps", "Deployment", Some("default"), "web-canary")
+        .unwrap();
+    let svc: Vec<_> = g
+        .services_selecting(web)
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(svc, ["web"]);
+    assert!(g.services_selecting(canary).is_empty());
+}
+
+#[test]
+fn context_objects_are_in_the_graph_but_not_counted() {
+    let ctx = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: default}\n";
+    let (_d, c) = graph_of(&[("apps.yaml", APPS, false), ("ctx.yaml", ctx, true)]);
+    let secret = c.graph.get("", "Secret", Some("default"), "db").unwrap();
+    assert!(secret.context);
+    assert_eq!(c.counts.objects, 5);
+    assert_eq!(c.counts.files, 1);
 }

@@ -2,6 +2,8 @@
 //! code that checks it. One file per rule, grouped by category.
 
 pub mod input;
+pub mod probe;
+pub mod workload;
 
 use std::fmt;
 
@@ -132,6 +134,8 @@ macro_rules! declare_rule {
 pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
+    all.extend_from_slice(workload::RULES);
+    all.extend_from_slice(probe::RULES);
     all
 }
 
