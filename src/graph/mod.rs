@@ -43,8 +43,10 @@ pub struct Graph {
     workloads_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
     object_labels: HashMap<LabelKey, Vec<ObjectId>>,
     objects_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
-    /// Services by each `(namespace, key, value)` of their selector.
-    service_selectors: HashMap<LabelKey, Vec<ObjectId>>,
+    /// For each workload, the Services whose selector selects its pods, in id order.
+    /// Computed once from the Services' side through the label index: asking from the
+    /// workload's side would meet every Service sharing one common label (`team: x`).
+    services_of: HashMap<ObjectId, Vec<ObjectId>>,
 }
 
 impl Graph {
@@ -76,18 +78,6 @@ impl Graph {
                     }
                 }
             }
-            if o.is("", "Service") {
-                if let Some(sel) = o.at("/spec/selector").and_then(|v| v.as_object()) {
-                    for (k, v) in sel {
-                        if let Some(v) = v.as_str() {
-                            g.service_selectors
-                                .entry((o.namespace.clone(), k.clone(), v.to_owned()))
-                                .or_default()
-                                .push(o.id);
-                        }
-                    }
-                }
-            }
             if let Some(t) = PodTemplate::of(o) {
                 g.workloads_by_namespace
                     .entry(o.namespace.clone())
@@ -105,6 +95,23 @@ impl Graph {
                 }
             }
         }
+        let mut services_of: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        for svc in g.of_kind("", "Service") {
+            let Some(selector) = svc
+                .at("/spec/selector")
+                .and_then(|s| Selector::from_map(s).ok())
+            else {
+                continue;
+            };
+            // A Service without a selector selects nothing (K8S-SEMANTICS.md §C.1).
+            if selector.is_empty() {
+                continue;
+            }
+            for w in g.workloads_selected_by(svc.namespace.as_deref(), &selector) {
+                services_of.entry(w.id).or_default().push(svc.id);
+            }
+        }
+        g.services_of = services_of;
         g
     }
 
@@ -223,28 +230,11 @@ impl Graph {
     /// Services in the workload's namespace whose selector selects its pods (a Service
     /// without a selector selects nothing; K8S-SEMANTICS.md §C.1).
     pub fn services_selecting<'a>(&'a self, workload: &Object) -> Vec<&'a Object> {
-        let Some(labels) = PodTemplate::of(workload).and_then(|t| t.labels()) else {
-            return Vec::new();
-        };
-        let mut ids: Vec<ObjectId> = labels
+        self.services_of
+            .get(&workload.id)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter_map(|(k, v)| Some((k, v.as_str()?)))
-            .flat_map(|(k, v)| {
-                self.service_selectors
-                    .get(&(workload.namespace.clone(), k.clone(), v.to_owned()))
-                    .map_or(&[][..], Vec::as_slice)
-            })
-            .copied()
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
-            .map(|id| self.object(id))
-            .filter(|svc| {
-                svc.at("/spec/selector")
-                    .and_then(|s| Selector::from_map(s).ok())
-                    .is_some_and(|sel| !sel.is_empty() && sel.matches(labels))
-            })
+            .map(|&id| self.object(id))
             .collect()
     }
 

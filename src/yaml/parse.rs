@@ -321,6 +321,10 @@ impl<'a> Builder<'a> {
                     items.push(child);
                     values.push(value);
                 }
+                // Trees live until the run ends: the doubling slack of growth would be
+                // a good part of the peak memory on large repositories.
+                items.shrink_to_fit();
+                values.shrink_to_fit();
                 let value = Value::Array(values);
                 if anchor != 0 {
                     self.anchors.insert(anchor, (value.clone(), count));
@@ -419,12 +423,17 @@ impl<'a> Builder<'a> {
                 map.entry(k).or_insert(v);
             }
         }
+        // As for sequences: no growth slack in what lives until the run ends. serde_json's
+        // map cannot shrink, so it is rebuilt at its exact size.
+        entries.shrink_to_fit();
+        let mut exact = Map::with_capacity(map.len());
+        exact.extend(map);
         let node = Node {
             span: span.cover(end),
             key_span,
             kind: NodeKind::Map(entries),
         };
-        Ok((node, Value::Object(map), count))
+        Ok((node, Value::Object(exact), count))
     }
 }
 
