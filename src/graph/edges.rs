@@ -535,6 +535,14 @@ fn pod_spec(graph: &Graph, o: &Object, spec: &PodSpec<'_>, out: &mut Vec<Edge>) 
     // `serviceAccount` is the deprecated spelling; the API server copies one to the other.
     for field in ["serviceAccountName", "serviceAccount"] {
         if let Some(name) = spec.str(field) {
+            // Every namespace has a `default` ServiceAccount: not missing when not written.
+            if name == "default"
+                && graph
+                    .get("", "ServiceAccount", o.namespace.as_deref(), name)
+                    .is_none()
+            {
+                break;
+            }
             let site = spec.pointer.key(field);
             let sa = ("", "ServiceAccount");
             refer(graph, o, Relation::RunsAs, sa, name, site, false, out);
