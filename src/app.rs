@@ -15,6 +15,9 @@ use crate::report::{self, Report};
 use crate::rules::{self, Rule};
 use crate::versions;
 
+/// Stack size of worker threads, in bytes (reserved address space, not memory in use).
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -118,6 +121,9 @@ pub fn check(
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
+        // Parsing and checking recurse once per nesting level (bounded by the parser's
+        // depth limit); give workers room for that depth even in debug builds.
+        .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
     let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {

@@ -206,7 +206,12 @@ impl<'a> Builder<'a> {
                 self.problems.push(Problem {
                     kind: ProblemKind::Syntax,
                     span: Span::new(at, next_char_end(self.text, at)),
-                    message: e.info(),
+                    message: if e.info().contains("recursion limit") {
+                        "nesting deeper than 255 levels: the parser's limit (no manifest needs it)"
+                            .to_owned()
+                    } else {
+                        e.info()
+                    },
                     related: None,
                 });
             }
