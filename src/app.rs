@@ -114,10 +114,7 @@ pub fn check(
             .clone()
             .or(config.namespace.clone())
             .unwrap_or_else(|| "default".to_owned()),
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
+        limits: limits(args, &config),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -176,6 +173,22 @@ pub fn check(
 
 fn severity_name(rule: &dyn Rule) -> &'static str {
     rule.meta().severity.map_or("off", Severity::as_str)
+}
+
+/// Input bounds: defaults, then the config's `limits`, then `--max-file-size`.
+fn limits(args: &CheckArgs, config: &Config) -> Limits {
+    let mut l = Limits::default();
+    let get = |key: &str| config.limits.get(key).copied();
+    let usize_of = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    l.max_file_bytes = args
+        .max_file_size
+        .or(get("max-file-size"))
+        .unwrap_or(l.max_file_bytes);
+    l.parse.max_documents = get("max-documents").map_or(l.parse.max_documents, usize_of);
+    l.parse.max_alias_nodes = get("max-alias-nodes").map_or(l.parse.max_alias_nodes, usize_of);
+    l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
+    l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
+    l
 }
 
 /// `k8lint rules`.

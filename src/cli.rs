@@ -88,9 +88,9 @@ pub struct CheckArgs {
     /// No summary line on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Largest file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
-    pub max_file_size: u64,
+    /// Largest file read, in bytes (default 67108864; config `limits.max-file-size`).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
 }
 
 /// Output formats of `rules`.

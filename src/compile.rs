@@ -21,6 +21,8 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Parser bounds.
     pub parse: ParseLimits,
+    /// Objects in one run; the rest are not checked.
+    pub max_objects: usize,
 }
 
 impl Default for Limits {
@@ -28,6 +30,7 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 64 * 1024 * 1024,
             parse: ParseLimits::default(),
+            max_objects: 1_000_000,
         }
     }
 }
@@ -95,7 +98,11 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             read_and_parse(id, input, &inputs.limits)
         })
         .collect::<Result<_, _>>()?;
-    Ok(assemble(parsed, &inputs.namespace))
+    Ok(assemble(
+        parsed,
+        &inputs.namespace,
+        inputs.limits.max_objects,
+    ))
 }
 
 /// Compiles files held in memory, `(name, bytes)`, as if named on the command line (for
@@ -117,17 +124,18 @@ pub fn compile_in_memory(
             parse_bytes(FileId(i as u32), &input, bytes.clone(), limits)
         })
         .collect();
-    assemble(parsed, namespace)
+    assemble(parsed, namespace, limits.max_objects)
 }
 
 /// Objects get ids and the graph its indexes, in input order.
-fn assemble(parsed: Vec<ParsedFile>, namespace: &str) -> Compiled {
+fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Compiled {
     let mut files = Vec::with_capacity(parsed.len());
     let mut docs = Vec::new();
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     let mut comments = Vec::new();
     let mut counts = Counts::default();
+    let mut over_limit = false;
     for pf in parsed {
         let context = pf.source.context;
         if !context {
@@ -142,6 +150,23 @@ fn assemble(parsed: Vec<ParsedFile>, namespace: &str) -> Compiled {
             let mut found = Vec::new();
             classify(doc.value, Pointer::root(), &mut found);
             for (base, value) in found.into_iter().filter(|(_, v)| !v.is_null()) {
+                if objects.len() >= max_objects {
+                    if !over_limit && !context {
+                        over_limit = true;
+                        let message = format!(
+                            "the run has more than {max_objects} objects (limits.max-objects); this one and the rest are not checked"
+                        );
+                        diagnostics.push(Diagnostic::new(
+                            &YAML_SYNTAX,
+                            Location::File {
+                                file: pf.source.id,
+                                span: doc.tree.label_span(),
+                            },
+                            message,
+                        ));
+                    }
+                    break;
+                }
                 let id = ObjectId(objects.len() as u32);
                 objects.push(make_object(
                     id,

@@ -16,7 +16,6 @@ fn check(paths: Vec<String>, rule: &str) -> Value {
         paths,
         format: CheckFormat::Json,
         enable: vec![rule.to_owned()],
-        max_file_size: 64 * 1024 * 1024,
         ..CheckArgs::default()
     };
     let mut out = Vec::new();

@@ -67,7 +67,9 @@ fn billion_laughs() {
     let (code, out) = short(dir.path(), "lol.yaml");
     assert_eq!(code, Some(1));
     assert!(
-        out.contains("error[yaml-syntax]: alias expansion exceeds the limit of copied nodes"),
+        out.contains(
+            "error[yaml-syntax]: alias expansion exceeds the limit of 1000000 copied nodes"
+        ),
         "{out}"
     );
 }
@@ -104,6 +106,47 @@ fn a_hundred_megabyte_file_is_refused_without_reading_it() {
     let (code, out) = short(dir.path(), "huge.yaml");
     assert_eq!(code, Some(1));
     assert!(out.contains("huge.yaml:1:1: error[yaml-syntax]: the file is 104857600 bytes, over the limit of 67108864 bytes"), "{out}");
+}
+
+#[test]
+fn limits_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join(".k8lint.yaml"),
+        "limits:\n  max-scalar-bytes: 64\n  max-objects: 2\n",
+    )
+    .unwrap();
+    let cm = |name: &str, value: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata: {{v: \"{value}\"}}\n"
+        )
+    };
+    fs::write(
+        d.join("m.yaml"),
+        [
+            cm("a", "short"),
+            cm("b", &"x".repeat(100)),
+            cm("c", "ok"),
+            cm("d", "ok"),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let (code, out) = short(d, "m.yaml");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "m.yaml:10:11: error[yaml-syntax]: a scalar of 100 bytes exceeds the limit of 64 bytes (limits.max-scalar-bytes)\n\
+         m.yaml:17:1: error[yaml-syntax]: the run has more than 2 objects (limits.max-objects); this one and the rest are not checked\n"
+    );
+    fs::write(d.join(".k8lint.yaml"), "limits:\n  max-files: 3\n").unwrap();
+    let (code, _, err) = k8lint(d, &["check", "m.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(".k8lint.yaml:2:3: unknown limit `max-files`"),
+        "{err}"
+    );
 }
 
 #[test]
