@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use k8lint::app::{self, Fatal, Outcome};
-use k8lint::cli::{Cli, Command};
+use k8lint::cli::{Cli, Command, PolicyCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Check(args) => app::check(args, &mut stdout, &mut stderr),
         Command::Rules(args) => app::rules(args, &mut stdout),
         Command::Explain(args) => app::explain(args, &mut stdout),
+        Command::Policy(PolicyCommand::Test(args)) => app::policy_test(args, &mut stdout),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

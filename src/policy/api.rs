@@ -1,0 +1,249 @@
+//! The context a policy's `check(object, ctx)` receives: read-only queries over the typed
+//! graph (docs/policies.md documents each with an example). Every query goes through the
+//! graph's indexes and the one pod-template accessor; none scans every object for a lookup.
+
+use std::sync::Arc;
+
+use rhai::{Array, Dynamic, Engine, ImmutableString, Map};
+use serde_json::Value;
+
+use super::value::{RunState, to_json};
+use crate::model::{Object, ObjectId, PodTemplate, Pointer, Selector};
+
+/// The `ctx` value: a handle on the run's graph.
+#[derive(Clone)]
+pub struct Ctx(pub Arc<RunState>);
+
+impl Ctx {
+    fn objects(&self, objects: impl IntoIterator<Item = ObjectId>) -> Array {
+        objects.into_iter().map(|id| self.0.value(id)).collect()
+    }
+
+    fn object<'a>(&'a self, value: &Dynamic) -> Option<&'a Object> {
+        self.0.object_of(value)
+    }
+
+    fn get(&mut self, kind: &str, namespace: Option<&str>, name: &str) -> Dynamic {
+        let (groups, kind) = self.0.groups(kind);
+        groups
+            .iter()
+            .find_map(|g| self.0.graph().get(g, kind, namespace, name))
+            .map_or(Dynamic::UNIT, |o| self.0.value(o.id))
+    }
+
+    fn list(&mut self, kind: &str, namespace: Option<Option<&str>>) -> Array {
+        let (groups, kind) = self.0.groups(kind);
+        let graph = self.0.graph();
+        let ids: Vec<ObjectId> = groups
+            .iter()
+            .flat_map(|g| graph.of_kind(g, kind))
+            .filter(|o| namespace.is_none_or(|ns| o.namespace.as_deref() == ns))
+            .map(|o| o.id)
+            .collect();
+        self.objects(ids)
+    }
+
+    fn namespace(&mut self, object: Dynamic) -> Dynamic {
+        self.object(&object)
+            .and_then(|o| o.namespace.clone())
+            .map_or(Dynamic::UNIT, Dynamic::from)
+    }
+
+    fn selected_by(&mut self, object: Dynamic) -> Array {
+        let Some(o) = self.object(&object) else {
+            return Array::new();
+        };
+        let Some(selector) = selector_of(o) else {
+            return Array::new();
+        };
+        let ids: Vec<ObjectId> = self
+            .0
+            .graph()
+            .workloads_selected_by(o.namespace.as_deref(), &selector)
+            .into_iter()
+            .map(|w| w.id)
+            .collect();
+        self.objects(ids)
+    }
+
+    fn services_selecting(&mut self, object: Dynamic) -> Array {
+        let Some(o) = self.object(&object) else {
+            return Array::new();
+        };
+        let ids: Vec<ObjectId> = self
+            .0
+            .graph()
+            .services_selecting(o)
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        self.objects(ids)
+    }
+
+    fn pod_template(&mut self, object: Dynamic) -> Dynamic {
+        let Some(t) = self.object(&object).and_then(PodTemplate::of) else {
+            return Dynamic::UNIT;
+        };
+        let mut m = Map::new();
+        m.insert("pointer".into(), t.pointer.as_str().into());
+        m.insert("spec_pointer".into(), t.spec.pointer.as_str().into());
+        m.insert(
+            "labels".into(),
+            t.labels().map_or(Dynamic::from_map(Map::new()), |l| {
+                super::value::to_dynamic(&Value::Object(l.clone()))
+            }),
+        );
+        m.insert("spec".into(), super::value::to_dynamic(t.spec.value));
+        m.insert(
+            "replicas".into(),
+            t.replicas().map_or(Dynamic::UNIT, Dynamic::from_int),
+        );
+        Dynamic::from_map(m)
+    }
+
+    fn containers(&mut self, object: Dynamic) -> Array {
+        let Some(t) = self.object(&object).and_then(PodTemplate::of) else {
+            return Array::new();
+        };
+        t.spec
+            .all_containers()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("name".into(), c.name().unwrap_or("").into());
+                m.insert("kind".into(), c.kind.field().into());
+                m.insert("index".into(), Dynamic::from_int(c.index as i64));
+                m.insert("pointer".into(), c.pointer.as_str().into());
+                m.insert("describe".into(), c.describe().into());
+                m.insert("sidecar".into(), Dynamic::from_bool(c.is_sidecar()));
+                m.insert("value".into(), super::value::to_dynamic(c.value));
+                Dynamic::from_map(m)
+            })
+            .collect()
+    }
+
+    fn volumes(&mut self, object: Dynamic) -> Array {
+        let Some(t) = self.object(&object).and_then(PodTemplate::of) else {
+            return Array::new();
+        };
+        t.spec
+            .volumes()
+            .map(|(i, v)| {
+                let mut m = Map::new();
+                m.insert(
+                    "name".into(),
+                    v.get("name").and_then(Value::as_str).unwrap_or("").into(),
+                );
+                m.insert(
+                    "pointer".into(),
+                    t.spec.pointer.key("volumes").index(i).as_str().into(),
+                );
+                m.insert("value".into(), super::value::to_dynamic(v));
+                Dynamic::from_map(m)
+            })
+            .collect()
+    }
+
+    fn pvc(&mut self, object: Dynamic, volume: &str) -> Dynamic {
+        let Some(o) = self.object(&object) else {
+            return Dynamic::UNIT;
+        };
+        let Some(t) = PodTemplate::of(o) else {
+            return Dynamic::UNIT;
+        };
+        let claim = t
+            .spec
+            .volumes()
+            .map(|(_, v)| v)
+            .find(|v| v.get("name").and_then(Value::as_str) == Some(volume))
+            .and_then(|v| v.pointer("/persistentVolumeClaim/claimName"))
+            .and_then(Value::as_str);
+        claim
+            .and_then(|name| {
+                self.0
+                    .graph()
+                    .get("", "PersistentVolumeClaim", o.namespace.as_deref(), name)
+            })
+            .map_or(Dynamic::UNIT, |pvc| self.0.value(pvc.id))
+    }
+}
+
+/// The selector an object selects pods with: a Service's plain map, or the
+/// `LabelSelector` of a PodDisruptionBudget, workload, NetworkPolicy (`podSelector`)...
+fn selector_of(o: &Object) -> Option<Selector> {
+    if o.is("", "Service") || o.is("", "ReplicationController") {
+        let s = Selector::from_map(o.at("/spec/selector")?).ok()?;
+        // A Service without a selector selects nothing (K8S-SEMANTICS.md §C.1).
+        return (!s.is_empty()).then_some(s);
+    }
+    let value = o
+        .at("/spec/selector")
+        .or_else(|| o.at("/spec/podSelector"))?;
+    Selector::from_label_selector(value).ok()
+}
+
+/// A selector written by a policy: a `LabelSelector` (`matchLabels`/`matchExpressions`)
+/// or a plain map of label values.
+fn selector_from(value: &Value) -> Option<Selector> {
+    let plain = value
+        .as_object()
+        .is_some_and(|m| m.values().all(Value::is_string));
+    if plain {
+        Selector::from_map(value).ok()
+    } else {
+        Selector::from_label_selector(value).ok()
+    }
+}
+
+fn opt_str(s: &ImmutableString) -> Option<&str> {
+    Some(s.as_str())
+}
+
+/// Registers the `Ctx` type, its methods and the free helper functions.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<Ctx>("Context");
+    engine.register_fn(
+        "get",
+        |cx: &mut Ctx, kind: ImmutableString, ns: ImmutableString, name: ImmutableString| {
+            cx.get(&kind, opt_str(&ns), &name)
+        },
+    );
+    engine.register_fn(
+        "get",
+        |cx: &mut Ctx, kind: ImmutableString, name: ImmutableString| cx.get(&kind, None, &name),
+    );
+    engine.register_fn("list", |cx: &mut Ctx, kind: ImmutableString| {
+        cx.list(&kind, None)
+    });
+    engine.register_fn(
+        "list",
+        |cx: &mut Ctx, kind: ImmutableString, ns: ImmutableString| {
+            cx.list(&kind, Some(opt_str(&ns)))
+        },
+    );
+    engine.register_fn("namespace", Ctx::namespace);
+    engine.register_fn("selected_by", Ctx::selected_by);
+    engine.register_fn("services_selecting", Ctx::services_selecting);
+    engine.register_fn("pod_template", Ctx::pod_template);
+    engine.register_fn("containers", Ctx::containers);
+    engine.register_fn("volumes", Ctx::volumes);
+    engine.register_fn(
+        "pvc",
+        |cx: &mut Ctx, object: Dynamic, volume: ImmutableString| cx.pvc(object, &volume),
+    );
+    engine.register_fn(
+        "matches",
+        |_: &mut Ctx, selector: Dynamic, labels: Dynamic| -> bool {
+            let Some(selector) = selector_from(&to_json(&selector)) else {
+                return false;
+            };
+            match to_json(&labels) {
+                Value::Object(l) => selector.matches(&l),
+                Value::Null => selector.matches_opt(None),
+                _ => false,
+            }
+        },
+    );
+    engine.register_fn("escape_key", |key: ImmutableString| -> ImmutableString {
+        Pointer::root().key(&key).as_str()[1..].into()
+    });
+}
