@@ -102,7 +102,8 @@ impl PolicySource {
         }
     }
 
-    fn first_line(&self) -> Span {
+    /// The span of the first line (where a missing declaration is reported).
+    pub fn first_line(&self) -> Span {
         Span::new(0, self.text.find('\n').unwrap_or(self.text.len()))
     }
 }
@@ -229,7 +230,7 @@ pub fn compile(source: PolicySource) -> Result<Policy, Broken> {
             )),
             None if required => Err(broken(
                 &source,
-                source.span_of("\n"),
+                source.first_line(),
                 format!("the policy declares no `const {name}` (see docs/policies.md)"),
             )),
             None => Ok(None),
@@ -271,7 +272,7 @@ pub fn compile(source: PolicySource) -> Result<Policy, Broken> {
         None => {
             return Err(broken(
                 &source,
-                source.span_of("\n"),
+                source.first_line(),
                 "the policy declares no `const KINDS` (see docs/policies.md)".to_owned(),
             ));
         }
