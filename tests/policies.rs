@@ -295,3 +295,44 @@ fn policy_test_fails_a_wrong_expectation() {
     let mut out = Vec::new();
     assert!(!k8lint::policy::test::print(&results, &mut out).unwrap());
 }
+
+#[test]
+fn default_policies_are_documented_rules() {
+    let set = k8lint::policy::PolicySet::defaults();
+    assert!(set.broken.is_empty(), "{:?}", set.broken);
+    assert_eq!(set.policies.len(), 9);
+    for p in &set.policies {
+        let docs = p.meta.docs_text();
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## References",
+        ] {
+            assert!(
+                docs.contains(section),
+                "{}: docs lack `{section}`",
+                p.meta.id
+            );
+        }
+        assert!(!p.meta.help.is_empty(), "{} has help", p.meta.id);
+        assert!(
+            std::path::Path::new("testdata").join(p.meta.id).is_dir(),
+            "{} has fixtures",
+            p.meta.id
+        );
+    }
+    let mut out = Vec::new();
+    app::explain(
+        &k8lint::cli::ExplainArgs {
+            rule: "secret-env".to_owned(),
+        },
+        &mut out,
+    )
+    .unwrap();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("## Why is this bad?")
+    );
+}

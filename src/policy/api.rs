@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use rhai::{Array, Dynamic, Engine, ImmutableString, Map};
+use rhai::{Array, Dynamic, Engine, ImmutableString};
 use serde_json::Value;
 
-use super::value::{RunState, to_json};
+use super::value::{PodViews, RunState, to_json};
 use crate::model::{Object, ObjectId, PodTemplate, Pointer, Selector};
 
 /// The `ctx` value: a handle on the run's graph.
@@ -81,66 +81,25 @@ impl Ctx {
     }
 
     fn pod_template(&mut self, object: Dynamic) -> Dynamic {
-        let Some(t) = self.object(&object).and_then(PodTemplate::of) else {
-            return Dynamic::UNIT;
-        };
-        let mut m = Map::new();
-        m.insert("pointer".into(), t.pointer.as_str().into());
-        m.insert("spec_pointer".into(), t.spec.pointer.as_str().into());
-        m.insert(
-            "labels".into(),
-            t.labels().map_or(Dynamic::from_map(Map::new()), |l| {
-                super::value::to_dynamic(&Value::Object(l.clone()))
-            }),
-        );
-        m.insert("spec".into(), super::value::to_dynamic(t.spec.value));
-        m.insert(
-            "replicas".into(),
-            t.replicas().map_or(Dynamic::UNIT, Dynamic::from_int),
-        );
-        Dynamic::from_map(m)
+        self.views(&object)
+            .map_or(Dynamic::UNIT, |v| v.template.clone())
     }
 
     fn containers(&mut self, object: Dynamic) -> Array {
-        let Some(t) = self.object(&object).and_then(PodTemplate::of) else {
-            return Array::new();
-        };
-        t.spec
-            .all_containers()
-            .map(|c| {
-                let mut m = Map::new();
-                m.insert("name".into(), c.name().unwrap_or("").into());
-                m.insert("kind".into(), c.kind.field().into());
-                m.insert("index".into(), Dynamic::from_int(c.index as i64));
-                m.insert("pointer".into(), c.pointer.as_str().into());
-                m.insert("describe".into(), c.describe().into());
-                m.insert("sidecar".into(), Dynamic::from_bool(c.is_sidecar()));
-                m.insert("value".into(), super::value::to_dynamic(c.value));
-                Dynamic::from_map(m)
-            })
-            .collect()
+        self.views(&object)
+            .map(|v| v.containers.clone())
+            .unwrap_or_default()
     }
 
     fn volumes(&mut self, object: Dynamic) -> Array {
-        let Some(t) = self.object(&object).and_then(PodTemplate::of) else {
-            return Array::new();
-        };
-        t.spec
-            .volumes()
-            .map(|(i, v)| {
-                let mut m = Map::new();
-                m.insert(
-                    "name".into(),
-                    v.get("name").and_then(Value::as_str).unwrap_or("").into(),
-                );
-                m.insert(
-                    "pointer".into(),
-                    t.spec.pointer.key("volumes").index(i).as_str().into(),
-                );
-                m.insert("value".into(), super::value::to_dynamic(v));
-                Dynamic::from_map(m)
-            })
-            .collect()
+        self.views(&object)
+            .map(|v| v.volumes.clone())
+            .unwrap_or_default()
+    }
+
+    fn views(&self, object: &Dynamic) -> Option<&PodViews> {
+        let o = self.object(object)?;
+        self.0.pod_views(o.id)
     }
 
     fn pvc(&mut self, object: Dynamic, volume: &str) -> Dynamic {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::compile::Compiled;
 use crate::graph::Graph;
-use crate::model::{Object, ObjectId};
+use crate::model::{Object, ObjectId, PodTemplate};
 
 /// One run's view of the graph for policies: the compiled input and each object's Rhai
 /// value, converted at most once and shared by every policy and thread.
@@ -18,6 +18,7 @@ pub struct RunState {
     /// The compiled input.
     pub compiled: Arc<Compiled>,
     values: Vec<OnceLock<Dynamic>>,
+    views: Vec<OnceLock<PodViews>>,
     /// The API groups each kind appears with, so that `"Deployment"` finds `apps`.
     groups_of_kind: HashMap<String, Vec<String>>,
 }
@@ -34,6 +35,9 @@ impl RunState {
         }
         RunState {
             values: (0..compiled.graph.objects.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            views: (0..compiled.graph.objects.len())
                 .map(|_| OnceLock::new())
                 .collect(),
             compiled,
@@ -61,6 +65,13 @@ impl RunState {
             .unwrap_or(Dynamic::UNIT)
     }
 
+    /// A workload's pod template, containers and volumes as Rhai values, built once per
+    /// object and run: most default policies ask for them on every workload.
+    pub fn pod_views(&self, id: ObjectId) -> Option<&PodViews> {
+        let cell = self.views.get(id.0 as usize)?;
+        Some(cell.get_or_init(|| PodViews::of(self.graph().object(id))))
+    }
+
     /// The groups to look a kind up in: the one written (`apps/Deployment`), or every
     /// group the kind appears with in the input.
     pub fn groups<'a>(&'a self, kind: &'a str) -> (Vec<&'a str>, &'a str) {
@@ -80,6 +91,79 @@ impl RunState {
     pub fn object_of(&self, value: &Dynamic) -> Option<&Object> {
         let id = usize::try_from(value.tag()).ok()?.checked_sub(1)?;
         self.graph().objects.get(id)
+    }
+}
+
+/// The pod views of one object; empty when it has no pod template.
+#[derive(Default)]
+pub struct PodViews {
+    /// `#{ pointer, spec_pointer, labels, spec, replicas }`, or `()`.
+    pub template: Dynamic,
+    /// `#{ name, kind, index, pointer, describe, sidecar, value }` per container.
+    pub containers: Array,
+    /// `#{ name, pointer, value }` per pod volume.
+    pub volumes: Array,
+}
+
+impl PodViews {
+    fn of(object: &Object) -> PodViews {
+        let Some(t) = PodTemplate::of(object) else {
+            return PodViews::default();
+        };
+        let mut m = Map::new();
+        m.insert("pointer".into(), t.pointer.as_str().into());
+        m.insert("spec_pointer".into(), t.spec.pointer.as_str().into());
+        m.insert(
+            "labels".into(),
+            t.labels().map_or(Dynamic::from_map(Map::new()), |l| {
+                to_dynamic(&Value::Object(l.clone()))
+            }),
+        );
+        m.insert("spec".into(), to_dynamic(t.spec.value));
+        m.insert(
+            "replicas".into(),
+            t.replicas().map_or(Dynamic::UNIT, Dynamic::from_int),
+        );
+        let containers = t
+            .spec
+            .all_containers()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("name".into(), c.name().unwrap_or("").into());
+                m.insert("kind".into(), c.kind.field().into());
+                m.insert(
+                    "index".into(),
+                    Dynamic::from_int(i64::try_from(c.index).unwrap_or(i64::MAX)),
+                );
+                m.insert("pointer".into(), c.pointer.as_str().into());
+                m.insert("describe".into(), c.describe().into());
+                m.insert("sidecar".into(), Dynamic::from_bool(c.is_sidecar()));
+                m.insert("value".into(), to_dynamic(c.value));
+                Dynamic::from_map(m)
+            })
+            .collect();
+        let volumes = t
+            .spec
+            .volumes()
+            .map(|(i, v)| {
+                let mut m = Map::new();
+                m.insert(
+                    "name".into(),
+                    v.get("name").and_then(Value::as_str).unwrap_or("").into(),
+                );
+                m.insert(
+                    "pointer".into(),
+                    t.spec.pointer.key("volumes").index(i).as_str().into(),
+                );
+                m.insert("value".into(), to_dynamic(v));
+                Dynamic::from_map(m)
+            })
+            .collect();
+        PodViews {
+            template: Dynamic::from_map(m),
+            containers,
+            volumes,
+        }
     }
 }
 
