@@ -336,3 +336,57 @@ fn default_policies_are_documented_rules() {
             .contains("## Why is this bad?")
     );
 }
+
+/// Invalid input reads as absent: no default policy may fail on fields of the wrong type
+/// (regression: `resources: []` and a string `securityContext` from the corpus).
+#[test]
+fn default_policies_survive_fields_of_the_wrong_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("odd.yaml");
+    std::fs::write(
+        &manifest,
+        "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: odd
+spec:
+  securityContext: runAsUser:65534 fsGroup:65534
+  hostNetwork: [true]
+  volumes:
+    - name: a
+      hostPath: /var/run/docker.sock
+    - just-a-string
+  containers:
+    - name: odd
+      image: odd:1.0
+      resources: []
+      securityContext: [privileged]
+      env:
+        - DB_PASSWORD
+        - name: X
+          valueFrom: secret
+      envFrom: {secretRef: x}
+    - not-a-container
+  initContainers: {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: []
+spec:
+  replicas: three
+  template: []
+",
+    )
+    .unwrap();
+    let args = CheckArgs {
+        paths: vec![manifest.display().to_string()],
+        format: CheckFormat::Json,
+        max_file_size: 1 << 20,
+        ..CheckArgs::default()
+    };
+    let mut out = Vec::new();
+    app::check(&args, &mut out, &mut Vec::new()).unwrap();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(policy_errors(&report), Vec::<String>::new());
+}

@@ -153,6 +153,35 @@ fn selector_from(value: &Value) -> Option<Selector> {
     }
 }
 
+/// The value at a JSON pointer below `value`, or `()` when a step is missing or of the
+/// wrong type: invalid input reads as absent, so a policy never throws on it.
+fn at(value: &Dynamic, pointer: &str) -> Dynamic {
+    match Pointer::parse(pointer) {
+        Some(p) => walk(value, &p.tokens().collect::<Vec<_>>()),
+        None => Dynamic::UNIT,
+    }
+}
+
+/// Descends by reference and clones only the value found.
+fn walk(value: &Dynamic, tokens: &[std::borrow::Cow<'_, str>]) -> Dynamic {
+    let Some((token, rest)) = tokens.split_first() else {
+        return value.clone();
+    };
+    if let Some(map) = value.read_lock::<rhai::Map>() {
+        return map
+            .get(token.as_ref())
+            .map_or(Dynamic::UNIT, |child| walk(child, rest));
+    }
+    if let Some(items) = value.read_lock::<Array>() {
+        return token
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| items.get(i))
+            .map_or(Dynamic::UNIT, |child| walk(child, rest));
+    }
+    Dynamic::UNIT
+}
+
 fn opt_str(s: &ImmutableString) -> Option<&str> {
     Some(s.as_str())
 }
@@ -202,6 +231,9 @@ pub fn register(engine: &mut Engine) {
             }
         },
     );
+    engine.register_fn("at", |value: Dynamic, pointer: ImmutableString| {
+        at(&value, &pointer)
+    });
     engine.register_fn("escape_key", |key: ImmutableString| -> ImmutableString {
         Pointer::root().key(&key).as_str()[1..].into()
     });
