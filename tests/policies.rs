@@ -390,3 +390,47 @@ spec:
     let report: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(policy_errors(&report), Vec::<String>::new());
 }
+
+/// The cross-object example end to end: the finding, its help, and the budgets that
+/// select other pods as related locations.
+#[test]
+fn the_pdb_example_reports_with_related_budgets() {
+    let args = CheckArgs {
+        paths: vec!["policies/examples/deployment-pdb.cases".to_owned()],
+        format: CheckFormat::Short,
+        policies: vec![PathBuf::from("policies/examples")],
+        disable: k8lint::policy::PolicySet::defaults()
+            .policies
+            .iter()
+            .map(|p| p.meta.id.to_owned())
+            .collect(),
+        max_file_size: 1 << 20,
+        ..CheckArgs::default()
+    };
+    let mut out = Vec::new();
+    app::check(&args, &mut out, &mut Vec::new()).unwrap();
+    let mut json_args = args;
+    json_args.format = CheckFormat::Json;
+    let mut json = Vec::new();
+    app::check(&json_args, &mut json, &mut Vec::new()).unwrap();
+    let report: Value = serde_json::from_slice(&json).unwrap();
+    let related: Vec<String> = report["diagnostics"][0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}:{}: {}",
+                r["file"].as_str().unwrap(),
+                r["line"],
+                r["column"],
+                r["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(format!(
+        "{}related:\n{}",
+        String::from_utf8(out).unwrap(),
+        related.join("\n")
+    ));
+}
