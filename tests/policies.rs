@@ -434,3 +434,140 @@ fn the_pdb_example_reports_with_related_budgets() {
         related.join("\n")
     ));
 }
+
+/// Every context call of docs/policies.md, on one small repository.
+#[test]
+fn the_context_api_answers_every_documented_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdir = dir.path().join("p");
+    std::fs::create_dir(&pdir).unwrap();
+    std::fs::write(
+        pdir.join("api.rhai"),
+        r#"const ID = "api";
+const SEVERITY = "info";
+const SUMMARY = "exercises the context";
+const KINDS = ["apps/Deployment", "Service", "Namespace"];
+fn check(object, ctx) {
+    let ns = ctx.namespace(object);
+    if object.kind == "Namespace" {
+        return [#{ path: "", message: `namespace=${ns} namespaces=${ctx.list("Namespace", ns).len()} class=${ctx.get("StorageClass", ns, "fast") != ()}` }];
+    }
+    if object.kind == "Service" {
+        let names = [];
+        for w in ctx.selected_by(object) { names.push(at(w, "/metadata/name")); }
+        return [#{ path: "/spec/selector", message: `namespace=${ns} selects=${names}` }];
+    }
+    let t = ctx.pod_template(object);
+    let found = [#{ path: t.pointer, message: `labels=${t.labels} replicas=${t.replicas} spec_pointer=${t.spec_pointer}` }];
+    for svc in ctx.services_selecting(object) {
+        found.push(#{ path: "/metadata/name", message: `selected by Service ${svc.metadata.name}`,
+                      related: [#{ object: svc, path: "/spec/selector", message: "this selector" }] });
+    }
+    for c in ctx.containers(object) {
+        found.push(#{ path: c.pointer, message: `${c.describe} kind=${c.kind} index=${c.index} sidecar=${c.sidecar}` });
+    }
+    for v in ctx.volumes(object) {
+        let claim = ctx.pvc(object, v.name);
+        found.push(#{ path: v.pointer, message: `volume ${v.name} claim=${at(claim, "/metadata/name")}` });
+    }
+    let budgets = ctx.list("policy/PodDisruptionBudget", ns);
+    for pdb in budgets {
+        found.push(#{ path: "", message: `PDB ${pdb.metadata.name} matches=${ctx.matches(at(pdb, "/spec/selector"), t.labels)}` });
+    }
+    found.push(#{ path: "", message: `plain=${ctx.matches(#{ app: "web" }, t.labels)} none=${ctx.matches((), t.labels)} get=${ctx.get("PersistentVolumeClaim", ns, "data") != ()} key=${escape_key("a/b~c")} at=${at(object, "/spec/template/spec/containers/0/name")}` });
+    found
+}
+"#,
+    )
+    .unwrap();
+    let manifest = dir.path().join("m.yaml");
+    std::fs::write(
+        &manifest,
+        "\
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+provisioner: example.com/fast
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: fe}}
+    spec:
+      initContainers: [{name: proxy, image: envoy:1.30, restartPolicy: Always}]
+      containers: [{name: web, image: nginx:1.27}]
+      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}, {name: tmp, emptyDir: {}}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {accessModes: [ReadWriteOnce]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec: {selector: {matchExpressions: [{key: tier, operator: In, values: [fe]}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: external}
+spec: {type: ExternalName, externalName: example.com}
+",
+    )
+    .unwrap();
+    let args = CheckArgs {
+        paths: vec![manifest.display().to_string()],
+        format: CheckFormat::Json,
+        policies: vec![pdir],
+        enable: vec!["api".to_owned()],
+        max_file_size: 1 << 20,
+        ..CheckArgs::default()
+    };
+    let mut out = Vec::new();
+    app::check(&args, &mut out, &mut Vec::new()).unwrap();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(policy_errors(&report), Vec::<String>::new());
+    let lines: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "api")
+        .map(|d| {
+            let related: Vec<String> = d["related"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    format!(
+                        " [related {}:{} {}]",
+                        r["line"],
+                        r["column"],
+                        r["message"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            format!(
+                "{}:{} {}: {}{}",
+                d["line"],
+                d["column"],
+                d["path"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+                related.join("")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+}

@@ -182,8 +182,9 @@ fn walk(value: &Dynamic, tokens: &[std::borrow::Cow<'_, str>]) -> Dynamic {
     Dynamic::UNIT
 }
 
+/// A namespace argument: `""` (like `()`) means cluster-scoped.
 fn opt_str(s: &ImmutableString) -> Option<&str> {
-    Some(s.as_str())
+    (!s.is_empty()).then_some(s.as_str())
 }
 
 /// Registers the `Ctx` type, its methods and the free helper functions.
@@ -199,6 +200,16 @@ pub fn register(engine: &mut Engine) {
         "get",
         |cx: &mut Ctx, kind: ImmutableString, name: ImmutableString| cx.get(&kind, None, &name),
     );
+    // `ctx.namespace(o)` is `()` for cluster-scoped objects: accept it as a namespace.
+    engine.register_fn(
+        "get",
+        |cx: &mut Ctx, kind: ImmutableString, _: (), name: ImmutableString| {
+            cx.get(&kind, None, &name)
+        },
+    );
+    engine.register_fn("list", |cx: &mut Ctx, kind: ImmutableString, _: ()| {
+        cx.list(&kind, Some(None))
+    });
     engine.register_fn("list", |cx: &mut Ctx, kind: ImmutableString| {
         cx.list(&kind, None)
     });
