@@ -102,6 +102,23 @@ fn rules_reported(report: &Value) -> Vec<String> {
     ids
 }
 
+/// `check --format json` on one manifest, asserting that no policy failed.
+fn check_json(manifest: &Path, policies: Vec<PathBuf>, enable: Vec<String>) -> Value {
+    let args = CheckArgs {
+        paths: vec![manifest.display().to_string()],
+        format: CheckFormat::Json,
+        policies,
+        enable,
+        max_file_size: 1 << 20,
+        ..CheckArgs::default()
+    };
+    let mut out = Vec::new();
+    app::check(&args, &mut out, &mut Vec::new()).unwrap();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(policy_errors(&report), Vec::<String>::new());
+    report
+}
+
 /// Runs one misbehaving policy beside a good one; returns its single error.
 fn misbehave(body: &str) -> String {
     let start = Instant::now();
@@ -379,16 +396,7 @@ spec:
 ",
     )
     .unwrap();
-    let args = CheckArgs {
-        paths: vec![manifest.display().to_string()],
-        format: CheckFormat::Json,
-        max_file_size: 1 << 20,
-        ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new()).unwrap();
-    let report: Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(policy_errors(&report), Vec::<String>::new());
+    check_json(&manifest, Vec::new(), Vec::new());
 }
 
 /// The cross-object example end to end: the finding, its help, and the budgets that
@@ -528,18 +536,7 @@ spec: {type: ExternalName, externalName: example.com}
 ",
     )
     .unwrap();
-    let args = CheckArgs {
-        paths: vec![manifest.display().to_string()],
-        format: CheckFormat::Json,
-        policies: vec![pdir],
-        enable: vec!["api".to_owned()],
-        max_file_size: 1 << 20,
-        ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new()).unwrap();
-    let report: Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(policy_errors(&report), Vec::<String>::new());
+    let report = check_json(&manifest, vec![pdir], vec!["api".to_owned()]);
     let lines: Vec<String> = report["diagnostics"]
         .as_array()
         .unwrap()
