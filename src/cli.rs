@@ -24,6 +24,26 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Work with Rhai policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `k8lint policy ...`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run each policy against its cases (`NAME.cases/` beside `NAME.rhai`).
+    Test(PolicyTestArgs),
+}
+
+/// `k8lint policy test`.
+#[derive(Debug, Args, Default)]
+pub struct PolicyTestArgs {
+    /// Policy directories or `.rhai` files (default: `policies` if it exists, else `.`).
+    pub dirs: Vec<PathBuf>,
+    /// Namespace of namespaced objects that name none.
+    #[arg(long, value_name = "NS", default_value = "default")]
+    pub namespace: String,
 }
 
 /// Output formats of `check`.
@@ -73,6 +93,9 @@ pub struct CheckArgs {
     /// Do not run a rule (repeatable).
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
+    /// A directory of Rhai policies to run besides the default ones (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
     /// Manifests used to resolve references, never reported on (repeatable).
     #[arg(long, value_name = "PATH")]
     pub context: Vec<String>,

@@ -10,7 +10,7 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use k8lint::app::{self, Fatal, Outcome};
-use k8lint::cli::{Cli, Command};
+use k8lint::cli::{Cli, Command, PolicyCommand};
 
 fn main() -> ExitCode {
     // Panics are caught and reported (as `internal-error` findings, or below): the default
@@ -37,6 +37,7 @@ fn run() -> ExitCode {
         Command::Check(args) => app::check(args, &mut stdout, &mut stderr),
         Command::Rules(args) => app::rules(args, &mut stdout),
         Command::Explain(args) => app::explain(args, &mut stdout),
+        Command::Policy(PolicyCommand::Test(args)) => app::policy_test(args, &mut stdout),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
