@@ -57,7 +57,7 @@ fn run(policies: &[(&str, String)]) -> (tempfile::TempDir, Result<Value, String>
         paths: vec![manifest.display().to_string()],
         format: CheckFormat::Json,
         policies: vec![pdir],
-        max_file_size: 1 << 20,
+        max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -109,7 +109,7 @@ fn check_json(manifest: &Path, policies: Vec<PathBuf>, enable: Vec<String>) -> V
         format: CheckFormat::Json,
         policies,
         enable,
-        max_file_size: 1 << 20,
+        max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     };
     let mut out = Vec::new();
@@ -257,7 +257,7 @@ fn a_policy_is_selectable_and_suppressible_like_a_rule() {
             format: CheckFormat::Json,
             policies: vec![pdir.clone()],
             disable,
-            max_file_size: 1 << 20,
+            max_file_size: Some(1 << 20),
             ..CheckArgs::default()
         };
         let mut out = Vec::new();
@@ -412,7 +412,7 @@ fn the_pdb_example_reports_with_related_budgets() {
             .iter()
             .map(|p| p.meta.id.to_owned())
             .collect(),
-        max_file_size: 1 << 20,
+        max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     };
     let mut out = Vec::new();
