@@ -122,6 +122,10 @@ pub fn run(
     }));
     found.extend(compiled.diagnostics.iter().cloned());
 
+    let defaults: HashMap<&str, Option<Severity>> = rules
+        .iter()
+        .map(|r| (r.meta().id, r.meta().severity))
+        .collect();
     // Nothing is reported on context objects; the config decides the rest.
     let mut kept: Vec<Diagnostic> = found
         .into_iter()
@@ -130,7 +134,12 @@ pub fn run(
             Location::File { file, .. } => !graph.file(*file).context,
         })
         .filter_map(|mut d| {
-            d.severity = selection.severity(d.rule.as_str())?;
+            let configured = selection.severity(d.rule.as_str())?;
+            // A rule may report some findings below or above its default (`with_severity`);
+            // those keep their own severity unless the configuration changed the rule's.
+            if defaults.get(d.rule.as_str()) != Some(&Some(configured)) {
+                d.severity = configured;
+            }
             Some(d)
         })
         .collect();
