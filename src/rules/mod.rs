@@ -2,6 +2,9 @@
 //! code that checks it. One file per rule, grouped by category.
 
 pub mod input;
+pub mod refs;
+pub mod service;
+pub mod storage;
 
 use std::fmt;
 
@@ -132,6 +135,9 @@ macro_rules! declare_rule {
 pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
+    all.extend_from_slice(service::RULES);
+    all.extend_from_slice(refs::RULES);
+    all.extend_from_slice(storage::RULES);
     all
 }
 
