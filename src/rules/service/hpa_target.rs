@@ -11,7 +11,8 @@ declare_rule! {
     /// Follows a HorizontalPodAutoscaler's `spec.scaleTargetRef` (`apiVersion`, `kind`,
     /// `name`) to the object in the HPA's namespace and reports when the inputs hold no
     /// such object. The `apps` and legacy `extensions` groups are the same kinds
-    /// (Deployment, ReplicaSet), so either apiVersion finds them.
+    /// (Deployment, ReplicaSet), so either apiVersion finds them; a reference without
+    /// `apiVersion` finds the kind in any built-in group.
     ///
     /// ## Why is this bad?
     /// The autoscaler cannot read or scale its target: it reports `FailedGetScale` and the
@@ -67,6 +68,8 @@ impl Rule for HpaTarget {
             ("apps" | "extensions", "Deployment" | "ReplicaSet" | "DaemonSet") => {
                 &["apps", "extensions"]
             }
+            // No apiVersion (optional in autoscaling/v1): the built-in groups.
+            ("", _) => &["", "apps", "extensions", "batch"],
             _ => &[group],
         };
         let ns = object.namespace.as_deref();

@@ -83,8 +83,9 @@ impl Rule for NodeportConflict {
                     ));
                 }
                 match owner.get(&n) {
-                    // The same Service may use one node port for several protocols.
-                    Some((first, _)) if first.id == svc.id => {}
+                    // The same Service may use one node port for several protocols; a
+                    // duplicated Service is duplicate-object's to report.
+                    Some((first, _)) if first.key() == svc.key() => {}
                     Some((first, first_at)) => out.push(
                         Diagnostic::at(
                             &NODEPORT_CONFLICT,

@@ -13,7 +13,8 @@ declare_rule! {
     /// Reports a Service without a selector (absent, or `{}`, which storage reads back as
     /// none) that is not `type: ExternalName` and has no endpoints of its own in the
     /// inputs: no Endpoints object of the same name and namespace, and no EndpointSlice in
-    /// its namespace labelled `kubernetes.io/service-name: <service>`.
+    /// its namespace labelled `kubernetes.io/service-name: <service>`. `default/kubernetes`
+    /// (the API server's own Service) is exempt.
     ///
     /// ## Why is this bad?
     /// Without a selector the Endpoints controller leaves the Service alone: someone must
@@ -89,7 +90,10 @@ impl Rule for ServiceNoEndpoints {
             // Not a map: the schema reports it.
             Some(_) => false,
         };
-        if !selectorless || has_own_endpoints(cx.graph, object) {
+        // default/kubernetes is the API server's own Service: it writes the endpoints.
+        let api_server =
+            object.name == "kubernetes" && object.namespace.as_deref() == Some("default");
+        if !selectorless || api_server || has_own_endpoints(cx.graph, object) {
             return;
         }
         let at = if selector.is_some() {

@@ -2,7 +2,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, PodTemplate};
+use crate::model::{ContainerKind, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::{
@@ -128,6 +128,27 @@ fn check_named(
                             t.object.kind, t.object.name
                         ),
                     ));
+                }
+                // A plain init container has ended before the pod is ready: its ports
+                // are never searched, which is worth saying when it declares the name.
+                for c in t.spec.containers_of(ContainerKind::Init) {
+                    if c.is_sidecar() {
+                        continue;
+                    }
+                    if let Some(i) = c
+                        .ports()
+                        .find(|(_, p)| p.get("name").and_then(Value::as_str) == Some(name))
+                        .map(|(i, _)| i)
+                    {
+                        related.push((
+                            t.object.id,
+                            c.pointer.key("ports").index(i),
+                            format!(
+                                "{} declares port {name}, but only sidecar init containers (restartPolicy: Always) serve",
+                                c.describe()
+                            ),
+                        ));
+                    }
                 }
                 for c in containers {
                     let at = if c.get("ports").is_some() {

@@ -43,14 +43,31 @@ fn is_controlled(object: &Object) -> bool {
 }
 
 /// The workloads whose pods a selector selects in a namespace, through the label index.
-/// PodTemplates run no pods and controlled objects are counted through their owner.
+/// PodTemplates run no pods and controlled objects are counted through their owner. Pods
+/// also carry labels their controller adds (§A.6, §C.3): a Job's `job-name` and
+/// `batch.kubernetes.io/job-name`, a StatefulSet pod's `statefulset.kubernetes.io/pod-name`
+/// and `apps.kubernetes.io/pod-index`; a selector naming one finds its workload by name.
 pub fn pod_workloads<'a>(
     graph: &'a Graph,
     namespace: Option<&str>,
     selector: &Selector,
 ) -> Vec<&'a Object> {
-    graph
-        .workloads_selected_by(namespace, selector)
+    let mut found = graph.workloads_selected_by(namespace, selector);
+    for (k, v) in &selector.match_labels {
+        let candidate = match k.as_str() {
+            "job-name" | "batch.kubernetes.io/job-name" => graph.get("batch", "Job", namespace, v),
+            "statefulset.kubernetes.io/pod-name" => v
+                .rsplit_once('-')
+                .and_then(|(sts, _)| graph.get("apps", "StatefulSet", namespace, sts)),
+            _ => None,
+        };
+        if let Some(w) = candidate {
+            if !found.iter().any(|f| f.id == w.id) && selects_generated(w, selector) {
+                found.push(w);
+            }
+        }
+    }
+    found
         .into_iter()
         .filter(|o| WorkloadKind::of(o) != Some(WorkloadKind::PodTemplate) && !is_controlled(o))
         // A duplicated object runs one set of pods (duplicate-object reports the rest).
@@ -60,6 +77,48 @@ pub fn pod_workloads<'a>(
             }
             kept
         })
+}
+
+/// Whether a selector selects some pod of a Job or StatefulSet once the labels their
+/// controller adds are counted.
+fn selects_generated(workload: &Object, selector: &Selector) -> bool {
+    let Some(t) = PodTemplate::of(workload) else {
+        return false;
+    };
+    let mut labels = t.labels().cloned().unwrap_or_default();
+    let name = workload.name.clone();
+    match t.kind {
+        WorkloadKind::Job => {
+            for k in ["job-name", "batch.kubernetes.io/job-name"] {
+                labels
+                    .entry(k)
+                    .or_insert_with(|| Value::String(name.clone()));
+            }
+        }
+        WorkloadKind::StatefulSet => {
+            let wanted = selector
+                .match_labels
+                .iter()
+                .find(|(k, _)| k == "statefulset.kubernetes.io/pod-name")
+                .and_then(|(_, v)| v.strip_prefix(&format!("{name}-")))
+                .and_then(|o| o.parse::<i64>().ok());
+            let Some(ordinal) =
+                wanted.filter(|o| crate::rules::storage::claims::ordinals(workload).contains(o))
+            else {
+                return false;
+            };
+            labels.insert(
+                "statefulset.kubernetes.io/pod-name".to_owned(),
+                Value::String(format!("{name}-{ordinal}")),
+            );
+            labels.insert(
+                "apps.kubernetes.io/pod-index".to_owned(),
+                Value::String(ordinal.to_string()),
+            );
+        }
+        _ => return false,
+    }
+    selector.matches(&labels)
 }
 
 /// The workload that comes closest to being selected, and how its pod labels differ:

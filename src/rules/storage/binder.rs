@@ -52,8 +52,6 @@ pub struct Binding<'a> {
 
 /// What is known about StorageClasses.
 struct Classes<'a> {
-    /// Whether the inputs define any: the set is then known.
-    known: bool,
     names: HashSet<&'a str>,
     /// Classes that never provision (`kubernetes.io/no-provisioner`).
     static_only: HashSet<&'a str>,
@@ -90,7 +88,6 @@ impl<'a> Classes<'a> {
             })
             .map(|o| o.name.as_str());
         Classes {
-            known: !all.is_empty(),
             names: all.iter().map(|o| o.name.as_str()).collect(),
             static_only: all
                 .iter()
@@ -241,6 +238,30 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
         }
     }
     groups.sort_by_key(BTreeSet::len);
+    // Free PVs by (class, volumeMode, access modes), smallest first (input order on
+    // ties): a claim looks at its own buckets only, so binding stays linear in practice.
+    let mut buckets: HashMap<(&str, &str, &BTreeSet<&str>), Vec<usize>> = HashMap::new();
+    let mut reserved_for: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (vi, v) in volumes.iter().enumerate() {
+        match reserved[vi] {
+            Some(Some(ci)) => reserved_for.entry(ci).or_default().push(vi),
+            Some(None) => {}
+            None if v.capacity.is_some() && v.available() => buckets
+                .entry((v.class, v.volume_mode, &v.modes))
+                .or_default()
+                .push(vi),
+            None => {}
+        }
+    }
+    for list in buckets.values_mut() {
+        list.sort_by(|a, b| {
+            volumes[*a]
+                .capacity
+                .cmp(&volumes[*b].capacity)
+                .then(a.cmp(b))
+        });
+    }
+    let mut explained: HashSet<(usize, String)> = HashSet::new();
 
     for (ci, c) in claims.iter().enumerate() {
         if outcomes[ci].is_some() {
@@ -251,73 +272,82 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
             continue;
         }
         let (class, class_known) = effective_class(c, &classes);
-        let search = |ignore_taken: bool| -> Option<usize> {
-            let wanted = c.access_modes();
+        let wanted = c.access_modes();
+        let request = c.request().map(|q| q.value_ceil());
+        let fits_size = |v: &Volume<'_>| match (&v.capacity, request) {
+            (Some(cap), Some(req)) => cap.value_ceil() >= req,
+            (cap, None) => cap.is_some(),
+            (None, _) => false,
+        };
+        let selector = c.selector();
+        let search = |taken_by: &[Option<usize>], ignore_taken: bool| -> Option<usize> {
+            let free = |vi: usize| ignore_taken || taken_by[vi].is_none();
+            // A PV whose claimRef names this claim is returned once capacity and
+            // volumeMode fit.
+            let pre_bound = reserved_for
+                .get(&ci)
+                .into_iter()
+                .flatten()
+                .copied()
+                .find(|&vi| {
+                    let v = &volumes[vi];
+                    free(vi)
+                        && wanted.is_subset(&v.modes)
+                        && fits_size(v)
+                        && v.volume_mode == c.volume_mode()
+                });
+            if pre_bound.is_some() {
+                return pre_bound;
+            }
             for g in groups.iter().filter(|g| wanted.is_subset(g)) {
-                let mut best: Option<usize> = None;
-                for (vi, v) in volumes.iter().enumerate() {
-                    if &v.modes != g {
-                        continue;
-                    }
-                    if !ignore_taken && taken_by[vi].is_some() {
-                        continue;
-                    }
-                    let pre_bound = match reserved[vi] {
-                        Some(owner) if owner != Some(ci) => continue,
-                        Some(_) => true,
-                        None => false,
-                    };
-                    if pre_bound {
-                        // Only capacity and volumeMode are checked before a pre-bound
-                        // PV is returned.
-                        let cap_ok = match (&v.capacity, c.request()) {
-                            (Some(cap), Some(req)) => cap.value_ceil() >= req.value_ceil(),
-                            _ => v.capacity.is_some(),
-                        };
-                        if cap_ok && v.volume_mode == c.volume_mode() {
-                            return Some(vi);
-                        }
-                        continue;
-                    }
-                    if !v.available() || !misfit(v, c, &class, true).is_empty() {
-                        continue;
-                    }
-                    let smaller = best.is_none_or(|b| match (&v.capacity, &volumes[b].capacity) {
-                        (Some(a), Some(b)) => a < b,
-                        _ => false,
-                    });
-                    if smaller {
-                        best = Some(vi);
-                    }
-                }
-                if best.is_some() {
-                    return best;
+                let Some(list) = buckets.get(&(class.as_str(), c.volume_mode(), g)) else {
+                    continue;
+                };
+                let found = list.iter().copied().find(|&vi| {
+                    let v = &volumes[vi];
+                    free(vi)
+                        && fits_size(v)
+                        && selector
+                            .as_ref()
+                            .is_none_or(|s| s.matches_opt(v.object.labels()))
+                });
+                if found.is_some() {
+                    return found;
                 }
             }
             None
         };
-        let outcome = if let Some(vi) = search(false) {
+        let outcome = if let Some(vi) = search(&taken_by, false) {
             taken_by[vi] = Some(ci);
             Outcome::Bound(vi)
         } else {
             match static_reason(c, &class, class_known, &classes) {
                 // Provisioning makes a PV for the claim.
                 None => Outcome::Provisioned,
-                Some(reason) => match search(true).and_then(|vi| Some((vi, taken_by[vi]?))) {
-                    Some((vi, other)) => Outcome::Taken(vi, other),
-                    None => {
-                        let mut near: Vec<(usize, Vec<String>)> = volumes
-                            .iter()
-                            .enumerate()
-                            .filter(|(vi, _)| !matches!(reserved[*vi], Some(o) if o != Some(ci)))
-                            .map(|(vi, v)| (vi, misfit(v, c, &class, true)))
-                            .filter(|(_, why)| !why.is_empty())
-                            .collect();
-                        near.sort_by_key(|(vi, why)| (why.len(), *vi));
-                        near.truncate(3);
-                        Outcome::Unbindable(reason.to_owned(), near)
+                Some(reason) => {
+                    match search(&taken_by, true).and_then(|vi| Some((vi, taken_by[vi]?))) {
+                        Some((vi, other)) => Outcome::Taken(vi, other),
+                        None => {
+                            // The reasons PVs do not fit are worked out once per claim
+                            // template (a StatefulSet's ordinals share them).
+                            let mut near: Vec<(usize, Vec<String>)> = Vec::new();
+                            if explained
+                                .insert((c.object.id.0 as usize, c.spec_at.as_str().to_owned()))
+                            {
+                                near = volumes
+                                .iter()
+                                .enumerate()
+                                .filter(|(vi, _)| !matches!(reserved[*vi], Some(o) if o != Some(ci)))
+                                .map(|(vi, v)| (vi, misfit(v, c, &class, true)))
+                                .filter(|(_, why)| !why.is_empty())
+                                .collect();
+                                near.sort_by_key(|(vi, why)| (why.len(), *vi));
+                                near.truncate(3);
+                            }
+                            Outcome::Unbindable(reason.to_owned(), near)
+                        }
                     }
-                },
+                }
             }
         };
         outcomes[ci] = Some(outcome);
@@ -335,15 +365,16 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
 }
 
 /// The class a claim binds with, and whether it is known rather than assumed: as
-/// written; unset means the default StorageClass of the inputs, or `""` when the inputs
-/// define StorageClasses but no default. When they define none, the cluster's default is
-/// unknown: `""` is used to look for a PV, and provisioning is assumed to cover the rest.
+/// written; unset means the default StorageClass of the inputs. Without one, the
+/// cluster's default is unknown (StorageClasses in the inputs do not say the cluster has
+/// no default): `""` is used to look for a PV, and provisioning is assumed to cover the
+/// rest.
 fn effective_class(c: &Claim<'_>, classes: &Classes<'_>) -> (String, bool) {
     match c.class() {
         ClassSpec::Set(name, _) => (name, true),
         ClassSpec::Unset => match classes.default {
             Some(d) => (d.to_owned(), true),
-            None => (String::new(), classes.known),
+            None => (String::new(), false),
         },
     }
 }
@@ -358,12 +389,7 @@ fn static_reason(
     if c.selector().is_some() {
         Some("it has a selector, which dynamic provisioning does not support")
     } else if class.is_empty() && class_known {
-        Some(match c.class() {
-            ClassSpec::Set(..) => "storageClassName \"\" allows only static binding",
-            ClassSpec::Unset => {
-                "it names no storage class and no StorageClass in the inputs is the default, so it binds only statically"
-            }
-        })
+        Some("storageClassName \"\" allows only static binding")
     } else if classes.static_only.contains(class) {
         Some("its StorageClass uses kubernetes.io/no-provisioner: volumes must be created by hand")
     } else if !class.is_empty()

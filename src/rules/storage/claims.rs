@@ -227,6 +227,9 @@ pub fn claims(graph: &Graph) -> Vec<Claim<'_>> {
     for o in objects {
         claims_of(o, &mut out);
     }
+    // A claim defined twice (duplicate-object reports it) is one claim: the first wins.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert((c.namespace, c.name.clone())));
     out
 }
 

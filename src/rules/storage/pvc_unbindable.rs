@@ -17,8 +17,11 @@ declare_rule! {
     /// - it can only bind to an existing PV, and no PV in the inputs fits: with
     ///   `storageClassName: ""` (an absent `storageClassName` instead gets the default
     ///   class), with a `selector` (never provisioned), with a class whose provisioner is
-    ///   `kubernetes.io/no-provisioner`, with a class that only PVs carry, or without a
-    ///   class when the inputs define StorageClasses but no default. The nearest PVs are
+    ///   `kubernetes.io/no-provisioner`, or, when the inputs define StorageClasses (the
+    ///   set is then known), with a class that is none of them but that PVs of the inputs
+    ///   carry. Otherwise a named class is assumed to provision when no PV fits (the
+    ///   cluster may define it: `standard`, `gp3`). A claim without a class gets the cluster's
+    ///   default class, which is assumed to provision when no PV fits. The nearest PVs are
     ///   shown with the reasons they do not fit. With no PV in the inputs at all it is a
     ///   warning: the volumes may exist in the cluster.
     ///
