@@ -393,9 +393,12 @@ fn static_reason(
     } else if classes.static_only.contains(class) {
         Some("its StorageClass uses kubernetes.io/no-provisioner: volumes must be created by hand")
     } else if !class.is_empty()
+        && !classes.names.is_empty()
         && !classes.names.contains(class)
         && classes.on_volumes.contains(class)
     {
+        // The inputs define the StorageClasses (the set is then known) and this is none
+        // of them: only the PVs that carry it can serve the claim.
         Some(
             "its storage class is no StorageClass of the inputs, only a class of PersistentVolumes: it binds only statically",
         )
