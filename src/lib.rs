@@ -1,7 +1,8 @@
 //! k8lint: a Kubernetes manifest compiler and policy linter.
 //!
 //! The modules follow the pipeline: [`load`] → [`yaml`] (spans) → [`model`] → [`graph`]
-//! (assembled by [`compile`]) → [`check`] (running [`rules`]) → [`report`].
+//! (assembled by [`compile`]) → [`check`] (running [`rules`] and Rhai [`policy`] files) →
+//! [`report`].
 
 pub mod app;
 pub mod check;
@@ -13,6 +14,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod picture;
+pub mod policy;
 pub mod progress;
 pub mod report;
 pub mod rules;

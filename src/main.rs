@@ -10,7 +10,7 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use k8lint::app::{self, Fatal, Outcome};
-use k8lint::cli::{Cli, Command};
+use k8lint::cli::{Cli, Command, PolicyCommand};
 
 fn main() -> ExitCode {
     // Panics are caught and reported (as `internal-error` findings, or below): the default
@@ -40,6 +40,7 @@ fn run() -> ExitCode {
         Command::Graph(args) => app::graph(args, &mut stdout, &mut stderr),
         Command::Completions(args) => app::completions(args, &mut stdout),
         Command::Man => app::man(&mut stdout),
+        Command::Policy(PolicyCommand::Test(args)) => app::policy_test(args, &mut stdout),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

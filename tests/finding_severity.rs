@@ -36,7 +36,7 @@ fn severities(config: Option<&str>) -> Vec<String> {
         paths: vec![manifest.to_string_lossy().into_owned()],
         format: CheckFormat::Json,
         config,
-        max_file_size: 1024 * 1024,
+        max_file_size: Some(1024 * 1024),
         ..CheckArgs::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());

@@ -89,7 +89,6 @@ impl Rule for FakeWiring {
 fn edges_with_a_wiring_finding_are_red() {
     let args = CheckArgs {
         paths: vec![SAMPLE.to_owned()],
-        max_file_size: CheckArgs::DEFAULT_MAX_FILE_SIZE,
         ..CheckArgs::default()
     };
     let checked = app::compile_and_check(&args, &mut Vec::new()).unwrap();

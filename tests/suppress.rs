@@ -20,7 +20,6 @@ fn findings(text: &str) -> Vec<(u64, String)> {
     let args = CheckArgs {
         paths: vec![path.display().to_string()],
         format: CheckFormat::Json,
-        max_file_size: 1 << 20,
         ..CheckArgs::default()
     };
     let mut out = Vec::new();

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Report;
 use crate::cli::CheckFormat;
 use crate::diagnostic::Severity;
-use crate::rules::Rule;
+use crate::rules::RuleMeta;
 
 #[derive(Serialize)]
 struct Row<'a> {
@@ -23,7 +23,7 @@ struct Row<'a> {
 /// Writes the per-rule counts.
 pub fn write(
     report: &Report<'_>,
-    rules: &[&dyn Rule],
+    rules: &[&RuleMeta],
     format: CheckFormat,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -40,8 +40,8 @@ pub fn write(
             count,
             summary: rules
                 .iter()
-                .find(|r| r.meta().id == rule)
-                .map_or("", |r| r.meta().summary),
+                .find(|r| r.id == rule)
+                .map_or("", |r| r.summary),
         })
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(b.rule)));

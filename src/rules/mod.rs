@@ -3,6 +3,9 @@
 
 pub mod input;
 pub mod probe;
+pub mod refs;
+pub mod service;
+pub mod storage;
 pub mod workload;
 
 use std::fmt;
@@ -136,6 +139,9 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(input::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
+    all.extend_from_slice(service::RULES);
+    all.extend_from_slice(refs::RULES);
+    all.extend_from_slice(storage::RULES);
     all
 }
 
