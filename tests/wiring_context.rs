@@ -17,10 +17,22 @@ fn check(context: Vec<String>) -> Vec<Value> {
     let mut err = Vec::new();
     app::check(&args, &mut out, &mut err).expect("check runs");
     let report: Value = serde_json::from_slice(&out).expect("JSON report");
+    // Only the wiring rules' findings matter here (not probes, policies, ...).
     report["diagnostics"]
         .as_array()
         .cloned()
         .unwrap_or_default()
+        .into_iter()
+        .filter(|d| {
+            use k8lint::rules::Category;
+            k8lint::rules::find(d["rule"].as_str().unwrap_or("")).is_some_and(|r| {
+                matches!(
+                    r.meta().category,
+                    Category::Service | Category::Config | Category::Storage
+                )
+            })
+        })
+        .collect()
 }
 
 fn brief(diagnostics: &[Value]) -> Vec<String> {
