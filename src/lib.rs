@@ -14,5 +14,6 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod versions;
 pub mod yaml;

@@ -2,6 +2,7 @@
 //! code that checks it. One file per rule, grouped by category.
 
 pub mod input;
+pub mod schema;
 
 use std::fmt;
 
@@ -132,6 +133,7 @@ macro_rules! declare_rule {
 pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
+    all.extend_from_slice(schema::RULES);
     all
 }
 
