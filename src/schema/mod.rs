@@ -57,6 +57,14 @@ impl SchemaSet {
         })
     }
 
+    /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
+    /// [`SchemaSet::prepare_crds`] for them.
+    pub fn for_checked(graph: &Graph, version: &str) -> Option<SchemaSet> {
+        let mut set = SchemaSet::new(graph, version)?;
+        set.prepare_crds(graph.checked());
+        Some(set)
+    }
+
     /// Converts the schema of every custom resource kind that the checked objects use.
     pub fn prepare_crds<'a>(&mut self, objects: impl Iterator<Item = &'a Object>) {
         for o in objects {

@@ -264,6 +264,15 @@ pub fn status(api_version: &str, kind: &str, target: &VersionSchemas) -> Status 
     Status::Fine
 }
 
+/// The end of a message: `; use apps/v1`, or the note when nothing replaces the API.
+pub fn instead(replacement: Option<&str>, note: Option<&str>) -> String {
+    match (replacement, note) {
+        (Some(r), _) => format!("; use {r}"),
+        (None, Some(n)) => format!("; {n}"),
+        (None, None) => String::new(),
+    }
+}
+
 /// The apiVersion to move to: another apiVersion serving the kind in the target,
 /// preferring the same group, then stable over beta over alpha, then the newest.
 pub fn replacement(api_version: &str, kind: &str, target: &VersionSchemas) -> Option<String> {

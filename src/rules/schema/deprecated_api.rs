@@ -65,11 +65,7 @@ impl Rule for DeprecatedApi {
             } else {
                 format!("removed in 1.{removed}")
             };
-            let instead = match (&replacement, note) {
-                (Some(r), _) => format!("; use {r}"),
-                (None, Some(n)) => format!("; {n}"),
-                (None, None) => String::new(),
-            };
+            let instead = api_versions::instead(replacement.as_deref(), note);
             out.push(Diagnostic::at(
                 &DEPRECATED_API,
                 object.id,

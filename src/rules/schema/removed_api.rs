@@ -65,11 +65,7 @@ impl Rule for RemovedApi {
             note,
         } = api_versions::status(&object.api_version, &object.kind, target)
         {
-            let instead = match (&replacement, note) {
-                (Some(r), _) => format!("; use {r}"),
-                (None, Some(n)) => format!("; {n}"),
-                (None, None) => String::new(),
-            };
+            let instead = api_versions::instead(replacement.as_deref(), note);
             let mut d = Diagnostic::at(
                 &REMOVED_API,
                 object.id,

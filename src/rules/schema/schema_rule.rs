@@ -82,10 +82,9 @@ impl Rule for Schema {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(mut set) = SchemaSet::new(cx.graph, cx.kubernetes_version) else {
+        let Some(set) = SchemaSet::for_checked(cx.graph, cx.kubernetes_version) else {
             return;
         };
-        set.prepare_crds(cx.graph.checked());
         let objects: Vec<&Object> = cx.graph.checked().collect();
         let found: Vec<Diagnostic> = objects
             .par_iter()
