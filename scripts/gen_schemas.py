@@ -106,6 +106,25 @@ ENUMS = [
     ("admissionregistration.v1.MutatingWebhook", "matchPolicy", ["Exact", "Equivalent"], False),
     ("admissionregistration.v1.MutatingWebhook", "reinvocationPolicy", ["Never", "IfNeeded"], False),
 ]
+# Plain (non-pointer) string fields that the API server defaults when empty: `""` is as
+# good as absent there (K8S-SEMANTICS.md §A).
+DEFAULTED_WHEN_EMPTY = {
+    ("core.v1.Container", "imagePullPolicy"), ("core.v1.EphemeralContainer", "imagePullPolicy"),
+    ("core.v1.Container", "terminationMessagePolicy"),
+    ("core.v1.EphemeralContainer", "terminationMessagePolicy"),
+    ("core.v1.PodSpec", "restartPolicy"), ("core.v1.PodSpec", "dnsPolicy"),
+    ("core.v1.ContainerPort", "protocol"), ("core.v1.ServicePort", "protocol"),
+    ("core.v1.EndpointPort", "protocol"),
+    ("core.v1.ServiceSpec", "type"), ("core.v1.ServiceSpec", "sessionAffinity"),
+    ("core.v1.ServiceSpec", "externalTrafficPolicy"), ("core.v1.HTTPGetAction", "scheme"),
+    ("core.v1.PersistentVolumeSpec", "persistentVolumeReclaimPolicy"),
+    ("core.v1.Toleration", "operator"),
+    ("apps.v1.DeploymentStrategy", "type"), ("apps.v1.DaemonSetUpdateStrategy", "type"),
+    ("apps.v1.StatefulSetUpdateStrategy", "type"), ("apps.v1.StatefulSetSpec", "podManagementPolicy"),
+    ("apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", "whenDeleted"),
+    ("apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", "whenScaled"),
+    ("batch.v1.CronJobSpec", "concurrencyPolicy"),
+}
 EXTENSIONS_CRD = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1."
 SCOPE_ENUM = (EXTENSIONS_CRD + "CustomResourceDefinitionSpec", "scope", ["Namespaced", "Cluster"])
 
@@ -161,6 +180,8 @@ def transform(defs):
         p = out.get(name, {}).get("properties", {}).get(prop)
         if p is None:
             continue
+        if (short, prop) in DEFAULTED_WHEN_EMPTY and "" not in values:
+            values = [""] + list(values)
         if not add_enum(p, list(values), items):
             sys.exit(f"enum target {name}.{prop} is a reference")
     name, prop, values = SCOPE_ENUM

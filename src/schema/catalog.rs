@@ -162,6 +162,18 @@ impl VersionSchemas {
         out
     }
 
+    /// Every kind served by an apiVersion in this version, sorted.
+    pub fn kinds_of(&self, api_version: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .kinds
+            .keys()
+            .filter(|(a, _)| a == api_version)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     /// A definition's schema.
     pub fn def(&self, name: &str) -> Option<&Value> {
         self.defs.get(name)

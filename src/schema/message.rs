@@ -164,25 +164,32 @@ pub fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
             })
             .collect(),
         ValidationErrorKind::Enum { options } => {
+            // `""` is allowed where the API server defaults an empty value; listing it
+            // would only distract.
             let allowed: Vec<String> = options
                 .as_array()
                 .map(|o| {
                     o.iter()
-                        .filter(|v| !v.is_null())
+                        .filter(|v| !v.is_null() && v.as_str() != Some(""))
                         .map(|v| match v {
-                            Value::String(s) if s.is_empty() => "\"\"".to_owned(),
                             Value::String(s) => s.clone(),
                             other => other.to_string(),
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            let shown = match instance.as_ref() {
-                Value::String(s) => preview(s),
-                other => other.to_string(),
+            let (shown, close) = match instance.as_ref() {
+                Value::String(s) => (
+                    preview(s),
+                    allowed.iter().find(|a| a.eq_ignore_ascii_case(s)).cloned(),
+                ),
+                other => (other.to_string(), None),
             };
+            let hint = close.map_or(String::new(), |c| {
+                format!(" (values are case-sensitive: {c})")
+            });
             one(
-                format!("{at}{shown} is not one of {}", or_list(&allowed)),
+                format!("{at}{shown} is not one of {}{hint}", or_list(&allowed)),
                 ViolationKind::Other,
             )
         }

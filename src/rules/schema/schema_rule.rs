@@ -131,7 +131,7 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
 
 /// The known field closest to an unknown one: same letters ignoring case, or a few edits
 /// away (two, or one in five letters for long names).
-fn suggest<'a>(field: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(super) fn suggest<'a>(field: &str, known: &[&'a str]) -> Option<&'a str> {
     let lower = field.to_ascii_lowercase();
     if let Some(k) = known.iter().find(|k| k.to_ascii_lowercase() == lower) {
         return Some(k);

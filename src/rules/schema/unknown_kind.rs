@@ -95,6 +95,11 @@ fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex) -> Option<
             "the CustomResourceDefinition for {kind} in the inputs does not serve {api}"
         ));
     }
+    if let Some(close) = super::schema_rule::suggest(kind, &target.kinds_of(api)) {
+        return Some(format!(
+            "{api} has no kind {kind} in Kubernetes {version} (kinds are case-sensitive); did you mean {close}?"
+        ));
+    }
     let others = target.api_versions_of(kind);
     if !others.is_empty() {
         return Some(format!(
