@@ -10,7 +10,7 @@ fields). This script keeps every minor version from 1.27 on and makes them small
 - IntOrString and Quantity become plain type unions (a Quantity string must also match the
   quantity grammar, K8S-SEMANTICS.md §D.1) so that errors read "expected integer or string";
 - the enums the API server enforces but the published schemas lack are added
-  (K8S-SEMANTICS.md §B; ENUMS below);
+  (K8S-SEMANTICS.md §B; ENUMS below), and the fields it requires (REQUIRED);
 - a definition identical in several versions is stored once, with the list of versions.
 
 Usage: scripts/gen_schemas.py [--wheel PATH] [--version X.Y.Z]
@@ -125,6 +125,12 @@ DEFAULTED_WHEN_EMPTY = {
     ("apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", "whenScaled"),
     ("batch.v1.CronJobSpec", "concurrencyPolicy"),
 }
+# Fields that validation requires although the OpenAPI types leave them optional
+# (K8S-SEMANTICS.md §B.3: a container's image is required in Pods and pod templates).
+REQUIRED = [
+    ("core.v1.Container", "image"),
+    ("core.v1.EphemeralContainer", "image"),
+]
 EXTENSIONS_CRD = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1."
 SCOPE_ENUM = (EXTENSIONS_CRD + "CustomResourceDefinitionSpec", "scope", ["Namespaced", "Cluster"])
 
@@ -184,6 +190,10 @@ def transform(defs):
             values = [""] + list(values)
         if not add_enum(p, list(values), items):
             sys.exit(f"enum target {name}.{prop} is a reference")
+    for short, prop in REQUIRED:
+        s = out.get("io.k8s.api." + short)
+        if s and prop in s.get("properties", {}) and prop not in s.setdefault("required", []):
+            s["required"].append(prop)
     name, prop, values = SCOPE_ENUM
     if prop in out.get(name, {}).get("properties", {}):
         add_enum(out[name]["properties"][prop], list(values), False)
