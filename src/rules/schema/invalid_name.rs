@@ -136,6 +136,10 @@ impl Rule for InvalidName {
                 }
             }
         }
+        // Kinds k8lint knows nothing about may be tool configs that need no name.
+        let Some((check, what)) = format_of(cx, object) else {
+            return;
+        };
         if name.is_none_or(str::is_empty) && generate.is_none_or(str::is_empty) {
             // A name of the wrong type is the schema rule's finding.
             if object.at("/metadata/name").is_none_or(Value::is_null) {
@@ -151,9 +155,6 @@ impl Rule for InvalidName {
             }
             return;
         }
-        let Some((check, what)) = format_of(cx, object) else {
-            return;
-        };
         let mut bad = |pointer: Pointer, text: &str, why: String| {
             out.push(Diagnostic::at(
                 &INVALID_NAME,

@@ -112,7 +112,7 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
             // A scalar that YAML typed as a bool or number where a string is wanted is
             // yaml-implicit-type's finding, with a better message.
             !matches!(&v.kind, ViolationKind::Type(wanted) if wanted.contains(&"string")
-                && yaml_implicit_type::implicit_scalar(cx.graph, object, &v.pointer).is_some())
+                && yaml_implicit_type::reports(cx.graph, root.as_ref(), object, &v.pointer))
         })
         .map(|v| {
             let mut d = Diagnostic::at(&SCHEMA, object.id, v.pointer.clone(), v.message);

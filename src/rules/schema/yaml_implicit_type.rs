@@ -10,7 +10,7 @@ use crate::model::{Object, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::SchemaSet;
 use crate::schema::message::dotted;
-use crate::schema::walk::Types;
+use crate::schema::walk::{Root, Types};
 use crate::yaml::scalar::Resolved;
 use crate::yaml::{NodeKind, ScalarStyle};
 
@@ -120,6 +120,9 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
         let raw = text
             .get(node.span.start as usize..node.span.end as usize)
             .unwrap_or_default();
+        if !quoting_fixes(&root, pointer, raw) {
+            return;
+        }
         out.push(diagnostic(object, pointer, raw, *resolved, value));
     });
     out
@@ -170,18 +173,50 @@ fn diagnostic(
     .with_help(help)
 }
 
-/// The raw text and resolution of a plain scalar at `pointer` that YAML 1.1 typed as a
-/// non-string; `None` for anything else (quoted, a string, a collection, no node).
-pub fn implicit_scalar(graph: &Graph, object: &Object, pointer: &Pointer) -> Option<Resolved> {
+/// Whether quoting the text would satisfy the enums and patterns that apply at the node:
+/// `protocol: 22` or `cpu: true` are wrong values, not wrongly typed ones, and stay the
+/// `schema` rule's findings.
+fn quoting_fixes(root: &Root<'_>, pointer: &Pointer, raw: &str) -> bool {
+    let text = Value::String(raw.to_owned());
+    root.at(pointer).into_iter().all(|s| {
+        let enum_ok = s
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_none_or(|values| values.contains(&text));
+        let pattern_ok = s.get("pattern").and_then(Value::as_str).is_none_or(|p| {
+            jsonschema::options()
+                .build(&serde_json::json!({ "pattern": p }))
+                .map_or(true, |v| v.is_valid(&text))
+        });
+        enum_ok && pattern_ok
+    })
+}
+
+/// Whether `yaml-implicit-type` reports the node at `pointer`: a plain scalar that YAML 1.1
+/// typed as a non-string where quoting it gives a valid string.
+pub fn reports(graph: &Graph, root: Option<&Root<'_>>, object: &Object, pointer: &Pointer) -> bool {
     let chain = graph.node_chain(object.id, pointer);
     if chain.len() != pointer.tokens().count() + 1 {
-        return None;
+        return false;
     }
-    match &chain.last()?.kind {
-        NodeKind::Scalar {
-            style: ScalarStyle::Plain,
-            resolved,
-        } if !matches!(resolved, Resolved::Str | Resolved::NonFinite) => Some(*resolved),
-        _ => None,
+    let Some(node) = chain.last() else {
+        return false;
+    };
+    let NodeKind::Scalar {
+        style: ScalarStyle::Plain,
+        resolved,
+    } = &node.kind
+    else {
+        return false;
+    };
+    if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
+        return false;
     }
+    let (_, file) = graph.node_at(object.id, pointer);
+    let raw = graph
+        .file(file)
+        .text
+        .get(node.span.start as usize..node.span.end as usize)
+        .unwrap_or_default();
+    root.is_some_and(|r| quoting_fixes(r, pointer, raw))
 }
