@@ -19,9 +19,11 @@ declare_rule! {
     /// Reports an unquoted scalar that Kubernetes' YAML 1.1 rules read as a boolean, a
     /// number or null where the schema of the object (built-in or from its CRD) wants a
     /// string: `value: yes` (the boolean true), `version: 1.10` (the number 1.1),
-    /// `mode: 0755` (the octal integer 493), a label, annotation or ConfigMap value
-    /// `on`, `123` or `~`. The help shows the value quoted. Such a node gets this finding
-    /// instead of a `schema` type error.
+    /// `mode: 0755` (the octal integer 493), a label, annotation or ConfigMap value `on`
+    /// or `123`, an empty `name:` (null) where a name is required. The help shows the
+    /// value quoted. Such a node gets this finding instead of a `schema` type error; where
+    /// quoting would not give a valid value either (`protocol: 22`), it is left to
+    /// `schema`.
     ///
     /// ## Why is this bad?
     /// kubectl turns the YAML into JSON with these rules, so the API server receives
