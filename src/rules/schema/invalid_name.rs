@@ -161,7 +161,7 @@ impl Rule for InvalidName {
                 object.id,
                 pointer,
                 format!(
-                    "{} name {text:?} {why} (a {} name is {what})",
+                    "{} name {text:?} {why} ({} names must be {what})",
                     object.kind, object.kind
                 ),
             ));
