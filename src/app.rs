@@ -6,14 +6,21 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSetBuilder};
 
 use crate::check::{self, Selection};
-use crate::cli::{CheckArgs, CheckFormat, ColorChoice, ExplainArgs, RulesArgs, RulesFormat};
+use crate::cli::{
+    CheckArgs, CheckFormat, ColorChoice, ExplainArgs, PolicyTestArgs, RulesArgs, RulesFormat,
+};
 use crate::compile::{self, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
 use crate::diagnostic::Severity;
 use crate::load;
+use crate::policy::PolicySet;
 use crate::report::{self, Report};
-use crate::rules::{self, Rule};
+use crate::rules::input::Reported;
+use crate::rules::{self, Rule, RuleMeta};
 use crate::versions;
+
+/// Stack size of worker threads, in bytes (reserved address space, not memory in use).
+const WORKER_STACK: usize = 64 * 1024 * 1024;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +29,8 @@ pub enum Outcome {
     Success,
     /// Exit 1: findings at or above `--fail-on`.
     Findings,
+    /// Exit 2: the report is complete, but a rule failed on some object (a bug).
+    InternalError,
 }
 
 /// A failure that ends the run with exit status 2.
@@ -62,9 +71,22 @@ pub fn check(
         Some(v) => versions::resolve(v).map_err(Fatal::Usage)?,
         None => versions::newest(),
     };
-    let all_rules = rules::builtin();
+    let builtin = rules::builtin();
+    let policy_dirs: Vec<PathBuf> = args
+        .policies
+        .iter()
+        .chain(&config.policies)
+        .cloned()
+        .collect();
+    let policies = PolicySet::with_dirs(&policy_dirs).map_err(Fatal::Usage)?;
+    let policy_metas: Vec<Reported> = policies.metas().into_iter().map(Reported).collect();
+    let known: Vec<&dyn Rule> = builtin
+        .iter()
+        .copied()
+        .chain(policy_metas.iter().map(|r| r as &dyn Rule))
+        .collect();
     let selection =
-        Selection::new(&all_rules, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
+        Selection::new(&known, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
 
     let ignore = {
         let mut b = GlobSetBuilder::new();
@@ -109,17 +131,25 @@ pub fn check(
             .clone()
             .or(config.namespace.clone())
             .unwrap_or_else(|| "default".to_owned()),
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
+        limits: limits(args, &config),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
+        // Parsing and checking recurse once per nesting level (bounded by the parser's
+        // depth limit); give workers room for that depth even in debug builds.
+        .stack_size(WORKER_STACK)
         .build()
         .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
     let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {
         let compiled = compile::compile(&inputs)?;
+        // Policies need their sources registered as files of the run, and share the
+        // compiled input with the scripts' context.
+        let (compiled, policy_rules) = policies.attach(compiled);
+        let all_rules: Vec<&dyn Rule> = builtin
+            .iter()
+            .copied()
+            .chain(policy_rules.iter().map(AsRef::as_ref))
+            .collect();
         let diagnostics = check::run(&compiled, &all_rules, &selection, kubernetes_version);
         Ok((compiled, diagnostics))
     })?;
@@ -147,7 +177,7 @@ pub fn check(
             c.objects,
             c.files,
             if c.skipped_files > 0 {
-                format!(" ({} skipped: no Kubernetes objects)", c.skipped_files)
+                format!(" ({} skipped: no objects to apply)", c.skipped_files)
             } else {
                 String::new()
             },
@@ -155,6 +185,10 @@ pub fn check(
     }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    drop(report);
+    // The process is about to exit: freeing every node of the graph one by one would
+    // only cost time (ripgrep does the same with its large structures).
+    std::mem::forget(compiled);
     Ok(if failed {
         Outcome::Findings
     } else {
@@ -162,23 +196,53 @@ pub fn check(
     })
 }
 
-fn severity_name(rule: &dyn Rule) -> &'static str {
-    rule.meta().severity.map_or("off", Severity::as_str)
+fn severity_name(meta: &RuleMeta) -> &'static str {
+    meta.severity.map_or("off", Severity::as_str)
+}
+
+/// Every rule `rules` and `explain` know: the built-in rules, `policy-error`, the default
+/// policies and those of the config's `policies` directories.
+fn catalogue() -> Result<Vec<&'static RuleMeta>, Fatal> {
+    let dirs = match config::discover(Path::new(".")) {
+        Some(path) => config::load(&path)?.policies,
+        None => Vec::new(),
+    };
+    let policies = PolicySet::with_dirs(&dirs).map_err(Fatal::Usage)?;
+    Ok(rules::builtin()
+        .iter()
+        .map(|r| r.meta())
+        .chain(policies.metas())
+        .collect())
+}
+
+/// Input bounds: defaults, then the config's `limits`, then `--max-file-size`.
+fn limits(args: &CheckArgs, config: &Config) -> Limits {
+    let mut l = Limits::default();
+    let get = |key: &str| config.limits.get(key).copied();
+    let usize_of = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    l.max_file_bytes = args
+        .max_file_size
+        .or(get("max-file-size"))
+        .unwrap_or(l.max_file_bytes);
+    l.parse.max_documents = get("max-documents").map_or(l.parse.max_documents, usize_of);
+    l.parse.max_alias_nodes = get("max-alias-nodes").map_or(l.parse.max_alias_nodes, usize_of);
+    l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
+    l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
+    l
 }
 
 /// `k8lint rules`.
 pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let all = rules::builtin();
+    let all = catalogue()?;
     match args.format {
         RulesFormat::Text => {
-            let width = all.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
-            for r in &all {
-                let m = r.meta();
+            let width = all.iter().map(|m| m.id.len()).max().unwrap_or(0);
+            for m in &all {
                 writeln!(
                     stdout,
                     "{:<width$}  {:<7}  {:<8}  {}",
                     m.id,
-                    severity_name(*r),
+                    severity_name(m),
                     m.category.as_str(),
                     m.summary
                 )?;
@@ -187,11 +251,10 @@ pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal>
         RulesFormat::Json => {
             let list: Vec<_> = all
                 .iter()
-                .map(|r| {
-                    let m = r.meta();
+                .map(|m| {
                     serde_json::json!({
                         "id": m.id,
-                        "severity": severity_name(*r),
+                        "severity": severity_name(m),
                         "category": m.category.as_str(),
                         "summary": m.summary,
                         "help": m.help,
@@ -207,19 +270,18 @@ pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal>
 
 /// `k8lint explain`.
 pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let Some(rule) = rules::find(&args.rule) else {
+    let Some(m) = catalogue()?.into_iter().find(|m| m.id == args.rule) else {
         return Err(Fatal::Usage(format!(
             "unknown rule `{}` (see `k8lint rules`)",
             args.rule
         )));
     };
-    let m = rule.meta();
     writeln!(stdout, "# {}\n", m.id)?;
     writeln!(stdout, "{}\n", m.summary)?;
     writeln!(
         stdout,
         "Severity: {}. Category: {}.\n",
-        severity_name(rule),
+        severity_name(m),
         m.category
     )?;
     writeln!(stdout, "{}", m.docs_text().trim_end())?;
@@ -227,4 +289,36 @@ pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<Outcome, Fa
         writeln!(stdout, "\n## Fix\n{}", m.help)?;
     }
     Ok(Outcome::Success)
+}
+
+/// `k8lint policy test`: every case of every policy; exit 1 when one fails.
+pub fn policy_test(args: &PolicyTestArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let dirs = if args.dirs.is_empty() {
+        let default = PathBuf::from("policies");
+        vec![if default.is_dir() {
+            default
+        } else {
+            PathBuf::from(".")
+        }]
+    } else {
+        args.dirs.clone()
+    };
+    let files = crate::policy::test::policy_files(&dirs).map_err(Fatal::Usage)?;
+    if files.is_empty() {
+        return Err(Fatal::Usage(format!(
+            "no .rhai policies in {}",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let results = crate::policy::test::run(&files, &args.namespace).map_err(Fatal::Usage)?;
+    let passed = crate::policy::test::print(&results, stdout)?;
+    stdout.flush()?;
+    Ok(if passed {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
 }

@@ -24,6 +24,26 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Work with Rhai policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `k8lint policy ...`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run each policy against its cases (`NAME.cases/` beside `NAME.rhai`).
+    Test(PolicyTestArgs),
+}
+
+/// `k8lint policy test`.
+#[derive(Debug, Args, Default)]
+pub struct PolicyTestArgs {
+    /// Policy directories or `.rhai` files (default: `policies` if it exists, else `.`).
+    pub dirs: Vec<PathBuf>,
+    /// Namespace of namespaced objects that name none.
+    #[arg(long, value_name = "NS", default_value = "default")]
+    pub namespace: String,
 }
 
 /// Output formats of `check`.
@@ -73,6 +93,9 @@ pub struct CheckArgs {
     /// Do not run a rule (repeatable).
     #[arg(long, value_name = "RULE")]
     pub disable: Vec<String>,
+    /// A directory of Rhai policies to run besides the default ones (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
     /// Manifests used to resolve references, never reported on (repeatable).
     #[arg(long, value_name = "PATH")]
     pub context: Vec<String>,
@@ -88,9 +111,9 @@ pub struct CheckArgs {
     /// No summary line on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Largest file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
-    pub max_file_size: u64,
+    /// Largest file read, in bytes (default 67108864; config `limits.max-file-size`).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
 }
 
 /// Output formats of `rules`.

@@ -21,6 +21,8 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Parser bounds.
     pub parse: ParseLimits,
+    /// Objects in one run; the rest are not checked.
+    pub max_objects: usize,
 }
 
 impl Default for Limits {
@@ -28,6 +30,7 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 64 * 1024 * 1024,
             parse: ParseLimits::default(),
+            max_objects: 1_000_000,
         }
     }
 }
@@ -82,19 +85,57 @@ struct ParsedFile {
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
+    let patches = load::kustomize::patch_files(&inputs.files);
     let parsed: Vec<ParsedFile> = inputs
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, input)| read_and_parse(FileId(i as u32), input, &inputs.limits))
+        .map(|(i, input)| {
+            let id = FileId(i as u32);
+            if load::kustomize::is_patch(input, &patches) {
+                return Ok(skipped(id, input));
+            }
+            read_and_parse(id, input, &inputs.limits)
+        })
         .collect::<Result<_, _>>()?;
+    Ok(assemble(
+        parsed,
+        &inputs.namespace,
+        inputs.limits.max_objects,
+    ))
+}
 
+/// Compiles files held in memory, `(name, bytes)`, as if named on the command line (for
+/// fuzzing and embedding).
+pub fn compile_in_memory(
+    sources: &[(String, Vec<u8>)],
+    namespace: &str,
+    limits: &Limits,
+) -> Compiled {
+    let parsed = sources
+        .iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| {
+            let input = InputPath {
+                path: Some(name.into()),
+                explicit: true,
+                context: false,
+            };
+            parse_bytes(FileId(i as u32), &input, bytes.clone(), limits)
+        })
+        .collect();
+    assemble(parsed, namespace, limits.max_objects)
+}
+
+/// Objects get ids and the graph its indexes, in input order.
+fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Compiled {
     let mut files = Vec::with_capacity(parsed.len());
     let mut docs = Vec::new();
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     let mut comments = Vec::new();
     let mut counts = Counts::default();
+    let mut over_limit = false;
     for pf in parsed {
         let context = pf.source.context;
         if !context {
@@ -109,6 +150,23 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             let mut found = Vec::new();
             classify(doc.value, Pointer::root(), &mut found);
             for (base, value) in found.into_iter().filter(|(_, v)| !v.is_null()) {
+                if objects.len() >= max_objects {
+                    if !over_limit && !context {
+                        over_limit = true;
+                        let message = format!(
+                            "the run has more than {max_objects} objects (limits.max-objects); this one and the rest are not checked"
+                        );
+                        diagnostics.push(Diagnostic::new(
+                            &YAML_SYNTAX,
+                            Location::File {
+                                file: pf.source.id,
+                                span: doc.tree.label_span(),
+                            },
+                            message,
+                        ));
+                    }
+                    break;
+                }
                 let id = ObjectId(objects.len() as u32);
                 objects.push(make_object(
                     id,
@@ -117,7 +175,7 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
                     base,
                     value,
                     context,
-                    &inputs.namespace,
+                    namespace,
                 ));
             }
             docs.push(DocTree {
@@ -130,14 +188,14 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
         files.push(pf.source);
     }
     counts.objects = objects.iter().filter(|o: &&Object| !o.context).count();
-    apply_crd_scopes(&mut objects, &inputs.namespace);
+    apply_crd_scopes(&mut objects);
     let graph = Graph::new(files, docs, objects);
-    Ok(Compiled {
+    Compiled {
         graph,
         diagnostics,
         comments,
         counts,
-    })
+    }
 }
 
 /// A document's value → the objects in it (a `List` gives its items).
@@ -210,7 +268,7 @@ fn make_object(
 }
 
 /// Custom resources of a cluster-scoped CRD in the inputs have no namespace.
-fn apply_crd_scopes(objects: &mut [Object], _default_ns: &str) {
+fn apply_crd_scopes(objects: &mut [Object]) {
     let cluster: std::collections::HashSet<(String, String)> = objects
         .iter()
         .filter(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition"))
@@ -251,35 +309,26 @@ fn has_identity(value: &Value) -> bool {
 }
 
 fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<ParsedFile, LoadError> {
+    match load::read_bytes(input, limits.max_file_bytes)? {
+        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits)),
+        Err(message) => Ok(unreadable(
+            id,
+            input.display(),
+            input,
+            String::new(),
+            0,
+            message,
+        )),
+    }
+}
+
+/// Decodes and parses one file's bytes and classifies its documents.
+fn parse_bytes(id: FileId, input: &InputPath, bytes: Vec<u8>, limits: &Limits) -> ParsedFile {
     let name = input.display();
-    let bytes = load::read_bytes(input, limits.max_file_bytes)?;
-    let text = match bytes
-        .map_err(|m| (0, m))
-        .and_then(|b| load::decode(b).map_err(|e| (e.offset, e.message)))
-    {
+    let text = match load::decode(bytes) {
         Ok(text) => text,
-        Err((offset, message)) => {
-            // The file is not text: keep an empty source so the diagnostic has a place.
-            let source =
-                SourceFile::new(id, name, input.path.clone(), Arc::from(""), input.context);
-            let _ = offset;
-            let d = Diagnostic::new(
-                &YAML_SYNTAX,
-                Location::File {
-                    file: id,
-                    span: Span::default(),
-                },
-                message,
-            );
-            return Ok(ParsedFile {
-                source,
-                documents: Vec::new(),
-                comments: Vec::new(),
-                diagnostics: vec![d],
-                skipped: false,
-                parsed_documents: 0,
-            });
-        }
+        // Not text: keep what decodes, so the diagnostic lands at the offending byte.
+        Err(e) => return unreadable(id, name, input, e.lossy, e.offset, e.message),
     };
     let text: Arc<str> = Arc::from(text);
     let source = SourceFile::new(
@@ -304,14 +353,14 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
                 file_loc(span),
                 "this file is a Go template (Helm chart template), not a manifest",
             );
-            return Ok(ParsedFile {
+            return ParsedFile {
                 source,
                 documents: Vec::new(),
                 comments: Vec::new(),
                 diagnostics: vec![d],
                 skipped: false,
                 parsed_documents: 0,
-            });
+            };
         }
     }
     for p in &stream.problems {
@@ -352,14 +401,14 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
             ));
         }
         let comments = if skipped { Vec::new() } else { stream.comments };
-        return Ok(ParsedFile {
+        return ParsedFile {
             source,
             documents: Vec::new(),
             comments,
             diagnostics: if skipped { Vec::new() } else { diagnostics },
             skipped,
             parsed_documents: if skipped { 0 } else { parsed_documents },
-        });
+        };
     }
     let mut kept = Vec::with_capacity(documents.len());
     for doc in documents {
@@ -394,14 +443,62 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
             d
         })
         .collect();
-    Ok(ParsedFile {
+    ParsedFile {
         source,
         documents: kept,
         comments: stream.comments,
         diagnostics,
         skipped: false,
         parsed_documents,
-    })
+    }
+}
+
+/// A kustomize patch found in a walk: counted as skipped, never parsed.
+fn skipped(id: FileId, input: &InputPath) -> ParsedFile {
+    let source = SourceFile::new(
+        id,
+        input.display(),
+        input.path.clone(),
+        Arc::from(""),
+        input.context,
+    );
+    ParsedFile {
+        source,
+        documents: Vec::new(),
+        comments: Vec::new(),
+        diagnostics: Vec::new(),
+        skipped: true,
+        parsed_documents: 0,
+    }
+}
+
+/// A file that cannot be parsed at all: one `yaml-syntax` finding at `offset`.
+fn unreadable(
+    id: FileId,
+    name: String,
+    input: &InputPath,
+    text: String,
+    offset: usize,
+    message: String,
+) -> ParsedFile {
+    let offset = offset.min(text.len());
+    let source = SourceFile::new(id, name, input.path.clone(), Arc::from(text), input.context);
+    let d = Diagnostic::new(
+        &YAML_SYNTAX,
+        Location::File {
+            file: id,
+            span: Span::new(offset, offset + 1),
+        },
+        message,
+    );
+    ParsedFile {
+        source,
+        documents: Vec::new(),
+        comments: Vec::new(),
+        diagnostics: vec![d],
+        skipped: false,
+        parsed_documents: 0,
+    }
 }
 
 fn list_items(value: &Value) -> Option<&Vec<Value>> {

@@ -85,7 +85,18 @@ pub struct Config {
     pub values: Vec<PathBuf>,
     /// `ignore` globs.
     pub ignore: Vec<String>,
+    /// `limits`: bounds on input size, by key (`max-file-size`, …).
+    pub limits: BTreeMap<String, u64>,
 }
+
+/// The keys of the `limits` section.
+pub const LIMIT_KEYS: [&str; 5] = [
+    "max-file-size",
+    "max-documents",
+    "max-alias-nodes",
+    "max-scalar-bytes",
+    "max-objects",
+];
 
 /// A config that cannot be used (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -154,10 +165,16 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
         doc.tree
             .resolve(&Pointer::parse(pointer).unwrap_or_default())
             .0
-            .label_span()
-            .start
     };
-    let err = |pointer: &str, message: String| fail_at(at(pointer), message);
+    // A wrong value is shown at the value; an unknown key at the key.
+    let err = |pointer: &str, message: String| fail_at(at(pointer).label_span().start, message);
+    let err_key = |pointer: &str, message: String| {
+        let node = at(pointer);
+        fail_at(
+            node.key_span.unwrap_or_else(|| node.label_span()).start,
+            message,
+        )
+    };
 
     let Some(map) = doc.value.as_object() else {
         return Err(err("", "the config must be a mapping".to_owned()));
@@ -223,6 +240,25 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
             "context" => config.context = paths("/context", v)?,
             "values" => config.values = paths("/values", v)?,
             "ignore" => config.ignore = strings("/ignore", v)?,
+            "limits" => {
+                let Some(limits) = v.as_object() else {
+                    return Err(err("/limits", "`limits` must be a mapping".to_owned()));
+                };
+                for (lk, lv) in limits {
+                    let ptr = format!("/limits/{lk}");
+                    if !LIMIT_KEYS.contains(&lk.as_str()) {
+                        return Err(err_key(
+                            &ptr,
+                            format!("unknown limit `{lk}` (expected {})", LIMIT_KEYS.join(", ")),
+                        ));
+                    }
+                    let n = lv
+                        .as_u64()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| err(&ptr, "expected a positive integer".to_owned()))?;
+                    config.limits.insert(lk.clone(), n);
+                }
+            }
             "rules" => {
                 let Some(rules) = v.as_object() else {
                     return Err(err(
@@ -260,7 +296,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                             }
                         }
                         other => {
-                            return Err(err(
+                            return Err(err_key(
                                 &format!("/rules/{other}"),
                                 format!(
                                     "unknown key `rules.{other}` (expected enable, disable, severity)"
@@ -271,10 +307,10 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 }
             }
             other => {
-                return Err(err(
+                return Err(err_key(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
                     format!(
-                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore)"
+                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits)"
                     ),
                 ));
             }

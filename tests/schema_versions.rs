@@ -46,7 +46,7 @@ fn run(
         context,
         format: CheckFormat::Json,
         kubernetes_version: version.map(str::to_owned),
-        max_file_size: 1 << 20,
+        max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     };
     let mut out = Vec::new();

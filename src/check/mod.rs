@@ -5,11 +5,15 @@ pub mod suppress;
 
 use std::collections::{HashMap, HashSet};
 
+use std::panic::{self, AssertUnwindSafe};
+
 use rayon::prelude::*;
 
 use crate::compile::Compiled;
 use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::model::{ObjectId, Pointer};
+use crate::rules::input::INTERNAL_ERROR;
 use crate::rules::{Context, Rule};
 
 /// Which rules run, at which severity.
@@ -105,23 +109,35 @@ pub fn run(
         .collect();
 
     let objects: Vec<_> = graph.checked().collect();
+    let first = objects.first().map(|o| o.id);
     let mut found: Vec<Diagnostic> = objects
         .par_iter()
         .flat_map_iter(|o| {
             let mut out = Vec::new();
             for r in &active {
-                r.check_object(&cx, o, &mut out);
+                guarded(*r, Some(o.id), None, &mut out, |out| {
+                    r.check_object(&cx, o, out)
+                });
             }
             out
         })
         .collect();
     found.par_extend(active.par_iter().flat_map_iter(|r| {
         let mut out = Vec::new();
-        r.check_graph(&cx, &mut out);
+        guarded(*r, None, first, &mut out, |out| r.check_graph(&cx, out));
         out
     }));
     found.extend(compiled.diagnostics.iter().cloned());
+    let internal: Vec<Diagnostic> = found
+        .iter()
+        .filter(|d| d.rule.as_str() == INTERNAL_ERROR.id)
+        .cloned()
+        .collect();
 
+    let defaults: HashMap<&str, Option<Severity>> = rules
+        .iter()
+        .map(|r| (r.meta().id, r.meta().severity))
+        .collect();
     // Nothing is reported on context objects; the config decides the rest.
     let mut kept: Vec<Diagnostic> = found
         .into_iter()
@@ -130,7 +146,12 @@ pub fn run(
             Location::File { file, .. } => !graph.file(*file).context,
         })
         .filter_map(|mut d| {
-            d.severity = selection.severity(d.rule.as_str())?;
+            let configured = selection.severity(d.rule.as_str())?;
+            // A rule may report some findings below or above its default (`with_severity`);
+            // those keep their own severity unless the configuration changed the rule's.
+            if defaults.get(d.rule.as_str()) != Some(&Some(configured)) {
+                d.severity = configured;
+            }
             Some(d)
         })
         .collect();
@@ -147,8 +168,52 @@ pub fn run(
                 .map(|d| d.with_severity(sev)),
         );
     }
+    // Bugs are never filtered, suppressed or re-graded.
+    kept.retain(|d| d.rule.as_str() != INTERNAL_ERROR.id);
+    kept.extend(internal);
     sort(graph, &mut kept);
     kept
+}
+
+/// Runs one rule's check so that a bug in it (a panic) becomes one `internal-error`
+/// finding naming the rule and the object, and every other check still runs. A
+/// whole-graph rule that fails is reported on the first checked object.
+fn guarded(
+    rule: &dyn Rule,
+    object: Option<ObjectId>,
+    first: Option<ObjectId>,
+    out: &mut Vec<Diagnostic>,
+    check: impl FnOnce(&mut Vec<Diagnostic>),
+) {
+    let mut local = Vec::new();
+    match panic::catch_unwind(AssertUnwindSafe(|| check(&mut local))) {
+        Ok(()) => out.append(&mut local),
+        Err(payload) => {
+            let Some(at) = object.or(first) else {
+                panic::resume_unwind(payload)
+            };
+            let why = panic_message(payload.as_ref());
+            let message = format!(
+                "internal error: rule `{}` failed here: {why}",
+                rule.meta().id
+            );
+            out.push(Diagnostic::at(
+                &INTERNAL_ERROR,
+                at,
+                Pointer::root(),
+                message,
+            ));
+        }
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 /// Sorts by file, position, rule and message, so that parallelism never changes a byte.

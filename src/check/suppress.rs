@@ -146,7 +146,16 @@ impl Suppressions {
     pub fn suppresses(&mut self, graph: &Graph, d: &Diagnostic) -> bool {
         let rule = d.rule.as_str();
         let (file, lines) = match &d.location {
-            Location::File { file, span } => (*file, vec![graph.file(*file).line_of(span.start)]),
+            Location::File { file, span } => {
+                let source = graph.file(*file);
+                let mut lines: Vec<usize> = graph
+                    .chain_at(*file, span.start)
+                    .iter()
+                    .map(|n| source.line_of(n.head_span().start))
+                    .collect();
+                lines.push(source.line_of(span.start));
+                (*file, lines)
+            }
             Location::Object { object, pointer } => {
                 if let Some(list) = self.annotations.get_mut(object) {
                     for a in list.iter_mut() {

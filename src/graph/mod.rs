@@ -8,7 +8,7 @@ use crate::load::{FileId, SourceFile};
 use crate::model::{
     DocId, Object, ObjectId, ObjectKey, PodTemplate, Pointer, Selector, WorkloadKind,
 };
-use crate::yaml::{Node, Span};
+use crate::yaml::{Node, NodeKind, Span};
 
 /// A parsed document's span tree, kept for locations.
 #[derive(Debug)]
@@ -296,6 +296,38 @@ impl Graph {
             }
         }
         chain
+    }
+
+    /// The chain of span-tree nodes that contain a byte offset of a file, outermost first
+    /// (empty when no parsed document covers it).
+    pub fn chain_at(&self, file: FileId, offset: u32) -> Vec<&Node> {
+        let Some(doc) = self.docs.iter().find(|d| {
+            d.file == file && d.span.start <= offset && offset < d.span.end.max(d.span.start + 1)
+        }) else {
+            return Vec::new();
+        };
+        let contains = |n: &Node| {
+            let head = n
+                .key_span
+                .map_or(n.span.start, |k| k.start.min(n.span.start));
+            head <= offset && offset < n.span.end.max(head + 1)
+        };
+        let mut chain = vec![&doc.tree];
+        let mut node = &doc.tree;
+        loop {
+            let next = match &node.kind {
+                NodeKind::Map(entries) => entries.iter().map(|(_, n)| n).find(|n| contains(n)),
+                NodeKind::Seq(items) => items.iter().find(|n| contains(n)),
+                NodeKind::Scalar { .. } | NodeKind::Alias => None,
+            };
+            match next {
+                Some(n) => {
+                    chain.push(n);
+                    node = n;
+                }
+                None => return chain,
+            }
+        }
     }
 
     /// The one mechanism: a location → its file and the span to underline.

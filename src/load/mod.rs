@@ -1,6 +1,7 @@
 //! Finding input files and reading them: paths and directories (gitignore-aware), stdin,
 //! decoding to UTF-8. What the files mean is decided later.
 
+pub mod kustomize;
 pub mod source;
 
 use std::io::Read;
@@ -141,6 +142,8 @@ pub struct Undecodable {
     pub offset: usize,
     /// What is wrong, for the user.
     pub message: String,
+    /// The bytes as far as they decode (invalid sequences replaced), to show where.
+    pub lossy: String,
 }
 
 /// Reads a file's bytes, failing only when the OS does.
@@ -194,8 +197,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
         let body = &bytes[2..];
         if body.len() % 2 != 0 {
             return Err(Undecodable {
-                offset: bytes.len() - 1,
+                offset: 0,
                 message: "truncated UTF-16 text".to_owned(),
+                lossy: String::new(),
             });
         }
         let units = body.chunks_exact(2).map(|c| {
@@ -210,6 +214,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
             .map_err(|_| Undecodable {
                 offset: 0,
                 message: "invalid UTF-16 text".to_owned(),
+                lossy: String::new(),
             })
     };
     match bytes.get(..2) {
@@ -221,13 +226,16 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
         return Err(Undecodable {
             offset: nul,
             message: format!("binary data (a NUL byte at offset {nul}); not a YAML or JSON file"),
+            lossy: String::from_utf8_lossy(&bytes[..nul]).into_owned(),
         });
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
         Undecodable {
             offset,
             message: format!("invalid UTF-8 at byte {offset}; manifests must be UTF-8 text"),
+            lossy,
         }
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod object;
 pub mod pointer;
+pub mod quantity;
 pub mod selector;
 pub mod workload;
 

@@ -223,6 +223,15 @@ impl<'a> PodSpec<'a> {
             .chain(self.containers_of(ContainerKind::Ephemeral))
     }
 
+    /// The containers that keep running and may serve traffic: regular containers, then
+    /// sidecars, the order in which Services resolve named ports (K8S-SEMANTICS.md §C.1).
+    pub fn serving_containers(&self) -> impl Iterator<Item = Container<'a>> + '_ {
+        self.containers().chain(
+            self.containers_of(ContainerKind::Init)
+                .filter(Container::is_sidecar),
+        )
+    }
+
     /// Pod volumes with their index.
     pub fn volumes(&self) -> impl Iterator<Item = (usize, &'a Value)> + '_ {
         self.value
@@ -276,6 +285,18 @@ impl<'a> Container<'a> {
     /// Declared `ports` with their index.
     pub fn ports(&self) -> impl Iterator<Item = (usize, &'a Value)> {
         self.list("ports").iter().enumerate()
+    }
+
+    /// The declared port whose `name` is `name`, with its index in `ports`.
+    pub fn port_named(&self, name: &str) -> Option<(usize, &'a Value)> {
+        self.ports()
+            .find(|(_, p)| p.get("name").and_then(Value::as_str) == Some(name))
+    }
+
+    /// Whether some declared port has this `containerPort`.
+    pub fn declares_port_number(&self, number: i64) -> bool {
+        self.ports()
+            .any(|(_, p)| p.get("containerPort").and_then(Value::as_i64) == Some(number))
     }
 
     /// An init container that keeps running beside the app (`restartPolicy: Always`).

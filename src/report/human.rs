@@ -32,6 +32,18 @@ impl SourceCode for IndexedSource<'_> {
         if span.offset() > len {
             return Err(MietteError::OutOfBounds);
         }
+        if before == 0 && after == 0 {
+            // miette asks for the bare span to print the `file:line:column` header.
+            let at = f.line_col(start as u32);
+            return Ok(Box::new(MietteSpanContents::new_named(
+                f.name.clone(),
+                &f.text.as_bytes()[start..end],
+                SourceSpan::from(start..end),
+                at.line as usize - 1,
+                at.column as usize - 1,
+                1,
+            )));
+        }
         let first_line = f.line_of(start as u32).saturating_sub(before);
         let last_line =
             (f.line_of(end.saturating_sub(1).max(start) as u32) + after).min(f.line_count() - 1);

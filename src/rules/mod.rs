@@ -2,7 +2,9 @@
 //! code that checks it. One file per rule, grouped by category.
 
 pub mod input;
+pub mod probe;
 pub mod schema;
+pub mod workload;
 
 use std::fmt;
 
@@ -134,6 +136,8 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
     all.extend_from_slice(schema::RULES);
+    all.extend_from_slice(workload::RULES);
+    all.extend_from_slice(probe::RULES);
     all
 }
 

@@ -18,6 +18,8 @@ pub struct ParseLimits {
     pub max_alias_nodes: usize,
     /// Documents in one file.
     pub max_documents: usize,
+    /// Bytes in one scalar.
+    pub max_scalar_bytes: usize,
 }
 
 impl Default for ParseLimits {
@@ -25,6 +27,7 @@ impl Default for ParseLimits {
         ParseLimits {
             max_alias_nodes: 1_000_000,
             max_documents: 100_000,
+            max_scalar_bytes: 8 * 1024 * 1024,
         }
     }
 }
@@ -109,6 +112,8 @@ struct Builder<'a> {
     /// Anchored values of the current document, with their node counts.
     anchors: HashMap<usize, (Value, usize)>,
     alias_budget: usize,
+    max_alias_nodes: usize,
+    max_scalar_bytes: usize,
 }
 
 /// Parses a whole file.
@@ -120,6 +125,8 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
         problems: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: limits.max_alias_nodes,
+        max_alias_nodes: limits.max_alias_nodes,
+        max_scalar_bytes: limits.max_scalar_bytes,
     };
     let mut documents = Vec::new();
     let mut index = 0usize;
@@ -135,7 +142,7 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
                         kind: ProblemKind::Limit,
                         span: Span::new(text.len(), text.len()),
                         message: format!(
-                            "the file has more than {} documents; the rest is not read",
+                            "the file has more than {} documents (limits.max-documents); the rest is not read",
                             limits.max_documents
                         ),
                         related: None,
@@ -206,7 +213,12 @@ impl<'a> Builder<'a> {
                 self.problems.push(Problem {
                     kind: ProblemKind::Syntax,
                     span: Span::new(at, next_char_end(self.text, at)),
-                    message: e.info(),
+                    message: if e.info().contains("recursion limit") {
+                        "nesting deeper than 255 levels: the parser's limit (no manifest needs it)"
+                            .to_owned()
+                    } else {
+                        e.info()
+                    },
                     related: None,
                 });
             }
@@ -263,6 +275,16 @@ impl<'a> Builder<'a> {
         key_span: Option<Span>,
     ) -> Result<(Node, Value, usize), Abort> {
         match event {
+            Event::Scalar(text, _, _, _) if text.len() > self.max_scalar_bytes => {
+                Err(Abort::Limit(
+                    span,
+                    format!(
+                        "a scalar of {} bytes exceeds the limit of {} bytes (limits.max-scalar-bytes)",
+                        text.len(),
+                        self.max_scalar_bytes
+                    ),
+                ))
+            }
             Event::Scalar(text, style, anchor, tag) => {
                 let (value, style, resolved) = scalar_value(&text, style, tag.as_deref());
                 if resolved == Resolved::NonFinite {
@@ -288,7 +310,10 @@ impl<'a> Builder<'a> {
                 if count > self.alias_budget {
                     return Err(Abort::Limit(
                         span,
-                        "alias expansion exceeds the limit of copied nodes (a \"billion laughs\" document?)".to_owned(),
+                        format!(
+                            "alias expansion exceeds the limit of {} copied nodes (limits.max-alias-nodes; a \"billion laughs\" document?)",
+                            self.max_alias_nodes
+                        ),
                     ));
                 }
                 self.alias_budget -= count;

@@ -6,9 +6,16 @@ use crate::rules::{Context, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Reports two documents that define the same object: the same API group, kind,
-    /// namespace and name. The later one is reported at its `metadata.name`, the earlier
-    /// one is shown as a related location. The namespace is the effective one: an object
-    /// without `metadata.namespace` is in the default namespace of the run.
+    /// namespace and name, in the same file or in files of the same directory (what one
+    /// `kubectl apply -f DIR` applies together). The later one is reported at its
+    /// `metadata.name`, the earlier one is shown as a related location. The namespace is
+    /// the effective one: an object without `metadata.namespace` is in the default
+    /// namespace of the run.
+    ///
+    /// Objects of the same name in different directories are not reported: repositories
+    /// keep one directory per environment or overlay (`overlays/dev`, `overlays/prod`),
+    /// each applied on its own. Objects from `--context` are the cluster as it is, so a
+    /// manifest that redefines one is an update, not a duplicate.
     ///
     /// ## Why is this bad?
     /// `kubectl apply` applies both, and the later silently replaces the earlier; which one
@@ -52,13 +59,22 @@ impl Rule for DuplicateObject {
         if object.name.is_empty() {
             return;
         }
-        // Context objects are the cluster as it is: a manifest that redefines one is an
-        // update, not a duplicate.
+        let dir = |o: &Object| {
+            cx.graph
+                .file(o.file)
+                .path
+                .as_ref()
+                .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+        };
+        let own_dir = dir(object);
         let ids: Vec<_> = cx
             .graph
             .all_with_key(&object.key())
             .iter()
-            .filter(|&&id| !cx.graph.object(id).context)
+            .filter(|&&id| {
+                let other = cx.graph.object(id);
+                !other.context && dir(other) == own_dir
+            })
             .collect();
         let Some(pos) = ids.iter().position(|&&id| id == object.id) else {
             return;

@@ -2,6 +2,7 @@
 //! documents without a kind, duplicate objects, unused suppressions.
 
 mod duplicate_object;
+mod internal_error;
 mod missing_kind;
 mod template_syntax;
 mod unused_suppression;
@@ -9,6 +10,7 @@ mod yaml_duplicate_key;
 mod yaml_syntax;
 
 pub use duplicate_object::DUPLICATE_OBJECT;
+pub use internal_error::INTERNAL_ERROR;
 pub use missing_kind::MISSING_KIND;
 pub use template_syntax::TEMPLATE_SYNTAX;
 pub use unused_suppression::UNUSED_SUPPRESSION;
@@ -26,7 +28,8 @@ impl Rule for Reported {
     }
 }
 
-/// The input rules.
+/// The input rules. `internal-error` is not among them: it reports bugs, it cannot be
+/// selected or suppressed, and no fixture can make it fire.
 pub static RULES: &[&dyn Rule] = &[
     &Reported(&YAML_SYNTAX),
     &Reported(&YAML_DUPLICATE_KEY),

@@ -104,6 +104,11 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
         if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
             return;
         }
+        // A key repeated in a mapping: only the last value reaches the object (and the
+        // repetition is yaml-duplicate-key's finding).
+        if cx.graph.node_at(object.id, pointer).0.span != node.span {
+            return;
+        }
         let Some(value) = object.value.pointer(pointer.as_str()) else {
             return;
         };

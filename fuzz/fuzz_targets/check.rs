@@ -1,0 +1,22 @@
+//! The whole `check` pipeline on one file: compile, every rule, the JSON report.
+//! Properties: no panic, no internal-error finding, and the report is valid JSON.
+#![no_main]
+
+use k8lint::check::{self, Selection};
+use k8lint::compile::{Limits, compile_in_memory};
+use k8lint::config::Config;
+use k8lint::report::{Report, json};
+use k8lint::rules;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let compiled = compile_in_memory(&[("fuzz.yaml".to_owned(), data.to_vec())], "default", &Limits::default());
+    let all = rules::builtin();
+    let selection = Selection::new(&all, &Config::default(), &[], &[]).expect("default selection");
+    let found = check::run(&compiled, &all, &selection, k8lint::versions::newest());
+    assert!(found.iter().all(|d| d.rule.as_str() != "internal-error"), "a rule panicked: {found:?}");
+    let report = Report::new(&compiled.graph, &found, compiled.counts);
+    let mut out = Vec::new();
+    json::write(&report, &mut out).expect("writing to memory");
+    serde_json::from_slice::<serde_json::Value>(&out).expect("the report is JSON");
+});

@@ -1,0 +1,70 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, PodTemplate};
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::{named, repeats};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `env` entry whose `name` an earlier entry of the same container already
+    /// defines. The later entry is reported, the earlier one is shown as related. Only
+    /// `env` is compared: `envFrom` is expected to be overridden by `env`.
+    ///
+    /// ## Why is this bad?
+    /// The API server accepts it with a warning ("hides previous definition"), and the
+    /// last definition silently wins: whoever edits the first one sees no effect.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// containers:
+    ///   - name: app
+    ///     image: "app:1.0"
+    ///     env:
+    ///       - {name: LOG_LEVEL, value: info}
+    ///       - {name: LOG_LEVEL, value: debug}
+    /// ```
+    ///
+    /// Use instead: keep one definition of each variable.
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §B.5 (duplicate env names are not an error), §B.14 (API server
+    /// warnings).
+    pub static DUPLICATE_ENV = {
+        id: "duplicate-env",
+        severity: Warning,
+        category: Workload,
+        summary: "a container defines the same env var twice (the last silently wins)",
+        help: "remove one of the definitions",
+    }
+}
+
+/// Finds repeated env names within each container.
+pub struct DuplicateEnv;
+
+impl Rule for DuplicateEnv {
+    fn meta(&self) -> &'static RuleMeta {
+        &DUPLICATE_ENV
+    }
+
+    fn check_object(&self, _cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        let Some(template) = PodTemplate::of(object) else {
+            return;
+        };
+        for c in template.spec.all_containers() {
+            let base = c.pointer.key("env");
+            for r in repeats(named(c.list("env"), &base, "name")) {
+                out.push(r.finding(
+                    &DUPLICATE_ENV,
+                    object.id,
+                    format!(
+                        "env var `{}` is defined twice in {}; the last definition wins",
+                        r.key,
+                        c.describe()
+                    ),
+                    "first defined here",
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Rules about pod templates: selectors, restart policy, container and port names,
+//! volumes and mounts, env vars, images and the Downward API. Every rule reaches the pod
+//! through `PodTemplate::of`, so it applies to every workload kind alike.
+
+mod deprecated_volume;
+mod divisor;
+mod downward_api;
+mod duplicate_container;
+mod duplicate_env;
+mod duplicate_port;
+mod duplicate_port_name;
+mod duplicate_volume;
+mod image_tag;
+mod restart_policy;
+mod selector_mismatch;
+mod volume_mount_unknown;
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use serde_json::Value;
+
+use super::{Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::model::{ObjectId, Pointer};
+
+pub use deprecated_volume::DEPRECATED_VOLUME;
+pub use downward_api::DOWNWARD_API;
+pub use duplicate_container::DUPLICATE_CONTAINER;
+pub use duplicate_env::DUPLICATE_ENV;
+pub use duplicate_port::DUPLICATE_PORT;
+pub use duplicate_port_name::DUPLICATE_PORT_NAME;
+pub use duplicate_volume::DUPLICATE_VOLUME;
+pub use image_tag::IMAGE_TAG;
+pub use restart_policy::RESTART_POLICY;
+pub use selector_mismatch::SELECTOR_MISMATCH;
+pub use volume_mount_unknown::VOLUME_MOUNT_UNKNOWN;
+
+/// The workload rules, in catalogue order.
+pub static RULES: &[&dyn Rule] = &[
+    &selector_mismatch::SelectorMismatch,
+    &restart_policy::RestartPolicy,
+    &duplicate_container::DuplicateContainer,
+    &duplicate_port::DuplicatePort,
+    &volume_mount_unknown::VolumeMountUnknown,
+    &duplicate_volume::DuplicateVolume,
+    &duplicate_env::DuplicateEnv,
+    &image_tag::ImageTag,
+    &downward_api::DownwardApi,
+    &deprecated_volume::DeprecatedVolume,
+    &duplicate_port_name::DuplicatePortName,
+];
+
+/// A value seen a second time: where it is now, and where it was first.
+pub(crate) struct Repeat<K> {
+    /// The repeated value.
+    pub key: K,
+    /// The later occurrence (reported).
+    pub at: Pointer,
+    /// The first occurrence (related).
+    pub first: Pointer,
+}
+
+impl<K> Repeat<K> {
+    /// The finding at the later occurrence, with the first as a related location.
+    pub(crate) fn finding(
+        &self,
+        rule: &'static RuleMeta,
+        object: ObjectId,
+        message: String,
+        first: &str,
+    ) -> Diagnostic {
+        Diagnostic::at(rule, object, self.at.clone(), message).with_related(
+            object,
+            self.first.clone(),
+            first,
+        )
+    }
+}
+
+/// Every repetition in a sequence of keyed nodes, each against the first occurrence.
+pub(crate) fn repeats<K: Eq + Hash + Clone>(
+    items: impl IntoIterator<Item = (K, Pointer)>,
+) -> Vec<Repeat<K>> {
+    let mut seen: HashMap<K, Pointer> = HashMap::new();
+    let mut out = Vec::new();
+    for (key, at) in items {
+        match seen.get(&key) {
+            Some(first) => out.push(Repeat {
+                key,
+                at,
+                first: first.clone(),
+            }),
+            None => {
+                seen.insert(key, at);
+            }
+        }
+    }
+    out
+}
+
+/// The string `field` of each mapping in `list`, with the pointer to that field.
+pub(crate) fn named<'a>(
+    list: &'a [Value],
+    base: &'a Pointer,
+    field: &'a str,
+) -> impl Iterator<Item = (&'a str, Pointer)> + 'a {
+    list.iter().enumerate().filter_map(move |(i, item)| {
+        let name = item.get(field)?.as_str()?;
+        Some((name, base.index(i).key(field)))
+    })
+}

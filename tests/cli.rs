@@ -1,0 +1,317 @@
+//! The command line as users see it: formats, exit statuses, stdin, config, determinism,
+//! and bad input that must never panic.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+
+fn k8lint() -> Command {
+    let mut c = Command::new(get_cargo_bin("k8lint"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    k8lint()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("k8lint runs")
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(p, text).unwrap();
+}
+
+const CLEAN: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n";
+const DUPLICATE_KEY: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n  mode: slow\n";
+
+#[test]
+fn version_and_help() {
+    let out = run(&["--version"], Path::new("."));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("k8lint "));
+    let out = run(&["--help"], Path::new("."));
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for cmd in ["check", "rules", "explain"] {
+        assert!(help.contains(cmd), "--help lists {cmd}");
+    }
+}
+
+#[test]
+fn demo_short() {
+    assert_cmd_snapshot!(k8lint().args(["check", "testdata/demo", "--format", "short"]));
+}
+
+#[test]
+fn demo_json() {
+    assert_cmd_snapshot!(k8lint().args(["check", "testdata/demo", "--format", "json"]));
+}
+
+#[test]
+fn demo_human() {
+    assert_cmd_snapshot!(k8lint().args(["check", "testdata/demo", "--color", "never"]));
+}
+
+#[test]
+fn json_is_byte_identical_whatever_the_jobs() {
+    let one = run(
+        &["check", "testdata", "--format", "json", "--jobs", "1"],
+        Path::new("."),
+    );
+    for jobs in ["2", "4", "1"] {
+        let other = run(
+            &["check", "testdata", "--format", "json", "--jobs", jobs],
+            Path::new("."),
+        );
+        assert_eq!(one.stdout, other.stdout, "--jobs {jobs}");
+        assert_eq!(one.status.code(), other.status.code());
+    }
+}
+
+#[test]
+fn exit_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "clean.yaml", CLEAN);
+    write(dir.path(), "dup.yaml", DUPLICATE_KEY);
+    let code = |args: &[&str]| run(args, dir.path()).status.code();
+    assert_eq!(code(&["check", "clean.yaml"]), Some(0));
+    assert_eq!(code(&["check", "dup.yaml"]), Some(1));
+    assert_eq!(code(&["check", "dup.yaml", "--fail-on", "never"]), Some(0));
+    assert_eq!(
+        code(&["check", "dup.yaml", "--disable", "yaml-duplicate-key"]),
+        Some(0)
+    );
+    assert_eq!(code(&["check", "missing.yaml"]), Some(2));
+    assert_eq!(
+        code(&["check", "clean.yaml", "--disable", "no-such-rule"]),
+        Some(2)
+    );
+    assert_eq!(
+        code(&["check", "clean.yaml", "--kubernetes-version", "1.2"]),
+        Some(2)
+    );
+    assert_eq!(code(&["explain", "no-such-rule"]), Some(2));
+    assert_eq!(code(&["frobnicate"]), Some(2));
+}
+
+#[test]
+fn fail_on_warning_counts_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a # k8lint: ignore yaml-syntax\n",
+    );
+    // The unused suppression is an info: it fails only with --fail-on info.
+    assert_eq!(
+        run(&["check", "a.yaml", "--fail-on", "warning"], dir.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "a.yaml", "--fail-on", "info"], dir.path())
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn unreadable_path_names_the_path_and_the_os_error() {
+    assert_cmd_snapshot!(k8lint().args(["check", "testdata/no/such/dir"]));
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let mut child = k8lint()
+        .args(["check", "-", "--format", "short"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(DUPLICATE_KEY.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "<stdin>:7:3: error[yaml-duplicate-key]: duplicate key `mode`: the later value silently replaces the earlier one\n"
+    );
+}
+
+#[test]
+fn config_is_discovered_in_parent_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".k8lint.yaml",
+        "rules:\n  disable: [yaml-duplicate-key]\n",
+    );
+    write(dir.path(), "apps/dup.yaml", DUPLICATE_KEY);
+    let out = run(&["check", "dup.yaml"], &dir.path().join("apps"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn bad_config_is_exit_2_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".k8lint.yaml",
+        "rules:\n  disable: [image-tag]\nfail_on: warning\n",
+    );
+    write(dir.path(), "a.yaml", CLEAN);
+    let out = run(&["check", "a.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(".k8lint.yaml:3:1: unknown config key `fail_on`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn severity_overrides_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        ".k8lint.yaml",
+        "rules:\n  severity:\n    yaml-duplicate-key: warning\n",
+    );
+    write(dir.path(), "dup.yaml", DUPLICATE_KEY);
+    let out = run(&["check", "dup.yaml", "--format", "short"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("warning[yaml-duplicate-key]"));
+}
+
+#[test]
+fn walks_respect_gitignore_and_hidden_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), ".gitignore", "generated/\n");
+    write(dir.path(), "generated/dup.yaml", DUPLICATE_KEY);
+    write(dir.path(), ".hidden/dup.yaml", DUPLICATE_KEY);
+    write(dir.path(), "app/ok.yaml", CLEAN);
+    write(dir.path(), "app/values.yaml", "replicaCount: 2\n");
+    let out = run(&["check", ".", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 2);
+    assert_eq!(report["summary"]["skipped_files"], 1);
+    assert_eq!(report["summary"]["objects"], 1);
+}
+
+/// Bad input never panics: each case is a diagnostic or exit status 2 with a message.
+#[test]
+fn bad_input_is_reported_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("latin1.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
+    )
+    .unwrap();
+    fs::write(d.join("binary.yaml"), [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    fs::write(d.join("empty.yaml"), b"").unwrap();
+    fs::create_dir(d.join("no-yaml")).unwrap();
+    fs::write(d.join("no-yaml/readme.txt"), b"hello").unwrap();
+
+    let out = run(&["check", "latin1.yaml", "--format", "short"], d);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("latin1.yaml:4:12: error[yaml-syntax]: invalid UTF-8 at byte 52")
+    );
+
+    let out = run(&["check", "binary.yaml", "--format", "short"], d);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("binary data"));
+
+    let out = run(&["check", "empty.yaml", "--format", "short"], d);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("holds no Kubernetes object"));
+
+    let out = run(&["check", "no-yaml"], d);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no YAML or JSON files found"));
+
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.join("loop-b"), d.join("loop-a")).unwrap();
+        std::os::unix::fs::symlink(d.join("loop-a"), d.join("loop-b")).unwrap();
+        let out = run(&["check", "loop-a"], d);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("loop-a"));
+        // In a walk, symlinks are not followed: the loop is simply not entered.
+        let out = run(&["check", "."], d);
+        assert_ne!(out.status.code(), Some(101), "no panic");
+    }
+}
+
+#[test]
+fn a_ten_megabyte_file_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  key: \"{}\"\n", "x".repeat(200)));
+        i += 1;
+    }
+    write(dir.path(), "big.yaml", &text);
+    let out = run(&["check", "big.yaml", "--format", "json"], dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["objects"], i);
+    let out = run(
+        &[
+            "check",
+            "big.yaml",
+            "--max-file-size",
+            "1000000",
+            "--format",
+            "short",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("over the limit of 1000000 bytes"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = run(&["rules", "--format", "json"], Path::new("."));
+    assert!(out.status.success());
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "yaml-syntax" && r["severity"] == "error")
+    );
+    assert_cmd_snapshot!(k8lint().args(["explain", "duplicate-object"]));
+}

@@ -1,0 +1,138 @@
+//! Graph queries over compiled manifests: identity lookups, namespaces, selector queries
+//! through the label index, `--context` objects.
+
+use k8lint::compile::{Inputs, compile};
+use k8lint::load::InputPath;
+use k8lint::model::Selector;
+use serde_json::json;
+
+const APPS: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: fe, track: stable}}
+    spec: {containers: [{name: web, image: 'nginx:1'}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web-canary}
+spec:
+  selector: {matchLabels: {app: web, track: canary}}
+  template:
+    metadata: {labels: {app: web, tier: fe, track: canary}}
+    spec: {containers: [{name: web, image: 'nginx:2'}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report, namespace: jobs}
+spec:
+  schedule: '@daily'
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: web}}
+        spec: {restartPolicy: Never, containers: [{name: r, image: 'busybox:1'}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web, track: stable}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: listed}
+";
+
+fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile::Compiled) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for (name, text, context) in files {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        inputs.push(InputPath {
+            path: Some(p),
+            explicit: true,
+            context: *context,
+        });
+    }
+    let compiled = compile(&Inputs {
+        files: inputs,
+        namespace: "default".into(),
+        limits: Default::default(),
+    })
+    .unwrap();
+    (dir, compiled)
+}
+
+#[test]
+fn lookups_and_namespaces() {
+    let (_d, c) = graph_of(&[("apps.yaml", APPS, false)]);
+    let g = &c.graph;
+    assert_eq!(g.objects.len(), 5);
+    assert!(
+        g.get("apps", "Deployment", Some("default"), "web")
+            .is_some()
+    );
+    assert!(g.get("batch", "CronJob", Some("jobs"), "report").is_some());
+    assert!(
+        g.get("batch", "CronJob", Some("default"), "report")
+            .is_none()
+    );
+    let listed = g.get("", "ConfigMap", Some("default"), "listed").unwrap();
+    assert_eq!(listed.base.as_str(), "/items/0");
+    assert_eq!(c.counts.objects, 5);
+}
+
+#[test]
+fn selector_queries_use_template_labels_in_one_namespace() {
+    let (_d, c) = graph_of(&[("apps.yaml", APPS, false)]);
+    let g = &c.graph;
+    let names = |sel: &Selector, ns: &str| {
+        let mut n: Vec<String> = g
+            .workloads_selected_by(Some(ns), sel)
+            .iter()
+            .map(|o| o.name.clone())
+            .collect();
+        n.sort();
+        n
+    };
+    let app_web = Selector::from_map(&json!({"app": "web"})).unwrap();
+    assert_eq!(names(&app_web, "default"), ["web", "web-canary"]);
+    assert_eq!(names(&app_web, "jobs"), ["report"]);
+    let not_canary = Selector::from_label_selector(&json!({"matchExpressions": [
+        {"key": "track", "operator": "NotIn", "values": ["canary"]},
+        {"key": "tier", "operator": "Exists"}
+    ]}))
+    .unwrap();
+    assert_eq!(names(&not_canary, "default"), ["web"]);
+
+    let web = g.get("apps", "Deployment", Some("default"), "web").unwrap();
+    let canary = g
+        .get("apps", "Deployment", Some("default"), "web-canary")
+        .unwrap();
+    let svc: Vec<_> = g
+        .services_selecting(web)
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    assert_eq!(svc, ["web"]);
+    assert!(g.services_selecting(canary).is_empty());
+}
+
+#[test]
+fn context_objects_are_in_the_graph_but_not_counted() {
+    let ctx = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: default}\n";
+    let (_d, c) = graph_of(&[("apps.yaml", APPS, false), ("ctx.yaml", ctx, true)]);
+    let secret = c.graph.get("", "Secret", Some("default"), "db").unwrap();
+    assert!(secret.context);
+    assert_eq!(c.counts.objects, 5);
+    assert_eq!(c.counts.files, 1);
+}

@@ -1,0 +1,274 @@
+//! Hostile input: each case asserts the exact diagnostic or exit status, and that the run
+//! ends (a run that outlives its deadline is killed and fails the test).
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use insta_cmd::get_cargo_bin;
+
+/// Runs k8lint in `dir`; `(exit code, stdout, stderr)`. A hang fails the test.
+fn k8lint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut child = Command::new(get_cargo_bin("k8lint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("k8lint starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut out, &mut s).ok();
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut err, &mut s).ok();
+        s
+    });
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (
+                status.code(),
+                reader.join().unwrap(),
+                err_reader.join().unwrap(),
+            );
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            panic!("k8lint {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn short(dir: &Path, file: &str) -> (Option<i32>, String) {
+    let (code, out, _) = k8lint(dir, &["check", file, "--format", "short"]);
+    (code, out)
+}
+
+#[test]
+fn billion_laughs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for name in 'b'..='i' {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        text.push_str(&format!("  {name}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    fs::write(dir.path().join("lol.yaml"), text).unwrap();
+    let (code, out) = short(dir.path(), "lol.yaml");
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains(
+            "error[yaml-syntax]: alias expansion exceeds the limit of 1000000 copied nodes"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn ten_thousand_deep_nesting() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 10_000;
+    fs::write(
+        dir.path().join("seq.yaml"),
+        format!("a: {}{}\n", "[".repeat(n), "]".repeat(n)),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("map.yaml"),
+        format!("a: {}1{}\n", "{a: ".repeat(n), "}".repeat(n)),
+    )
+    .unwrap();
+    for f in ["seq.yaml", "map.yaml"] {
+        let (code, out) = short(dir.path(), f);
+        assert_eq!(code, Some(1), "{f}");
+        assert!(
+            out.contains("error[yaml-syntax]: nesting deeper than 255 levels"),
+            "{f}: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_hundred_megabyte_file_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fs::File::create(dir.path().join("huge.yaml")).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    let (code, out) = short(dir.path(), "huge.yaml");
+    assert_eq!(code, Some(1));
+    assert!(out.contains("huge.yaml:1:1: error[yaml-syntax]: the file is 104857600 bytes, over the limit of 67108864 bytes"), "{out}");
+}
+
+#[test]
+fn limits_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join(".k8lint.yaml"),
+        "limits:\n  max-scalar-bytes: 64\n  max-objects: 2\n",
+    )
+    .unwrap();
+    let cm = |name: &str, value: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata: {{v: \"{value}\"}}\n"
+        )
+    };
+    fs::write(
+        d.join("m.yaml"),
+        [
+            cm("a", "short"),
+            cm("b", &"x".repeat(100)),
+            cm("c", "ok"),
+            cm("d", "ok"),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let (code, out) = short(d, "m.yaml");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "m.yaml:10:11: error[yaml-syntax]: a scalar of 100 bytes exceeds the limit of 64 bytes (limits.max-scalar-bytes)\n\
+         m.yaml:17:1: error[yaml-syntax]: the run has more than 2 objects (limits.max-objects); this one and the rest are not checked\n"
+    );
+    fs::write(d.join(".k8lint.yaml"), "limits:\n  max-files: 3\n").unwrap();
+    let (code, _, err) = k8lint(d, &["check", "m.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(".k8lint.yaml:2:3: unknown limit `max-files`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_utf8_nul_bytes_and_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("bad.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xff\xfe\n",
+    )
+    .unwrap();
+    let (code, out) = short(d, "bad.yaml");
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(1),
+            "bad.yaml:4:9: error[yaml-syntax]: invalid UTF-8 at byte 49; manifests must be UTF-8 text\n"
+        )
+    );
+
+    fs::write(d.join("nul.yaml"), vec![0u8; 4096]).unwrap();
+    let (code, out) = short(d, "nul.yaml");
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(1),
+            "nul.yaml:1:1: error[yaml-syntax]: binary data (a NUL byte at offset 0); not a YAML or JSON file\n"
+        )
+    );
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ünï\ndata:\n  a: x\n  a: y\n"
+        .encode_utf16()
+    {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    fs::write(d.join("utf16.yaml"), utf16).unwrap();
+    let (code, out) = short(d, "utf16.yaml");
+    assert_eq!(code, Some(1));
+    // (The name and `a: y` are also reported: `ünï` is no DNS name, `y` is a boolean.)
+    assert!(
+        out.contains("utf16.yaml:7:3: error[yaml-duplicate-key]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn crlf_line_endings_keep_spans_right() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("crlf.yaml"), "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: x\r\ndata:\r\n  a: one\r\n    \r\n  a: two\r\n").unwrap();
+    let (code, out) = short(dir.path(), "crlf.yaml");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "crlf.yaml:8:3: error[yaml-duplicate-key]: duplicate key `a`: the later value silently replaces the earlier one\n"
+    );
+}
+
+#[test]
+fn tabs_in_indentation() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("tab.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n",
+    )
+    .unwrap();
+    let (code, out) = short(dir.path(), "tab.yaml");
+    assert_eq!(code, Some(1));
+    assert!(
+        out.starts_with("tab.yaml:4:2: error[yaml-syntax]: tabs disallowed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_document_of_only_dashes() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("dash.yaml"), "---\n").unwrap();
+    let (code, out) = short(dir.path(), "dash.yaml");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "dash.yaml:1:1: error[missing-kind]: this file holds no Kubernetes object (no document has both apiVersion and kind)\n"
+    );
+    // Found in a walk, the same file is skipped and counted.
+    let (code, out, _) = k8lint(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("\"skipped_files\": 1"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_fifos_and_unreadable_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::os::unix::fs::symlink(d.join("b.yaml"), d.join("a.yaml")).unwrap();
+    std::os::unix::fs::symlink(d.join("a.yaml"), d.join("b.yaml")).unwrap();
+    let (code, _, err) = k8lint(d, &["check", "a.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("a.yaml: Too many levels of symbolic links"),
+        "{err}"
+    );
+
+    let fifo = d.join("pipe.yaml");
+    let status = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let (code, _, err) = k8lint(d, &["check", "pipe.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("pipe.yaml: not a regular file or directory"),
+        "{err}"
+    );
+    // In a walk, neither the FIFO nor the symlink loop is opened.
+    let (code, _, err) = k8lint(d, &["check", "."]);
+    assert_eq!(code, Some(0), "{err}");
+
+    // A file the OS refuses to read (even to root): exit 2 with the path and the OS error.
+    let (code, _, err) = k8lint(d, &["check", "/proc/self/mem"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("/proc/self/mem: Input/output error"), "{err}");
+}

@@ -1,0 +1,570 @@
+//! Rhai policies end to end: the sandbox turns every kind of misbehaviour into one
+//! `policy-error` diagnostic in the `.rhai` file while every other policy still runs;
+//! ids may not clash; `policy test` passes the shipped cases and fails wrong ones.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use k8lint::app;
+use k8lint::cli::{CheckArgs, CheckFormat};
+use serde_json::Value;
+
+const MANIFEST: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      securityContext:
+        privileged: true
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+spec:
+  containers:
+    - name: api
+      image: api:1.0
+";
+
+/// A policy header with the given id, for bodies that are about something else.
+fn policy(id: &str, body: &str) -> String {
+    format!(
+        "const ID = \"{id}\";\nconst SEVERITY = \"warning\";\nconst SUMMARY = \"test\";\n\
+         const KINDS = [\"Pod\"];\n{body}\n"
+    )
+}
+
+const GOOD: &str = r#"fn check(object, ctx) {
+    [#{ path: "/metadata/name", message: `saw ${object.metadata.name}` }]
+}"#;
+
+/// Writes the policies and the manifest into a fresh directory and runs `check` on it.
+fn run(policies: &[(&str, String)]) -> (tempfile::TempDir, Result<Value, String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let pdir = dir.path().join("policies");
+    std::fs::create_dir(&pdir).unwrap();
+    for (name, text) in policies {
+        std::fs::write(pdir.join(name), text).unwrap();
+    }
+    let manifest = dir.path().join("app.yaml");
+    std::fs::write(&manifest, MANIFEST).unwrap();
+    let args = CheckArgs {
+        paths: vec![manifest.display().to_string()],
+        format: CheckFormat::Json,
+        policies: vec![pdir],
+        max_file_size: Some(1 << 20),
+        ..CheckArgs::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let result = app::check(&args, &mut out, &mut err)
+        .map(|_| serde_json::from_slice(&out).expect("the JSON report parses"))
+        .map_err(|e| e.to_string());
+    (dir, result)
+}
+
+/// The `policy-error` findings as `name:line:col: message`, file names relative.
+fn policy_errors(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "policy-error")
+        .map(|d| {
+            let file = Path::new(d["file"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            format!(
+                "{file}:{}:{}: {}",
+                d["line"],
+                d["column"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn rules_reported(report: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// `check --format json` on one manifest, asserting that no policy failed.
+fn check_json(manifest: &Path, policies: Vec<PathBuf>, enable: Vec<String>) -> Value {
+    let args = CheckArgs {
+        paths: vec![manifest.display().to_string()],
+        format: CheckFormat::Json,
+        policies,
+        enable,
+        max_file_size: Some(1 << 20),
+        ..CheckArgs::default()
+    };
+    let mut out = Vec::new();
+    app::check(&args, &mut out, &mut Vec::new()).unwrap();
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(policy_errors(&report), Vec::<String>::new());
+    report
+}
+
+/// Runs one misbehaving policy beside a good one; returns its single error.
+fn misbehave(body: &str) -> String {
+    let start = Instant::now();
+    let (_dir, report) = run(&[
+        ("bad.rhai", policy("bad", body)),
+        ("good.rhai", policy("good", GOOD)),
+    ]);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "the run took {:?}",
+        start.elapsed()
+    );
+    let report = report.expect("a broken policy never stops the run");
+    let errors = policy_errors(&report);
+    assert_eq!(
+        errors.len(),
+        1,
+        "one diagnostic per broken policy: {errors:?}"
+    );
+    let rules = rules_reported(&report);
+    assert!(rules.contains(&"good".to_owned()), "the good policy ran");
+    assert!(
+        rules.contains(&"privileged-container".to_owned()),
+        "the default policies ran"
+    );
+    errors.into_iter().next().unwrap()
+}
+
+#[test]
+fn an_endless_loop_runs_out_of_operations() {
+    insta::assert_snapshot!(misbehave("fn check(object, ctx) {\n    loop { }\n}"));
+}
+
+#[test]
+fn a_huge_string_hits_the_size_limit() {
+    insta::assert_snapshot!(misbehave(
+        "fn check(object, ctx) {\n    let s = \"x\";\n    loop { s += s; }\n}"
+    ));
+}
+
+#[test]
+fn unbounded_recursion_hits_the_call_depth() {
+    insta::assert_snapshot!(misbehave(
+        "fn deeper(n) { deeper(n + 1) }\nfn check(object, ctx) {\n    deeper(0)\n}"
+    ));
+}
+
+#[test]
+fn a_syntax_error_points_into_the_file() {
+    insta::assert_snapshot!(misbehave("fn check(object, ctx) {\n    let = 1;\n}"));
+}
+
+#[test]
+fn a_runtime_error_names_the_first_failing_object() {
+    // `labels` is () on these pods: indexing it throws.
+    insta::assert_snapshot!(misbehave(
+        "fn check(object, ctx) {\n    if object.metadata.labels.team == () { return []; }\n    []\n}"
+    ));
+}
+
+#[test]
+fn a_throw_is_reported() {
+    insta::assert_snapshot!(misbehave(
+        "fn check(object, ctx) {\n    throw \"no thanks\";\n}"
+    ));
+}
+
+#[test]
+fn reading_a_file_is_impossible() {
+    insta::assert_snapshot!(misbehave(
+        "fn check(object, ctx) {\n    let text = open_file(\"/etc/passwd\").read_string();\n    []\n}"
+    ));
+}
+
+#[test]
+fn import_and_eval_are_not_available() {
+    insta::assert_snapshot!(
+        "import",
+        misbehave("import \"std\" as fs;\nfn check(object, ctx) { [] }")
+    );
+    insta::assert_snapshot!(
+        "eval",
+        misbehave("fn check(object, ctx) {\n    eval(\"1 + 1\")\n}")
+    );
+}
+
+#[test]
+fn malformed_findings_are_reported() {
+    insta::assert_snapshot!(
+        "not-a-pointer",
+        misbehave("fn check(object, ctx) {\n    [#{ path: \"spec\", message: \"x\" }]\n}")
+    );
+    insta::assert_snapshot!(
+        "unknown-key",
+        misbehave("fn check(object, ctx) {\n    [#{ path: \"\", mesage: \"x\" }]\n}")
+    );
+}
+
+#[test]
+fn missing_declarations_are_reported() {
+    let (_dir, report) = run(&[(
+        "bare.rhai",
+        "const ID = \"bare\";\nfn check(object, ctx) { [] }\n".to_owned(),
+    )]);
+    insta::assert_snapshot!(policy_errors(&report.unwrap()).join("\n"));
+}
+
+#[test]
+fn ids_may_not_clash() {
+    let (_dir, builtin) = run(&[("dup.rhai", policy("duplicate-object", GOOD))]);
+    let message = builtin.unwrap_err();
+    assert!(
+        message.contains("is the id of a built-in rule"),
+        "{message}"
+    );
+    let (_dir, default) = run(&[("root.rhai", policy("run-as-root", GOOD))]);
+    let message = default.unwrap_err();
+    assert!(message.contains("already declared by"), "{message}");
+}
+
+#[test]
+fn a_policy_is_selectable_and_suppressible_like_a_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdir = dir.path().join("p");
+    std::fs::create_dir(&pdir).unwrap();
+    std::fs::write(pdir.join("good.rhai"), policy("good", GOOD)).unwrap();
+    let manifest = dir.path().join("a.yaml");
+    std::fs::write(
+        &manifest,
+        MANIFEST.replace("  name: api\n", "  name: api # k8lint: ignore good\n"),
+    )
+    .unwrap();
+    let check = |disable: Vec<String>| {
+        let args = CheckArgs {
+            paths: vec![manifest.display().to_string()],
+            format: CheckFormat::Json,
+            policies: vec![pdir.clone()],
+            disable,
+            max_file_size: Some(1 << 20),
+            ..CheckArgs::default()
+        };
+        let mut out = Vec::new();
+        app::check(&args, &mut out, &mut Vec::new()).unwrap();
+        let report: Value = serde_json::from_slice(&out).unwrap();
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "good")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(check(Vec::new()), ["saw web"]);
+    assert!(check(vec!["good".to_owned()]).is_empty());
+}
+
+#[test]
+fn the_shipped_policies_pass_their_cases() {
+    for dir in ["policies", "policies/examples"] {
+        let files = k8lint::policy::test::policy_files(&[PathBuf::from(dir)]).unwrap();
+        let results = k8lint::policy::test::run(&files, "default").unwrap();
+        for (policy, cases) in &results {
+            assert!(cases.len() >= 2, "{policy} has fires and passes cases");
+            for c in cases {
+                assert!(c.passed(), "{} {}: {:?}", c.policy, c.case, c.problems);
+            }
+        }
+    }
+}
+
+#[test]
+fn policy_test_fails_a_wrong_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("good.rhai");
+    std::fs::write(&file, policy("good", GOOD)).unwrap();
+    let cases = dir.path().join("good.cases");
+    std::fs::create_dir(&cases).unwrap();
+    // The finding is on line 4 (metadata.name), the mark on line 3; `dont-fire` reported.
+    std::fs::write(
+        cases.join("fires.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: # expect: good\n  name: dont-fire\nspec: {}\n",
+    )
+    .unwrap();
+    let results = k8lint::policy::test::run(&[file], "default").unwrap();
+    let problems: Vec<String> = results[0].1[0]
+        .problems
+        .iter()
+        .map(|p| p.rsplit_once("fires.yaml").unwrap().1.to_owned())
+        .collect();
+    insta::assert_snapshot!(problems.join("\n"));
+    let mut out = Vec::new();
+    assert!(!k8lint::policy::test::print(&results, &mut out).unwrap());
+}
+
+#[test]
+fn default_policies_are_documented_rules() {
+    let set = k8lint::policy::PolicySet::defaults();
+    assert!(set.broken.is_empty(), "{:?}", set.broken);
+    assert_eq!(set.policies.len(), 9);
+    for p in &set.policies {
+        let docs = p.meta.docs_text();
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## References",
+        ] {
+            assert!(
+                docs.contains(section),
+                "{}: docs lack `{section}`",
+                p.meta.id
+            );
+        }
+        assert!(!p.meta.help.is_empty(), "{} has help", p.meta.id);
+        assert!(
+            std::path::Path::new("testdata").join(p.meta.id).is_dir(),
+            "{} has fixtures",
+            p.meta.id
+        );
+    }
+    let mut out = Vec::new();
+    app::explain(
+        &k8lint::cli::ExplainArgs {
+            rule: "secret-env".to_owned(),
+        },
+        &mut out,
+    )
+    .unwrap();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("## Why is this bad?")
+    );
+}
+
+/// Invalid input reads as absent: no default policy may fail on fields of the wrong type
+/// (regression: `resources: []` and a string `securityContext` from the corpus).
+#[test]
+fn default_policies_survive_fields_of_the_wrong_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("odd.yaml");
+    std::fs::write(
+        &manifest,
+        "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: odd
+spec:
+  securityContext: runAsUser:65534 fsGroup:65534
+  hostNetwork: [true]
+  volumes:
+    - name: a
+      hostPath: /var/run/docker.sock
+    - just-a-string
+  containers:
+    - name: odd
+      image: odd:1.0
+      resources: []
+      securityContext: [privileged]
+      env:
+        - DB_PASSWORD
+        - name: X
+          valueFrom: secret
+      envFrom: {secretRef: x}
+    - not-a-container
+  initContainers: {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: []
+spec:
+  replicas: three
+  template: []
+",
+    )
+    .unwrap();
+    check_json(&manifest, Vec::new(), Vec::new());
+}
+
+/// The cross-object example end to end: the finding, its help, and the budgets that
+/// select other pods as related locations.
+#[test]
+fn the_pdb_example_reports_with_related_budgets() {
+    let args = CheckArgs {
+        paths: vec!["policies/examples/deployment-pdb.cases".to_owned()],
+        format: CheckFormat::Short,
+        policies: vec![PathBuf::from("policies/examples")],
+        disable: k8lint::policy::PolicySet::defaults()
+            .policies
+            .iter()
+            .map(|p| p.meta.id.to_owned())
+            .collect(),
+        max_file_size: Some(1 << 20),
+        ..CheckArgs::default()
+    };
+    let mut out = Vec::new();
+    app::check(&args, &mut out, &mut Vec::new()).unwrap();
+    let mut json_args = args;
+    json_args.format = CheckFormat::Json;
+    let mut json = Vec::new();
+    app::check(&json_args, &mut json, &mut Vec::new()).unwrap();
+    let report: Value = serde_json::from_slice(&json).unwrap();
+    let related: Vec<String> = report["diagnostics"][0]["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}:{}:{}: {}",
+                r["file"].as_str().unwrap(),
+                r["line"],
+                r["column"],
+                r["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(format!(
+        "{}related:\n{}",
+        String::from_utf8(out).unwrap(),
+        related.join("\n")
+    ));
+}
+
+/// Every context call of docs/policies.md, on one small repository.
+#[test]
+fn the_context_api_answers_every_documented_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdir = dir.path().join("p");
+    std::fs::create_dir(&pdir).unwrap();
+    std::fs::write(
+        pdir.join("api.rhai"),
+        r#"const ID = "api";
+const SEVERITY = "info";
+const SUMMARY = "exercises the context";
+const KINDS = ["apps/Deployment", "Service", "Namespace"];
+fn check(object, ctx) {
+    let ns = ctx.namespace(object);
+    if object.kind == "Namespace" {
+        return [#{ path: "", message: `namespace=${ns} namespaces=${ctx.list("Namespace", ns).len()} class=${ctx.get("StorageClass", ns, "fast") != ()}` }];
+    }
+    if object.kind == "Service" {
+        let names = [];
+        for w in ctx.selected_by(object) { names.push(at(w, "/metadata/name")); }
+        return [#{ path: "/spec/selector", message: `namespace=${ns} selects=${names}` }];
+    }
+    let t = ctx.pod_template(object);
+    let found = [#{ path: t.pointer, message: `labels=${t.labels} replicas=${t.replicas} spec_pointer=${t.spec_pointer}` }];
+    for svc in ctx.services_selecting(object) {
+        found.push(#{ path: "/metadata/name", message: `selected by Service ${svc.metadata.name}`,
+                      related: [#{ object: svc, path: "/spec/selector", message: "this selector" }] });
+    }
+    for c in ctx.containers(object) {
+        found.push(#{ path: c.pointer, message: `${c.describe} kind=${c.kind} index=${c.index} sidecar=${c.sidecar}` });
+    }
+    for v in ctx.volumes(object) {
+        let claim = ctx.pvc(object, v.name);
+        found.push(#{ path: v.pointer, message: `volume ${v.name} claim=${at(claim, "/metadata/name")}` });
+    }
+    let budgets = ctx.list("policy/PodDisruptionBudget", ns);
+    for pdb in budgets {
+        found.push(#{ path: "", message: `PDB ${pdb.metadata.name} matches=${ctx.matches(at(pdb, "/spec/selector"), t.labels)}` });
+    }
+    found.push(#{ path: "", message: `plain=${ctx.matches(#{ app: "web" }, t.labels)} none=${ctx.matches((), t.labels)} get=${ctx.get("PersistentVolumeClaim", ns, "data") != ()} key=${escape_key("a/b~c")} at=${at(object, "/spec/template/spec/containers/0/name")}` });
+    found
+}
+"#,
+    )
+    .unwrap();
+    let manifest = dir.path().join("m.yaml");
+    std::fs::write(
+        &manifest,
+        "\
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+provisioner: example.com/fast
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: fe}}
+    spec:
+      initContainers: [{name: proxy, image: envoy:1.30, restartPolicy: Always}]
+      containers: [{name: web, image: nginx:1.27}]
+      volumes: [{name: data, persistentVolumeClaim: {claimName: data}}, {name: tmp, emptyDir: {}}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {accessModes: [ReadWriteOnce]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec: {selector: {matchExpressions: [{key: tier, operator: In, values: [fe]}]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: external}
+spec: {type: ExternalName, externalName: example.com}
+",
+    )
+    .unwrap();
+    let report = check_json(&manifest, vec![pdir], vec!["api".to_owned()]);
+    let lines: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "api")
+        .map(|d| {
+            let related: Vec<String> = d["related"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    format!(
+                        " [related {}:{} {}]",
+                        r["line"],
+                        r["column"],
+                        r["message"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            format!(
+                "{}:{} {}: {}{}",
+                d["line"],
+                d["column"],
+                d["path"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+                related.join("")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+}
