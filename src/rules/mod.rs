@@ -3,7 +3,10 @@
 
 pub mod input;
 pub mod probe;
+pub mod refs;
 pub mod schema;
+pub mod service;
+pub mod storage;
 pub mod workload;
 
 use std::fmt;
@@ -138,6 +141,9 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(schema::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
+    all.extend_from_slice(service::RULES);
+    all.extend_from_slice(refs::RULES);
+    all.extend_from_slice(storage::RULES);
     all
 }
 

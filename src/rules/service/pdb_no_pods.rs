@@ -1,0 +1,87 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, Pointer, Selector};
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::wiring::pod_workloads;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a PodDisruptionBudget whose `spec.selector` (matchLabels and
+    /// matchExpressions) selects the pods of no workload in its namespace in the inputs,
+    /// or that has no selector at all. In policy/v1 an empty selector `{}` selects every
+    /// pod of the namespace.
+    ///
+    /// ## Why is this bad?
+    /// The budget protects nothing: a node drain evicts the pods it was meant to keep
+    /// available, all at once.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: policy/v1
+    /// kind: PodDisruptionBudget
+    /// metadata: {name: web}
+    /// spec:
+    ///   minAvailable: 1
+    ///   selector: {matchLabels: {app: website}}
+    /// # but the pods are labelled app: web
+    /// ```
+    ///
+    /// Use instead: `selector: {matchLabels: {app: web}}`.
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §B.2 (label selectors).
+    pub static PDB_NO_PODS = {
+        id: "pdb-no-pods",
+        severity: Warning,
+        category: Service,
+        summary: "a PodDisruptionBudget selects no pods in the inputs",
+        help: "make the selector match the labels of the pods the budget should protect",
+    }
+}
+
+/// Looks up the pods of each PDB through the label index.
+pub struct PdbNoPods;
+
+impl Rule for PdbNoPods {
+    fn meta(&self) -> &'static RuleMeta {
+        &PDB_NO_PODS
+    }
+
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        if !object.is("policy", "PodDisruptionBudget") {
+            return;
+        }
+        let ns = object.namespace.as_deref();
+        let Some(value) = object.at("/spec/selector").filter(|v| !v.is_null()) else {
+            out.push(Diagnostic::at(
+                &PDB_NO_PODS,
+                object.id,
+                Pointer::root().key("spec"),
+                "this PodDisruptionBudget has no selector: it selects no pods",
+            ));
+            return;
+        };
+        // An unreadable selector is the schema's to report.
+        let Ok(selector) = Selector::from_label_selector(value) else {
+            return;
+        };
+        if !pod_workloads(cx.graph, ns, &selector).is_empty() {
+            return;
+        }
+        out.push(Diagnostic::at(
+            &PDB_NO_PODS,
+            object.id,
+            Pointer::root().path("spec/selector"),
+            format!(
+                "no workload in namespace {} has pods selected by {}",
+                ns.unwrap_or("default"),
+                if selector.is_empty() {
+                    "{}".to_owned()
+                } else {
+                    selector.describe()
+                }
+            ),
+        ));
+    }
+}

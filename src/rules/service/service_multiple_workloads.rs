@@ -1,0 +1,86 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, PodTemplate, Pointer};
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::wiring::{pod_workloads, service_selector};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Service whose selector selects the pods of two or more workloads in its
+    /// namespace. Objects owned by a controller (a ReplicaSet of a Deployment) count as
+    /// their owner, and PodTemplates run no pods.
+    ///
+    /// ## Why is this bad?
+    /// Traffic is spread over pods of different applications or versions. That is the
+    /// point of a canary, but more often a selector that is too broad (`app: shop`
+    /// selecting both the shop frontend and its worker).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: shop}
+    /// spec:
+    ///   selector: {app: shop}
+    ///   ports: [{port: 80}]
+    /// # Deployments shop-frontend and shop-worker both label their pods app: shop
+    /// ```
+    ///
+    /// Use instead: add a label that only the intended pods carry
+    /// (`selector: {app: shop, component: frontend}`).
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §C.1 (pod selection).
+    pub static SERVICE_MULTIPLE_WORKLOADS = {
+        id: "service-multiple-workloads",
+        severity: Info,
+        category: Service,
+        summary: "a Service selects the pods of several workloads",
+        help: "narrow the selector with a label only the intended workload's pods carry",
+    }
+}
+
+/// Counts the workloads behind a Service's selector.
+pub struct ServiceMultipleWorkloads;
+
+impl Rule for ServiceMultipleWorkloads {
+    fn meta(&self) -> &'static RuleMeta {
+        &SERVICE_MULTIPLE_WORKLOADS
+    }
+
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        if !object.is("", "Service") {
+            return;
+        }
+        let Some(selector) = service_selector(object) else {
+            return;
+        };
+        let workloads = pod_workloads(cx.graph, object.namespace.as_deref(), &selector);
+        if workloads.len() < 2 {
+            return;
+        }
+        let names: Vec<String> = workloads
+            .iter()
+            .map(|w| format!("{} {}", w.kind, w.name))
+            .collect();
+        let mut d = Diagnostic::at(
+            &SERVICE_MULTIPLE_WORKLOADS,
+            object.id,
+            Pointer::root().path("spec/selector"),
+            format!(
+                "Service {} selects the pods of {} workloads: {}",
+                object.name,
+                workloads.len(),
+                names.join(", ")
+            ),
+        );
+        for w in workloads {
+            let at = PodTemplate::of(w)
+                .map(|t| t.metadata_pointer().key("labels"))
+                .unwrap_or_default();
+            d = d.with_related(w.id, at, format!("pods of {} {}", w.kind, w.name));
+        }
+        out.push(d);
+    }
+}

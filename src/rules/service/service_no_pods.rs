@@ -1,0 +1,91 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, PodTemplate, Pointer};
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::wiring::{nearest_miss, pod_workloads, service_selector};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Service whose selector selects the pods of no workload in its namespace
+    /// in the inputs. Like the Endpoints controller, a Service selector is a plain
+    /// `key: value` map: a pod is selected when it carries every pair. Pods in other
+    /// namespaces never count. Services without a selector and ExternalName Services are
+    /// left to `service-no-endpoints`. When a workload comes close, the finding names how
+    /// its pod labels differ.
+    ///
+    /// ## Why is this bad?
+    /// The Service gets no endpoints: every connection to it fails, usually because of a
+    /// typo in a label or a label changed on one side only.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata: {name: web}
+    /// spec:
+    ///   selector: {app: web}
+    ///   ports: [{port: 80, targetPort: 8080}]
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata: {name: web}
+    /// spec:
+    ///   selector: {matchLabels: {app: web-v2}}
+    ///   template:
+    ///     metadata: {labels: {app: web-v2}}
+    ///     spec: {containers: [{name: web, image: "nginx:1.27"}]}
+    /// ```
+    ///
+    /// Use instead: make the Service's selector and the pod template's labels agree
+    /// (`selector: {app: web-v2}`).
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §C.1 (pod selection), §B.2 (label selectors).
+    pub static SERVICE_NO_PODS = {
+        id: "service-no-pods",
+        severity: Warning,
+        category: Service,
+        summary: "a Service selects no pods in the inputs",
+        help: "make the selector match the labels of the pods this Service should reach",
+    }
+}
+
+/// Looks up the Service's pods through the label index.
+pub struct ServiceNoPods;
+
+impl Rule for ServiceNoPods {
+    fn meta(&self) -> &'static RuleMeta {
+        &SERVICE_NO_PODS
+    }
+
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        if !object.is("", "Service") {
+            return;
+        }
+        let Some(selector) = service_selector(object) else {
+            return;
+        };
+        if !pod_workloads(cx.graph, object.namespace.as_deref(), &selector).is_empty() {
+            return;
+        }
+        let ns = object.namespace.as_deref().unwrap_or("default");
+        let mut d = Diagnostic::at(
+            &SERVICE_NO_PODS,
+            object.id,
+            Pointer::root().path("spec/selector"),
+            format!(
+                "Service {} selects no pods: no workload in namespace {ns} has pods labelled {}",
+                object.name,
+                selector.describe()
+            ),
+        );
+        if let Some((near, why)) = nearest_miss(cx.graph, object, &selector) {
+            let at = PodTemplate::of(near)
+                .map(|t| t.metadata_pointer().key("labels"))
+                .unwrap_or_default();
+            d = d.with_related(near.id, at, why);
+        }
+        out.push(d);
+    }
+}

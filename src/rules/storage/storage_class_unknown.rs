@@ -1,0 +1,110 @@
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::claims::{CLASS_ANNOTATION, ClassSpec, claims_of};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a PersistentVolumeClaim, StatefulSet volumeClaimTemplate or ephemeral volume
+    /// claim template whose storage class (`storageClassName`, or the older
+    /// `volume.beta.kubernetes.io/storage-class` annotation) is not a StorageClass in the
+    /// inputs, when the inputs (or the context) define StorageClasses, and no
+    /// PersistentVolume of the inputs carries that class. When no StorageClass is given at
+    /// all, classes are assumed to come from the cluster (`standard`, `gp3`, …) and
+    /// nothing is reported. `storageClassName: ""` names no class.
+    ///
+    /// ## Why is this bad?
+    /// Nothing can provision a volume for an unknown class and no PV can be bound to it:
+    /// the claim stays `Pending`. Usually a typo or a class from another cluster.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: storage.k8s.io/v1
+    /// kind: StorageClass
+    /// metadata: {name: fast-ssd}
+    /// provisioner: pd.csi.storage.gke.io
+    /// ---
+    /// apiVersion: v1
+    /// kind: PersistentVolumeClaim
+    /// metadata: {name: data}
+    /// spec:
+    ///   storageClassName: fast
+    ///   accessModes: [ReadWriteOnce]
+    ///   resources: {requests: {storage: 10Gi}}
+    /// ```
+    ///
+    /// Use instead: `storageClassName: fast-ssd`.
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §C.5 (class matching), §C.6 (provisioning).
+    pub static STORAGE_CLASS_UNKNOWN = {
+        id: "storage-class-unknown",
+        severity: Warning,
+        category: Storage,
+        summary: "a claim names a StorageClass that the inputs do not define",
+        help: "name one of the StorageClasses of the inputs (or of the cluster, passed with --context)",
+    }
+}
+
+/// Compares claim classes with the StorageClasses and PV classes of the run.
+pub struct StorageClassUnknown;
+
+impl Rule for StorageClassUnknown {
+    fn meta(&self) -> &'static RuleMeta {
+        &STORAGE_CLASS_UNKNOWN
+    }
+
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let classes: HashSet<&str> = cx
+            .graph
+            .of_kind("storage.k8s.io", "StorageClass")
+            .map(|o| o.name.as_str())
+            .collect();
+        if classes.is_empty() {
+            return;
+        }
+        let on_volumes: HashSet<&str> = cx
+            .graph
+            .of_kind("", "PersistentVolume")
+            .filter_map(|pv| {
+                pv.annotations()
+                    .and_then(|a| a.get(CLASS_ANNOTATION))
+                    .or_else(|| pv.at("/spec/storageClassName"))
+                    .and_then(Value::as_str)
+            })
+            .collect();
+        let mut reported = HashSet::new();
+        for o in cx.graph.checked() {
+            let mut claims = Vec::new();
+            claims_of(o, &mut claims);
+            for c in claims {
+                let ClassSpec::Set(class, at) = c.class() else {
+                    continue;
+                };
+                if class.is_empty()
+                    || classes.contains(class.as_str())
+                    || on_volumes.contains(class.as_str())
+                    || !reported.insert((o.id, at.clone()))
+                {
+                    continue;
+                }
+                let mut known: Vec<&str> = classes.iter().copied().collect();
+                known.sort_unstable();
+                out.push(Diagnostic::at(
+                    &STORAGE_CLASS_UNKNOWN,
+                    o.id,
+                    at,
+                    format!(
+                        "storage class {class} is not defined in the inputs (StorageClasses: {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
