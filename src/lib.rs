@@ -18,5 +18,6 @@ pub mod policy;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod versions;
 pub mod yaml;

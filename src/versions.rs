@@ -1,8 +1,9 @@
 //! The Kubernetes versions k8lint knows.
 
-/// Known minor versions, oldest first.
+/// Known minor versions, oldest first: those with embedded schemas (`schemas/kubernetes.json`).
+/// `scripts/gen_schemas.py` rewrites this list; a unit test keeps the two equal.
 pub const KNOWN: &[&str] = &[
-    "1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34",
+    "1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37",
 ];
 
 /// The default target: the newest known version.

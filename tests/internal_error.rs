@@ -44,7 +44,7 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
     let path = dir.path().join("m.yaml");
     std::fs::write(
         &path,
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: boom}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata: {a: 1, a: 2}\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: boom}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata: {a: p, a: q}\n",
     )
     .unwrap();
     let compiled = compile(&Inputs {

@@ -4,6 +4,7 @@
 pub mod input;
 pub mod probe;
 pub mod refs;
+pub mod schema;
 pub mod service;
 pub mod storage;
 pub mod workload;
@@ -137,6 +138,7 @@ macro_rules! declare_rule {
 pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
+    all.extend_from_slice(schema::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
     all.extend_from_slice(service::RULES);

@@ -1,0 +1,176 @@
+use rayon::prelude::*;
+
+use super::yaml_implicit_type;
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, Pointer};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::schema::SchemaSet;
+use crate::schema::message::{self, ViolationKind};
+
+declare_rule! {
+    /// ## What it does
+    /// Validates every object against the JSON schema of its kind in the target Kubernetes
+    /// version (`--kubernetes-version`, default the newest known), embedded in k8lint:
+    /// types, required fields, enums, quantities and unknown fields (strict, as kubectl's
+    /// server-side field validation). Custom resources are validated against the
+    /// `openAPIV3Schema` of the CustomResourceDefinition found in the inputs or in
+    /// `--context`. Each violation is reported once, at the offending node; an unknown
+    /// field at its key, a missing required field at its parent.
+    ///
+    /// The schemas are the Kubernetes OpenAPI definitions (from the kubernetes-validate
+    /// package) plus the enums the API server enforces that they lack: `imagePullPolicy`,
+    /// `restartPolicy`, `dnsPolicy`, port `protocol`, Service `type`, `sessionAffinity`,
+    /// traffic policies, `pathType`, access modes, volume modes, reclaim policies, update
+    /// strategies, `concurrencyPolicy`, toleration operators and effects, and more.
+    ///
+    /// A scalar that YAML 1.1 typed as a boolean or number where a string is wanted is
+    /// reported by `yaml-implicit-type` instead; an apiVersion that is no longer served by
+    /// `removed-api`; a kind without any schema by `unknown-kind`.
+    ///
+    /// ## Why is this bad?
+    /// The API server rejects the object (`json: cannot unmarshal string into Go struct
+    /// field DeploymentSpec.spec.replicas of type int32`, `Unsupported value:
+    /// "Sometimes"`, `unknown field "spec.template.spec.containers[0].imagePullPolicies"`),
+    /// so the whole apply fails, often only in the pipeline stage that reaches a cluster.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   replicas: "3"
+    ///   selector:
+    ///     matchLabels: {app: web}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: web}
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: nginx:1.27
+    ///           imagePullPolicy: Sometimes
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    ///   replicas: 3
+    ///   ...
+    ///           imagePullPolicy: IfNotPresent
+    /// ```
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §B (validation beyond the JSON schema: the enums), §D.1 (quantity
+    /// grammar), §E.1 (how kubectl sends objects).
+    pub static SCHEMA = {
+        id: "schema",
+        severity: Error,
+        category: Schema,
+        summary: "the object violates its schema for the target Kubernetes version",
+        help: "fix the field as the message says; `kubectl explain <kind>.<field>` shows the schema",
+    }
+}
+
+/// Validates every checked object with the validator of its kind.
+pub struct Schema;
+
+impl Rule for Schema {
+    fn meta(&self) -> &'static RuleMeta {
+        &SCHEMA
+    }
+
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(set) = SchemaSet::for_checked(cx.graph, cx.kubernetes_version) else {
+            return;
+        };
+        let objects: Vec<&Object> = cx.graph.checked().collect();
+        let found: Vec<Diagnostic> = objects
+            .par_iter()
+            .flat_map_iter(|o| check(cx, &set, o))
+            .collect();
+        out.extend(found);
+    }
+}
+
+fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
+    let Some(validator) = set.validator(&object.api_version, &object.kind) else {
+        return Vec::new();
+    };
+    let mut all = Vec::new();
+    for error in validator.iter_errors(&object.value) {
+        all.extend(message::violations(&error));
+    }
+    if all.is_empty() {
+        return Vec::new();
+    }
+    let root = set.root(&object.api_version, &object.kind);
+    message::dedup(all)
+        .into_iter()
+        .filter(|v| {
+            // A scalar that YAML typed as a bool or number where a string is wanted is
+            // yaml-implicit-type's finding, with a better message.
+            !matches!(&v.kind, ViolationKind::Type(wanted) if wanted.contains(&"string")
+                && yaml_implicit_type::reports(cx.graph, root.as_ref(), object, &v.pointer))
+        })
+        .map(|v| {
+            let mut d = Diagnostic::at(&SCHEMA, object.id, v.pointer.clone(), v.message);
+            if let (ViolationKind::Unknown(field), Some(root)) = (&v.kind, &root) {
+                let parent = v.pointer.parent().unwrap_or_else(Pointer::root);
+                if let Some(s) = suggest(field, &root.fields_at(&parent)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                } else {
+                    d = d.with_help("remove the field, or check its indentation");
+                }
+            }
+            d
+        })
+        .collect()
+}
+
+/// The known field closest to an unknown one: same letters ignoring case, or a few edits
+/// away (two, or one in five letters for long names).
+pub(super) fn suggest<'a>(field: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = field.to_ascii_lowercase();
+    if let Some(k) = known.iter().find(|k| k.to_ascii_lowercase() == lower) {
+        return Some(k);
+    }
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, k)| *d <= (k.len() / 5).max(2) && *d < k.len() / 2 + 1)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_fields() {
+        let known = ["imagePullPolicy", "image", "ports"];
+        assert_eq!(
+            suggest("imagePullPolicies", &known),
+            Some("imagePullPolicy")
+        );
+        assert_eq!(suggest("Image", &known), Some("image"));
+        assert_eq!(suggest("port", &known), Some("ports"));
+        assert_eq!(suggest("command", &known), None);
+    }
+}

@@ -1,0 +1,113 @@
+use super::api_versions::{self, Status};
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, Pointer};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::schema::CrdIndex;
+use crate::schema::catalog::{self, VersionSchemas};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an object whose apiVersion and kind have no schema in the target
+    /// Kubernetes version and no CustomResourceDefinition in the inputs or in
+    /// `--context`, so that nothing about it can be checked. An apiVersion that was
+    /// removed is `removed-api`'s finding instead. The message says when the kind is
+    /// served under another apiVersion, only by newer Kubernetes versions, or by a CRD
+    /// in the inputs that does not serve that version.
+    ///
+    /// Custom resources of operators installed in the cluster are the usual cause: add
+    /// their CRDs with `--context crds/`, or `--disable unknown-kind`.
+    ///
+    /// ## Why is this bad?
+    /// A typo in `kind` or `apiVersion` fails at apply time with `no matches for kind`;
+    /// and an object k8lint cannot validate may hide any other error.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deploymnet
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// ```
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §E.1 (how the API server resolves apiVersion and kind).
+    pub static UNKNOWN_KIND = {
+        id: "unknown-kind",
+        severity: Warning,
+        category: Input,
+        summary: "no schema for that apiVersion/kind in the target version and no CRD for it",
+        help: "add the CustomResourceDefinition to the inputs or to --context, or fix apiVersion/kind",
+    }
+}
+
+/// Looks each object's kind up among the built-in schemas and the CRDs.
+pub struct UnknownKind;
+
+impl Rule for UnknownKind {
+    fn meta(&self) -> &'static RuleMeta {
+        &UNKNOWN_KIND
+    }
+
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(target) = catalog::for_version(cx.kubernetes_version) else {
+            return;
+        };
+        let crds = CrdIndex::from_graph(cx.graph);
+        for object in cx.graph.checked() {
+            if let Some(message) = unknown(object, target, &crds) {
+                out.push(Diagnostic::at(
+                    &UNKNOWN_KIND,
+                    object.id,
+                    Pointer::root().key("kind"),
+                    message,
+                ));
+            }
+        }
+    }
+}
+
+fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex) -> Option<String> {
+    let (api, kind) = (object.api_version.as_str(), object.kind.as_str());
+    if target.definition_of(api, kind).is_some() || crds.get(api, kind).is_some() {
+        return None;
+    }
+    if !matches!(api_versions::status(api, kind, target), Status::Fine) {
+        return None;
+    }
+    let version = target.version;
+    let minor = catalog::minor_of(version).unwrap_or(0);
+    if let Some(first) = catalog::minors_serving(api, kind)
+        .into_iter()
+        .find(|m| *m > minor)
+    {
+        return Some(format!(
+            "{api} {kind} is served from Kubernetes 1.{first} on; the target is {version}"
+        ));
+    }
+    let group = crate::model::object::group_of(api);
+    if crds.defines_kind_in_group(group, kind) {
+        return Some(format!(
+            "the CustomResourceDefinition for {kind} in the inputs does not serve {api}"
+        ));
+    }
+    if let Some(close) = super::schema_rule::suggest(kind, &target.kinds_of(api)) {
+        return Some(format!(
+            "{api} has no kind {kind} in Kubernetes {version} (kinds are case-sensitive); did you mean {close}?"
+        ));
+    }
+    let others = target.api_versions_of(kind);
+    if !others.is_empty() {
+        return Some(format!(
+            "{api} does not serve {kind} in Kubernetes {version}; {kind} is served as {}",
+            others.join(", ")
+        ));
+    }
+    Some(format!(
+        "no schema for {api} {kind} in Kubernetes {version} and no CustomResourceDefinition for it in the inputs"
+    ))
+}

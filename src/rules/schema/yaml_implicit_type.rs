@@ -1,0 +1,229 @@
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::graph::Graph;
+use crate::model::{Object, Pointer};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::schema::SchemaSet;
+use crate::schema::message::dotted;
+use crate::schema::walk::{Root, Types};
+use crate::yaml::scalar::Resolved;
+use crate::yaml::{NodeKind, ScalarStyle};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an unquoted scalar that Kubernetes' YAML 1.1 rules read as a boolean, a
+    /// number or null where the schema of the object (built-in or from its CRD) wants a
+    /// string: `value: yes` (the boolean true), `version: 1.10` (the number 1.1),
+    /// `mode: 0755` (the octal integer 493), a label, annotation or ConfigMap value `on`
+    /// or `123`, an empty `name:` (null) where a name is required. The help shows the
+    /// value quoted. Such a node gets this finding instead of a `schema` type error; where
+    /// quoting would not give a valid value either (`protocol: 22`), it is left to
+    /// `schema`.
+    ///
+    /// ## Why is this bad?
+    /// kubectl turns the YAML into JSON with these rules, so the API server receives
+    /// `true` or `1.1` and rejects the object (`cannot unmarshal bool into Go struct field
+    /// EnvVar.value of type string`); a typed client silently sends `"true"` or `"1.1"`:
+    /// either way, not the text that was written.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: ConfigMap
+    /// metadata:
+    ///   name: settings
+    /// data:
+    ///   debug: yes
+    ///   version: 1.10
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// data:
+    ///   debug: "yes"
+    ///   version: "1.10"
+    /// ```
+    ///
+    /// ## References
+    /// K8S-SEMANTICS.md §E.2 (scalar resolution), §E.1 (the kubectl pipeline).
+    pub static YAML_IMPLICIT_TYPE = {
+        id: "yaml-implicit-type",
+        severity: Error,
+        category: Input,
+        summary: "an unquoted scalar reads as bool/number/null where the schema wants a string",
+        help: "quote the value",
+    }
+}
+
+/// Walks each object's span tree for plain scalars typed as something other than a string.
+pub struct YamlImplicitType;
+
+impl Rule for YamlImplicitType {
+    fn meta(&self) -> &'static RuleMeta {
+        &YAML_IMPLICIT_TYPE
+    }
+
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(set) = SchemaSet::for_checked(cx.graph, cx.kubernetes_version) else {
+            return;
+        };
+        let objects: Vec<&Object> = cx.graph.checked().collect();
+        let found: Vec<Diagnostic> = objects
+            .par_iter()
+            // One cache of "types at this path" per worker thread: the same fields recur
+            // in every object of a kind.
+            .map_init(HashMap::new, |memo, o| check(cx, &set, o, memo))
+            .flatten_iter()
+            .collect();
+        out.extend(found);
+    }
+}
+
+type Memo = HashMap<(String, String, String), Option<Types>>;
+
+fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) -> Vec<Diagnostic> {
+    let Some(root) = set.root(&object.api_version, &object.kind) else {
+        return Vec::new();
+    };
+    let (node, file) = cx.graph.node_at(object.id, &Pointer::root());
+    let text = &cx.graph.file(file).text;
+    let mut out = Vec::new();
+    node.walk(&mut Pointer::root(), &mut |pointer, node| {
+        let NodeKind::Scalar {
+            style: ScalarStyle::Plain,
+            resolved,
+        } = &node.kind
+        else {
+            return;
+        };
+        if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
+            return;
+        }
+        // A key repeated in a mapping: only the last value reaches the object (and the
+        // repetition is yaml-duplicate-key's finding).
+        if cx.graph.node_at(object.id, pointer).0.span != node.span {
+            return;
+        }
+        let Some(value) = object.value.pointer(pointer.as_str()) else {
+            return;
+        };
+        let key = (
+            object.api_version.clone(),
+            object.kind.clone(),
+            shape(pointer),
+        );
+        let types = *memo.entry(key).or_insert_with(|| root.types_at(pointer));
+        let Some(types) = types else {
+            return;
+        };
+        if !types.allows_string() || types.allows(value) {
+            return;
+        }
+        let raw = text
+            .get(node.span.start as usize..node.span.end as usize)
+            .unwrap_or_default();
+        if !quoting_fixes(&root, pointer, raw) {
+            return;
+        }
+        out.push(diagnostic(object, pointer, raw, *resolved, value));
+    });
+    out
+}
+
+/// A pointer with its list indexes blanked: the schema is the same for every item.
+fn shape(pointer: &Pointer) -> String {
+    pointer
+        .tokens()
+        .map(|t| {
+            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                "#".to_owned()
+            } else {
+                t.into_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn diagnostic(
+    object: &Object,
+    pointer: &Pointer,
+    raw: &str,
+    resolved: Resolved,
+    value: &Value,
+) -> Diagnostic {
+    let read_as = match resolved {
+        Resolved::Bool => format!("the boolean {value}"),
+        Resolved::Null => "null".to_owned(),
+        Resolved::Int => format!("the integer {value}"),
+        _ => format!("the number {value}"),
+    };
+    let shown = if raw.is_empty() { "(empty)" } else { raw };
+    let field = dotted(pointer);
+    let quoted = serde_json::Value::String(raw.to_owned()).to_string();
+    let help = if raw.is_empty() {
+        "write the string in quotes, or `\"\"` for an empty string".to_owned()
+    } else {
+        format!("quote it: {quoted}")
+    };
+    Diagnostic::at(
+        &YAML_IMPLICIT_TYPE,
+        object.id,
+        pointer.clone(),
+        format!("{field}: unquoted {shown} is read as {read_as}, but this field is a string"),
+    )
+    .with_help(help)
+}
+
+/// Whether quoting the text would satisfy the enums and patterns that apply at the node:
+/// `protocol: 22` or `cpu: true` are wrong values, not wrongly typed ones, and stay the
+/// `schema` rule's findings.
+fn quoting_fixes(root: &Root<'_>, pointer: &Pointer, raw: &str) -> bool {
+    let text = Value::String(raw.to_owned());
+    root.at(pointer).into_iter().all(|s| {
+        let enum_ok = s
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_none_or(|values| values.contains(&text));
+        let pattern_ok = s.get("pattern").and_then(Value::as_str).is_none_or(|p| {
+            jsonschema::options()
+                .build(&serde_json::json!({ "pattern": p }))
+                .map_or(true, |v| v.is_valid(&text))
+        });
+        enum_ok && pattern_ok
+    })
+}
+
+/// Whether `yaml-implicit-type` reports the node at `pointer`: a plain scalar that YAML 1.1
+/// typed as a non-string where quoting it gives a valid string.
+pub fn reports(graph: &Graph, root: Option<&Root<'_>>, object: &Object, pointer: &Pointer) -> bool {
+    let chain = graph.node_chain(object.id, pointer);
+    if chain.len() != pointer.tokens().count() + 1 {
+        return false;
+    }
+    let Some(node) = chain.last() else {
+        return false;
+    };
+    let NodeKind::Scalar {
+        style: ScalarStyle::Plain,
+        resolved,
+    } = &node.kind
+    else {
+        return false;
+    };
+    if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
+        return false;
+    }
+    let (_, file) = graph.node_at(object.id, pointer);
+    let raw = graph
+        .file(file)
+        .text
+        .get(node.span.start as usize..node.span.end as usize)
+        .unwrap_or_default();
+    root.is_some_and(|r| quoting_fixes(r, pointer, raw))
+}

@@ -1,0 +1,268 @@
+//! The embedded Kubernetes schemas (`schemas/kubernetes.json`, written by
+//! `scripts/gen_schemas.py`): parsed once per process, and indexed per target version on
+//! first use. Nothing is ever fetched.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The generated file, embedded at build time.
+const EMBEDDED: &str = include_str!("../../schemas/kubernetes.json");
+
+/// Where the JSON schema of a definition is found in a validator's root document.
+pub const DEFS_PREFIX: &str = "#/$defs/";
+
+/// The whole embedded file: every definition, each variant with the minors it is valid in.
+#[derive(Deserialize)]
+struct File {
+    versions: Vec<String>,
+    definitions: HashMap<String, Vec<(Vec<u16>, Value)>>,
+}
+
+/// The schemas of one Kubernetes minor version.
+#[derive(Debug)]
+pub struct VersionSchemas {
+    /// `1.NN`.
+    pub version: &'static str,
+    /// Definition name → JSON schema (draft 2020-12; `$ref`s are `#/$defs/<name>`).
+    pub defs: HashMap<String, Value>,
+    /// `(apiVersion, kind)` → definition name.
+    pub kinds: HashMap<(String, String), String>,
+}
+
+struct Catalog {
+    versions: Vec<&'static str>,
+    file: File,
+    /// Minor → the `(apiVersion, kind)` pairs it serves, for messages about other versions.
+    kinds_by_minor: HashMap<u16, Vec<(String, String)>>,
+    per_version: Vec<OnceLock<VersionSchemas>>,
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let file: File =
+            serde_json::from_str(EMBEDDED).expect("schemas/kubernetes.json is valid (generated)");
+        let versions: Vec<&'static str> = file
+            .versions
+            .iter()
+            .map(|v| &*Box::leak(v.clone().into_boxed_str()))
+            .collect();
+        let mut kinds_by_minor: HashMap<u16, Vec<(String, String)>> = HashMap::new();
+        for variants in file.definitions.values() {
+            for (minors, schema) in variants {
+                for gvk in gvks(schema) {
+                    for m in minors {
+                        kinds_by_minor.entry(*m).or_default().push(gvk.clone());
+                    }
+                }
+            }
+        }
+        let per_version = versions.iter().map(|_| OnceLock::new()).collect();
+        Catalog {
+            versions,
+            file,
+            kinds_by_minor,
+            per_version,
+        }
+    })
+}
+
+/// The `(apiVersion, kind)` pairs a top-level definition is served as.
+fn gvks(schema: &Value) -> Vec<(String, String)> {
+    let Some(list) = schema.get("gvk").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|g| {
+            let g = g.as_array()?;
+            let (group, version, kind) = (
+                g.first()?.as_str()?,
+                g.get(1)?.as_str()?,
+                g.get(2)?.as_str()?,
+            );
+            let api_version = if group.is_empty() {
+                version.to_owned()
+            } else {
+                format!("{group}/{version}")
+            };
+            Some((api_version, kind.to_owned()))
+        })
+        .collect()
+}
+
+/// The minor number of `1.NN`.
+pub fn minor_of(version: &str) -> Option<u16> {
+    version.strip_prefix("1.")?.parse().ok()
+}
+
+/// The embedded versions, oldest first.
+pub fn versions() -> &'static [&'static str] {
+    &catalog().versions
+}
+
+/// The schemas of a version, or `None` when it is not embedded.
+pub fn for_version(version: &str) -> Option<&'static VersionSchemas> {
+    let c = catalog();
+    let i = c.versions.iter().position(|v| *v == version)?;
+    let minor = minor_of(version)?;
+    Some(c.per_version[i].get_or_init(|| {
+        let mut defs = HashMap::new();
+        let mut kinds = HashMap::new();
+        for (name, variants) in &c.file.definitions {
+            let Some((_, schema)) = variants.iter().find(|(ms, _)| ms.contains(&minor)) else {
+                continue;
+            };
+            for key in gvks(schema) {
+                // Several definitions claim meta kinds such as DeleteOptions; the first wins.
+                kinds.entry(key).or_insert_with(|| name.clone());
+            }
+            defs.insert(name.clone(), schema.clone());
+        }
+        VersionSchemas {
+            version: c.versions[i],
+            defs,
+            kinds,
+        }
+    }))
+}
+
+/// The embedded minors in which `(apiVersion, kind)` has a schema.
+pub fn minors_serving(api_version: &str, kind: &str) -> Vec<u16> {
+    let c = catalog();
+    let mut out: Vec<u16> = c
+        .kinds_by_minor
+        .iter()
+        .filter(|(_, ks)| ks.iter().any(|(a, k)| a == api_version && k == kind))
+        .map(|(m, _)| *m)
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+impl VersionSchemas {
+    /// The definition name of a built-in kind.
+    pub fn definition_of(&self, api_version: &str, kind: &str) -> Option<&str> {
+        self.kinds
+            .get(&(api_version.to_owned(), kind.to_owned()))
+            .map(String::as_str)
+    }
+
+    /// Every apiVersion that serves `kind` in this version, sorted.
+    pub fn api_versions_of(&self, kind: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .kinds
+            .keys()
+            .filter(|(_, k)| k == kind)
+            .map(|(a, _)| a.as_str())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Every kind served by an apiVersion in this version, sorted.
+    pub fn kinds_of(&self, api_version: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .kinds
+            .keys()
+            .filter(|(a, _)| a == api_version)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// A definition's schema.
+    pub fn def(&self, name: &str) -> Option<&Value> {
+        self.defs.get(name)
+    }
+
+    /// A self-contained root schema for a definition: a `$ref` to it plus every definition
+    /// it reaches, so that compiling it never touches the other seven hundred.
+    pub fn root_for(&self, name: &str) -> Value {
+        let mut defs = serde_json::Map::new();
+        self.collect_refs(name, &mut defs);
+        serde_json::json!({
+            "$ref": format!("{DEFS_PREFIX}{name}"),
+            "$defs": Value::Object(defs),
+        })
+    }
+
+    /// Adds `name` and the definitions it references to `into`.
+    pub fn collect_refs(&self, name: &str, into: &mut serde_json::Map<String, Value>) {
+        let mut stack = vec![name.to_owned()];
+        while let Some(n) = stack.pop() {
+            if into.contains_key(&n) {
+                continue;
+            }
+            let Some(schema) = self.defs.get(&n) else {
+                continue;
+            };
+            refs_in(schema, &mut |r| {
+                if let Some(target) = r.strip_prefix(DEFS_PREFIX) {
+                    if !into.contains_key(target) {
+                        stack.push(target.to_owned());
+                    }
+                }
+            });
+            into.insert(n, schema.clone());
+        }
+    }
+}
+
+/// Calls `f` with every `$ref` in a schema.
+fn refs_in(schema: &Value, f: &mut dyn FnMut(&str)) {
+    match schema {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "$ref" {
+                    if let Some(r) = v.as_str() {
+                        f(r);
+                    }
+                } else {
+                    refs_in(v, f);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_in(v, f)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_versions_match_the_known_list() {
+        assert_eq!(versions(), crate::versions::KNOWN);
+    }
+
+    #[test]
+    fn every_version_knows_the_core_kinds() {
+        for v in versions() {
+            let s = for_version(v).unwrap();
+            for (api, kind) in [
+                ("v1", "Pod"),
+                ("apps/v1", "Deployment"),
+                ("batch/v1", "CronJob"),
+            ] {
+                let name = s.definition_of(api, kind).unwrap();
+                let root = s.root_for(name);
+                assert!(root["$defs"].get(name).is_some(), "{v} {kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn removed_kinds_are_not_served() {
+        assert!(
+            minors_serving("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema")
+                .iter()
+                .all(|m| *m < 29)
+        );
+        assert!(minors_serving("apps/v1", "Deployment").contains(&27));
+    }
+}

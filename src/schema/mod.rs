@@ -1,0 +1,149 @@
+//! Schemas: the embedded Kubernetes schemas of every known version ([`catalog`]), the
+//! schemas that CustomResourceDefinitions in the inputs give their custom resources
+//! ([`crd`]), compiled validators shared across threads ([`SchemaSet`]), and what a
+//! schema expects at a node ([`walk`]).
+
+pub mod catalog;
+pub mod crd;
+pub mod message;
+pub mod walk;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use jsonschema::{Draft, Validator};
+use serde_json::Value;
+
+use crate::graph::Graph;
+use crate::model::{Object, ObjectId};
+
+pub use catalog::VersionSchemas;
+pub use crd::CrdIndex;
+
+/// A validator compiled on first use; `None` when the schema does not compile.
+type ValidatorCell = OnceLock<Option<Arc<Validator>>>;
+
+/// Where an object's schema comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// A built-in kind: its definition name in the target version.
+    Builtin(&'a str),
+    /// A custom resource: the CRD that defines it, and its converted root schema.
+    Crd(ObjectId, &'a Value),
+}
+
+/// The schemas of one run: the target version's built-in schemas, the CRDs of the graph,
+/// and validators compiled lazily, once per `(apiVersion, kind)`, shared by every thread.
+pub struct SchemaSet {
+    /// The built-in schemas of the target version.
+    pub builtin: &'static VersionSchemas,
+    /// CRDs of the inputs and context.
+    pub crds: CrdIndex,
+    /// Converted CRD schemas, by `(apiVersion, kind)`.
+    crd_roots: HashMap<(String, String), (ObjectId, Value)>,
+    validators: Mutex<HashMap<(String, String), Arc<ValidatorCell>>>,
+}
+
+impl SchemaSet {
+    /// The schemas for a run against `version` (which must be a known version).
+    pub fn new(graph: &Graph, version: &str) -> Option<SchemaSet> {
+        let builtin = catalog::for_version(version)?;
+        let crds = CrdIndex::from_graph(graph);
+        Some(SchemaSet {
+            builtin,
+            crds,
+            crd_roots: HashMap::new(),
+            validators: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
+    /// [`SchemaSet::prepare_crds`] for them.
+    pub fn for_checked(graph: &Graph, version: &str) -> Option<SchemaSet> {
+        let mut set = SchemaSet::new(graph, version)?;
+        set.prepare_crds(graph.checked());
+        Some(set)
+    }
+
+    /// Converts the schema of every custom resource kind that the checked objects use.
+    pub fn prepare_crds<'a>(&mut self, objects: impl Iterator<Item = &'a Object>) {
+        for o in objects {
+            let key = (o.api_version.clone(), o.kind.clone());
+            if self.crd_roots.contains_key(&key)
+                || self.builtin.definition_of(&key.0, &key.1).is_some()
+            {
+                continue;
+            }
+            let Some(k) = self.crds.get(&key.0, &key.1) else {
+                continue;
+            };
+            let Some(schema) = &k.schema else {
+                continue;
+            };
+            let root = crd::root_schema(schema, self.builtin);
+            self.crd_roots.insert(key, (k.crd, root));
+        }
+    }
+
+    /// Where the schema of an object comes from; `None` when neither a built-in schema
+    /// nor a CRD with a schema is known.
+    pub fn source(&self, api_version: &str, kind: &str) -> Option<Source<'_>> {
+        if let Some(name) = self.builtin.definition_of(api_version, kind) {
+            return Some(Source::Builtin(name));
+        }
+        self.crd_roots
+            .get(&(api_version.to_owned(), kind.to_owned()))
+            .map(|(id, root)| Source::Crd(*id, root))
+    }
+
+    /// The compiled validator for an object's kind; `None` when there is no schema or it
+    /// does not compile (a broken CRD schema is the CRD's problem, reported on the CRD).
+    pub fn validator(&self, api_version: &str, kind: &str) -> Option<Arc<Validator>> {
+        let source = self.source(api_version, kind)?;
+        let cell = {
+            let mut map = self
+                .validators
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(
+                map.entry((api_version.to_owned(), kind.to_owned()))
+                    .or_default(),
+            )
+        };
+        // Compiled outside the lock: other kinds compile in parallel, and threads that
+        // want this one wait for it instead of compiling it again.
+        cell.get_or_init(|| {
+            let root = match source {
+                Source::Builtin(name) => self.builtin.root_for(name),
+                Source::Crd(_, root) => root.clone(),
+            };
+            compile(&root).map(Arc::new)
+        })
+        .clone()
+    }
+
+    /// The root schema document of an object's kind, for walking.
+    pub fn root(&self, api_version: &str, kind: &str) -> Option<walk::Root<'_>> {
+        match self.source(api_version, kind)? {
+            Source::Builtin(name) => {
+                let schema = self.builtin.def(name)?;
+                Some(walk::Root {
+                    schema,
+                    defs: walk::Defs::Builtin(self.builtin),
+                })
+            }
+            Source::Crd(_, root) => Some(walk::Root {
+                schema: root,
+                defs: walk::Defs::Local(root.get("$defs")),
+            }),
+        }
+    }
+}
+
+fn compile(root: &Value) -> Option<Validator> {
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(false)
+        .build(root)
+        .ok()
+}
