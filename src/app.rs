@@ -1,4 +1,5 @@
-//! The commands: wiring the pipeline stages together for `check`, `rules` and `explain`.
+//! The commands: wiring the pipeline stages together for `check`, `render`, `rules` and
+//! `explain`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -6,11 +7,15 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSetBuilder};
 
 use crate::check::{self, Selection};
-use crate::cli::{CheckArgs, CheckFormat, ColorChoice, ExplainArgs, RulesArgs, RulesFormat};
+use crate::cli::{
+    CheckArgs, CheckFormat, ColorChoice, ExplainArgs, RenderArgs, RenderFormat, RulesArgs,
+    RulesFormat, ValuesArgs,
+};
 use crate::compile::{self, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
 use crate::diagnostic::Severity;
 use crate::load;
+use crate::render::{self, output, template::Templates};
 use crate::report::{self, Report};
 use crate::rules::{self, Rule};
 use crate::versions;
@@ -47,13 +52,7 @@ pub fn check(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
-    let config = match &args.config {
-        Some(path) => config::load(path)?,
-        None => match config::discover(Path::new(".")) {
-            Some(path) => config::load(&path)?,
-            None => Config::default(),
-        },
-    };
+    let config = load_config(args.config.as_deref())?;
     let version = args
         .kubernetes_version
         .as_deref()
@@ -65,55 +64,15 @@ pub fn check(
     let all_rules = rules::builtin();
     let selection =
         Selection::new(&all_rules, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
-
-    let ignore = {
-        let mut b = GlobSetBuilder::new();
-        for g in &config.ignore {
-            b.add(
-                Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
-            );
-        }
-        b.build().map_err(|e| Fatal::Usage(e.to_string()))?
-    };
-    let paths = if args.paths.is_empty() {
-        vec![".".to_owned()]
-    } else {
-        args.paths.clone()
-    };
-    let mut files = load::collect(&paths, false, &ignore)?;
-    let inputs_found = files.len();
-    let context: Vec<String> = args
-        .context
-        .iter()
-        .cloned()
-        .chain(
-            config
-                .context
-                .iter()
-                .map(|p: &PathBuf| p.display().to_string()),
-        )
-        .collect();
-    files.extend(load::collect(&context, true, &ignore)?);
-    if inputs_found == 0 {
-        writeln!(
-            stderr,
-            "k8lint: no YAML or JSON files found in {}",
-            paths.join(", ")
-        )?;
-    }
-
-    let inputs = Inputs {
-        files,
-        namespace: args
-            .namespace
-            .clone()
-            .or(config.namespace.clone())
-            .unwrap_or_else(|| "default".to_owned()),
-        limits: Limits {
-            max_file_bytes: args.max_file_size,
-            ..Limits::default()
-        },
-    };
+    let inputs = inputs(
+        &config,
+        &args.paths,
+        &args.context,
+        args.namespace.as_deref(),
+        &args.values,
+        args.max_file_size,
+        stderr,
+    )?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
@@ -160,6 +119,141 @@ pub fn check(
     } else {
         Outcome::Success
     })
+}
+
+/// The config named on the command line, or the one found from the current directory.
+fn load_config(path: Option<&Path>) -> Result<Config, Fatal> {
+    Ok(match path {
+        Some(path) => config::load(path)?,
+        None => match config::discover(Path::new(".")) {
+            Some(path) => config::load(&path)?,
+            None => Config::default(),
+        },
+    })
+}
+
+/// What to compile: the files of the paths and the context, the namespace, the values.
+fn inputs(
+    config: &Config,
+    paths: &[String],
+    context: &[String],
+    namespace: Option<&str>,
+    values: &ValuesArgs,
+    max_file_size: u64,
+    stderr: &mut dyn Write,
+) -> Result<Inputs, Fatal> {
+    let ignore = {
+        let mut b = GlobSetBuilder::new();
+        for g in &config.ignore {
+            b.add(
+                Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
+            );
+        }
+        b.build().map_err(|e| Fatal::Usage(e.to_string()))?
+    };
+    let paths = if paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = load::collect(&paths, false, &ignore)?;
+    let inputs_found = files.len();
+    let context: Vec<String> = context
+        .iter()
+        .cloned()
+        .chain(
+            config
+                .context
+                .iter()
+                .map(|p: &PathBuf| p.display().to_string()),
+        )
+        .collect();
+    files.extend(load::collect(&context, true, &ignore)?);
+    if inputs_found == 0 {
+        writeln!(
+            stderr,
+            "k8lint: no YAML or JSON files found in {}",
+            paths.join(", ")
+        )?;
+    }
+    // Values files of the config come first, so that the command line overrides them.
+    let value_files: Vec<&Path> = config
+        .values
+        .iter()
+        .chain(values.files.iter())
+        .map(PathBuf::as_path)
+        .collect();
+    let values = render::values::load(&value_files, &values.set, &values.set_string)
+        .map_err(Fatal::Usage)?;
+    Ok(Inputs {
+        files,
+        namespace: namespace
+            .map(str::to_owned)
+            .or(config.namespace.clone())
+            .unwrap_or_else(|| "default".to_owned()),
+        limits: Limits {
+            max_file_bytes: max_file_size,
+            ..Limits::default()
+        },
+        templates: Templates::new(values),
+    })
+}
+
+/// `k8lint render`.
+pub fn render(
+    args: &RenderArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let config = load_config(args.config.as_deref())?;
+    let inputs = inputs(
+        &config,
+        &args.paths,
+        &args.context,
+        args.namespace.as_deref(),
+        &args.values,
+        args.max_file_size,
+        stderr,
+    )?;
+    let compiled = compile::compile(&inputs)?;
+    // A render with broken input would hand kubectl half the objects: print nothing.
+    let errors: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        let report = Report::new(&compiled.graph, &errors, compiled.counts);
+        report::human::write(&report, stderr, false)?;
+        writeln!(
+            stderr,
+            "k8lint: render stopped: {} error(s) in the input; nothing was written",
+            errors.len()
+        )?;
+        return Ok(Outcome::Findings);
+    }
+    let options = render::Options {
+        defaults: !args.no_defaults,
+        expand: args.expand,
+    };
+    let objects = render::render(&compiled.graph, options);
+    let format = match args.format {
+        RenderFormat::Yaml => output::Format::Yaml,
+        RenderFormat::Json => output::Format::Json,
+    };
+    match &args.output_dir {
+        Some(dir) => {
+            let n = output::write_dir(&objects, dir, format, args.force)
+                .map_err(|e| Fatal::Usage(e.to_string()))?;
+            writeln!(stderr, "k8lint: wrote {n} object(s) to {}", dir.display())?;
+        }
+        None => {
+            stdout.write_all(output::to_text(&objects, format).as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(Outcome::Success)
 }
 
 fn severity_name(rule: &dyn Rule) -> &'static str {

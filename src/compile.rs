@@ -11,7 +11,10 @@ use crate::graph::{DocTree, Graph};
 use crate::load::{self, FileId, InputPath, LoadError, SourceFile};
 use crate::model::object::{group_of, is_cluster_scoped_builtin};
 use crate::model::{DocId, Object, ObjectId, Pointer};
-use crate::rules::input::{MISSING_KIND, TEMPLATE_SYNTAX, YAML_DUPLICATE_KEY, YAML_SYNTAX};
+use crate::render::template::Templates;
+use crate::rules::input::{
+    MISSING_KIND, TEMPLATE_ERROR, TEMPLATE_SYNTAX, YAML_DUPLICATE_KEY, YAML_SYNTAX,
+};
 use crate::yaml::{self, Comment, ParseLimits, ProblemKind, Span};
 
 /// Bounds on input size.
@@ -41,6 +44,8 @@ pub struct Inputs {
     pub namespace: String,
     /// Bounds.
     pub limits: Limits,
+    /// Values and engine for `${{ }}` expressions (the template stage).
+    pub templates: Templates,
 }
 
 /// Counts for the report's summary.
@@ -86,7 +91,9 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, input)| read_and_parse(FileId(i as u32), input, &inputs.limits))
+        .map(|(i, input)| {
+            read_and_parse(FileId(i as u32), input, &inputs.limits, &inputs.templates)
+        })
         .collect::<Result<_, _>>()?;
 
     let mut files = Vec::with_capacity(parsed.len());
@@ -250,7 +257,12 @@ fn has_identity(value: &Value) -> bool {
         && value.get("kind").is_some_and(Value::is_string)
 }
 
-fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<ParsedFile, LoadError> {
+fn read_and_parse(
+    id: FileId,
+    input: &InputPath,
+    limits: &Limits,
+    templates: &Templates,
+) -> Result<ParsedFile, LoadError> {
     let name = input.display();
     let bytes = load::read_bytes(input, limits.max_file_bytes)?;
     let text = match bytes
@@ -361,6 +373,18 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
             parsed_documents: if skipped { 0 } else { parsed_documents },
         });
     }
+    // The template stage: between parse and model, on the files that hold objects.
+    if text.contains("${{") {
+        for doc in &mut documents {
+            for p in templates.expand(&mut doc.tree, &mut doc.value, &text) {
+                diagnostics.push(Diagnostic::new(
+                    &TEMPLATE_ERROR,
+                    file_loc(p.span),
+                    p.message,
+                ));
+            }
+        }
+    }
     let mut kept = Vec::with_capacity(documents.len());
     for doc in documents {
         match missing_identity(&doc.value) {
@@ -448,7 +472,9 @@ fn missing_identity(value: &Value) -> Option<String> {
 /// The first Go-template action where YAML structure stands: a line or a value that starts
 /// with `{{`. `None` when the file has no `{{` at all.
 fn template_action(text: &str) -> Option<Span> {
-    let first = memchr::memmem::find(text.as_bytes(), b"{{")?;
+    // `${{ }}` is k8lint's own template syntax, not Helm's.
+    let first = memchr::memmem::find_iter(text.as_bytes(), b"{{")
+        .find(|&i| i == 0 || text.as_bytes()[i - 1] != b'$')?;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();

@@ -1,7 +1,8 @@
 //! k8lint: a Kubernetes manifest compiler and policy linter.
 //!
 //! The modules follow the pipeline: [`load`] → [`yaml`] (spans) → [`model`] → [`graph`]
-//! (assembled by [`compile`]) → [`check`] (running [`rules`]) → [`report`].
+//! (assembled by [`compile`]) → [`check`] (running [`rules`]) → [`report`];
+//! [`render`] prints the graph's objects normalized.
 
 pub mod app;
 pub mod check;
@@ -12,6 +13,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod versions;
