@@ -31,6 +31,11 @@ const MAX_EXPR_DEPTH: usize = 64;
 const MAX_STRING: usize = 1 << 20;
 const MAX_COLLECTION: usize = 10_000;
 
+thread_local! {
+    /// Operations of the expression being evaluated on this thread.
+    static OPERATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// The values expressions see, and the engine, built on first use.
 #[derive(Clone, Default)]
 pub struct Templates {
@@ -229,6 +234,7 @@ impl Templates {
         let (engine, values) = self.engine();
         let mut scope = Scope::new();
         scope.push_constant_dynamic("values", values.clone());
+        OPERATIONS.set(0);
         engine
             .eval_expression_with_scope::<Dynamic>(&mut scope, expr)
             .map_err(|e| message(*e, expr))
@@ -256,6 +262,14 @@ fn sandbox() -> Engine {
         .set_max_map_size(MAX_COLLECTION)
         .set_strict_variables(true)
         .set_fail_on_invalid_map_property(true);
+    // Rhai counts operations per call chain: closures called from `map` start again from
+    // their caller's count, so siblings are not summed. A per-evaluation counter of every
+    // operation bounds the whole expression.
+    e.on_progress(|_| {
+        let n = OPERATIONS.get() + 1;
+        OPERATIONS.set(n);
+        (n > MAX_OPERATIONS).then_some(Dynamic::UNIT)
+    });
     e.disable_symbol("eval");
     e.register_fn("b64enc", |s: &str| {
         base64::engine::general_purpose::STANDARD.encode(s)
@@ -271,8 +285,8 @@ fn sandbox() -> Engine {
 
 /// A Rhai error in the user's terms.
 fn message(mut e: EvalAltResult, expr: &str) -> String {
-    let expr = expr.trim();
-    match &e {
+    let expr = shorten(expr.trim());
+    match e.unwrap_inner() {
         EvalAltResult::ErrorPropertyNotFound(name, _) => {
             format!("`{expr}` is undefined: no value `{name}` (set it with --values or --set)")
         }
@@ -283,13 +297,29 @@ fn message(mut e: EvalAltResult, expr: &str) -> String {
             format!("undefined variable `{name}` in `{expr}` (expressions see only `values`)")
         }
         EvalAltResult::ErrorParsing(p, _) => format!("`{expr}` is not a valid expression: {p}"),
-        EvalAltResult::ErrorTooManyOperations(_) => {
+        EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => {
             format!("`{expr}` ran too long (more than {MAX_OPERATIONS} operations)")
         }
         _ => {
             e.clear_position();
-            format!("`{expr}` failed: {e}")
+            let text = e.to_string();
+            // Positions of errors inside closures survive `clear_position`: they count from
+            // the expression, which the span already shows.
+            let text = match text.find(" (line ") {
+                Some(at) => text[..at].to_owned(),
+                None => text,
+            };
+            format!("`{expr}` failed: {text}")
         }
+    }
+}
+
+/// An expression as quoted in a message: long ones are cut (the span shows them whole).
+fn shorten(expr: &str) -> String {
+    const MAX: usize = 60;
+    match expr.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &expr[..at]),
+        None => expr.to_owned(),
     }
 }
 

@@ -35,7 +35,6 @@ fn job(map: &mut Map<String, Value>) {
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
-    labels_from_template(map, "/template");
     let Some(spec) = child(map, "spec") else {
         return;
     };
@@ -78,6 +77,10 @@ fn job(map: &mut Map<String, Value>) {
             }
         }
     }
+    // The API server defaults objects again when it reads them back from storage, so the
+    // Job's own labels are copied from the template after the registry labelled it: that
+    // is what `kubectl get` shows, and it makes rendering a fixpoint.
+    labels_from_template(map, "/template");
 }
 
 fn pod_failure_policy(spec: &mut Map<String, Value>) {
