@@ -459,8 +459,11 @@ fn service_endpoints(svc: &Value, pods: &[&Value], out: &mut Vec<Value>) {
         .collect();
     let mut endpoints = json!({
         "apiVersion": "v1", "kind": "Endpoints",
-        "metadata": {"name": name, "namespace": ns, "labels": labels.clone()},
+        "metadata": {"name": name, "namespace": ns},
     });
+    if !labels.is_empty() {
+        endpoints["metadata"]["labels"] = Value::Object(labels.clone());
+    }
     if !subsets.is_empty() {
         endpoints["subsets"] = json!(subsets);
     }
