@@ -1,7 +1,24 @@
 //! `k8lint render`: the compiled objects as the API server would store them — defaults
 //! applied, quantities canonical, namespaces explicit — in apply order, optionally with
 //! what the controllers would create (`--expand`). Templates (`${{ }}`) are evaluated
-//! earlier, by the compile stage (see [`template`]).
+//! earlier, by the compile stage (see [`template`]), so `check` sees the same objects.
+//!
+//! What the output promises, and where it deliberately differs from a cluster:
+//! - Defaults are those of K8S-SEMANTICS.md §A for the served versions (v1, apps/v1,
+//!   batch/v1, networking.k8s.io/v1, storage.k8s.io/v1); pod template defaults apply to
+//!   every workload whatever its version. The cluster is taken to be single-stack IPv4
+//!   (Service `ipFamilies`); allocated values (cluster IPs, node ports, UIDs) are never
+//!   invented. Registry steps that need a UID (a Job's controller-uid labels and selector)
+//!   are left out; pod-level resource aggregation (a beta gate) is not applied.
+//! - Objects are defaulted as the API server returns them on read (it defaults again when
+//!   decoding from storage): that makes rendering a fixpoint, e.g. a Job's labels copied
+//!   from its template after the registry added `job-name`.
+//! - `kind: List` documents are flattened into their items; comments are dropped.
+//! - The one exception to render∘render = render: a literal `${{` written as `$${{` in a
+//!   template is printed as `${{`, which a second render would evaluate.
+//! - `--output-dir` layout: `<namespace>/<kind>-<name>.yaml`, cluster-scoped objects in
+//!   `_cluster/` (see [`output`]); generated names of `--expand` are documented in
+//!   [`expand`].
 
 pub mod defaults;
 pub mod emit;
@@ -97,6 +114,10 @@ pub fn normalize(object: &Object, cluster: &defaults::Cluster, with_defaults: bo
         let meta = map
             .entry("metadata".to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
+        // `metadata:` with nothing after it is null: it holds the namespace all the same.
+        if meta.is_null() {
+            *meta = Value::Object(Map::new());
+        }
         if let Some(meta) = meta.as_object_mut() {
             meta.insert("namespace".to_owned(), Value::String(ns.clone()));
         }

@@ -4,7 +4,12 @@
 //! (string, number, bool, map, list; `()` removes the key or list item); inside a longer
 //! string the value is interpolated as text; `$${{` writes a literal `${{`. Mapping keys
 //! are interpolated too. Expressions see `values` and nothing else: the engine has no
-//! I/O and is bounded in operations, depth and sizes.
+//! I/O and is bounded in operations, depth and sizes. Undefined values are errors (read
+//! an optional one with `values.get("x") ?? default` or test it with `"x" in values`).
+//!
+//! The template is YAML first: an expression holding `: ` or ` #` (a Rhai map literal
+//! `#{a: 1}`) must be quoted, `'${{ #{a: 1} }}'`, and a quoted scalar that is exactly one
+//! expression still becomes its typed value.
 //!
 //! The stage runs on a parsed document, before objects are made. It rewrites the JSON
 //! value and keeps the span tree in step (removed keys and items leave the tree too), so
