@@ -104,7 +104,8 @@ pub struct ValuesArgs {
     /// A YAML file of template values (repeatable; later files are deep-merged over earlier ones).
     #[arg(long = "values", value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Sets a value, typed as YAML reads it: `--set image.tag=1.25`, `--set debug=yes` (repeatable).
+    /// Sets a value, typed as YAML 1.1 reads it (`--set replicas=3`, `--set debug=yes`; `1.10` is
+    /// the number 1.1: use --set-string for such text) (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Sets a value as a string, whatever it looks like (repeatable; applied after `--set`).

@@ -32,7 +32,7 @@ use serde_json::{Map, Value};
 
 use crate::graph::Graph;
 use crate::model::Object;
-use crate::model::object::{group_of, is_cluster_scoped_builtin};
+use crate::model::object::group_of;
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
@@ -127,11 +127,6 @@ pub fn normalize(object: &Object, cluster: &defaults::Cluster, with_defaults: bo
     }
     defaults::quantities::normalize(object, &mut value, with_defaults);
     value
-}
-
-/// Whether objects of this group and kind live in a namespace (built-in kinds only).
-pub fn is_namespaced(group: &str, kind: &str) -> bool {
-    !is_cluster_scoped_builtin(group, kind)
 }
 
 /// The default StorageClass among inputs and context (§C.6): marked by the annotation,
