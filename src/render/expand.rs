@@ -11,7 +11,7 @@
 //! pod's index. No IP addresses and no UIDs are invented: endpoints name their pods by
 //! `targetRef` only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
@@ -53,12 +53,22 @@ pub fn expand(
         .chain(out.iter().filter(|v| v["kind"] == "Pod"))
         .collect();
     pods.sort_by_key(|p| str_at(p, "/metadata/name"));
+    // Services select pods of their own namespace only.
+    let mut by_namespace: HashMap<String, Vec<&Value>> = HashMap::new();
+    for pod in pods {
+        by_namespace
+            .entry(str_at(pod, "/metadata/namespace"))
+            .or_default()
+            .push(pod);
+    }
     let mut endpoints = Vec::new();
     for r in rendered
         .iter()
         .filter(|r| r.key.api_version == "v1" && r.key.kind == "Service")
     {
-        service_endpoints(&r.value, &pods, &mut endpoints);
+        let ns = str_at(&r.value, "/metadata/namespace");
+        let pods = by_namespace.get(&ns).map_or(&[][..], Vec::as_slice);
+        service_endpoints(&r.value, pods, &mut endpoints);
     }
     out.extend(endpoints);
     // Every generated object is namespaced and names its namespace.
