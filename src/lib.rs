@@ -2,7 +2,7 @@
 //!
 //! The modules follow the pipeline: [`load`] → [`yaml`] (spans) → [`model`] → [`graph`]
 //! (assembled by [`compile`]) → [`check`] (running [`rules`] and Rhai [`policy`] files) →
-//! [`report`].
+//! [`report`]; [`render`] prints the graph's objects normalized.
 
 pub mod app;
 pub mod check;
@@ -14,6 +14,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 pub mod policy;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
