@@ -1,5 +1,5 @@
-//! The commands: wiring the pipeline stages together for `check`, `graph`, `rules`,
-//! `explain`, `policy test`, `completions` and `man`.
+//! The commands: wiring the pipeline stages together for `check`, `render`, `graph`,
+//! `rules`, `explain`, `policy test`, `completions` and `man`.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use globset::{Glob, GlobSetBuilder};
 use crate::check::{self, Selection};
 use crate::cli::{
     CheckArgs, CheckFormat, Cli, ColorChoice, CompletionsArgs, ExplainArgs, GraphArgs, GraphFormat,
-    PolicyTestArgs, RulesArgs, RulesFormat, Shell,
+    PolicyTestArgs, RenderArgs, RenderFormat, RulesArgs, RulesFormat, Shell, ValuesArgs,
 };
 use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
@@ -20,6 +20,7 @@ use crate::load;
 use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
 use crate::progress::Progress;
+use crate::render::{self, output, template::Templates};
 use crate::report::roots::Roots;
 use crate::report::{self, Report};
 use crate::rules::input::Reported;
@@ -72,13 +73,7 @@ pub struct Checked {
 /// Loads the config and inputs, compiles them and runs the selected rules and policies:
 /// the pipeline that every reporting command shares.
 pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Checked, Fatal> {
-    let config = match &args.config {
-        Some(path) => config::load(path)?,
-        None => match config::discover(Path::new(".")) {
-            Some(path) => config::load(&path)?,
-            None => Config::default(),
-        },
-    };
+    let config = load_config(args.config.as_deref())?;
     let version = args
         .kubernetes_version
         .as_deref()
@@ -103,52 +98,15 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         .collect();
     let selection =
         Selection::new(&known, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
-
-    let ignore = {
-        let mut b = GlobSetBuilder::new();
-        for g in &config.ignore {
-            b.add(
-                Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
-            );
-        }
-        b.build().map_err(|e| Fatal::Usage(e.to_string()))?
-    };
-    let paths = if args.paths.is_empty() {
-        vec![".".to_owned()]
-    } else {
-        args.paths.clone()
-    };
-    let mut files = load::collect(&paths, false, &ignore)?;
-    let inputs_found = files.len();
-    let context: Vec<String> = args
-        .context
-        .iter()
-        .cloned()
-        .chain(
-            config
-                .context
-                .iter()
-                .map(|p: &PathBuf| p.display().to_string()),
-        )
-        .collect();
-    files.extend(load::collect(&context, true, &ignore)?);
-    if inputs_found == 0 {
-        writeln!(
-            stderr,
-            "k8lint: no YAML or JSON files found in {}",
-            paths.join(", ")
-        )?;
-    }
-
-    let inputs = Inputs {
-        files,
-        namespace: args
-            .namespace
-            .clone()
-            .or(config.namespace.clone())
-            .unwrap_or_else(|| "default".to_owned()),
-        limits: limits(args, &config),
-    };
+    let inputs = inputs(
+        &config,
+        &args.paths,
+        &args.context,
+        args.namespace.as_deref(),
+        &args.values,
+        args.max_file_size,
+        stderr,
+    )?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Parsing and checking recurse once per nesting level (bounded by the parser's
@@ -244,10 +202,16 @@ pub fn check(
         )?;
     }
     let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    let internal = diagnostics
+        .iter()
+        .any(|d| d.rule.as_str() == rules::input::INTERNAL_ERROR.id);
     drop(report);
     // The process is about to exit: freeing every node of the graph one by one would
     // only cost time (ripgrep does the same with its large structures).
     std::mem::forget(compiled);
+    if internal {
+        return Ok(Outcome::InternalError);
+    }
     Ok(if failed {
         Outcome::Findings
     } else {
@@ -319,12 +283,11 @@ fn catalogue() -> Result<Vec<&'static RuleMeta>, Fatal> {
 }
 
 /// Input bounds: defaults, then the config's `limits`, then `--max-file-size`.
-fn limits(args: &CheckArgs, config: &Config) -> Limits {
+fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
     let mut l = Limits::default();
     let get = |key: &str| config.limits.get(key).copied();
     let usize_of = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
-    l.max_file_bytes = args
-        .max_file_size
+    l.max_file_bytes = max_file_size
         .or(get("max-file-size"))
         .unwrap_or(l.max_file_bytes);
     l.parse.max_documents = get("max-documents").map_or(l.parse.max_documents, usize_of);
@@ -332,6 +295,138 @@ fn limits(args: &CheckArgs, config: &Config) -> Limits {
     l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
     l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
     l
+}
+
+/// The config named on the command line, or the one found from the current directory.
+fn load_config(path: Option<&Path>) -> Result<Config, Fatal> {
+    Ok(match path {
+        Some(path) => config::load(path)?,
+        None => match config::discover(Path::new(".")) {
+            Some(path) => config::load(&path)?,
+            None => Config::default(),
+        },
+    })
+}
+
+/// What to compile: the files of the paths and the context, the namespace, the values.
+fn inputs(
+    config: &Config,
+    paths: &[String],
+    context: &[String],
+    namespace: Option<&str>,
+    values: &ValuesArgs,
+    max_file_size: Option<u64>,
+    stderr: &mut dyn Write,
+) -> Result<Inputs, Fatal> {
+    let ignore = {
+        let mut b = GlobSetBuilder::new();
+        for g in &config.ignore {
+            b.add(
+                Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
+            );
+        }
+        b.build().map_err(|e| Fatal::Usage(e.to_string()))?
+    };
+    let paths = if paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = load::collect(&paths, false, &ignore)?;
+    let inputs_found = files.len();
+    let context: Vec<String> = context
+        .iter()
+        .cloned()
+        .chain(
+            config
+                .context
+                .iter()
+                .map(|p: &PathBuf| p.display().to_string()),
+        )
+        .collect();
+    files.extend(load::collect(&context, true, &ignore)?);
+    if inputs_found == 0 {
+        writeln!(
+            stderr,
+            "k8lint: no YAML or JSON files found in {}",
+            paths.join(", ")
+        )?;
+    }
+    // Values files of the config come first, so that the command line overrides them.
+    let value_files: Vec<&Path> = config
+        .values
+        .iter()
+        .chain(values.files.iter())
+        .map(PathBuf::as_path)
+        .collect();
+    let values = render::values::load(&value_files, &values.set, &values.set_string)
+        .map_err(Fatal::Usage)?;
+    Ok(Inputs {
+        files,
+        namespace: namespace
+            .map(str::to_owned)
+            .or(config.namespace.clone())
+            .unwrap_or_else(|| "default".to_owned()),
+        limits: limits(max_file_size, config),
+        templates: Templates::new(values),
+    })
+}
+
+/// `k8lint render`.
+pub fn render(
+    args: &RenderArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let config = load_config(args.config.as_deref())?;
+    let inputs = inputs(
+        &config,
+        &args.paths,
+        &args.context,
+        args.namespace.as_deref(),
+        &args.values,
+        args.max_file_size,
+        stderr,
+    )?;
+    let compiled = compile::compile(&inputs)?;
+    // A render with broken input would hand kubectl half the objects: print nothing.
+    let errors: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        let report = Report::new(&compiled.graph, &errors, compiled.counts);
+        report::human::write(&report, stderr, false)?;
+        writeln!(
+            stderr,
+            "k8lint: render stopped: {} error(s) in the input; nothing was written",
+            errors.len()
+        )?;
+        return Ok(Outcome::Findings);
+    }
+    let options = render::Options {
+        defaults: !args.no_defaults,
+        expand: args.expand,
+    };
+    let objects = render::render(&compiled.graph, options);
+    let format = match args.format {
+        RenderFormat::Yaml => output::Format::Yaml,
+        RenderFormat::Json => output::Format::Json,
+    };
+    match &args.output_dir {
+        Some(dir) => {
+            let n = output::write_dir(&objects, dir, format, args.force)
+                .map_err(|e| Fatal::Usage(e.to_string()))?;
+            writeln!(stderr, "k8lint: wrote {n} object(s) to {}", dir.display())?;
+        }
+        None => {
+            stdout.write_all(output::to_text(&objects, format).as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(Outcome::Success)
 }
 
 /// `k8lint rules`.

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Check manifests: schemas, wiring between objects, probes, policies.
     Check(CheckArgs),
+    /// Print normalized manifests: templates evaluated, API defaults applied, in apply order.
+    Render(RenderArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -115,6 +117,9 @@ pub struct CheckArgs {
     /// Namespace of namespaced objects that name none.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
+    /// Template values.
+    #[command(flatten)]
+    pub values: ValuesArgs,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -130,6 +135,69 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+}
+
+/// Values of `${{ }}` template expressions (`check` and `render`).
+#[derive(Debug, Args, Default, Clone)]
+pub struct ValuesArgs {
+    /// A YAML file of template values (repeatable; later files are deep-merged over earlier ones).
+    #[arg(long = "values", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Sets a value, typed as YAML 1.1 reads it (`--set replicas=3`, `--set debug=yes`; `1.10` is
+    /// the number 1.1: use --set-string for such text) (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Sets a value as a string, whatever it looks like (repeatable; applied after `--set`).
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+}
+
+/// Output formats of `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RenderFormat {
+    /// A YAML stream.
+    #[default]
+    Yaml,
+    /// A JSON `v1 List`.
+    Json,
+}
+
+/// `k8lint render`.
+#[derive(Debug, Args, Default)]
+pub struct RenderArgs {
+    /// Files or directories to render (`-` for stdin). Default: the current directory.
+    pub paths: Vec<String>,
+    /// Template values.
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    /// Namespace of namespaced objects that name none.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Leave out the API server's defaults.
+    #[arg(long)]
+    pub no_defaults: bool,
+    /// Also emit what the controllers create: pods, ReplicaSets, claims, Endpoints.
+    #[arg(long)]
+    pub expand: bool,
+    /// Write one file per object under DIR (`<namespace>/<kind>-<name>.yaml`; cluster-scoped
+    /// objects in `_cluster/`) instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Replace a non-empty --output-dir.
+    #[arg(long, requires = "output_dir")]
+    pub force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RenderFormat,
+    /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Manifests used to resolve references (the default StorageClass), never rendered.
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<String>,
+    /// Largest file read, in bytes (default 67108864; config `limits.max-file-size`).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
 }
 
 /// Output formats of `rules`.

@@ -11,7 +11,10 @@ use crate::graph::{DocTree, Graph};
 use crate::load::{self, FileId, InputPath, LoadError, SourceFile};
 use crate::model::object::{group_of, is_cluster_scoped_builtin};
 use crate::model::{DocId, Object, ObjectId, Pointer};
-use crate::rules::input::{MISSING_KIND, TEMPLATE_SYNTAX, YAML_DUPLICATE_KEY, YAML_SYNTAX};
+use crate::render::template::Templates;
+use crate::rules::input::{
+    MISSING_KIND, TEMPLATE_ERROR, TEMPLATE_SYNTAX, YAML_DUPLICATE_KEY, YAML_SYNTAX,
+};
 use crate::yaml::{self, Comment, ParseLimits, ProblemKind, Span};
 
 /// Bounds on input size.
@@ -44,6 +47,8 @@ pub struct Inputs {
     pub namespace: String,
     /// Bounds.
     pub limits: Limits,
+    /// Values and engine for `${{ }}` expressions (the template stage).
+    pub templates: Templates,
 }
 
 /// Counts for the report's summary.
@@ -95,7 +100,7 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             if load::kustomize::is_patch(input, &patches) {
                 return Ok(skipped(id, input));
             }
-            read_and_parse(id, input, &inputs.limits)
+            read_and_parse(id, input, &inputs.limits, &inputs.templates)
         })
         .collect::<Result<_, _>>()?;
     Ok(assemble(
@@ -121,7 +126,13 @@ pub fn compile_in_memory(
                 explicit: true,
                 context: false,
             };
-            parse_bytes(FileId(i as u32), &input, bytes.clone(), limits)
+            parse_bytes(
+                FileId(i as u32),
+                &input,
+                bytes.clone(),
+                limits,
+                &Templates::default(),
+            )
         })
         .collect();
     assemble(parsed, namespace, limits.max_objects)
@@ -308,9 +319,14 @@ fn has_identity(value: &Value) -> bool {
         && value.get("kind").is_some_and(Value::is_string)
 }
 
-fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<ParsedFile, LoadError> {
+fn read_and_parse(
+    id: FileId,
+    input: &InputPath,
+    limits: &Limits,
+    templates: &Templates,
+) -> Result<ParsedFile, LoadError> {
     match load::read_bytes(input, limits.max_file_bytes)? {
-        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits)),
+        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates)),
         Err(message) => Ok(unreadable(
             id,
             input.display(),
@@ -322,8 +338,15 @@ fn read_and_parse(id: FileId, input: &InputPath, limits: &Limits) -> Result<Pars
     }
 }
 
-/// Decodes and parses one file's bytes and classifies its documents.
-fn parse_bytes(id: FileId, input: &InputPath, bytes: Vec<u8>, limits: &Limits) -> ParsedFile {
+/// Decodes and parses one file's bytes, runs the template stage and classifies its
+/// documents.
+fn parse_bytes(
+    id: FileId,
+    input: &InputPath,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    templates: &Templates,
+) -> ParsedFile {
     let name = input.display();
     let text = match load::decode(bytes) {
         Ok(text) => text,
@@ -409,6 +432,18 @@ fn parse_bytes(id: FileId, input: &InputPath, bytes: Vec<u8>, limits: &Limits) -
             skipped,
             parsed_documents: if skipped { 0 } else { parsed_documents },
         };
+    }
+    // The template stage: between parse and model, on the files that hold objects.
+    if text.contains("${{") {
+        for doc in &mut documents {
+            for p in templates.expand(&mut doc.tree, &mut doc.value, &text) {
+                diagnostics.push(Diagnostic::new(
+                    &TEMPLATE_ERROR,
+                    file_loc(p.span),
+                    p.message,
+                ));
+            }
+        }
     }
     let mut kept = Vec::with_capacity(documents.len());
     for doc in documents {
@@ -545,7 +580,9 @@ fn missing_identity(value: &Value) -> Option<String> {
 /// The first Go-template action where YAML structure stands: a line or a value that starts
 /// with `{{`. `None` when the file has no `{{` at all.
 fn template_action(text: &str) -> Option<Span> {
-    let first = memchr::memmem::find(text.as_bytes(), b"{{")?;
+    // `${{ }}` is k8lint's own template syntax, not Helm's.
+    let first = memchr::memmem::find_iter(text.as_bytes(), b"{{")
+        .find(|&i| i == 0 || text.as_bytes()[i - 1] != b'$')?;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();

@@ -2,7 +2,7 @@
 //!
 //! The modules follow the pipeline: [`load`] → [`yaml`] (spans) → [`model`] → [`graph`]
 //! (assembled by [`compile`]) → [`check`] (running [`rules`] and Rhai [`policy`] files) →
-//! [`report`].
+//! [`report`]; [`render`] prints the graph's objects normalized.
 
 pub mod app;
 pub mod check;
@@ -16,6 +16,7 @@ pub mod model;
 pub mod picture;
 pub mod policy;
 pub mod progress;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;

@@ -35,6 +35,7 @@ fn run() -> ExitCode {
     let mut stderr = io::stderr();
     let result = match &cli.command {
         Command::Check(args) => app::check(args, &mut stdout, &mut stderr),
+        Command::Render(args) => app::render(args, &mut stdout, &mut stderr),
         Command::Rules(args) => app::rules(args, &mut stdout),
         Command::Explain(args) => app::explain(args, &mut stdout),
         Command::Graph(args) => app::graph(args, &mut stdout, &mut stderr),

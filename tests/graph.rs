@@ -67,6 +67,7 @@ fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile
         files: inputs,
         namespace: "default".into(),
         limits: Default::default(),
+        templates: Default::default(),
     })
     .unwrap();
     (dir, compiled)

@@ -4,6 +4,7 @@
 mod duplicate_object;
 mod internal_error;
 mod missing_kind;
+mod template_error;
 mod template_syntax;
 mod unused_suppression;
 mod yaml_duplicate_key;
@@ -12,6 +13,7 @@ mod yaml_syntax;
 pub use duplicate_object::DUPLICATE_OBJECT;
 pub use internal_error::INTERNAL_ERROR;
 pub use missing_kind::MISSING_KIND;
+pub use template_error::TEMPLATE_ERROR;
 pub use template_syntax::TEMPLATE_SYNTAX;
 pub use unused_suppression::UNUSED_SUPPRESSION;
 pub use yaml_duplicate_key::YAML_DUPLICATE_KEY;
@@ -34,6 +36,7 @@ pub static RULES: &[&dyn Rule] = &[
     &Reported(&YAML_SYNTAX),
     &Reported(&YAML_DUPLICATE_KEY),
     &Reported(&TEMPLATE_SYNTAX),
+    &Reported(&TEMPLATE_ERROR),
     &Reported(&MISSING_KIND),
     &duplicate_object::DuplicateObject,
     &Reported(&UNUSED_SUPPRESSION),

@@ -1,0 +1,37 @@
+//! networking.k8s.io/v1 defaults (K8S-SEMANTICS.md §A.7). Ingress has none: `pathType` is
+//! required, and the default IngressClass is set by an admission plugin.
+
+use serde_json::{Value, json};
+
+use super::{each, existing, is_empty, ptr};
+
+/// Defaults of a networking.k8s.io/v1 object of `kind`.
+pub fn apply(kind: &str, value: &mut Value) {
+    let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    match kind {
+        "IngressClass" => {
+            if let Some(p) = existing(spec, "parameters") {
+                ptr(p, "scope", json!("Cluster"));
+            }
+        }
+        "NetworkPolicy" => {
+            for direction in ["ingress", "egress"] {
+                for rule in each(spec, direction) {
+                    for port in each(rule, "ports") {
+                        ptr(port, "protocol", json!("TCP"));
+                    }
+                }
+            }
+            if is_empty(spec.get("policyTypes")) {
+                let mut types = vec!["Ingress"];
+                if !is_empty(spec.get("egress")) {
+                    types.push("Egress");
+                }
+                spec.insert("policyTypes".to_owned(), json!(types));
+            }
+        }
+        _ => {}
+    }
+}

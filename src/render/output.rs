@@ -1,0 +1,194 @@
+//! Where rendered objects go: one YAML stream, one JSON `List`, or a directory with one
+//! file per object (`<namespace>/<kind>-<name>.yaml`, cluster-scoped objects in
+//! `_cluster/`). A directory is written in full beside its target and then renamed into
+//! place, so an error never leaves half an output.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use super::Rendered;
+use super::emit;
+
+/// The folder of cluster-scoped objects (an underscore cannot start a namespace name).
+pub const CLUSTER_DIR: &str = "_cluster";
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// A YAML stream.
+    #[default]
+    Yaml,
+    /// A `v1 List` in JSON (what `kubectl apply -f` accepts as one document).
+    Json,
+}
+
+/// Why a directory could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The target exists and holds files.
+    #[error("{0} exists and is not empty (use --force to replace it)")]
+    NotEmpty(String),
+    /// The target is not a directory.
+    #[error("{0} exists and is not a directory")]
+    NotADirectory(String),
+    /// The file system refused.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: String,
+        /// The error.
+        source: io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// The whole output as one text.
+pub fn to_text(objects: &[Rendered], format: Format) -> String {
+    match format {
+        Format::Yaml => emit::yaml_stream(objects.iter().map(|r| &r.value)),
+        Format::Json => {
+            let items: Vec<Value> = objects.iter().map(|r| emit::sorted(&r.value)).collect();
+            let list = json!({"apiVersion": "v1", "items": items, "kind": "List"});
+            json_text(&list)
+        }
+    }
+}
+
+fn json_text(value: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("a JSON value always serializes");
+    s.push('\n');
+    s
+}
+
+/// The relative path of each object's file, unique within the output.
+pub fn file_names(objects: &[Rendered], format: Format) -> Vec<PathBuf> {
+    let ext = match format {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+    };
+    let mut taken = HashSet::new();
+    objects
+        .iter()
+        .map(|r| {
+            let dir = r
+                .key
+                .namespace
+                .as_deref()
+                .map_or_else(|| CLUSTER_DIR.to_owned(), safe);
+            let kind = r.key.kind.to_ascii_lowercase();
+            let name = safe(&r.key.name);
+            // Kinds of different groups may share a name (a CRD's `Service`): the group
+            // tells them apart; duplicates get a counter.
+            let mut stem = format!("{}-{name}", safe(&kind));
+            if taken.contains(&(dir.clone(), stem.clone())) && !r.group().is_empty() {
+                stem = format!("{}.{}-{name}", safe(&kind), safe(r.group()));
+            }
+            let mut candidate = stem.clone();
+            let mut n = 2;
+            while !taken.insert((dir.clone(), candidate.clone())) {
+                candidate = format!("{stem}-{n}");
+                n += 1;
+            }
+            Path::new(&dir).join(format!("{candidate}.{ext}"))
+        })
+        .collect()
+}
+
+/// A path component from any text: no separators, no dot-only names, never empty.
+fn safe(text: &str) -> String {
+    let s: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.chars().all(|c| c == '.') {
+        format!("_{s}")
+    } else {
+        s
+    }
+}
+
+/// Writes one file per object under `dir`. An existing non-empty `dir` is replaced only
+/// with `force`; nothing is left behind when writing fails.
+pub fn write_dir(
+    objects: &[Rendered],
+    dir: &Path,
+    format: Format,
+    force: bool,
+) -> Result<usize, OutputError> {
+    let shown = dir.display().to_string();
+    match fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => return Err(OutputError::NotADirectory(shown)),
+        Ok(_) => {
+            let mut entries = fs::read_dir(dir).map_err(io_err(dir))?;
+            if entries.next().is_some() && !force {
+                return Err(OutputError::NotEmpty(shown));
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(dir)(e)),
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    let leaf = dir
+        .file_name()
+        .map_or_else(|| "render".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{leaf}.k8lint-{}", std::process::id()));
+    let result = fill(&staging, objects, format).and_then(|n| swap_in(&staging, dir).map(|()| n));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn fill(staging: &Path, objects: &[Rendered], format: Format) -> Result<usize, OutputError> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(io_err(staging))?;
+    }
+    fs::create_dir(staging).map_err(io_err(staging))?;
+    for (r, name) in objects.iter().zip(file_names(objects, format)) {
+        let path = staging.join(&name);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(io_err(p))?;
+        }
+        let text = match format {
+            Format::Yaml => emit::yaml_stream([&r.value]),
+            Format::Json => json_text(&emit::sorted(&r.value)),
+        };
+        fs::write(&path, text).map_err(io_err(&path))?;
+    }
+    Ok(objects.len())
+}
+
+/// Moves the finished staging directory to `dir`, keeping the old one until the new one
+/// is in place.
+fn swap_in(staging: &Path, dir: &Path) -> Result<(), OutputError> {
+    if !dir.exists() {
+        return fs::rename(staging, dir).map_err(io_err(dir));
+    }
+    let old = staging.with_extension("old");
+    fs::rename(dir, &old).map_err(io_err(dir))?;
+    if let Err(e) = fs::rename(staging, dir) {
+        let _ = fs::rename(&old, dir);
+        return Err(io_err(dir)(e));
+    }
+    fs::remove_dir_all(&old).map_err(io_err(&old))
+}
