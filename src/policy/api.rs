@@ -97,7 +97,7 @@ impl Ctx {
             .unwrap_or_default()
     }
 
-    fn views(&self, object: &Dynamic) -> Option<&PodViews> {
+    fn views(&self, object: &Dynamic) -> Option<std::sync::Arc<PodViews>> {
         let o = self.object(object)?;
         self.0.pod_views(o.id)
     }

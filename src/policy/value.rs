@@ -2,8 +2,10 @@
 //! object's map carries its graph id in the value's tag, so that a policy can name another
 //! object (a related location) just by handing back the map it was given.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rhai::{Array, Dynamic, Map};
 use serde_json::Value;
@@ -12,13 +14,25 @@ use crate::compile::Compiled;
 use crate::graph::Graph;
 use crate::model::{Object, ObjectId, PodTemplate};
 
-/// One run's view of the graph for policies: the compiled input and each object's Rhai
-/// value, converted at most once and shared by every policy and thread.
+/// Distinguishes runs in the per-thread cache of converted objects.
+static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// The object this thread converted last: `(run, object, value)`. The check stage runs
+    /// every policy on one object before the next, on one thread, so one entry serves all
+    /// of them while memory stays bounded by the number of threads (a cache of every
+    /// object would double the run's peak memory).
+    static LAST_VALUE: RefCell<Option<(u64, ObjectId, Dynamic)>> = const { RefCell::new(None) };
+    /// The pod views this thread built last, for the same reason.
+    static LAST_VIEWS: RefCell<Option<(u64, ObjectId, Arc<PodViews>)>> = const { RefCell::new(None) };
+}
+
+/// One run's view of the graph for policies: the compiled input, objects converted to Rhai
+/// values on demand, and each workload's pod views built once.
 pub struct RunState {
     /// The compiled input.
     pub compiled: Arc<Compiled>,
-    values: Vec<OnceLock<Dynamic>>,
-    views: Vec<OnceLock<PodViews>>,
+    run: u64,
     /// The API groups each kind appears with, so that `"Deployment"` finds `apps`.
     groups_of_kind: HashMap<String, Vec<String>>,
 }
@@ -34,12 +48,7 @@ impl RunState {
             }
         }
         RunState {
-            values: (0..compiled.graph.objects.len())
-                .map(|_| OnceLock::new())
-                .collect(),
-            views: (0..compiled.graph.objects.len())
-                .map(|_| OnceLock::new())
-                .collect(),
+            run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             compiled,
             groups_of_kind,
         }
@@ -50,26 +59,40 @@ impl RunState {
         &self.compiled.graph
     }
 
-    /// An object as a Rhai map (a cheap clone of the shared conversion).
+    /// An object as a Rhai map (each policy gets its own copy to read).
     pub fn value(&self, id: ObjectId) -> Dynamic {
-        self.values
-            .get(id.0 as usize)
-            .map(|cell| {
-                cell.get_or_init(|| {
-                    let mut d = to_dynamic(&self.graph().object(id).value);
-                    d.set_tag(tag_of(id));
-                    d
-                })
-                .clone()
-            })
-            .unwrap_or(Dynamic::UNIT)
+        if id.0 as usize >= self.graph().objects.len() {
+            return Dynamic::UNIT;
+        }
+        LAST_VALUE.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((run, cached, value)) = last.as_ref() {
+                if *run == self.run && *cached == id {
+                    return value.clone();
+                }
+            }
+            let mut d = to_dynamic(&self.graph().object(id).value);
+            d.set_tag(tag_of(id));
+            *last = Some((self.run, id, d.clone()));
+            d
+        })
     }
 
     /// A workload's pod template, containers and volumes as Rhai values, built once per
-    /// object and run: most default policies ask for them on every workload.
-    pub fn pod_views(&self, id: ObjectId) -> Option<&PodViews> {
-        let cell = self.views.get(id.0 as usize)?;
-        Some(cell.get_or_init(|| PodViews::of(self.graph().object(id))))
+    /// object for all the policies that ask (most default policies do).
+    pub fn pod_views(&self, id: ObjectId) -> Option<Arc<PodViews>> {
+        let object = self.graph().objects.get(id.0 as usize)?;
+        Some(LAST_VIEWS.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((run, cached, views)) = last.as_ref() {
+                if *run == self.run && *cached == id {
+                    return Arc::clone(views);
+                }
+            }
+            let views = Arc::new(PodViews::of(object));
+            *last = Some((self.run, id, Arc::clone(&views)));
+            views
+        }))
     }
 
     /// The groups to look a kind up in: the one written (`apps/Deployment`), or every
