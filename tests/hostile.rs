@@ -272,3 +272,33 @@ fn symlink_loops_fifos_and_unreadable_files() {
     assert_eq!(code, Some(2));
     assert!(err.contains("/proc/self/mem: Input/output error"), "{err}");
 }
+
+/// Templates are expressions only: a loop, a recursive call or a 5,000-deep expression is
+/// a `template-error`, never a hang. (Policies' endless loops are in tests/policies.rs.)
+#[test]
+fn templates_that_loop_or_recurse() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: t}}\ndata:\n  loop: \"${{{{ loop {{ }} }}}}\"\n  deep: \"${{{{ {deep} }}}}\"\n  call: '${{{{ Fn(\"x\").call() }}}}'\n"
+    );
+    fs::write(dir.path().join("t.yaml"), text).unwrap();
+    let (code, out) = short(dir.path(), "t.yaml");
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "t.yaml:5:10: error[template-error]: `loop { }` is not a valid expression"
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[1].contains("error[template-error]") && lines[1].contains("maximum complexity"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("error[template-error]: `Fn(\"x\").call()` failed"),
+        "{out}"
+    );
+}
