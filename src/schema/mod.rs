@@ -141,9 +141,26 @@ impl SchemaSet {
 }
 
 fn compile(root: &Value) -> Option<Validator> {
+    build(root).ok()
+}
+
+fn build(root: &Value) -> Result<Validator, String> {
     jsonschema::options()
         .with_draft(Draft::Draft202012)
         .should_validate_formats(false)
         .build(root)
-        .ok()
+        .map_err(|e| e.to_string())
+}
+
+/// Why a CRD's schema for a kind does not compile (`None` when it does, or when the kind
+/// has no CRD schema): its custom resources then go unvalidated, which must be said.
+pub fn crd_schema_error(
+    set: &SchemaSet,
+    api_version: &str,
+    kind: &str,
+) -> Option<(ObjectId, String)> {
+    match set.source(api_version, kind)? {
+        Source::Crd(crd, root) => build(root).err().map(|e| (crd, e)),
+        Source::Builtin(_) => None,
+    }
 }

@@ -96,7 +96,7 @@ impl Rule for Schema {
 
 fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
     let Some(validator) = set.validator(&object.api_version, &object.kind) else {
-        return Vec::new();
+        return uncompiled_crd(cx, set, object).into_iter().collect();
     };
     let mut all = Vec::new();
     for error in validator.iter_errors(&object.value) {
@@ -127,6 +127,36 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
             d
         })
         .collect()
+}
+
+/// A custom resource whose CRD schema does not compile is not validated: say so, on the
+/// CRD when it is checked (once), else on each custom resource (the CRD is context).
+fn uncompiled_crd(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Option<Diagnostic> {
+    let (crd_id, why) = crate::schema::crd_schema_error(set, &object.api_version, &object.kind)?;
+    let crd = cx.graph.object(crd_id);
+    let message = format!(
+        "the openAPIV3Schema that CustomResourceDefinition {} gives {}/{} does not compile ({why}): its custom resources are not validated",
+        crd.name, object.api_version, object.kind
+    );
+    let first_of_kind = || {
+        cx.graph
+            .checked()
+            .find(|o| o.api_version == object.api_version && o.kind == object.kind)
+            .is_some_and(|o| o.id == object.id)
+    };
+    if !crd.context {
+        return first_of_kind().then(|| {
+            Diagnostic::at(&SCHEMA, crd.id, Pointer::root().path("spec/versions"), message)
+                .with_help("fix the CRD's schema (JSON Schema, with ECMA-262 regular expressions in `pattern`)")
+        });
+    }
+    Some(
+        Diagnostic::at(&SCHEMA, object.id, Pointer::root().key("kind"), message).with_related(
+            crd.id,
+            Pointer::root().path("spec/versions"),
+            "the CRD (from --context)",
+        ),
+    )
 }
 
 /// The known field closest to an unknown one: same letters ignoring case, or a few edits
