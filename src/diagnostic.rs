@@ -112,6 +112,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places involved.
     pub related: Vec<Related>,
+    /// Underline the key that introduces the node rather than its value (an unknown field
+    /// is wrong in its name).
+    pub at_key: bool,
 }
 
 impl Diagnostic {
@@ -128,6 +131,7 @@ impl Diagnostic {
             location,
             help: (!rule.help.is_empty()).then(|| rule.help.to_owned()),
             related: Vec::new(),
+            at_key: false,
         }
     }
 
@@ -145,6 +149,13 @@ impl Diagnostic {
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Underlines the key of the node instead of its value.
+    #[must_use]
+    pub fn at_key(mut self) -> Diagnostic {
+        self.at_key = true;
         self
     }
 

@@ -324,11 +324,22 @@ impl Graph {
 
     /// The one mechanism: a location → its file and the span to underline.
     pub fn locate(&self, location: &Location) -> (FileId, Span) {
+        self.locate_at(location, false)
+    }
+
+    /// Like [`Graph::locate`]; with `key`, the key that introduces the node (when it has
+    /// one) rather than the node itself.
+    pub fn locate_at(&self, location: &Location, key: bool) -> (FileId, Span) {
         match location {
             Location::File { file, span } => (*file, *span),
             Location::Object { object, pointer } => {
                 let (node, file) = self.node_at(*object, pointer);
-                (file, node.label_span())
+                let span = if key {
+                    node.key_span.unwrap_or_else(|| node.label_span())
+                } else {
+                    node.label_span()
+                };
+                (file, span)
             }
         }
     }

@@ -114,8 +114,8 @@ impl<'a> Report<'a> {
     }
 }
 
-fn place(graph: &Graph, location: &Location) -> Place {
-    let (file, span) = graph.locate(location);
+fn place(graph: &Graph, location: &Location, key: bool) -> Place {
+    let (file, span) = graph.locate_at(location, key);
     let source = graph.file(file);
     let start = source.line_col(span.start);
     let end = source.line_col(span.end);
@@ -155,7 +155,7 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
         rule: d.rule.to_string(),
         severity: d.severity,
         message: d.message.clone(),
-        place: place(graph, &d.location),
+        place: place(graph, &d.location, d.at_key),
         pointer,
         object,
         help: d.help.clone(),
@@ -163,7 +163,7 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
             .related
             .iter()
             .map(|r| RelatedPlace {
-                place: place(graph, &r.location),
+                place: place(graph, &r.location, false),
                 message: r.message.clone(),
             })
             .collect(),

@@ -116,6 +116,10 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
         })
         .map(|v| {
             let mut d = Diagnostic::at(&SCHEMA, object.id, v.pointer.clone(), v.message);
+            if matches!(v.kind, ViolationKind::Unknown(_)) {
+                // The field's name is what is wrong.
+                d = d.at_key();
+            }
             if let (ViolationKind::Unknown(field), Some(root)) = (&v.kind, &root) {
                 let parent = v.pointer.parent().unwrap_or_else(Pointer::root);
                 if let Some(s) = suggest(field, &root.fields_at(&parent)) {
