@@ -345,6 +345,11 @@ fn claim(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
             optional: false,
         });
     }
+    storage_class(graph, o, out);
+}
+
+/// A claim's or volume's `spec.storageClassName` → its StorageClass.
+fn storage_class(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
     if let Some(class) = o.at("/spec/storageClassName").and_then(Value::as_str) {
         // `""` asks for a volume with no class: no StorageClass is involved.
         let site = Pointer::root().path("spec/storageClassName");
@@ -362,19 +367,7 @@ fn claim(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
 }
 
 fn volume(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
-    if let Some(class) = o.at("/spec/storageClassName").and_then(Value::as_str) {
-        let site = Pointer::root().path("spec/storageClassName");
-        refer(
-            graph,
-            o,
-            Relation::Class,
-            ("storage.k8s.io", "StorageClass"),
-            class,
-            site,
-            false,
-            out,
-        );
-    }
+    storage_class(graph, o, out);
     let Some(claim_ref) = o.at("/spec/claimRef") else {
         return;
     };
