@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::graph::{DocTree, Graph};
 use crate::load::{self, FileId, InputPath, LoadError, SourceFile};
-use crate::model::object::{group_of, is_cluster_scoped_builtin};
+use crate::model::object::{group_of, is_cluster_scoped_builtin, str_at};
 use crate::model::{DocId, Object, ObjectId, Pointer};
 use crate::render::template::Templates;
 use crate::rules::input::{
@@ -240,13 +240,7 @@ fn make_object(
     context: bool,
     default_ns: &str,
 ) -> Object {
-    let s = |p: &str| {
-        value
-            .pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
+    let s = |p: &str| str_at(&value, p);
     let api_version = s("/apiVersion");
     let kind = s("/kind");
     let name = s("/metadata/name");

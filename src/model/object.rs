@@ -104,6 +104,15 @@ impl fmt::Display for DisplayName<'_> {
     }
 }
 
+/// The string at a pointer of a value, or `""` when it is absent or not a string.
+pub fn str_at(value: &Value, pointer: &str) -> String {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned()
+}
+
 /// The group of an apiVersion: `apps/v1` → `apps`, `v1` → `""`.
 pub fn group_of(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)

@@ -32,7 +32,7 @@ use serde_json::{Map, Value};
 
 use crate::graph::Graph;
 use crate::model::Object;
-use crate::model::object::group_of;
+use crate::model::object::{group_of, str_at};
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
@@ -55,13 +55,7 @@ pub struct Rendered {
 impl Rendered {
     /// An object for the output, sorted by kind, namespace and name.
     pub fn new(value: Value, namespace: Option<String>, position: usize) -> Rendered {
-        let s = |p: &str| {
-            value
-                .pointer(p)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        };
+        let s = |p: &str| str_at(&value, p);
         let kind = s("/kind");
         let key = order::SortKey {
             rank: order::rank(&kind),

@@ -88,11 +88,7 @@ impl Rule for StatefulsetService {
             return;
         };
         if !is_headless(svc) {
-            let svc_at = if svc.at("/spec/clusterIP").is_some() {
-                Pointer::root().path("spec/clusterIP")
-            } else {
-                Pointer::root().key("spec")
-            };
+            let svc_at = field_or_spec(svc, "clusterIP");
             out.push(
                 Diagnostic::at(
                     &STATEFULSET_SERVICE,
@@ -106,11 +102,7 @@ impl Rule for StatefulsetService {
         let labels = PodTemplate::of(object).and_then(|t| t.labels());
         let selects = service_selector(svc).is_some_and(|s| s.matches_opt(labels));
         if !selects {
-            let svc_at = if svc.at("/spec/selector").is_some() {
-                Pointer::root().path("spec/selector")
-            } else {
-                Pointer::root().key("spec")
-            };
+            let svc_at = field_or_spec(svc, "selector");
             out.push(
                 Diagnostic::at(
                     &STATEFULSET_SERVICE,
@@ -128,5 +120,15 @@ impl Rule for StatefulsetService {
                 ),
             );
         }
+    }
+}
+
+/// `spec.<field>` of a Service when it is written, else `spec` (where it is missing).
+fn field_or_spec(svc: &Object, field: &str) -> Pointer {
+    let spec = Pointer::root().key("spec");
+    if svc.value.get("spec").and_then(|s| s.get(field)).is_some() {
+        spec.key(field)
+    } else {
+        spec
     }
 }
