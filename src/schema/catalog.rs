@@ -1,12 +1,17 @@
 //! The embedded Kubernetes schemas (`schemas/kubernetes.json`, written by
-//! `scripts/gen_schemas.py`): parsed once per process, and indexed per target version on
-//! first use. Nothing is ever fetched.
+//! `scripts/gen_schemas.py`): indexed once per process and per target version on first
+//! use. Nothing is ever fetched.
+//!
+//! A definition stays unparsed text until a run asks for it: the kinds of one repository
+//! reach a fraction of the seven hundred definitions of eleven versions, and the parsed
+//! whole would be a good part of a run's memory.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The generated file, embedded at build time.
 const EMBEDDED: &str = include_str!("../../schemas/kubernetes.json");
@@ -14,11 +19,36 @@ const EMBEDDED: &str = include_str!("../../schemas/kubernetes.json");
 /// Where the JSON schema of a definition is found in a validator's root document.
 pub const DEFS_PREFIX: &str = "#/$defs/";
 
-/// The whole embedded file: every definition, each variant with the minors it is valid in.
+/// The whole embedded file: every definition, each variant with the minors it is valid in,
+/// as text borrowed from the embedded file.
 #[derive(Deserialize)]
 struct File {
     versions: Vec<String>,
-    definitions: HashMap<String, Vec<(Vec<u16>, Value)>>,
+    #[serde(borrow)]
+    definitions: HashMap<&'static str, Vec<(Vec<u16>, &'static RawValue)>>,
+}
+
+/// What the index needs of a definition before it is parsed: the kinds it is served as.
+#[derive(Deserialize)]
+struct Head {
+    #[serde(default)]
+    gvk: Vec<Vec<String>>,
+}
+
+/// One definition of a version: its text, parsed on first use.
+#[derive(Debug)]
+struct LazyDef {
+    text: &'static RawValue,
+    parsed: OnceLock<Value>,
+}
+
+impl LazyDef {
+    fn get(&self) -> &Value {
+        self.parsed.get_or_init(|| {
+            serde_json::from_str(self.text.get())
+                .expect("schemas/kubernetes.json is valid (generated)")
+        })
+    }
 }
 
 /// The schemas of one Kubernetes minor version.
@@ -27,17 +57,24 @@ pub struct VersionSchemas {
     /// `1.NN`.
     pub version: &'static str,
     /// Definition name → JSON schema (draft 2020-12; `$ref`s are `#/$defs/<name>`).
-    pub defs: HashMap<String, Value>,
+    defs: HashMap<&'static str, LazyDef>,
     /// `(apiVersion, kind)` → definition name.
-    pub kinds: HashMap<(String, String), String>,
+    kinds: HashMap<(String, String), &'static str>,
 }
 
 struct Catalog {
     versions: Vec<&'static str>,
-    file: File,
+    /// Definition name → its variants: the minors each is valid in, its text and its kinds.
+    definitions: Vec<(&'static str, Vec<Variant>)>,
     /// Minor → the `(apiVersion, kind)` pairs it serves, for messages about other versions.
     kinds_by_minor: HashMap<u16, Vec<(String, String)>>,
     per_version: Vec<OnceLock<VersionSchemas>>,
+}
+
+struct Variant {
+    minors: Vec<u16>,
+    text: &'static RawValue,
+    gvks: Vec<(String, String)>,
 }
 
 fn catalog() -> &'static Catalog {
@@ -51,38 +88,45 @@ fn catalog() -> &'static Catalog {
             .map(|v| &*Box::leak(v.clone().into_boxed_str()))
             .collect();
         let mut kinds_by_minor: HashMap<u16, Vec<(String, String)>> = HashMap::new();
-        for variants in file.definitions.values() {
-            for (minors, schema) in variants {
-                for gvk in gvks(schema) {
-                    for m in minors {
-                        kinds_by_minor.entry(*m).or_default().push(gvk.clone());
+        let mut definitions = Vec::with_capacity(file.definitions.len());
+        for (name, variants) in file.definitions {
+            let variants: Vec<Variant> = variants
+                .into_iter()
+                .map(|(minors, text)| {
+                    let head: Head = serde_json::from_str(text.get())
+                        .expect("schemas/kubernetes.json is valid (generated)");
+                    let gvks = gvks(&head.gvk);
+                    for gvk in &gvks {
+                        for m in &minors {
+                            kinds_by_minor.entry(*m).or_default().push(gvk.clone());
+                        }
                     }
-                }
-            }
+                    Variant { minors, text, gvks }
+                })
+                .collect();
+            definitions.push((name, variants));
         }
+        // The file's map has no order; the first definition that claims a meta kind must
+        // be the same one in every run.
+        definitions.sort_unstable_by_key(|(name, _)| *name);
         let per_version = versions.iter().map(|_| OnceLock::new()).collect();
         Catalog {
             versions,
-            file,
+            definitions,
             kinds_by_minor,
             per_version,
         }
     })
 }
 
-/// The `(apiVersion, kind)` pairs a top-level definition is served as.
-fn gvks(schema: &Value) -> Vec<(String, String)> {
-    let Some(list) = schema.get("gvk").and_then(Value::as_array) else {
-        return Vec::new();
-    };
+/// The `(apiVersion, kind)` pairs a top-level definition is served as, from its
+/// `[group, version, kind]` triples.
+fn gvks(list: &[Vec<String>]) -> Vec<(String, String)> {
     list.iter()
         .filter_map(|g| {
-            let g = g.as_array()?;
-            let (group, version, kind) = (
-                g.first()?.as_str()?,
-                g.get(1)?.as_str()?,
-                g.get(2)?.as_str()?,
-            );
+            let [group, version, kind] = g.as_slice() else {
+                return None;
+            };
             let api_version = if group.is_empty() {
                 version.to_owned()
             } else {
@@ -111,15 +155,21 @@ pub fn for_version(version: &str) -> Option<&'static VersionSchemas> {
     Some(c.per_version[i].get_or_init(|| {
         let mut defs = HashMap::new();
         let mut kinds = HashMap::new();
-        for (name, variants) in &c.file.definitions {
-            let Some((_, schema)) = variants.iter().find(|(ms, _)| ms.contains(&minor)) else {
+        for (name, variants) in &c.definitions {
+            let Some(variant) = variants.iter().find(|v| v.minors.contains(&minor)) else {
                 continue;
             };
-            for key in gvks(schema) {
+            for key in &variant.gvks {
                 // Several definitions claim meta kinds such as DeleteOptions; the first wins.
-                kinds.entry(key).or_insert_with(|| name.clone());
+                kinds.entry(key.clone()).or_insert(*name);
             }
-            defs.insert(name.clone(), schema.clone());
+            defs.insert(
+                *name,
+                LazyDef {
+                    text: variant.text,
+                    parsed: OnceLock::new(),
+                },
+            );
         }
         VersionSchemas {
             version: c.versions[i],
@@ -147,7 +197,7 @@ impl VersionSchemas {
     pub fn definition_of(&self, api_version: &str, kind: &str) -> Option<&str> {
         self.kinds
             .get(&(api_version.to_owned(), kind.to_owned()))
-            .map(String::as_str)
+            .copied()
     }
 
     /// Every apiVersion that serves `kind` in this version, sorted.
@@ -176,7 +226,7 @@ impl VersionSchemas {
 
     /// A definition's schema.
     pub fn def(&self, name: &str) -> Option<&Value> {
-        self.defs.get(name)
+        self.defs.get(name).map(LazyDef::get)
     }
 
     /// A self-contained root schema for a definition: a `$ref` to it plus every definition
@@ -197,7 +247,7 @@ impl VersionSchemas {
             if into.contains_key(&n) {
                 continue;
             }
-            let Some(schema) = self.defs.get(&n) else {
+            let Some(schema) = self.def(&n) else {
                 continue;
             };
             refs_in(schema, &mut |r| {

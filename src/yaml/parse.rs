@@ -114,6 +114,10 @@ struct Builder<'a> {
     alias_budget: usize,
     max_alias_nodes: usize,
     max_scalar_bytes: usize,
+    /// The entries of the mappings being built, innermost last; see [`Builder::mapping`].
+    pending_entries: Vec<(String, Node, Value)>,
+    /// The items of the sequences being built, innermost last.
+    pending_items: Vec<(Node, Value)>,
 }
 
 /// Parses a whole file.
@@ -127,6 +131,8 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
         alias_budget: limits.max_alias_nodes,
         max_alias_nodes: limits.max_alias_nodes,
         max_scalar_bytes: limits.max_scalar_bytes,
+        pending_entries: Vec::new(),
+        pending_items: Vec::new(),
     };
     let mut documents = Vec::new();
     let mut index = 0usize;
@@ -244,6 +250,9 @@ impl<'a> Builder<'a> {
             }
         };
         self.anchors.clear();
+        // What an abandoned document left half-built.
+        self.pending_entries.clear();
+        self.pending_items.clear();
         let (first, first_span) = self.next()?;
         if matches!(first, Event::DocumentEnd) {
             return Ok(Some(None));
@@ -328,14 +337,13 @@ impl<'a> Builder<'a> {
                 ))
             }
             Event::SequenceStart(_, anchor, _) => {
-                let mut items = Vec::new();
-                let mut values = Vec::new();
+                let first = self.pending_items.len();
                 let mut count = 1;
                 let mut end = span;
                 loop {
                     let (ev, ev_span) = self.next()?;
                     if matches!(ev, Event::SequenceEnd) {
-                        if items.is_empty() {
+                        if self.pending_items.len() == first {
                             end = ev_span;
                         }
                         break;
@@ -343,13 +351,10 @@ impl<'a> Builder<'a> {
                     let (child, value, n) = self.node(ev, ev_span, None)?;
                     end = child.span;
                     count += n;
-                    items.push(child);
-                    values.push(value);
+                    self.pending_items.push((child, value));
                 }
-                // Trees live until the run ends: the doubling slack of growth would be
-                // a good part of the peak memory on large repositories.
-                items.shrink_to_fit();
-                values.shrink_to_fit();
+                let (items, values): (Vec<Node>, Vec<Value>) =
+                    exact(self.pending_items.drain(first..));
                 let value = Value::Array(values);
                 if anchor != 0 {
                     self.anchors.insert(anchor, (value.clone(), count));
@@ -379,20 +384,26 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A mapping, from the event after its start.
+    ///
+    /// Trees and values live until the run ends, so each collection is allocated once, at
+    /// its exact size, when its end is reached: entries wait on a stack shared by every
+    /// mapping of the file. Growing each collection as it is read would leave the freed
+    /// smaller copies scattered among the long-lived ones, which on large repositories cost
+    /// a good part of the peak memory.
     fn mapping(
         &mut self,
         span: Span,
         key_span: Option<Span>,
     ) -> Result<(Node, Value, usize), Abort> {
-        let mut entries: Vec<(Box<str>, Node)> = Vec::new();
-        let mut map = Map::new();
+        let first = self.pending_entries.len();
         let mut merged: Vec<Map<String, Value>> = Vec::new();
         let mut count = 1;
         let mut end = span;
         loop {
             let (ev, kspan) = self.next()?;
             if matches!(ev, Event::MappingEnd) {
-                if entries.is_empty() {
+                if self.pending_entries.len() == first {
                     end = kspan;
                 }
                 break;
@@ -425,22 +436,29 @@ impl<'a> Builder<'a> {
                 }
                 (_, Some(k)) => k,
             };
+            self.pending_entries.push((key, child, value));
+        }
+        let pending = self.pending_entries.len() - first;
+        let mut entries: Vec<(Box<str>, Node)> = Vec::with_capacity(pending);
+        let mut map = Map::with_capacity(pending);
+        for (key, child, value) in self.pending_entries.drain(first..) {
             if map.contains_key(&key) {
-                let first = entries
+                let earlier = entries
                     .iter()
                     .find(|(k, _)| **k == *key)
                     .and_then(|(_, n)| n.key_span);
+                let at = child.key_span.unwrap_or(child.span);
                 self.problems.push(Problem {
                     kind: ProblemKind::DuplicateKey,
-                    span: key_span,
+                    span: at,
                     message: format!(
                         "duplicate key `{key}`: the later value silently replaces the earlier one"
                     ),
-                    related: first.map(|s| (s, format!("`{key}` first defined here"))),
+                    related: earlier.map(|s| (s, format!("`{key}` first defined here"))),
                 });
             }
-            map.insert(key.clone(), value);
-            entries.push((key.into_boxed_str(), child));
+            entries.push((key.as_str().into(), child));
+            map.insert(key, value);
         }
         // Merged keys never override keys written in the mapping itself.
         for source in merged {
@@ -448,18 +466,24 @@ impl<'a> Builder<'a> {
                 map.entry(k).or_insert(v);
             }
         }
-        // As for sequences: no growth slack in what lives until the run ends. serde_json's
-        // map cannot shrink, so it is rebuilt at its exact size.
-        entries.shrink_to_fit();
-        let mut exact = Map::with_capacity(map.len());
-        exact.extend(map);
         let node = Node {
             span: span.cover(end),
             key_span,
             kind: NodeKind::Map(entries),
         };
-        Ok((node, Value::Object(exact), count))
+        Ok((node, Value::Object(map), count))
     }
+}
+
+/// Splits pairs into two vectors allocated at their exact size.
+fn exact<A, B>(pairs: impl ExactSizeIterator<Item = (A, B)>) -> (Vec<A>, Vec<B>) {
+    let mut left = Vec::with_capacity(pairs.len());
+    let mut right = Vec::with_capacity(pairs.len());
+    for (a, b) in pairs {
+        left.push(a);
+        right.push(b);
+    }
+    (left, right)
 }
 
 fn collect_merge(value: Value, merged: &mut Vec<Map<String, Value>>) {
