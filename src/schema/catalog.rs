@@ -66,8 +66,9 @@ struct Catalog {
     versions: Vec<&'static str>,
     /// Definition name → its variants: the minors each is valid in, its text and its kinds.
     definitions: Vec<(&'static str, Vec<Variant>)>,
-    /// Minor → the `(apiVersion, kind)` pairs it serves, for messages about other versions.
-    kinds_by_minor: HashMap<u16, Vec<(String, String)>>,
+    /// `(apiVersion, kind)` → the minors that serve it, sorted, for messages about other
+    /// versions.
+    minors_by_kind: HashMap<(String, String), Vec<u16>>,
     per_version: Vec<OnceLock<VersionSchemas>>,
 }
 
@@ -87,7 +88,7 @@ fn catalog() -> &'static Catalog {
             .iter()
             .map(|v| &*Box::leak(v.clone().into_boxed_str()))
             .collect();
-        let mut kinds_by_minor: HashMap<u16, Vec<(String, String)>> = HashMap::new();
+        let mut minors_by_kind: HashMap<(String, String), Vec<u16>> = HashMap::new();
         let mut definitions = Vec::with_capacity(file.definitions.len());
         for (name, variants) in file.definitions {
             let variants: Vec<Variant> = variants
@@ -97,9 +98,10 @@ fn catalog() -> &'static Catalog {
                         .expect("schemas/kubernetes.json is valid (generated)");
                     let gvks = gvks(&head.gvk);
                     for gvk in &gvks {
-                        for m in &minors {
-                            kinds_by_minor.entry(*m).or_default().push(gvk.clone());
-                        }
+                        minors_by_kind
+                            .entry(gvk.clone())
+                            .or_default()
+                            .extend(&minors);
                     }
                     Variant { minors, text, gvks }
                 })
@@ -109,11 +111,15 @@ fn catalog() -> &'static Catalog {
         // The file's map has no order; the first definition that claims a meta kind must
         // be the same one in every run.
         definitions.sort_unstable_by_key(|(name, _)| *name);
+        for minors in minors_by_kind.values_mut() {
+            minors.sort_unstable();
+            minors.dedup();
+        }
         let per_version = versions.iter().map(|_| OnceLock::new()).collect();
         Catalog {
             versions,
             definitions,
-            kinds_by_minor,
+            minors_by_kind,
             per_version,
         }
     })
@@ -179,17 +185,12 @@ pub fn for_version(version: &str) -> Option<&'static VersionSchemas> {
     }))
 }
 
-/// The embedded minors in which `(apiVersion, kind)` has a schema.
-pub fn minors_serving(api_version: &str, kind: &str) -> Vec<u16> {
-    let c = catalog();
-    let mut out: Vec<u16> = c
-        .kinds_by_minor
-        .iter()
-        .filter(|(_, ks)| ks.iter().any(|(a, k)| a == api_version && k == kind))
-        .map(|(m, _)| *m)
-        .collect();
-    out.sort_unstable();
-    out
+/// The embedded minors in which `(apiVersion, kind)` has a schema, oldest first.
+pub fn minors_serving(api_version: &str, kind: &str) -> &'static [u16] {
+    catalog()
+        .minors_by_kind
+        .get(&(api_version.to_owned(), kind.to_owned()))
+        .map_or(&[], Vec::as_slice)
 }
 
 impl VersionSchemas {

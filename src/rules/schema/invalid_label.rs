@@ -104,8 +104,10 @@ struct Checker<'a, 'o> {
     out: &'a mut Vec<Diagnostic>,
 }
 
-impl Checker<'_, '_> {
-    fn get(&self, pointer: &Pointer) -> Option<&Value> {
+impl<'o> Checker<'_, 'o> {
+    /// A value of the object: borrowed from the object, not from the checker, so that
+    /// findings can be pushed while it is read.
+    fn get(&self, pointer: &Pointer) -> Option<&'o Value> {
         self.object.value.pointer(pointer.as_str())
     }
 
@@ -128,10 +130,10 @@ impl Checker<'_, '_> {
 
     /// A map of label keys to label values.
     fn map(&mut self, pointer: &Pointer, what: &str) {
-        let Some(map) = self.get(pointer).and_then(Value::as_object).cloned() else {
+        let Some(map) = self.get(pointer).and_then(Value::as_object) else {
             return;
         };
-        self.entries(pointer, &map, what);
+        self.entries(pointer, map, what);
     }
 
     fn entries(&mut self, pointer: &Pointer, map: &Map<String, Value>, what: &str) {
@@ -150,7 +152,7 @@ impl Checker<'_, '_> {
 
     /// A LabelSelector: matchLabels and matchExpressions.
     fn selector(&mut self, pointer: &Pointer) {
-        let Some(sel) = self.get(pointer).and_then(Value::as_object).cloned() else {
+        let Some(sel) = self.get(pointer).and_then(Value::as_object) else {
             return;
         };
         if let Some(labels) = sel.get("matchLabels").and_then(Value::as_object) {

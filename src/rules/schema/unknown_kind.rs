@@ -82,8 +82,8 @@ fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex) -> Option<
     let version = target.version;
     let minor = catalog::minor_of(version).unwrap_or(0);
     if let Some(first) = catalog::minors_serving(api, kind)
-        .into_iter()
-        .find(|m| *m > minor)
+        .iter()
+        .find(|m| **m > minor)
     {
         return Some(format!(
             "{api} {kind} is served from Kubernetes 1.{first} on; the target is {version}"

@@ -84,15 +84,21 @@ impl Rule for YamlImplicitType {
     }
 }
 
-type Memo = HashMap<(String, String, String), Option<Types>>;
+/// `(apiVersion, kind)` → shape of a path (see [`shape_into`]) → the types its schema allows.
+type Memo = HashMap<(String, String), HashMap<String, Option<Types>>>;
 
 fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) -> Vec<Diagnostic> {
     let Some(root) = set.root(&object.api_version, &object.kind) else {
         return Vec::new();
     };
+    let memo = memo
+        .entry((object.api_version.clone(), object.kind.clone()))
+        .or_default();
     let (node, file) = cx.graph.node_at(object.id, &Pointer::root());
     let text = &cx.graph.file(file).text;
     let mut out = Vec::new();
+    let mut shape = String::new();
+    // Cheapest tests first: most typed scalars sit where the schema wants that type.
     node.walk(&mut Pointer::root(), &mut |pointer, node| {
         let NodeKind::Scalar {
             style: ScalarStyle::Plain,
@@ -104,24 +110,27 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
         if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
             return;
         }
-        // A key repeated in a mapping: only the last value reaches the object (and the
-        // repetition is yaml-duplicate-key's finding).
-        if cx.graph.node_at(object.id, pointer).0.span != node.span {
-            return;
-        }
         let Some(value) = object.value.pointer(pointer.as_str()) else {
             return;
         };
-        let key = (
-            object.api_version.clone(),
-            object.kind.clone(),
-            shape(pointer),
-        );
-        let types = *memo.entry(key).or_insert_with(|| root.types_at(pointer));
+        shape_into(pointer, &mut shape);
+        let types = match memo.get(shape.as_str()) {
+            Some(types) => *types,
+            None => {
+                let types = root.types_at(pointer);
+                memo.insert(shape.clone(), types);
+                types
+            }
+        };
         let Some(types) = types else {
             return;
         };
         if !types.allows_string() || types.allows(value) {
+            return;
+        }
+        // A key repeated in a mapping: only the last value reaches the object (and the
+        // repetition is yaml-duplicate-key's finding).
+        if cx.graph.node_at(object.id, pointer).0.span != node.span {
             return;
         }
         let raw = text
@@ -135,19 +144,20 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
     out
 }
 
-/// A pointer with its list indexes blanked: the schema is the same for every item.
-fn shape(pointer: &Pointer) -> String {
-    pointer
-        .tokens()
-        .map(|t| {
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                "#".to_owned()
-            } else {
-                t.into_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+/// A pointer with its list indexes blanked, into `out`: the schema is the same for every
+/// item.
+fn shape_into(pointer: &Pointer, out: &mut String) {
+    out.clear();
+    for (i, token) in pointer.tokens().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('#');
+        } else {
+            out.push_str(&token);
+        }
+    }
 }
 
 fn diagnostic(
