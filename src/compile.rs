@@ -141,8 +141,11 @@ pub fn compile_in_memory(
 /// Objects get ids and the graph its indexes, in input order.
 fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Compiled {
     let mut files = Vec::with_capacity(parsed.len());
-    let mut docs = Vec::new();
-    let mut objects = Vec::new();
+    // One object per document, but for Lists: exact in the common case, and these live
+    // until the run ends.
+    let documents: usize = parsed.iter().map(|pf| pf.documents.len()).sum();
+    let mut docs = Vec::with_capacity(documents);
+    let mut objects = Vec::with_capacity(documents.min(max_objects));
     let mut diagnostics = Vec::new();
     let mut comments = Vec::new();
     let mut counts = Counts::default();

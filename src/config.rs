@@ -171,7 +171,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
     let err_key = |pointer: &str, message: String| {
         let node = at(pointer);
         fail_at(
-            node.key_span.unwrap_or_else(|| node.label_span()).start,
+            node.key_span().unwrap_or_else(|| node.label_span()).start,
             message,
         )
     };

@@ -300,7 +300,7 @@ impl Graph {
         };
         let contains = |n: &Node| {
             let head = n
-                .key_span
+                .key_span()
                 .map_or(n.span.start, |k| k.start.min(n.span.start));
             head <= offset && offset < n.span.end.max(head + 1)
         };
@@ -335,7 +335,7 @@ impl Graph {
             Location::Object { object, pointer } => {
                 let (node, file) = self.node_at(*object, pointer);
                 let span = if key {
-                    node.key_span.unwrap_or_else(|| node.label_span())
+                    node.key_span().unwrap_or_else(|| node.label_span())
                 } else {
                     node.label_span()
                 };

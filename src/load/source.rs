@@ -45,7 +45,10 @@ impl SourceFile {
         text: Arc<str>,
         context: bool,
     ) -> SourceFile {
-        let mut line_starts = vec![0u32];
+        // Sized by a first count: the index lives as long as the file.
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0u32);
         for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
             line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
         }

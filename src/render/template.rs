@@ -27,7 +27,7 @@ use rhai::packages::{
 use rhai::{Dynamic, Engine, EvalAltResult, Scope};
 use serde_json::{Map, Number, Value};
 
-use crate::yaml::{Node, NodeKind, Span};
+use crate::yaml::{Key, Node, NodeKind, Span};
 
 /// Bounds of one expression's evaluation.
 const MAX_OPERATIONS: u64 = 100_000;
@@ -135,7 +135,9 @@ impl Templates {
                 items.retain(|_| *it.next().unwrap_or(&true));
                 if let Some(nodes) = nodes {
                     let mut it = keep.iter();
-                    nodes.retain(|_| *it.next().unwrap_or(&true));
+                    let mut kept = std::mem::take(nodes).into_vec();
+                    kept.retain(|_| *it.next().unwrap_or(&true));
+                    *nodes = kept.into_boxed_slice();
                 }
                 true
             }
@@ -148,15 +150,17 @@ impl Templates {
                 for (key, mut child) in old {
                     let child_node = entries
                         .as_mut()
-                        .and_then(|e| e.iter_mut().rev().find(|(k, _)| **k == *key))
+                        .and_then(|e| e.iter_mut().rev().find(|(k, _)| k.as_str() == key))
                         .map(|(_, n)| n);
                     let key_span = child_node
                         .as_ref()
-                        .and_then(|n| n.key_span)
+                        .and_then(|n| n.key_span())
                         .unwrap_or_default();
                     if !self.walk(&mut child, child_node, text, problems) {
                         if let Some(e) = entries.as_mut() {
-                            e.retain(|(k, _)| **k != *key);
+                            let mut kept = std::mem::take(*e).into_vec();
+                            kept.retain(|(k, _)| k.as_str() != key);
+                            **e = kept.into_boxed_slice();
                         }
                         continue;
                     }
@@ -173,8 +177,8 @@ impl Templates {
                     };
                     if new_key != key {
                         if let Some(e) = entries.as_mut() {
-                            for (k, _) in e.iter_mut().filter(|(k, _)| **k == *key) {
-                                *k = new_key.clone().into_boxed_str();
+                            for (k, _) in e.iter_mut().filter(|(k, _)| k.as_str() == key) {
+                                *k = Key::from(new_key.as_str());
                             }
                         }
                     }

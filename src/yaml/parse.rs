@@ -9,7 +9,7 @@ use granit_parser::{Event, Parser, ScalarStyle as GStyle, ScanError, Span as GSp
 use serde_json::{Map, Value};
 
 use super::scalar::{Resolved, key_string, resolve_plain};
-use super::tree::{Node, NodeKind, ScalarStyle, Span};
+use super::tree::{Key, Node, NodeKind, ScalarStyle, Span};
 
 /// Bounds that keep hostile input from exhausting time or memory.
 #[derive(Debug, Clone)]
@@ -307,11 +307,7 @@ impl<'a> Builder<'a> {
                 if anchor != 0 {
                     self.anchors.insert(anchor, (value.clone(), 1));
                 }
-                let node = Node {
-                    span,
-                    key_span,
-                    kind: NodeKind::Scalar { style, resolved },
-                };
+                let node = Node::new(span, key_span, NodeKind::Scalar { style, resolved });
                 Ok((node, value, 1))
             }
             Event::Alias(id) => {
@@ -327,11 +323,7 @@ impl<'a> Builder<'a> {
                 }
                 self.alias_budget -= count;
                 Ok((
-                    Node {
-                        span,
-                        key_span,
-                        kind: NodeKind::Alias,
-                    },
+                    Node::new(span, key_span, NodeKind::Alias),
                     value,
                     count,
                 ))
@@ -360,11 +352,11 @@ impl<'a> Builder<'a> {
                     self.anchors.insert(anchor, (value.clone(), count));
                 }
                 Ok((
-                    Node {
-                        span: span.cover(end),
+                    Node::new(
+                        span.cover(end),
                         key_span,
-                        kind: NodeKind::Seq(items),
-                    },
+                        NodeKind::Seq(items.into_boxed_slice()),
+                    ),
                     value,
                     count,
                 ))
@@ -439,15 +431,15 @@ impl<'a> Builder<'a> {
             self.pending_entries.push((key, child, value));
         }
         let pending = self.pending_entries.len() - first;
-        let mut entries: Vec<(Box<str>, Node)> = Vec::with_capacity(pending);
+        let mut entries: Vec<(Key, Node)> = Vec::with_capacity(pending);
         let mut map = Map::with_capacity(pending);
         for (key, child, value) in self.pending_entries.drain(first..) {
             if map.contains_key(&key) {
                 let earlier = entries
                     .iter()
-                    .find(|(k, _)| **k == *key)
-                    .and_then(|(_, n)| n.key_span);
-                let at = child.key_span.unwrap_or(child.span);
+                    .find(|(k, _)| k.as_str() == key)
+                    .and_then(|(_, n)| n.key_span());
+                let at = child.key_span().unwrap_or(child.span);
                 self.problems.push(Problem {
                     kind: ProblemKind::DuplicateKey,
                     span: at,
@@ -457,7 +449,7 @@ impl<'a> Builder<'a> {
                     related: earlier.map(|s| (s, format!("`{key}` first defined here"))),
                 });
             }
-            entries.push((key.as_str().into(), child));
+            entries.push((Key::from(key.as_str()), child));
             map.insert(key, value);
         }
         // Merged keys never override keys written in the mapping itself.
@@ -466,11 +458,11 @@ impl<'a> Builder<'a> {
                 map.entry(k).or_insert(v);
             }
         }
-        let node = Node {
-            span: span.cover(end),
+        let node = Node::new(
+            span.cover(end),
             key_span,
-            kind: NodeKind::Map(entries),
-        };
+            NodeKind::Map(entries.into_boxed_slice()),
+        );
         Ok((node, Value::Object(map), count))
     }
 }
@@ -564,7 +556,7 @@ mod tests {
         assert_eq!(at(text, &doc, "/spec/containers/0/name"), "web");
         assert_eq!(at(text, &doc, "/spec/containers/0/image"), "\"nginx:1\"");
         let (node, _) = doc.tree.resolve(&Pointer::parse("/spec").unwrap());
-        let k = node.key_span.unwrap();
+        let k = node.key_span().unwrap();
         assert_eq!(&text[k.start as usize..k.end as usize], "spec");
     }
 

@@ -18,6 +18,12 @@ pub struct Span {
 }
 
 impl Span {
+    /// Marks the absence of a span where an `Option` would make a node larger.
+    pub const NONE: Span = Span {
+        start: u32::MAX,
+        end: u32::MAX,
+    };
+
     /// A span from two byte offsets.
     pub fn new(start: usize, end: usize) -> Span {
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
@@ -48,12 +54,17 @@ pub enum ScalarStyle {
 }
 
 /// One node of the span tree.
+///
+/// A repository of 10,000 objects has about a third of a million nodes, all alive until
+/// the run ends: the layout is kept small (40 bytes, keys inline, children in exactly
+/// sized boxes).
 #[derive(Debug, Clone)]
 pub struct Node {
     /// The node's own text: a scalar's token, a collection from its start to its last child.
     pub span: Span,
-    /// The key that introduces this node when it is a mapping value.
-    pub key_span: Option<Span>,
+    /// The key that introduces this node when it is a mapping value; [`Span::NONE`] when
+    /// there is none (see [`Node::key_span`]).
+    key_span: Span,
     /// What the node is.
     pub kind: NodeKind,
 }
@@ -69,19 +80,88 @@ pub enum NodeKind {
     /// An alias (`*name`): its value is a copy of the anchored node, its span is the alias.
     Alias,
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Box<[Node]>),
     /// A mapping, in source order, with the string form of each key.
-    Map(Vec<(Box<str>, Node)>),
+    Map(Box<[(Key, Node)]>),
+}
+
+/// The string form of a mapping key, inline when short: nearly every key of a manifest
+/// (`metadata`, `containerPort`, `app.kubernetes.io/name`) fits, and a separate allocation
+/// for each would cost more than the key.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Key {
+    /// Up to [`Key::INLINE`] bytes of UTF-8, `len` of them used.
+    Inline { len: u8, bytes: [u8; Key::INLINE] },
+    /// A longer key.
+    Heap(Box<str>),
+}
+
+impl Key {
+    /// The longest key kept inline: what fits beside the tag in the size of a boxed string.
+    pub const INLINE: usize = 22;
+
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Built from a `&str` (see `From`), so always UTF-8 on a character boundary.
+            Key::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)])
+                .unwrap_or_default(),
+            Key::Heap(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Key {
+    fn from(s: &str) -> Key {
+        if s.len() <= Key::INLINE {
+            let mut bytes = [0; Key::INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Key::Inline {
+                len: s.len() as u8,
+                bytes,
+            }
+        } else {
+            Key::Heap(s.into())
+        }
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl Node {
+    /// A node; `key_span` is the span of the key that introduces it in a mapping.
+    pub fn new(span: Span, key_span: Option<Span>, kind: NodeKind) -> Node {
+        Node {
+            span,
+            key_span: key_span.unwrap_or(Span::NONE),
+            kind,
+        }
+    }
+
+    /// The key that introduces this node when it is a mapping value.
+    pub fn key_span(&self) -> Option<Span> {
+        (self.key_span != Span::NONE).then_some(self.key_span)
+    }
+
     /// The child under one pointer token, if there is one.
     pub fn child(&self, token: &str) -> Option<&Node> {
         match &self.kind {
             NodeKind::Map(entries) => entries
                 .iter()
                 .rev()
-                .find(|(k, _)| &**k == token)
+                .find(|(k, _)| k.as_bytes() == token.as_bytes())
                 .map(|(_, n)| n),
             NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
             NodeKind::Scalar { .. } | NodeKind::Alias => None,
@@ -114,11 +194,11 @@ impl Node {
         match &self.kind {
             NodeKind::Scalar { .. } | NodeKind::Alias => self.span,
             NodeKind::Map(entries) => self
-                .key_span
-                .or_else(|| entries.first().and_then(|(_, n)| n.key_span))
+                .key_span()
+                .or_else(|| entries.first().and_then(|(_, n)| n.key_span()))
                 .unwrap_or(self.span),
             NodeKind::Seq(items) => self
-                .key_span
+                .key_span()
                 .or_else(|| items.first().map(Node::label_span))
                 .unwrap_or(self.span),
         }
@@ -126,7 +206,7 @@ impl Node {
 
     /// The line-start anchor of a node for inline suppressions: the key when it has one.
     pub fn head_span(&self) -> Span {
-        self.key_span.unwrap_or(self.span)
+        self.key_span().unwrap_or(self.span)
     }
 
     /// Every node below this one, depth first, with its pointer.
@@ -135,7 +215,7 @@ impl Node {
         match &self.kind {
             NodeKind::Map(entries) => {
                 for (key, child) in entries {
-                    pointer.push(key);
+                    pointer.push(key.as_str());
                     child.walk(pointer, visit);
                     pointer.pop();
                 }
@@ -148,6 +228,26 @@ impl Node {
                 }
             }
             NodeKind::Scalar { .. } | NodeKind::Alias => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_and_keys_stay_small() {
+        assert_eq!(std::mem::size_of::<Node>(), 40);
+        assert_eq!(std::mem::size_of::<Key>(), 24);
+    }
+
+    #[test]
+    fn keys_keep_their_text_inline_or_not() {
+        for text in ["", "a", "app.kubernetes.io/name", "ünïcödé-ключ", &"k".repeat(23)] {
+            let key = Key::from(text);
+            assert_eq!(key.as_str(), text);
+            assert_eq!(matches!(key, Key::Inline { .. }), text.len() <= Key::INLINE);
         }
     }
 }
