@@ -322,11 +322,7 @@ impl<'a> Builder<'a> {
                     ));
                 }
                 self.alias_budget -= count;
-                Ok((
-                    Node::new(span, key_span, NodeKind::Alias),
-                    value,
-                    count,
-                ))
+                Ok((Node::new(span, key_span, NodeKind::Alias), value, count))
             }
             Event::SequenceStart(_, anchor, _) => {
                 let first = self.pending_items.len();

@@ -104,8 +104,9 @@ impl Key {
     pub fn as_str(&self) -> &str {
         match self {
             // Built from a `&str` (see `From`), so always UTF-8 on a character boundary.
-            Key::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)])
-                .unwrap_or_default(),
+            Key::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
             Key::Heap(s) => s,
         }
     }
@@ -244,7 +245,13 @@ mod tests {
 
     #[test]
     fn keys_keep_their_text_inline_or_not() {
-        for text in ["", "a", "app.kubernetes.io/name", "ünïcödé-ключ", &"k".repeat(23)] {
+        for text in [
+            "",
+            "a",
+            "app.kubernetes.io/name",
+            "ünïcödé-ключ",
+            &"k".repeat(23),
+        ] {
             let key = Key::from(text);
             assert_eq!(key.as_str(), text);
             assert_eq!(matches!(key, Key::Inline { .. }), text.len() <= Key::INLINE);
