@@ -239,6 +239,56 @@ fn ids_may_not_clash() {
     assert!(message.contains("already declared by"), "{message}");
 }
 
+/// Each call gets its own copy of the object and of what the context returns: a policy
+/// that changes them changes nothing another policy (or its next call) sees.
+#[test]
+fn a_policy_that_changes_its_argument_does_not_affect_another() {
+    let mutate = policy(
+        "mutate",
+        r#"fn check(object, ctx) {
+    object.metadata.name = "changed";
+    object.spec.containers[0].image = "changed";
+    for c in ctx.containers(object) { c.value.image = "changed"; c.name = "changed"; }
+    let t = ctx.pod_template(object);
+    t.spec.containers[0].image = "changed";
+    []
+}"#,
+    );
+    let read = policy(
+        "read",
+        r#"fn check(object, ctx) {
+    let c = ctx.containers(object)[0];
+    let t = ctx.pod_template(object);
+    [#{ path: "", message: `${object.metadata.name} ${object.spec.containers[0].image} ${c.name} ${c.value.image} ${t.spec.containers[0].image}` }]
+}"#,
+    );
+    // Alone, then beside the mutating policy (loaded first): the same findings.
+    let messages = |policies: &[(&str, String)]| -> Vec<String> {
+        let (_dir, report) = run(policies);
+        let report = report.unwrap();
+        assert_eq!(policy_errors(&report), Vec::<String>::new());
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "read")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let alone = messages(&[("b-read.rhai", read.clone())]);
+    assert_eq!(
+        alone,
+        [
+            "web nginx:1.27 web nginx:1.27 nginx:1.27",
+            "api api:1.0 api api:1.0 api:1.0"
+        ]
+    );
+    assert_eq!(
+        messages(&[("a-mutate.rhai", mutate), ("b-read.rhai", read)]),
+        alone
+    );
+}
+
 #[test]
 fn a_policy_is_selectable_and_suppressible_like_a_rule() {
     let dir = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rhai::{Array, Dynamic, Engine, ImmutableString};
 use serde_json::Value;
 
-use super::value::{PodViews, RunState, to_json};
+use super::value::{RunState, pod, to_json};
 use crate::model::{Object, ObjectId, PodTemplate, Pointer, Selector};
 
 /// The `ctx` value: a handle on the run's graph.
@@ -81,25 +81,17 @@ impl Ctx {
     }
 
     fn pod_template(&mut self, object: Dynamic) -> Dynamic {
-        self.views(&object)
-            .map_or(Dynamic::UNIT, |v| v.template.clone())
+        self.object(&object).map_or(Dynamic::UNIT, pod::template)
     }
 
     fn containers(&mut self, object: Dynamic) -> Array {
-        self.views(&object)
-            .map(|v| v.containers.clone())
+        self.object(&object)
+            .map(pod::containers)
             .unwrap_or_default()
     }
 
     fn volumes(&mut self, object: Dynamic) -> Array {
-        self.views(&object)
-            .map(|v| v.volumes.clone())
-            .unwrap_or_default()
-    }
-
-    fn views(&self, object: &Dynamic) -> Option<std::sync::Arc<PodViews>> {
-        let o = self.object(object)?;
-        self.0.pod_views(o.id)
+        self.object(&object).map(pod::volumes).unwrap_or_default()
     }
 
     fn pvc(&mut self, object: Dynamic, volume: &str) -> Dynamic {

@@ -2,10 +2,8 @@
 //! object's map carries its graph id in the value's tag, so that a policy can name another
 //! object (a related location) just by handing back the map it was given.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rhai::{Array, Dynamic, Map};
 use serde_json::Value;
@@ -14,25 +12,16 @@ use crate::compile::Compiled;
 use crate::graph::Graph;
 use crate::model::{Object, ObjectId, PodTemplate};
 
-/// Distinguishes runs in the per-thread cache of converted objects.
-static NEXT_RUN: AtomicU64 = AtomicU64::new(1);
-
-thread_local! {
-    /// The object this thread converted last: `(run, object, value)`. The check stage runs
-    /// every policy on one object before the next, on one thread, so one entry serves all
-    /// of them while memory stays bounded by the number of threads (a cache of every
-    /// object would double the run's peak memory).
-    static LAST_VALUE: RefCell<Option<(u64, ObjectId, Dynamic)>> = const { RefCell::new(None) };
-    /// The pod views this thread built last, for the same reason.
-    static LAST_VIEWS: RefCell<Option<(u64, ObjectId, Arc<PodViews>)>> = const { RefCell::new(None) };
-}
-
-/// One run's view of the graph for policies: the compiled input, objects converted to Rhai
-/// values on demand, and each workload's pod views built once.
+/// One run's view of the graph for policies: the compiled input, and objects converted to
+/// Rhai values on demand.
+///
+/// Nothing converted is cached: the check stage runs one policy over every object before
+/// (or beside) the next policy, so the same object comes round again only after many
+/// others, and a value handed to a script is the script's to change, so a cached one
+/// would have to be deep-copied anyway, which costs as much as converting it afresh.
 pub struct RunState {
     /// The compiled input.
     pub compiled: Arc<Compiled>,
-    run: u64,
     /// The API groups each kind appears with, so that `"Deployment"` finds `apps`.
     groups_of_kind: HashMap<String, Vec<String>>,
 }
@@ -48,7 +37,6 @@ impl RunState {
             }
         }
         RunState {
-            run: NEXT_RUN.fetch_add(1, Ordering::Relaxed),
             compiled,
             groups_of_kind,
         }
@@ -59,40 +47,14 @@ impl RunState {
         &self.compiled.graph
     }
 
-    /// An object as a Rhai map (each policy gets its own copy to read).
+    /// An object as a Rhai map, the caller's own copy, tagged with the object's id.
     pub fn value(&self, id: ObjectId) -> Dynamic {
-        if id.0 as usize >= self.graph().objects.len() {
+        let Some(object) = self.graph().objects.get(id.0 as usize) else {
             return Dynamic::UNIT;
-        }
-        LAST_VALUE.with(|last| {
-            let mut last = last.borrow_mut();
-            if let Some((run, cached, value)) = last.as_ref() {
-                if *run == self.run && *cached == id {
-                    return value.clone();
-                }
-            }
-            let mut d = to_dynamic(&self.graph().object(id).value);
-            d.set_tag(tag_of(id));
-            *last = Some((self.run, id, d.clone()));
-            d
-        })
-    }
-
-    /// A workload's pod template, containers and volumes as Rhai values, built once per
-    /// object for all the policies that ask (most default policies do).
-    pub fn pod_views(&self, id: ObjectId) -> Option<Arc<PodViews>> {
-        let object = self.graph().objects.get(id.0 as usize)?;
-        Some(LAST_VIEWS.with(|last| {
-            let mut last = last.borrow_mut();
-            if let Some((run, cached, views)) = last.as_ref() {
-                if *run == self.run && *cached == id {
-                    return Arc::clone(views);
-                }
-            }
-            let views = Arc::new(PodViews::of(object));
-            *last = Some((self.run, id, Arc::clone(&views)));
-            views
-        }))
+        };
+        let mut d = to_dynamic(&object.value);
+        d.set_tag(tag_of(id));
+        d
     }
 
     /// The groups to look a kind up in: the one written (`apps/Deployment`), or every
@@ -117,21 +79,15 @@ impl RunState {
     }
 }
 
-/// The pod views of one object; empty when it has no pod template.
-#[derive(Default)]
-pub struct PodViews {
-    /// `#{ pointer, spec_pointer, labels, spec, replicas }`, or `()`.
-    pub template: Dynamic,
-    /// `#{ name, kind, index, pointer, describe, sidecar, value }` per container.
-    pub containers: Array,
-    /// `#{ name, pointer, value }` per pod volume.
-    pub volumes: Array,
-}
+/// The pod views of a workload, each built only when a policy asks for it (most ask for
+/// the containers alone, which are a small part of the pod spec).
+pub mod pod {
+    use super::*;
 
-impl PodViews {
-    fn of(object: &Object) -> PodViews {
+    /// `#{ pointer, spec_pointer, labels, spec, replicas }`, or `()` without a template.
+    pub fn template(object: &Object) -> Dynamic {
         let Some(t) = PodTemplate::of(object) else {
-            return PodViews::default();
+            return Dynamic::UNIT;
         };
         let mut m = Map::new();
         m.insert("pointer".into(), t.pointer.as_str().into());
@@ -147,8 +103,15 @@ impl PodViews {
             "replicas".into(),
             t.replicas().map_or(Dynamic::UNIT, Dynamic::from_int),
         );
-        let containers = t
-            .spec
+        Dynamic::from_map(m)
+    }
+
+    /// `#{ name, kind, index, pointer, describe, sidecar, value }` per container.
+    pub fn containers(object: &Object) -> Array {
+        let Some(t) = PodTemplate::of(object) else {
+            return Array::new();
+        };
+        t.spec
             .all_containers()
             .map(|c| {
                 let mut m = Map::new();
@@ -164,9 +127,15 @@ impl PodViews {
                 m.insert("value".into(), to_dynamic(c.value));
                 Dynamic::from_map(m)
             })
-            .collect();
-        let volumes = t
-            .spec
+            .collect()
+    }
+
+    /// `#{ name, pointer, value }` per pod volume.
+    pub fn volumes(object: &Object) -> Array {
+        let Some(t) = PodTemplate::of(object) else {
+            return Array::new();
+        };
+        t.spec
             .volumes()
             .map(|(i, v)| {
                 let mut m = Map::new();
@@ -181,12 +150,7 @@ impl PodViews {
                 m.insert("value".into(), to_dynamic(v));
                 Dynamic::from_map(m)
             })
-            .collect();
-        PodViews {
-            template: Dynamic::from_map(m),
-            containers,
-            volumes,
-        }
+            .collect()
     }
 }
 
