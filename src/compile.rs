@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::graph::{DocTree, Graph};
 use crate::load::{self, FileId, InputPath, LoadError, SourceFile};
 use crate::model::object::{group_of, is_cluster_scoped_builtin, str_at};
+use crate::model::pointer::At;
 use crate::model::{DocId, Object, ObjectId, Pointer};
 use crate::render::template::Templates;
 use crate::rules::input::{
@@ -253,7 +254,7 @@ fn make_object(
     } else {
         Some(
             value
-                .pointer("/metadata/namespace")
+                .at("/metadata/namespace")
                 .and_then(Value::as_str)
                 .filter(|n| !n.is_empty())
                 .unwrap_or(default_ns)

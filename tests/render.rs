@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use k8lint::app::{self, Outcome};
 use k8lint::cli::{CheckArgs, CheckFormat, RenderArgs, RenderFormat, ValuesArgs};
+use k8lint::model::pointer::At;
 use serde_json::{Value, json};
 
 fn args(paths: &[&str]) -> RenderArgs {
@@ -129,14 +130,14 @@ fn every_quantity_example_renders_canonically() {
         };
         let d = pod(&with_defaults);
         assert_eq!(
-            d.pointer("/spec/volumes/0/emptyDir/sizeLimit"),
+            d.at("/spec/volumes/0/emptyDir/sizeLimit"),
             Some(&json!(stored)),
             "{input}"
         );
-        let limit = d.pointer("/spec/containers/0/resources/limits/cpu");
+        let limit = d.at("/spec/containers/0/resources/limits/cpu");
         assert_eq!(limit, Some(&json!(rounded)), "{input} rounded");
         let n = pod(&without);
-        let limit = n.pointer("/spec/containers/0/resources/limits/cpu");
+        let limit = n.at("/spec/containers/0/resources/limits/cpu");
         assert_eq!(limit, Some(&json!(stored)), "{input} without defaults");
     }
 }
@@ -192,7 +193,7 @@ fn namespace_is_explicit_and_follows_the_flag() {
     a.namespace = Some("team".to_owned());
     let docs = documents(&render_ok(&a));
     for d in &docs {
-        let ns = d.pointer("/metadata/namespace");
+        let ns = d.at("/metadata/namespace");
         match d["kind"].as_str().unwrap() {
             "StorageClass" | "PersistentVolume" => assert_eq!(ns, None),
             _ => assert_eq!(ns, Some(&json!("team"))),
@@ -226,21 +227,17 @@ fn templates_insert_typed_values_interpolate_and_remove() {
     insta::assert_snapshot!("template_base", out);
     let d = &documents(&out)[0];
     assert_eq!(
-        d.pointer("/spec/replicas"),
+        d.at("/spec/replicas"),
         Some(&json!(2)),
         "an int stays an int"
     );
     assert_eq!(
-        d.pointer("/metadata/labels/release"),
+        d.at("/metadata/labels/release"),
         Some(&json!("shop-1.0")),
         "interpolated"
     );
-    assert_eq!(
-        d.pointer("/metadata/labels/tier"),
-        None,
-        "`()` removes the key"
-    );
-    let c = d.pointer("/spec/template/spec/containers/0").unwrap();
+    assert_eq!(d.at("/metadata/labels/tier"), None, "`()` removes the key");
+    let c = d.at("/spec/template/spec/containers/0").unwrap();
     assert_eq!(c["image"], "registry.example.com/shop:1.0");
     assert_eq!(c["args"], json!(["--port", "8080"]), "a list");
     assert_eq!(c["resources"]["limits"]["cpu"], "500m", "a map");
@@ -259,31 +256,27 @@ fn values_files_merge_in_order_then_set() {
     ]);
     let d = &documents(&render_ok(&a))[0];
     assert_eq!(
-        d.pointer("/spec/replicas"),
+        d.at("/spec/replicas"),
         Some(&json!(5)),
         "the later file wins"
     );
-    assert_eq!(d.pointer("/metadata/labels/tier"), Some(&json!("backend")));
-    let image = d.pointer("/spec/template/spec/containers/0/image").unwrap();
+    assert_eq!(d.at("/metadata/labels/tier"), Some(&json!("backend")));
+    let image = d.at("/spec/template/spec/containers/0/image").unwrap();
     assert_eq!(
         image, "registry.example.com/shop:1.1",
         "deep merge keeps the repository"
     );
     a.values.set = vec!["replicas=7".to_owned(), "image.tag=2.0".to_owned()];
     let d = &documents(&render_ok(&a))[0];
-    assert_eq!(
-        d.pointer("/spec/replicas"),
-        Some(&json!(7)),
-        "--set after files"
-    );
-    let image = d.pointer("/spec/template/spec/containers/0/image").unwrap();
+    assert_eq!(d.at("/spec/replicas"), Some(&json!(7)), "--set after files");
+    let image = d.at("/spec/template/spec/containers/0/image").unwrap();
     assert_eq!(
         image, "registry.example.com/shop:2",
         "2.0 is a float, printed as 2"
     );
     a.values.set_string = vec!["image.tag=2.0".to_owned()];
     let d = &documents(&render_ok(&a))[0];
-    let image = d.pointer("/spec/template/spec/containers/0/image").unwrap();
+    let image = d.at("/spec/template/spec/containers/0/image").unwrap();
     assert_eq!(
         image, "registry.example.com/shop:2.0",
         "--set-string keeps the text"
@@ -644,13 +637,13 @@ fn inputs_of(path: &Path) -> Vec<Value> {
 
 fn same_object(output: &Value, input: &Value) -> bool {
     let ns = input
-        .pointer("/metadata/namespace")
+        .at("/metadata/namespace")
         .and_then(Value::as_str)
         .filter(|n| !n.is_empty());
     ["/apiVersion", "/kind", "/metadata/name"]
         .iter()
-        .all(|p| output.pointer(p) == input.pointer(p))
-        && ns.is_none_or(|n| output.pointer("/metadata/namespace") == Some(&json!(n)))
+        .all(|p| output.at(p) == input.at(p))
+        && ns.is_none_or(|n| output.at("/metadata/namespace") == Some(&json!(n)))
 }
 
 fn leaves_present(input: &Value, output: &Value, at: String, problems: &mut Vec<String>) {

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::Graph;
 use crate::model::object::group_of;
+use crate::model::pointer::At;
 use crate::model::{Object, ObjectId, PodSpec, PodTemplate, Pointer, Selector, WorkloadKind};
 
 /// What a reference means.
@@ -183,7 +184,7 @@ fn refer(
 }
 
 fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer)?.as_str()
+    value.at(pointer)?.as_str()
 }
 
 fn is_optional(value: &Value) -> bool {
@@ -194,13 +195,13 @@ fn ingress(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
     let spec = Pointer::root().key("spec");
     let mut backends: Vec<(Pointer, &Value)> = Vec::new();
     for field in ["defaultBackend", "backend"] {
-        if let Some(b) = o.value.pointer(&format!("/spec/{field}")) {
+        if let Some(b) = o.value.at(&format!("/spec/{field}")) {
             backends.push((spec.key(field), b));
         }
     }
     let rules = o.at("/spec/rules").and_then(Value::as_array);
     for (i, rule) in rules.into_iter().flatten().enumerate() {
-        let paths = rule.pointer("/http/paths").and_then(Value::as_array);
+        let paths = rule.at("/http/paths").and_then(Value::as_array);
         for (j, path) in paths.into_iter().flatten().enumerate() {
             if let Some(b) = path.get("backend") {
                 let p = spec.key("rules").index(i).path("http/paths").index(j);
@@ -470,7 +471,7 @@ fn pod_spec(graph: &Graph, o: &Object, spec: &PodSpec<'_>, out: &mut Vec<Edge>) 
                 );
             }
         }
-        let sources = v.pointer("/projected/sources").and_then(Value::as_array);
+        let sources = v.at("/projected/sources").and_then(Value::as_array);
         for (j, source) in sources.into_iter().flatten().enumerate() {
             let site = site.path("projected/sources").index(j);
             for (field, what) in [("configMap", CM), ("secret", SECRET)] {
@@ -516,7 +517,7 @@ fn pod_spec(graph: &Graph, o: &Object, spec: &PodSpec<'_>, out: &mut Vec<Edge>) 
         for (k, env) in c.list("env").iter().enumerate() {
             let site = c.pointer.key("env").index(k);
             for (field, what) in [("configMapKeyRef", CM), ("secretKeyRef", SECRET)] {
-                if let Some(r) = env.pointer(&format!("/valueFrom/{field}")) {
+                if let Some(r) = env.at(&format!("/valueFrom/{field}")) {
                     if let Some(name) = str_at(r, "/name") {
                         let opt = is_optional(r);
                         refer(graph, o, Relation::Env, what, name, site.clone(), opt, out);

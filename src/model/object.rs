@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::pointer::Pointer;
 use crate::load::FileId;
+use crate::model::pointer::At;
 
 /// Index of an object in the graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,17 +74,17 @@ impl Object {
 
     /// The value at a pointer, if present.
     pub fn at(&self, pointer: &str) -> Option<&Value> {
-        self.value.pointer(pointer)
+        self.value.at(pointer)
     }
 
     /// `metadata.labels` as a map, if it is one.
     pub fn labels(&self) -> Option<&serde_json::Map<String, Value>> {
-        self.value.pointer("/metadata/labels")?.as_object()
+        self.value.at("/metadata/labels")?.as_object()
     }
 
     /// `metadata.annotations` as a map, if it is one.
     pub fn annotations(&self) -> Option<&serde_json::Map<String, Value>> {
-        self.value.pointer("/metadata/annotations")?.as_object()
+        self.value.at("/metadata/annotations")?.as_object()
     }
 
     /// `Kind namespace/name` (or `Kind name`), for messages.
@@ -107,7 +108,7 @@ impl fmt::Display for DisplayName<'_> {
 /// The string at a pointer of a value, or `""` when it is absent or not a string.
 pub fn str_at(value: &Value, pointer: &str) -> String {
     value
-        .pointer(pointer)
+        .at(pointer)
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned()

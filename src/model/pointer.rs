@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use serde_json::{Map, Value};
+
 /// A JSON pointer into one object, such as `/spec/template/spec/containers/0/image`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pointer(String);
@@ -91,13 +93,7 @@ impl Pointer {
 
     /// The unescaped tokens.
     pub fn tokens(&self) -> impl Iterator<Item = Cow<'_, str>> {
-        self.0.split('/').skip(1).map(|t| {
-            if t.contains('~') {
-                Cow::Owned(t.replace("~1", "/").replace("~0", "~"))
-            } else {
-                Cow::Borrowed(t)
-            }
-        })
+        self.0.split('/').skip(1).map(unescape)
     }
 
     /// Whether `self` is `other` or lies under it.
@@ -116,6 +112,61 @@ impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// A pointer token in its plain form (`~1` is `/`, `~0` is `~`).
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// Reading a JSON value at a pointer in its written form: the one way the checks read a
+/// manifest's fields.
+///
+/// serde_json's `Value::pointer` means the same but copies every token into a new string
+/// and hashes it; rules read fields millions of times on a large repository, and nearly
+/// every mapping of a manifest is short enough to scan faster than to hash.
+pub trait At {
+    /// The value at `pointer` (`""` is the value itself), if there is one.
+    fn at(&self, pointer: &str) -> Option<&Value>;
+}
+
+impl At for Value {
+    fn at(&self, pointer: &str) -> Option<&Value> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut target = self;
+        for token in pointer.strip_prefix('/')?.split('/').map(unescape) {
+            target = match target {
+                Value::Object(map) => entry(map, &token)?,
+                Value::Array(items) => items.get(array_index(&token)?)?,
+                _ => return None,
+            };
+        }
+        Some(target)
+    }
+}
+
+/// A mapping's value under a key.
+fn entry<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    const SCAN_UP_TO: usize = 8;
+    if map.len() <= SCAN_UP_TO {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
+}
+
+/// An array index token: decimal digits without a leading zero (RFC 6901).
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 #[cfg(test)]
@@ -150,5 +201,33 @@ mod tests {
         p.pop();
         assert_eq!(p.as_str(), "/spec");
         assert_eq!(Pointer::root().parent(), None);
+    }
+
+    #[test]
+    fn values_are_read_at_pointers_as_rfc_6901_says() {
+        let v = serde_json::json!({
+            "a/b": {"m~n": [10, 20]},
+            "list": [{"x": 1}],
+            "wide": {"k0": 0, "k1": 1, "k2": 2, "k3": 3, "k4": 4, "k5": 5, "k6": 6, "k7": 7, "k8": 8, "k9": 9},
+        });
+        for pointer in [
+            "",
+            "/a~1b",
+            "/a~1b/m~0n/1",
+            "/list/0/x",
+            "/wide/k9",
+            "/wide/k0",
+            "/missing",
+            "/list/01",
+            "/list/+0",
+            "/list/-",
+            "/list/9",
+            "/a~1b/m~0n/1/deeper",
+            "no-slash",
+        ] {
+            #[allow(clippy::disallowed_methods)]
+            let expected = v.pointer(pointer);
+            assert_eq!(v.at(pointer), expected, "{pointer}");
+        }
     }
 }

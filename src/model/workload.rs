@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::object::Object;
 use super::pointer::Pointer;
+use crate::model::pointer::At;
 
 /// The workload kinds that carry a pod template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,7 +100,7 @@ impl<'a> PodTemplate<'a> {
         let template = if pointer.as_str().is_empty() {
             &object.value
         } else {
-            object.value.pointer(pointer.as_str())?
+            object.value.at(pointer.as_str())?
         };
         let template = template.as_object()?;
         let metadata = template.get("metadata").and_then(Value::as_object);

@@ -8,6 +8,7 @@ use rhai::{Array, Dynamic, Engine, ImmutableString};
 use serde_json::Value;
 
 use super::value::{RunState, pod, to_json};
+use crate::model::pointer::At;
 use crate::model::{Object, ObjectId, PodTemplate, Pointer, Selector};
 
 /// The `ctx` value: a handle on the run's graph.
@@ -106,7 +107,7 @@ impl Ctx {
             .volumes()
             .map(|(_, v)| v)
             .find(|v| v.get("name").and_then(Value::as_str) == Some(volume))
-            .and_then(|v| v.pointer("/persistentVolumeClaim/claimName"))
+            .and_then(|v| v.at("/persistentVolumeClaim/claimName"))
             .and_then(Value::as_str);
         claim
             .and_then(|name| {

@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 use super::defaults::{self, Cluster};
 use super::{Rendered, emit};
 use crate::model::Selector;
+use crate::model::pointer::At;
 
 /// More pods than this per workload are not generated (a typo'd `replicas: 100000` should
 /// not produce a gigabyte of YAML).
@@ -75,7 +76,7 @@ pub fn expand(
     out.into_iter()
         .map(|v| {
             let ns = v
-                .pointer("/metadata/namespace")
+                .at("/metadata/namespace")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
             (v, ns)
@@ -84,14 +85,11 @@ pub fn expand(
 }
 
 fn str_at(v: &Value, p: &str) -> String {
-    v.pointer(p)
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_owned()
+    v.at(p).and_then(Value::as_str).unwrap_or("").to_owned()
 }
 
 fn replicas(v: &Value) -> i64 {
-    v.pointer("/spec/replicas")
+    v.at("/spec/replicas")
         .map_or(1, |r| r.as_i64().unwrap_or(1))
         .clamp(0, MAX_PODS)
 }
@@ -141,7 +139,7 @@ fn pod_from_template(
     meta.insert("namespace".to_owned(), json!(namespace));
     for key in ["labels", "annotations"] {
         if let Some(v) = template
-            .pointer(&format!("/metadata/{key}"))
+            .at(&format!("/metadata/{key}"))
             .filter(|v| v.is_object())
         {
             meta.insert(key.to_owned(), v.clone());
@@ -167,28 +165,28 @@ fn labels_mut<'a>(v: &'a mut Value, pointer: &str) -> Option<&'a mut Map<String,
 fn stateful_set(sts: &Value, with_defaults: bool, cluster: &Cluster, out: &mut Vec<Value>) {
     let name = str_at(sts, "/metadata/name");
     let ns = str_at(sts, "/metadata/namespace");
-    let Some(template) = sts.pointer("/spec/template").filter(|t| t.is_object()) else {
+    let Some(template) = sts.at("/spec/template").filter(|t| t.is_object()) else {
         return;
     };
     let start = sts
-        .pointer("/spec/ordinals/start")
+        .at("/spec/ordinals/start")
         .and_then(Value::as_i64)
         .unwrap_or(0)
         .max(0);
     let service = str_at(sts, "/spec/serviceName");
     let revision = format!("{name}-{}", template_hash(template));
     let claims: Vec<&Value> = sts
-        .pointer("/spec/volumeClaimTemplates")
+        .at("/spec/volumeClaimTemplates")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter(|c| c.is_object()).collect())
         .unwrap_or_default();
     let selector_labels = sts
-        .pointer("/spec/selector/matchLabels")
+        .at("/spec/selector/matchLabels")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
     let delete_with_set = sts
-        .pointer("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted")
+        .at("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted")
         .and_then(Value::as_str)
         == Some("Delete");
     for ordinal in start..start + replicas(sts) {
@@ -275,7 +273,7 @@ fn replica_set_of(deploy: &Value) -> Option<Value> {
     let name = str_at(deploy, "/metadata/name");
     let ns = str_at(deploy, "/metadata/namespace");
     let mut template = deploy
-        .pointer("/spec/template")
+        .at("/spec/template")
         .filter(|t| t.is_object())?
         .clone();
     let hash = template_hash(&template);
@@ -290,7 +288,7 @@ fn replica_set_of(deploy: &Value) -> Option<Value> {
         labels.insert("pod-template-hash".to_owned(), json!(hash));
     }
     let mut selector = deploy
-        .pointer("/spec/selector")
+        .at("/spec/selector")
         .filter(|s| s.is_object())
         .cloned()
         .unwrap_or_else(|| json!({}));
@@ -303,7 +301,7 @@ fn replica_set_of(deploy: &Value) -> Option<Value> {
         }
     }
     let mut labels = template
-        .pointer("/metadata/labels")
+        .at("/metadata/labels")
         .cloned()
         .unwrap_or_else(|| json!({}));
     if !labels.is_object() {
@@ -311,7 +309,7 @@ fn replica_set_of(deploy: &Value) -> Option<Value> {
     }
     let mut spec =
         json!({"replicas": replicas(deploy), "selector": selector, "template": template});
-    if let Some(m) = deploy.pointer("/spec/minReadySeconds") {
+    if let Some(m) = deploy.at("/spec/minReadySeconds") {
         spec["minReadySeconds"] = m.clone();
     }
     Some(json!({
@@ -326,7 +324,7 @@ fn replica_set_of(deploy: &Value) -> Option<Value> {
 fn pods_of_replica_set(rs: &Value, with_defaults: bool, out: &mut Vec<Value>) {
     let name = str_at(rs, "/metadata/name");
     let ns = str_at(rs, "/metadata/namespace");
-    let Some(template) = rs.pointer("/spec/template").filter(|t| t.is_object()) else {
+    let Some(template) = rs.at("/spec/template").filter(|t| t.is_object()) else {
         return;
     };
     // generateName `<rs>-`, its base cut to 58 characters (§C.2).
@@ -427,7 +425,7 @@ fn service_endpoints(svc: &Value, pods: &[&Value], out: &mut Vec<Value>) {
     let mut groups: BTreeMap<String, (Vec<Value>, Vec<Value>)> = BTreeMap::new();
     for pod in pods {
         if str_at(pod, "/metadata/namespace") != ns
-            || !selector.matches_opt(pod.pointer("/metadata/labels").and_then(Value::as_object))
+            || !selector.matches_opt(pod.at("/metadata/labels").and_then(Value::as_object))
             || matches!(
                 str_at(pod, "/status/phase").as_str(),
                 "Succeeded" | "Failed"
@@ -450,7 +448,7 @@ fn service_endpoints(svc: &Value, pods: &[&Value], out: &mut Vec<Value>) {
         group.1.push(address);
     }
     let mut labels = svc
-        .pointer("/metadata/labels")
+        .at("/metadata/labels")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();

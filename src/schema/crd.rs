@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::graph::Graph;
 use crate::model::ObjectId;
+use crate::model::pointer::At;
 
 use super::catalog::{DEFS_PREFIX, VersionSchemas};
 
@@ -38,13 +39,13 @@ impl CrdIndex {
             let spec = crd.at("/spec");
             let group = spec.and_then(|s| s.get("group")).and_then(Value::as_str);
             let kind = spec
-                .and_then(|s| s.pointer("/names/kind"))
+                .and_then(|s| s.at("/names/kind"))
                 .and_then(Value::as_str);
             let (Some(group), Some(kind)) = (group, kind) else {
                 continue;
             };
             // apiextensions/v1beta1 had one top-level schema shared by its versions.
-            let shared = spec.and_then(|s| s.pointer("/validation/openAPIV3Schema"));
+            let shared = spec.and_then(|s| s.at("/validation/openAPIV3Schema"));
             let mut versions: Vec<(&str, Option<&Value>)> = Vec::new();
             if let Some(list) = spec
                 .and_then(|s| s.get("versions"))
@@ -57,7 +58,7 @@ impl CrdIndex {
                     let Some(name) = v.get("name").and_then(Value::as_str) else {
                         continue;
                     };
-                    let schema = v.pointer("/schema/openAPIV3Schema").or(shared);
+                    let schema = v.at("/schema/openAPIV3Schema").or(shared);
                     versions.push((name, schema));
                 }
             } else if let Some(name) = spec.and_then(|s| s.get("version")).and_then(Value::as_str) {

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 use super::{
     Cluster, child, each, existing, is_empty, labels_from_template, ptr, status_phase, string,
 };
+use crate::model::pointer::At;
 
 /// Defaults of a core/v1 object of `kind`.
 pub fn apply(kind: &str, value: &mut Value, cluster: &Cluster) {
@@ -65,7 +66,7 @@ pub fn apply(kind: &str, value: &mut Value, cluster: &Cluster) {
 fn replication_controller(map: &mut Map<String, Value>) {
     let template_labels = map
         .get("spec")
-        .and_then(|s| s.pointer("/template/metadata/labels"))
+        .and_then(|s| s.at("/template/metadata/labels"))
         .filter(|l| l.is_object())
         .cloned();
     if let Some(spec) = child(map, "spec") {
@@ -89,7 +90,7 @@ fn claim(map: &mut Map<String, Value>, cluster: &Cluster) {
     // default StorageClass of the cluster (§C.6).
     let beta = map
         .get("metadata")
-        .and_then(|m| m.pointer("/annotations/volume.beta.kubernetes.io~1storage-class"))
+        .and_then(|m| m.at("/annotations/volume.beta.kubernetes.io~1storage-class"))
         .is_some();
     if let Some(spec) = child(map, "spec") {
         claim_spec(spec);

@@ -13,6 +13,7 @@ mod storage;
 
 use serde_json::{Map, Value, json};
 
+use crate::model::pointer::At;
 use crate::model::{Object, PodTemplate, WorkloadKind};
 
 /// What the defaulter needs to know about the rest of the run.
@@ -131,8 +132,8 @@ pub(crate) fn status_phase(map: &mut Map<String, Value>, phase: &str) {
 pub(crate) fn labels_from_template(map: &mut Map<String, Value>, template: &str) {
     let Some(labels) = map
         .get("spec")
-        .and_then(|s| s.pointer(template))
-        .and_then(|t| t.pointer("/metadata/labels"))
+        .and_then(|s| s.at(template))
+        .and_then(|t| t.at("/metadata/labels"))
         .filter(|l| l.is_object())
         .cloned()
     else {

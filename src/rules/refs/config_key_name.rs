@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{Object, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -70,12 +71,7 @@ impl Rule for ConfigKeyName {
         }
         if object.kind == "ConfigMap" {
             for (key, _) in entries(&object.value, "binaryData") {
-                if object
-                    .value
-                    .pointer("/data")
-                    .and_then(|d| d.get(key))
-                    .is_some()
-                {
+                if object.value.at("/data").and_then(|d| d.get(key)).is_some() {
                     out.push(
                         Diagnostic::at(
                             &CONFIG_KEY_NAME,

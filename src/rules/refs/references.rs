@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::model::pointer::At;
 use crate::model::{PodTemplate, Pointer};
 
 /// The kind of object referenced.
@@ -51,7 +52,7 @@ pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
                 ("configMapKeyRef", Target::ConfigMap),
                 ("secretKeyRef", Target::Secret),
             ] {
-                let Some(r) = env.pointer(&format!("/valueFrom/{field}")) else {
+                let Some(r) = env.at(&format!("/valueFrom/{field}")) else {
                     continue;
                 };
                 let at = c.pointer.key("env").index(i).key("valueFrom").key(field);
@@ -118,9 +119,7 @@ pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
                 &mut out,
             );
         }
-        let sources = volume
-            .pointer("/projected/sources")
-            .and_then(Value::as_array);
+        let sources = volume.at("/projected/sources").and_then(Value::as_array);
         for (j, s) in sources.into_iter().flatten().enumerate() {
             let s_at = at.path("projected/sources").index(j);
             if let Some(cm) = s.get("configMap") {

@@ -3,6 +3,7 @@ use serde_json::{Map, Value};
 use super::names;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{Object, PodTemplate, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -108,7 +109,7 @@ impl<'o> Checker<'_, 'o> {
     /// A value of the object: borrowed from the object, not from the checker, so that
     /// findings can be pushed while it is read.
     fn get(&self, pointer: &Pointer) -> Option<&'o Value> {
-        self.object.value.pointer(pointer.as_str())
+        self.object.value.at(pointer.as_str())
     }
 
     fn report_operator(&mut self, pointer: Pointer, message: String) {

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::graph::Graph;
+use crate::model::pointer::At;
 use crate::model::{Object, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::SchemaSet;
@@ -110,7 +111,7 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
         if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
             return;
         }
-        let Some(value) = object.value.pointer(pointer.as_str()) else {
+        let Some(value) = object.value.at(pointer.as_str()) else {
             return;
         };
         shape_into(pointer, &mut shape);

@@ -2,6 +2,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{Object, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -77,7 +78,7 @@ pub fn backends(ingress: &Object) -> Vec<Backend> {
     }
     let rules = ingress.at("/spec/rules").and_then(Value::as_array);
     for (i, rule) in rules.into_iter().flatten().enumerate() {
-        let paths = rule.pointer("/http/paths").and_then(Value::as_array);
+        let paths = rule.at("/http/paths").and_then(Value::as_array);
         for (j, _) in paths.into_iter().flatten().enumerate() {
             let at = spec
                 .key("rules")
@@ -103,8 +104,8 @@ fn read_backend(ingress: &Object, at: &Pointer, out: &mut Vec<Backend>) {
         }),
         _ => None,
     };
-    if let Some(name) = b.pointer("/service/name").and_then(Value::as_str) {
-        let port = b.pointer("/service/port");
+    if let Some(name) = b.at("/service/name").and_then(Value::as_str) {
+        let port = b.at("/service/port");
         let (port, port_at) = match port.and_then(|p| p.get("number")) {
             Some(n) => (port_of(Some(n)), at.path("service/port/number")),
             None => (

@@ -2,6 +2,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::pointer::At;
 use crate::model::{ContainerKind, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -219,7 +220,7 @@ fn check_number(
     let service_port = port.pointer.key("port");
     let at = if service
         .value
-        .pointer(port.pointer.key("targetPort").as_str())
+        .at(port.pointer.key("targetPort").as_str())
         .is_some()
     {
         port.pointer.key("targetPort")

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::graph::Graph;
+use crate::model::pointer::At;
 use crate::model::quantity::Quantity;
 use crate::model::{Object, PodTemplate, Pointer, Selector, WorkloadKind};
 
@@ -93,7 +94,7 @@ impl<'a> Claim<'a> {
 
     /// `resources.requests.storage`, if it parses.
     pub fn request(&self) -> Option<Quantity> {
-        quantity(self.spec.pointer("/resources/requests/storage")?)
+        quantity(self.spec.at("/resources/requests/storage")?)
     }
 
     /// `volumeMode`, default Filesystem.
@@ -202,7 +203,7 @@ pub fn volume(object: &Object) -> Volume<'_> {
             .or_else(|| spec.get("storageClassName").and_then(Value::as_str))
             .unwrap_or(""),
         modes: modes(spec),
-        capacity: spec.pointer("/capacity/storage").and_then(quantity),
+        capacity: spec.at("/capacity/storage").and_then(quantity),
         volume_mode: spec
             .get("volumeMode")
             .and_then(Value::as_str)
@@ -274,7 +275,7 @@ pub fn claims_of<'a>(o: &'a Object, out: &mut Vec<Claim<'a>>) {
     for (pod, ordinal) in &pod_names {
         for (i, t) in &templates {
             let Some(spec) = t.get("spec") else { continue };
-            let Some(tname) = t.pointer("/metadata/name").and_then(Value::as_str) else {
+            let Some(tname) = t.at("/metadata/name").and_then(Value::as_str) else {
                 continue;
             };
             let at = Pointer::root().path("spec/volumeClaimTemplates").index(*i);
@@ -293,7 +294,7 @@ pub fn claims_of<'a>(o: &'a Object, out: &mut Vec<Claim<'a>>) {
             });
         }
         for (i, v) in template.spec.volumes() {
-            let Some(t) = v.pointer("/ephemeral/volumeClaimTemplate") else {
+            let Some(t) = v.at("/ephemeral/volumeClaimTemplate") else {
                 continue;
             };
             let (Some(spec), Some(vname)) = (t.get("spec"), v.get("name").and_then(Value::as_str))

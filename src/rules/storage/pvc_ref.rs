@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -75,7 +76,7 @@ impl Rule for PvcRef {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+                    .filter_map(|t| t.at("/metadata/name").and_then(Value::as_str))
                     .collect()
             } else {
                 Vec::new()
@@ -83,7 +84,7 @@ impl Rule for PvcRef {
             let ns = o.namespace.as_deref();
             for (i, v) in t.spec.volumes() {
                 let Some(name) = v
-                    .pointer("/persistentVolumeClaim/claimName")
+                    .at("/persistentVolumeClaim/claimName")
                     .and_then(Value::as_str)
                     .filter(|n| !n.is_empty())
                 else {

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{Object, PodTemplate, Pointer, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -89,7 +90,7 @@ impl Rule for RwoVolumeShared {
             let n = pods(&t);
             for (i, v) in t.spec.volumes() {
                 let Some(name) = v
-                    .pointer("/persistentVolumeClaim/claimName")
+                    .at("/persistentVolumeClaim/claimName")
                     .and_then(Value::as_str)
                 else {
                     continue;

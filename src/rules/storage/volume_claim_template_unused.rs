@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{Object, PodTemplate, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -83,7 +84,7 @@ impl Rule for VolumeClaimTemplateUnused {
             })
             .collect();
         for (i, tpl) in templates.iter().enumerate() {
-            let Some(name) = tpl.pointer("/metadata/name").and_then(Value::as_str) else {
+            let Some(name) = tpl.at("/metadata/name").and_then(Value::as_str) else {
                 continue;
             };
             if used.contains(name) {

@@ -2,6 +2,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{Object, PodTemplate, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -298,9 +299,7 @@ impl Rule for DownwardApi {
             if let Some(source) = volume.get("downwardAPI") {
                 checker.check_items(source, &at.key("downwardAPI"));
             }
-            let sources = volume
-                .pointer("/projected/sources")
-                .and_then(Value::as_array);
+            let sources = volume.at("/projected/sources").and_then(Value::as_array);
             for (j, source) in sources.into_iter().flatten().enumerate() {
                 if let Some(d) = source.get("downwardAPI") {
                     let at = at.path("projected/sources").index(j).key("downwardAPI");

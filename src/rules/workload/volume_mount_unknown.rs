@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::model::pointer::At;
 use crate::model::{Object, PodTemplate, Pointer, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -78,7 +79,7 @@ impl Rule for VolumeMountUnknown {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             for claim in claims {
-                if let Some(name) = claim.pointer("/metadata/name").and_then(Value::as_str) {
+                if let Some(name) = claim.at("/metadata/name").and_then(Value::as_str) {
                     // The controller replaces a template volume of the same name.
                     volumes.insert(name, true);
                 }
