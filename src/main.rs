@@ -4,6 +4,8 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use k8lint::app::{self, Fatal, Outcome};
+use k8lint::cli::{Cli, Command, PolicyCommand};
 
 /// Parsing allocates many small nodes: mimalloc roughly halves the time glibc's
 /// allocator spends on them.
@@ -31,9 +33,6 @@ extern "C" fn commit_on_demand() {
     // SAFETY: sets a default in mimalloc's option table; nothing else runs yet.
     unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
 }
-
-use k8lint::app::{self, Fatal, Outcome};
-use k8lint::cli::{Cli, Command, PolicyCommand};
 
 fn main() -> ExitCode {
     // Panics are caught and reported (as `internal-error` findings, or below): the default
