@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         doc.tree.walk(&mut Pointer::root(), &mut |pointer: &Pointer, node: &Node| {
             let s = node.span;
             assert!(text.get(s.start as usize..s.end as usize).is_some(), "span {s:?} inside the text");
-            if let Some(k) = node.key_span {
+            if let Some(k) = node.key_span() {
                 assert!(text.get(k.start as usize..k.end as usize).is_some());
             }
             if !duplicates {

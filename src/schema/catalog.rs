@@ -316,4 +316,33 @@ mod tests {
         );
         assert!(minors_serving("apps/v1", "Deployment").contains(&27));
     }
+
+    #[test]
+    fn a_kind_claimed_by_several_definitions_goes_to_the_first_by_name() {
+        // Decided by name, not by the order of a hash map: the same in every process.
+        for version in versions() {
+            let minor = minor_of(version).unwrap();
+            let target = for_version(version).unwrap();
+            for (name, variants) in &catalog().definitions {
+                for variant in variants.iter().filter(|v| v.minors.contains(&minor)) {
+                    for (api, kind) in &variant.gvks {
+                        let chosen = target.definition_of(api, kind).unwrap();
+                        assert!(
+                            chosen <= *name,
+                            "{version} {api} {kind}: {chosen} over {name}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn definitions_are_parsed_when_reached() {
+        let target = for_version("1.36").unwrap();
+        let name = target.definition_of("apps/v1", "Deployment").unwrap();
+        let root = target.root_for(name);
+        assert!(target.defs[name].parsed.get().is_some());
+        assert!(root["$defs"].get("io.k8s.api.core.v1.PodSpec").is_some());
+    }
 }
