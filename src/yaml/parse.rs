@@ -407,9 +407,10 @@ impl<'a> Builder<'a> {
                 collect_merge(value, &mut merged);
                 continue;
             }
-            let key = match (&key_node.kind, key_string(&key_value)) {
+            let null_key = key_value.is_null();
+            let key = match (&key_node.kind, key_string(key_value)) {
                 (NodeKind::Map(_) | NodeKind::Seq(_), _) | (_, None) => {
-                    let what = if key_value.is_null() {
+                    let what = if null_key {
                         "a null mapping key"
                     } else {
                         "a mapping or sequence used as a mapping key"

@@ -168,10 +168,10 @@ fn parse_go_magnitude(body: &str) -> Option<u64> {
 
 /// Mapping keys are resolved like values, then turned into strings (K8S-SEMANTICS.md §E.3):
 /// `on:` becomes the key `"true"`, `1:` the key `"1"`. A null key has no string form.
-pub fn key_string(value: &Value) -> Option<String> {
+pub fn key_string(value: Value) -> Option<String> {
     match value {
         Value::Null => None,
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s),
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => Some(n.to_string()),
         Value::Array(_) | Value::Object(_) => None,
@@ -283,10 +283,10 @@ mod tests {
 
     #[test]
     fn keys_are_stringified() {
-        assert_eq!(key_string(&r("on")).as_deref(), Some("true"));
-        assert_eq!(key_string(&r("no")).as_deref(), Some("false"));
-        assert_eq!(key_string(&r("1")).as_deref(), Some("1"));
-        assert_eq!(key_string(&r("1.5")).as_deref(), Some("1.5"));
-        assert_eq!(key_string(&r("~")), None);
+        assert_eq!(key_string(r("on")).as_deref(), Some("true"));
+        assert_eq!(key_string(r("no")).as_deref(), Some("false"));
+        assert_eq!(key_string(r("1")).as_deref(), Some("1"));
+        assert_eq!(key_string(r("1.5")).as_deref(), Some("1.5"));
+        assert_eq!(key_string(r("~")), None);
     }
 }
