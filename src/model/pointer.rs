@@ -64,6 +64,11 @@ impl Pointer {
     /// Appends a key in place.
     pub fn push(&mut self, token: &str) {
         self.0.push('/');
+        if !token.bytes().any(|b| b == b'~' || b == b'/') {
+            // Nearly every key: copied whole rather than character by character.
+            self.0.push_str(token);
+            return;
+        }
         for c in token.chars() {
             match c {
                 '~' => self.0.push_str("~0"),
@@ -116,7 +121,7 @@ impl fmt::Display for Pointer {
 
 /// A pointer token in its plain form (`~1` is `/`, `~0` is `~`).
 fn unescape(token: &str) -> Cow<'_, str> {
-    if token.contains('~') {
+    if token.as_bytes().contains(&b'~') {
         Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
     } else {
         Cow::Borrowed(token)
@@ -140,14 +145,21 @@ impl At for Value {
             return Some(self);
         }
         let mut target = self;
-        for token in pointer.strip_prefix('/')?.split('/').map(unescape) {
+        let mut rest = pointer.strip_prefix('/')?;
+        loop {
+            // Tokens are short: a byte loop finds the next `/` sooner than `str::split`.
+            let end = rest.bytes().position(|b| b == b'/');
+            let token = unescape(&rest[..end.unwrap_or(rest.len())]);
             target = match target {
                 Value::Object(map) => entry(map, &token)?,
                 Value::Array(items) => items.get(array_index(&token)?)?,
                 _ => return None,
             };
+            match end {
+                Some(end) => rest = &rest[end + 1..],
+                None => return Some(target),
+            }
         }
-        Some(target)
     }
 }
 
