@@ -89,6 +89,24 @@ struct ParsedFile {
     parsed_documents: usize,
 }
 
+impl ParsedFile {
+    /// A file that yields no document: skipped, or reported whole by `diagnostics`.
+    fn without_documents(
+        source: SourceFile,
+        diagnostics: Vec<Diagnostic>,
+        skipped: bool,
+    ) -> ParsedFile {
+        ParsedFile {
+            source,
+            documents: Vec::new(),
+            comments: Vec::new(),
+            diagnostics,
+            skipped,
+            parsed_documents: 0,
+        }
+    }
+}
+
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
     let patches = load::kustomize::patch_files(&inputs.files);
@@ -374,14 +392,7 @@ fn parse_bytes(
                 file_loc(span),
                 "this file is a Go template (Helm chart template), not a manifest",
             );
-            return ParsedFile {
-                source,
-                documents: Vec::new(),
-                comments: Vec::new(),
-                diagnostics: vec![d],
-                skipped: false,
-                parsed_documents: 0,
-            };
+            return ParsedFile::without_documents(source, vec![d], false);
         }
     }
     for p in &stream.problems {
@@ -495,14 +506,7 @@ fn skipped(id: FileId, input: &InputPath) -> ParsedFile {
         Arc::from(""),
         input.context,
     );
-    ParsedFile {
-        source,
-        documents: Vec::new(),
-        comments: Vec::new(),
-        diagnostics: Vec::new(),
-        skipped: true,
-        parsed_documents: 0,
-    }
+    ParsedFile::without_documents(source, Vec::new(), true)
 }
 
 /// A file that cannot be parsed at all: one `yaml-syntax` finding at `offset`.
@@ -524,14 +528,7 @@ fn unreadable(
         },
         message,
     );
-    ParsedFile {
-        source,
-        documents: Vec::new(),
-        comments: Vec::new(),
-        diagnostics: vec![d],
-        skipped: false,
-        parsed_documents: 0,
-    }
+    ParsedFile::without_documents(source, vec![d], false)
 }
 
 fn list_items(value: &Value) -> Option<&Vec<Value>> {
