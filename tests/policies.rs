@@ -2,6 +2,8 @@
 //! `policy-error` diagnostic in the `.rhai` file while every other policy still runs;
 //! ids may not clash; `policy test` passes the shipped cases and fails wrong ones.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -49,29 +51,22 @@ fn run(policies: &[(&str, String)]) -> (tempfile::TempDir, Result<Value, String>
     let pdir = dir.path().join("policies");
     std::fs::create_dir(&pdir).unwrap();
     for (name, text) in policies {
-        std::fs::write(pdir.join(name), text).unwrap();
+        common::write(&pdir, name, text);
     }
-    let manifest = dir.path().join("app.yaml");
-    std::fs::write(&manifest, MANIFEST).unwrap();
-    let args = CheckArgs {
+    let manifest = common::write(dir.path(), "app.yaml", MANIFEST);
+    let result = common::try_check_json(CheckArgs {
         paths: vec![manifest.display().to_string()],
-        format: CheckFormat::Json,
         policies: vec![pdir],
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let result = app::check(&args, &mut out, &mut err)
-        .map(|_| serde_json::from_slice(&out).expect("the JSON report parses"))
-        .map_err(|e| e.to_string());
+    })
+    .map_err(|e| e.to_string());
     (dir, result)
 }
 
 /// The `policy-error` findings as `name:line:col: message`, file names relative.
 fn policy_errors(report: &Value) -> Vec<String> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    common::diagnostics(report)
         .iter()
         .filter(|d| d["rule"] == "policy-error")
         .map(|d| {
@@ -91,9 +86,7 @@ fn policy_errors(report: &Value) -> Vec<String> {
 }
 
 fn rules_reported(report: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = report["diagnostics"]
-        .as_array()
-        .unwrap()
+    let mut ids: Vec<String> = common::diagnostics(report)
         .iter()
         .map(|d| d["rule"].as_str().unwrap().to_owned())
         .collect();
@@ -104,17 +97,13 @@ fn rules_reported(report: &Value) -> Vec<String> {
 
 /// `check --format json` on one manifest, asserting that no policy failed.
 fn check_json(manifest: &Path, policies: Vec<PathBuf>, enable: Vec<String>) -> Value {
-    let args = CheckArgs {
+    let report = common::check_json(CheckArgs {
         paths: vec![manifest.display().to_string()],
-        format: CheckFormat::Json,
         policies,
         enable,
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new()).unwrap();
-    let report: Value = serde_json::from_slice(&out).unwrap();
+    });
     assert_eq!(policy_errors(&report), Vec::<String>::new());
     report
 }
@@ -302,20 +291,14 @@ fn a_policy_is_selectable_and_suppressible_like_a_rule() {
     )
     .unwrap();
     let check = |disable: Vec<String>| {
-        let args = CheckArgs {
+        let report = common::check_json(CheckArgs {
             paths: vec![manifest.display().to_string()],
-            format: CheckFormat::Json,
             policies: vec![pdir.clone()],
             disable,
             max_file_size: Some(1 << 20),
             ..CheckArgs::default()
-        };
-        let mut out = Vec::new();
-        app::check(&args, &mut out, &mut Vec::new()).unwrap();
-        let report: Value = serde_json::from_slice(&out).unwrap();
-        report["diagnostics"]
-            .as_array()
-            .unwrap()
+        });
+        common::diagnostics(&report)
             .iter()
             .filter(|d| d["rule"] == "good")
             .map(|d| d["message"].as_str().unwrap().to_owned())
@@ -384,8 +367,10 @@ fn default_policies_are_documented_rules() {
         }
         assert!(!p.meta.help.is_empty(), "{} has help", p.meta.id);
         assert!(
-            std::path::Path::new("testdata").join(p.meta.id).is_dir(),
-            "{} has fixtures",
+            std::path::Path::new("policies")
+                .join(format!("{}.cases", p.meta.id))
+                .is_dir(),
+            "{} has cases",
             p.meta.id
         );
     }
@@ -465,13 +450,8 @@ fn the_pdb_example_reports_with_related_budgets() {
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new()).unwrap();
-    let mut json_args = args;
-    json_args.format = CheckFormat::Json;
-    let mut json = Vec::new();
-    app::check(&json_args, &mut json, &mut Vec::new()).unwrap();
-    let report: Value = serde_json::from_slice(&json).unwrap();
+    let out = common::check_text(&args);
+    let report = common::check_json(args);
     let related: Vec<String> = report["diagnostics"][0]["related"]
         .as_array()
         .unwrap()
@@ -488,7 +468,7 @@ fn the_pdb_example_reports_with_related_budgets() {
         .collect();
     insta::assert_snapshot!(format!(
         "{}related:\n{}",
-        String::from_utf8(out).unwrap(),
+        out,
         related.join("\n")
     ));
 }

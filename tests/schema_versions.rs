@@ -1,8 +1,10 @@
 //! Schemas end to end: CRDs given with `--context`, and `--kubernetes-version` choosing
 //! the embedded schemas and the lifecycle of apiVersions.
 
-use k8lint::app::{self, Fatal};
-use k8lint::cli::{CheckArgs, CheckFormat};
+mod common;
+
+use k8lint::app::Fatal;
+use k8lint::cli::CheckArgs;
 use serde_json::Value;
 
 const CRD: &str = "\
@@ -35,29 +37,23 @@ fn run(
 ) -> Result<Value, Fatal> {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.to_string_lossy().into_owned()
+        common::write(dir.path(), name, text)
+            .to_string_lossy()
+            .into_owned()
     };
     let paths = files.iter().map(|(n, t)| write(n, t)).collect();
     let context = context.iter().map(|(n, t)| write(n, t)).collect();
-    let args = CheckArgs {
+    common::try_check_json(CheckArgs {
         paths,
         context,
-        format: CheckFormat::Json,
         kubernetes_version: version.map(str::to_owned),
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new())?;
-    Ok(serde_json::from_slice(&out).unwrap())
+    })
 }
 
 fn findings(report: &Value, rule: &str) -> Vec<String> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    common::diagnostics(report)
         .iter()
         .filter(|d| d["rule"] == rule)
         .map(|d| {
