@@ -39,6 +39,7 @@ fn a_clean_tree_passes() {
         // `super::super::` from yaml/tree.rs reaches the crate root: an import of base.
         ("yaml/tree.rs", "use super::super::base::Span;\n"),
         ("rules/mod.rs", "use crate::{base::Span, yaml};\n"),
+        ("app.rs", "use crate::rules;\n"),
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("layers hold"), "{out}");
@@ -48,7 +49,10 @@ fn a_clean_tree_passes() {
 fn an_import_cycle_fails() {
     // base and versions share the lowest layer, so only the cycle is wrong.
     let (code, out) = layers(&[
-        ("base.rs", "use crate::versions::Version;\npub struct Span;\n"),
+        (
+            "base.rs",
+            "use crate::versions::Version;\npub struct Span;\n",
+        ),
         ("versions.rs", "pub struct Version(crate::base::Span);\n"),
     ]);
     assert_eq!(code, 1, "{out}");
@@ -63,12 +67,17 @@ fn an_upward_import_fails() {
     let (code, out) = layers(&[
         ("base.rs", "pub struct Span;\n"),
         ("yaml/mod.rs", "mod tree;\n"),
-        ("yaml/tree.rs", "\n\nuse crate::{base::Span, model::Pointer};\n"),
+        (
+            "yaml/tree.rs",
+            "\n\nuse crate::{base::Span, model::Pointer};\n",
+        ),
         ("model/mod.rs", "pub struct Pointer;\n"),
     ]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("`yaml` (layer 2) imports `model` (layer 3), a layer above it: yaml/tree.rs:3"),
+        out.contains(
+            "`yaml` (layer 2) imports `model` (layer 3), a layer above it: yaml/tree.rs:3"
+        ),
         "{out}"
     );
     assert!(!out.contains("cycle"), "{out}");
