@@ -466,11 +466,7 @@ fn the_pdb_example_reports_with_related_budgets() {
             )
         })
         .collect();
-    insta::assert_snapshot!(format!(
-        "{}related:\n{}",
-        out,
-        related.join("\n")
-    ));
+    insta::assert_snapshot!(format!("{}related:\n{}", out, related.join("\n")));
 }
 
 /// Every context call of docs/policies.md, on one small repository.
