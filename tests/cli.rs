@@ -57,33 +57,21 @@ fn demo_human() {
 
 #[test]
 fn json_is_byte_identical_whatever_the_jobs() {
-    let one = run(
-        &[
+    // Every manifest of the repository's test data, as one walk.
+    let check = |jobs: &str| {
+        let args = [
             "check",
             "testdata",
             "tests/data",
             "policies",
             "--format",
             "json",
-            "--jobs",
-            "1",
-        ],
-        Path::new("."),
-    );
+        ];
+        run(&[&args[..], &["--jobs", jobs]].concat(), Path::new("."))
+    };
+    let one = check("1");
     for jobs in ["2", "4", "1"] {
-        let other = run(
-            &[
-                "check",
-                "testdata",
-                "tests/data",
-                "policies",
-                "--format",
-                "json",
-                "--jobs",
-                jobs,
-            ],
-            Path::new("."),
-        );
+        let other = check(jobs);
         assert_eq!(one.stdout, other.stdout, "--jobs {jobs}");
         assert_eq!(one.status.code(), other.status.code());
     }

@@ -284,12 +284,11 @@ fn a_policy_is_selectable_and_suppressible_like_a_rule() {
     let pdir = dir.path().join("p");
     std::fs::create_dir(&pdir).unwrap();
     std::fs::write(pdir.join("good.rhai"), policy("good", GOOD)).unwrap();
-    let manifest = dir.path().join("a.yaml");
-    std::fs::write(
-        &manifest,
+    let manifest = common::write(
+        dir.path(),
+        "a.yaml",
         MANIFEST.replace("  name: api\n", "  name: api # k8lint: ignore good\n"),
-    )
-    .unwrap();
+    );
     let check = |disable: Vec<String>| {
         let report = common::check_json(CheckArgs {
             paths: vec![manifest.display().to_string()],
@@ -325,8 +324,7 @@ fn the_shipped_policies_pass_their_cases() {
 #[test]
 fn policy_test_fails_a_wrong_expectation() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("good.rhai");
-    std::fs::write(&file, policy("good", GOOD)).unwrap();
+    let file = common::write(dir.path(), "good.rhai", policy("good", GOOD));
     let cases = dir.path().join("good.cases");
     std::fs::create_dir(&cases).unwrap();
     // The finding is on line 4 (metadata.name), the mark on line 3; `dont-fire` reported.
@@ -394,9 +392,9 @@ fn default_policies_are_documented_rules() {
 #[test]
 fn default_policies_survive_fields_of_the_wrong_type() {
     let dir = tempfile::tempdir().unwrap();
-    let manifest = dir.path().join("odd.yaml");
-    std::fs::write(
-        &manifest,
+    let manifest = common::write(
+        dir.path(),
+        "odd.yaml",
         "\
 apiVersion: v1
 kind: Pod
@@ -429,8 +427,7 @@ spec:
   replicas: three
   template: []
 ",
-    )
-    .unwrap();
+    );
     check_json(&manifest, Vec::new(), Vec::new());
 }
 
@@ -514,9 +511,9 @@ fn check(object, ctx) {
 "#,
     )
     .unwrap();
-    let manifest = dir.path().join("m.yaml");
-    std::fs::write(
-        &manifest,
+    let manifest = common::write(
+        dir.path(),
+        "m.yaml",
         "\
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
@@ -560,8 +557,7 @@ kind: Service
 metadata: {name: external}
 spec: {type: ExternalName, externalName: example.com}
 ",
-    )
-    .unwrap();
+    );
     let report = check_json(&manifest, vec![pdir], vec!["api".to_owned()]);
     let lines: Vec<String> = report["diagnostics"]
         .as_array()

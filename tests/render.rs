@@ -40,8 +40,7 @@ fn render_ok(args: &RenderArgs) -> String {
 
 fn render_text(text: &str, extra: impl FnOnce(&mut RenderArgs)) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("in.yaml");
-    std::fs::write(&path, text).unwrap();
+    let path = common::write(dir.path(), "in.yaml", text);
     let mut a = args(&[path.to_str().unwrap()]);
     extra(&mut a);
     render_ok(&a)
@@ -394,12 +393,11 @@ fn bad_values_are_usage_errors() {
 #[test]
 fn check_lints_rendered_objects_with_locations_in_the_template() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.yaml");
-    std::fs::write(
-        &path,
+    let path = common::write(
+        dir.path(),
+        "t.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${{ values.name }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"${{ values.name }}\"\n",
-    )
-    .unwrap();
+    );
     let args = CheckArgs {
         paths: vec![path.to_string_lossy().into_owned()],
         format: CheckFormat::Json,

@@ -38,7 +38,7 @@ pub fn diagnostics(report: &Value) -> &[Value] {
 }
 
 /// Writes `text` to `dir/name`, creating the parent folders, and returns the path.
-pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).expect("create the parent folder");
