@@ -13,8 +13,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use k8lint::app::policy_test::{SNAPSHOTS, cases};
 use k8lint::cli::CheckArgs;
-use k8lint::policy::test::{SNAPSHOTS, cases};
 use k8lint::rules::RuleMeta;
 use serde_json::Value;
 
