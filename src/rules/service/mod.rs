@@ -15,6 +15,7 @@ rules! {
     ingress_service_port::IngressServicePort,
     hpa_target::HpaTarget,
     pdb_no_pods::PdbNoPods,
+    ingress_tls::IngressTls,
 }
 
 pub mod wiring;
