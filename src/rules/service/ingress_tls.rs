@@ -101,7 +101,7 @@ impl Rule for IngressTls {
         out.push(INGRESS_TLS.at(
             object.id,
             at,
-            format!("Ingress {name} has {what}: its hosts are served over plain HTTP only"),
+            format!("Ingress {name} has {what}: it serves plain HTTP only"),
         ));
     }
 }
