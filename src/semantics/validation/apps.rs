@@ -16,7 +16,10 @@ fn spec_of(object: &Object) -> Option<(&Value, Pointer)> {
 /// `ValidatePodTemplateSpecForReplicaSet` and its StatefulSet/DaemonSet siblings: the
 /// pods of a controller run until replaced, so a template may not set activeDeadlineSeconds.
 fn no_active_deadline(spec: &Value, at: &Pointer, what: &str, errs: &mut Errors) {
-    if spec.pointer("/template/spec/activeDeadlineSeconds").is_some_and(Value::is_i64) {
+    if spec
+        .pointer("/template/spec/activeDeadlineSeconds")
+        .is_some_and(Value::is_i64)
+    {
         errs.forbidden(
             "template-active-deadline",
             at.path("template/spec/activeDeadlineSeconds"),
@@ -28,7 +31,9 @@ fn no_active_deadline(spec: &Value, at: &Pointer, what: &str, errs: &mut Errors)
 /// `ValidateReplicaSetSpec` / `ValidateReplicationControllerSpec`: replicas and
 /// minReadySeconds ≥ 0.
 pub fn replicas_fields(object: &Object, errs: &mut Errors) {
-    let Some((spec, at)) = spec_of(object) else { return };
+    let Some((spec, at)) = spec_of(object) else {
+        return;
+    };
     nonnegative(spec, &at, "replicas", errs);
     nonnegative(spec, &at, "minReadySeconds", errs);
     if object.kind == "ReplicaSet" {
@@ -38,13 +43,23 @@ pub fn replicas_fields(object: &Object, errs: &mut Errors) {
 
 /// `ValidateDeploymentSpec` → `ValidateDeploymentStrategy` → `ValidateRollingUpdateDeployment`.
 pub fn deployment(object: &Object, errs: &mut Errors) {
-    let Some((spec, at)) = spec_of(object) else { return };
-    for field in ["replicas", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"] {
+    let Some((spec, at)) = spec_of(object) else {
+        return;
+    };
+    for field in [
+        "replicas",
+        "minReadySeconds",
+        "revisionHistoryLimit",
+        "progressDeadlineSeconds",
+    ] {
         nonnegative(spec, &at, field, errs);
     }
     no_active_deadline(spec, &at, "ReplicaSet", errs);
     if let Some(pd) = spec.get("progressDeadlineSeconds").filter(|v| v.is_i64()) {
-        let min_ready = spec.get("minReadySeconds").and_then(Value::as_i64).unwrap_or(0);
+        let min_ready = spec
+            .get("minReadySeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
         if pd.as_i64().is_some_and(|p| p >= 0 && p <= min_ready) {
             errs.invalid(
                 "deployment-progress-deadline",
@@ -70,7 +85,9 @@ pub fn deployment(object: &Object, errs: &mut Errors) {
             }
         }
         None | Some("" | "RollingUpdate") => {
-            let Some(r) = rolling.filter(|r| r.is_object()) else { return };
+            let Some(r) = rolling.filter(|r| r.is_object()) else {
+                return;
+            };
             let rat = sat.key("rollingUpdate");
             // Unset fields default to 25% (SetDefaults_Deployment).
             let unavailable = r.get("maxUnavailable");
@@ -98,7 +115,9 @@ pub fn deployment(object: &Object, errs: &mut Errors) {
 /// `ValidateDaemonSetSpec` → `ValidateDaemonSetUpdateStrategy` → `ValidateRollingUpdateDaemonSet`:
 /// exactly one of maxUnavailable (default 1) and maxSurge (default 0) is non-zero.
 pub fn daemonset(object: &Object, errs: &mut Errors) {
-    let Some((spec, at)) = spec_of(object) else { return };
+    let Some((spec, at)) = spec_of(object) else {
+        return;
+    };
     nonnegative(spec, &at, "minReadySeconds", errs);
     nonnegative(spec, &at, "revisionHistoryLimit", errs);
     no_active_deadline(spec, &at, "DaemonSet", errs);
@@ -146,7 +165,9 @@ pub fn daemonset(object: &Object, errs: &mut Errors) {
 /// `ValidateStatefulSetSpec`: replicas, minReadySeconds, revisionHistoryLimit ≥ 0; a
 /// rollingUpdate block only with the RollingUpdate strategy; partition ≥ 0.
 pub fn statefulset(object: &Object, errs: &mut Errors) {
-    let Some((spec, at)) = spec_of(object) else { return };
+    let Some((spec, at)) = spec_of(object) else {
+        return;
+    };
     for field in ["replicas", "minReadySeconds", "revisionHistoryLimit"] {
         nonnegative(spec, &at, field, errs);
     }

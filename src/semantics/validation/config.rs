@@ -24,12 +24,18 @@ fn required_keys(ty: &str) -> &'static [&'static [&'static str]] {
 
 /// A Secret value as the server sees it: `stringData` wins over `data` (base64).
 fn secret_value(object: &Object, key: &str) -> Option<Vec<u8>> {
-    if let Some(s) = object.at("/stringData").and_then(|d| d.get(key)).and_then(Value::as_str) {
+    if let Some(s) = object
+        .at("/stringData")
+        .and_then(|d| d.get(key))
+        .and_then(Value::as_str)
+    {
         return Some(s.as_bytes().to_vec());
     }
     let d = object.at("/data")?.get(key)?;
     match d {
-        Value::String(s) => base64::engine::general_purpose::STANDARD.decode(s.trim()).ok(),
+        Value::String(s) => base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .ok(),
         Value::Null => Some(Vec::new()),
         _ => None,
     }
@@ -59,8 +65,15 @@ pub fn secret(object: &Object, errs: &mut Errors) {
             }
         }
     }
-    if matches!(ty, "kubernetes.io/dockercfg" | "kubernetes.io/dockerconfigjson") {
-        let key = if ty == "kubernetes.io/dockercfg" { ".dockercfg" } else { ".dockerconfigjson" };
+    if matches!(
+        ty,
+        "kubernetes.io/dockercfg" | "kubernetes.io/dockerconfigjson"
+    ) {
+        let key = if ty == "kubernetes.io/dockercfg" {
+            ".dockercfg"
+        } else {
+            ".dockerconfigjson"
+        };
         if let Some(bytes) = secret_value(object, key) {
             if let Err(e) = serde_json::from_slice::<Value>(&bytes) {
                 errs.invalid(
@@ -128,7 +141,11 @@ pub fn limit_range(object: &Object, errs: &mut Errors) {
         let at = Pointer::root().path("spec/limits").index(i);
         if item.get("type").and_then(Value::as_str) == Some("Pod") {
             for field in ["default", "defaultRequest"] {
-                if item.get(field).and_then(Value::as_object).is_some_and(|m| !m.is_empty()) {
+                if item
+                    .get(field)
+                    .and_then(Value::as_object)
+                    .is_some_and(|m| !m.is_empty())
+                {
                     errs.forbidden(
                         "limit-range",
                         at.key(field),
@@ -139,7 +156,10 @@ pub fn limit_range(object: &Object, errs: &mut Errors) {
         }
         let get = |field: &str, name: &str| -> Option<(Quantity, String)> {
             let v = item.get(field)?.get(name)?;
-            Some((quantity(v)?, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            Some((
+                quantity(v)?,
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+            ))
         };
         let mut names: Vec<&String> = ["min", "max", "default", "defaultRequest"]
             .iter()
@@ -150,10 +170,34 @@ pub fn limit_range(object: &Object, errs: &mut Errors) {
         names.dedup();
         // Each pair (lower field, upper field, where the server reports it, message).
         let pairs: [(&str, &str, &str, &str, &str); 4] = [
-            ("min", "max", "min", "min value", "is greater than max value"),
-            ("min", "default", "default", "min value", "is greater than default value"),
-            ("default", "max", "default", "default value", "is greater than max value"),
-            ("defaultRequest", "default", "defaultRequest", "default request value", "is greater than default limit value"),
+            (
+                "min",
+                "max",
+                "min",
+                "min value",
+                "is greater than max value",
+            ),
+            (
+                "min",
+                "default",
+                "default",
+                "min value",
+                "is greater than default value",
+            ),
+            (
+                "default",
+                "max",
+                "default",
+                "default value",
+                "is greater than max value",
+            ),
+            (
+                "defaultRequest",
+                "default",
+                "defaultRequest",
+                "default request value",
+                "is greater than default limit value",
+            ),
         ];
         for name in names {
             for (lo, hi, report, lo_what, rel) in pairs {

@@ -135,7 +135,10 @@ pub fn is_ip(s: &str) -> bool {
 pub fn cidr(s: &str) -> Option<(IpAddr, u8)> {
     let (ip, bits) = s.split_once('/')?;
     let ip: IpAddr = ip.parse().ok()?;
-    let bits: u8 = bits.parse().ok().filter(|_| bits.bytes().all(|c| c.is_ascii_digit()))?;
+    let bits: u8 = bits
+        .parse()
+        .ok()
+        .filter(|_| bits.bytes().all(|c| c.is_ascii_digit()))?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     (bits <= max).then_some((ip, bits))
 }
@@ -173,7 +176,11 @@ mod tests {
             Some("must be no more than 15 characters")
         );
         assert!(iana_svc_name("my_port").is_some());
-        assert!(iana_svc_name("8080").unwrap().contains("at least one letter"));
+        assert!(
+            iana_svc_name("8080")
+                .unwrap()
+                .contains("at least one letter")
+        );
         assert!(iana_svc_name("a--b").is_some());
         assert!(iana_svc_name("-ab").is_some());
         assert!(iana_svc_name("HTTP").is_some());
@@ -194,7 +201,10 @@ mod tests {
         let v = |s: &str| serde_json::Value::String(s.to_owned());
         assert_eq!(IntOrPercent::of(&v("25%")), Some(IntOrPercent::Percent(25)));
         assert_eq!(IntOrPercent::of(&v("25")), Some(IntOrPercent::Malformed));
-        assert_eq!(IntOrPercent::of(&serde_json::json!(0)), Some(IntOrPercent::Int(0)));
+        assert_eq!(
+            IntOrPercent::of(&serde_json::json!(0)),
+            Some(IntOrPercent::Int(0))
+        );
         let outer = cidr("10.0.0.0/8").unwrap();
         assert!(cidr_contains(outer, cidr("10.1.0.0/16").unwrap()));
         assert!(!cidr_contains(outer, cidr("11.1.0.0/16").unwrap()));

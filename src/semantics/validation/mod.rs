@@ -206,7 +206,12 @@ impl Errors {
     }
 
     /// `Duplicate value`.
-    pub fn duplicate(&mut self, check: &'static str, at: Pointer, value: &Value) -> &mut FieldError {
+    pub fn duplicate(
+        &mut self,
+        check: &'static str,
+        at: Pointer,
+        value: &Value,
+    ) -> &mut FieldError {
         self.push(
             check,
             at,
@@ -314,8 +319,14 @@ mod tests {
 
     #[test]
     fn field_paths_read_as_the_servers() {
-        let p = Pointer::root().path("spec/containers").index(0).path("ports");
-        assert_eq!(field_path(&p.index(1).key("name"), false), "spec.containers[0].ports[1].name");
+        let p = Pointer::root()
+            .path("spec/containers")
+            .index(0)
+            .path("ports");
+        assert_eq!(
+            field_path(&p.index(1).key("name"), false),
+            "spec.containers[0].ports[1].name"
+        );
         let r = Pointer::root().path("spec/resources/requests").key("cpu");
         assert_eq!(field_path(&r, true), "spec.resources.requests[cpu]");
         assert_eq!(field_path(&Pointer::root(), false), "<root>");

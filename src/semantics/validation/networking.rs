@@ -31,7 +31,11 @@ pub fn ingress(object: &Object, errs: &mut Errors) {
     }
     for (i, rule) in rules.iter().enumerate() {
         let rat = at.key("rules").index(i);
-        if let Some(host) = rule.get("host").and_then(Value::as_str).filter(|h| !h.is_empty()) {
+        if let Some(host) = rule
+            .get("host")
+            .and_then(Value::as_str)
+            .filter(|h| !h.is_empty())
+        {
             host_name(host, &rat.key("host"), errs);
         }
         let Some(http) = rule.get("http").filter(|h| h.is_object()) else {
@@ -92,7 +96,12 @@ fn path(p: &Value, at: &Pointer, errs: &mut Errors) {
     match p.get("pathType").and_then(Value::as_str) {
         Some("Exact" | "Prefix") => {
             if !text.starts_with('/') {
-                errs.invalid("ingress-path", at.key("path"), &value, "must be an absolute path");
+                errs.invalid(
+                    "ingress-path",
+                    at.key("path"),
+                    &value,
+                    "must be an absolute path",
+                );
                 return;
             }
             for seq in ["//", "/./", "/../", "%2f", "%2F"] {
@@ -120,7 +129,12 @@ fn path(p: &Value, at: &Pointer, errs: &mut Errors) {
         }
         Some("ImplementationSpecific") => {
             if !text.is_empty() && !text.starts_with('/') {
-                errs.invalid("ingress-path", at.key("path"), &value, "must be an absolute path");
+                errs.invalid(
+                    "ingress-path",
+                    at.key("path"),
+                    &value,
+                    "must be an absolute path",
+                );
             }
         }
         _ => {}
@@ -154,8 +168,14 @@ fn backend(b: &Value, at: &Pointer, errs: &mut Errors) {
         }
         (Some(s), None) => {
             let sat = at.key("service");
-            let name = s.pointer("/port/name").and_then(Value::as_str).filter(|n| !n.is_empty());
-            let number = s.pointer("/port/number").and_then(Value::as_i64).filter(|n| *n != 0);
+            let name = s
+                .pointer("/port/name")
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty());
+            let number = s
+                .pointer("/port/number")
+                .and_then(Value::as_i64)
+                .filter(|n| *n != 0);
             match (name, number) {
                 (Some(_), Some(_)) => {
                     errs.invalid(
@@ -167,12 +187,22 @@ fn backend(b: &Value, at: &Pointer, errs: &mut Errors) {
                 }
                 (Some(n), None) => {
                     if let Some(why) = formats::iana_svc_name(n) {
-                        errs.invalid("ingress-backend", sat.path("port/name"), &Value::from(n), why);
+                        errs.invalid(
+                            "ingress-backend",
+                            sat.path("port/name"),
+                            &Value::from(n),
+                            why,
+                        );
                     }
                 }
                 (None, Some(n)) => {
                     if let Some(why) = formats::port_num(n) {
-                        errs.invalid("ingress-backend", sat.path("port/number"), &Value::from(n), why);
+                        errs.invalid(
+                            "ingress-backend",
+                            sat.path("port/number"),
+                            &Value::from(n),
+                            why,
+                        );
                     }
                 }
                 (None, None) => {

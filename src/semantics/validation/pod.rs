@@ -71,7 +71,11 @@ fn container(c: &Container<'_>, host_network: bool, version: Version, errs: &mut
 fn ports(c: &Container<'_>, host_network: bool, errs: &mut Errors) {
     for (i, p) in c.ports() {
         let at = c.pointer.key("ports").index(i);
-        if let Some(name) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+        if let Some(name) = p
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
             if let Some(why) = formats::iana_svc_name(name) {
                 errs.invalid("port-name", at.key("name"), &Value::from(name), why);
             }
@@ -188,8 +192,7 @@ fn mounts(c: &Container<'_>, errs: &mut Errors) {
                 );
             }
         }
-        if m.get("mountPropagation").and_then(Value::as_str) == Some("Bidirectional")
-            && !privileged
+        if m.get("mountPropagation").and_then(Value::as_str) == Some("Bidirectional") && !privileged
         {
             errs.forbidden(
                 "mount-propagation",
@@ -251,7 +254,10 @@ fn resources(c: &Container<'_>, errs: &mut Errors) {
         };
         let overcommit = !name.contains('/') || name.contains("kubernetes.io/");
         let detail = if !overcommit && r.nano() != l.nano() {
-            format!("must be equal to {name} limit of {}", super::show(limit_value))
+            format!(
+                "must be equal to {name} limit of {}",
+                super::show(limit_value)
+            )
         } else if r.nano() > l.nano() {
             format!(
                 "must be less than or equal to {name} limit of {}",
@@ -276,11 +282,36 @@ fn text(v: &Value) -> String {
 
 /// The volume sources of `core/v1.VolumeSource`.
 const VOLUME_SOURCES: &[&str] = &[
-    "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret",
-    "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder",
-    "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume",
-    "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO",
-    "storageos", "csi", "ephemeral", "image",
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "nfs",
+    "iscsi",
+    "glusterfs",
+    "persistentVolumeClaim",
+    "rbd",
+    "flexVolume",
+    "cinder",
+    "cephfs",
+    "flocker",
+    "downwardAPI",
+    "fc",
+    "azureFile",
+    "configMap",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "projected",
+    "portworxVolume",
+    "scaleIO",
+    "storageos",
+    "csi",
+    "ephemeral",
+    "image",
 ];
 
 /// `ValidateVolumes`: names are DNS-1123 labels, and a volume has at most one source (one
@@ -288,7 +319,11 @@ const VOLUME_SOURCES: &[&str] = &[
 fn volumes(spec: &Value, at: &Pointer, errs: &mut Errors) {
     for (i, v) in list(spec, "volumes").iter().enumerate() {
         let vat = at.key("volumes").index(i);
-        if let Some(name) = v.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+        if let Some(name) = v
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
             if let Some(why) = formats::dns1123_label(name) {
                 errs.invalid("volume-name", vat.key("name"), &Value::from(name), why);
             }
@@ -316,13 +351,23 @@ fn topology_spread(spec: &Value, at: &Pointer, errs: &mut Errors) {
         let tat = at.key("topologySpreadConstraints").index(i);
         if let Some((n, v)) = int(t, "maxSkew") {
             if n <= 0 {
-                errs.invalid("topology-spread", tat.key("maxSkew"), v, "must be greater than zero");
+                errs.invalid(
+                    "topology-spread",
+                    tat.key("maxSkew"),
+                    v,
+                    "must be greater than zero",
+                );
             }
         }
         let when = t.get("whenUnsatisfiable").and_then(Value::as_str);
         if let Some((n, v)) = int(t, "minDomains") {
             if n <= 0 {
-                errs.invalid("topology-spread", tat.key("minDomains"), v, "must be greater than zero");
+                errs.invalid(
+                    "topology-spread",
+                    tat.key("minDomains"),
+                    v,
+                    "must be greater than zero",
+                );
             } else if let Some(w) = when.filter(|w| *w != "DoNotSchedule") {
                 errs.invalid(
                     "topology-spread",
@@ -334,7 +379,11 @@ fn topology_spread(spec: &Value, at: &Pointer, errs: &mut Errors) {
         }
         let key = t.get("topologyKey").and_then(Value::as_str);
         if key == Some("") {
-            errs.required("topology-spread", tat.key("topologyKey"), "can not be empty");
+            errs.required(
+                "topology-spread",
+                tat.key("topologyKey"),
+                "can not be empty",
+            );
         }
         if let (Some(k), Some(w)) = (key.filter(|k| !k.is_empty()), when) {
             if seen.contains(&(k, w)) {

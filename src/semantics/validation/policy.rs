@@ -44,7 +44,12 @@ pub fn hpa(object: &Object, errs: &mut Errors) {
     let at = Pointer::root().key("spec");
     if let Some((n, v)) = int(spec, "minReplicas") {
         if n < 1 {
-            errs.invalid("hpa", at.key("minReplicas"), v, "must be greater than or equal to 1");
+            errs.invalid(
+                "hpa",
+                at.key("minReplicas"),
+                v,
+                "must be greater than or equal to 1",
+            );
         }
     }
     if let Some((n, v)) = int(spec, "maxReplicas") {
@@ -70,9 +75,15 @@ pub fn hpa(object: &Object, errs: &mut Errors) {
                 "must populate information for the given metric source",
             );
         }
-        let others = ["resource", "containerResource", "pods", "object", "external"]
-            .into_iter()
-            .filter(|k| *k != source && m.get(*k).is_some_and(|v| !v.is_null()));
+        let others = [
+            "resource",
+            "containerResource",
+            "pods",
+            "object",
+            "external",
+        ]
+        .into_iter()
+        .filter(|k| *k != source && m.get(*k).is_some_and(|v| !v.is_null()));
         for other in others {
             errs.forbidden(
                 "hpa-metric",
@@ -101,7 +112,12 @@ const HIGHEST_USER_PRIORITY: i64 = 1_000_000_000;
 /// `ValidatePriorityClass`: a user class is at most 10^9; `system-` names are reserved.
 pub fn priority_class(object: &Object, errs: &mut Errors) {
     let system = object.name.starts_with("system-");
-    if system && !matches!(object.name.as_str(), "system-cluster-critical" | "system-node-critical") {
+    if system
+        && !matches!(
+            object.name.as_str(),
+            "system-cluster-critical" | "system-node-critical"
+        )
+    {
         errs.forbidden(
             "priority-class",
             Pointer::root().path("metadata/name"),
@@ -114,7 +130,9 @@ pub fn priority_class(object: &Object, errs: &mut Errors) {
             errs.forbidden(
                 "priority-class",
                 Pointer::root().key("value"),
-                format!("maximum allowed value of a user defined priority is {HIGHEST_USER_PRIORITY}"),
+                format!(
+                    "maximum allowed value of a user defined priority is {HIGHEST_USER_PRIORITY}"
+                ),
             );
         }
     }

@@ -16,7 +16,11 @@ pub fn role(object: &Object, errs: &mut Errors) {
     for (i, rule) in rules.iter().enumerate() {
         let at = Pointer::root().key("rules").index(i);
         if list(rule, "verbs").is_empty() {
-            errs.required("rbac-rule", at.key("verbs"), "verbs must contain at least one value");
+            errs.required(
+                "rbac-rule",
+                at.key("verbs"),
+                "verbs must contain at least one value",
+            );
         }
         let urls = list(rule, "nonResourceURLs");
         if !urls.is_empty() {
@@ -66,11 +70,21 @@ pub fn binding(object: &Object, errs: &mut Errors) {
     let root = Pointer::root();
     if let Some(r) = object.at("/roleRef").filter(|r| r.is_object()) {
         let at = root.key("roleRef");
-        if let Some(g) = r.get("apiGroup").filter(|g| g.as_str().is_some_and(|g| g != RBAC_GROUP)) {
+        if let Some(g) = r
+            .get("apiGroup")
+            .filter(|g| g.as_str().is_some_and(|g| g != RBAC_GROUP))
+        {
             errs.not_supported("rbac-binding", at.key("apiGroup"), g, &[RBAC_GROUP]);
         }
-        let kinds: &[&str] = if namespaced { &["Role", "ClusterRole"] } else { &["ClusterRole"] };
-        if let Some(k) = r.get("kind").filter(|k| k.as_str().is_some_and(|k| !kinds.contains(&k))) {
+        let kinds: &[&str] = if namespaced {
+            &["Role", "ClusterRole"]
+        } else {
+            &["ClusterRole"]
+        };
+        if let Some(k) = r
+            .get("kind")
+            .filter(|k| k.as_str().is_some_and(|k| !kinds.contains(&k)))
+        {
             errs.not_supported("rbac-binding", at.key("kind"), k, kinds);
         }
         if r.get("name").and_then(Value::as_str) == Some("") {
@@ -83,7 +97,12 @@ pub fn binding(object: &Object, errs: &mut Errors) {
         match s.get("kind").and_then(Value::as_str) {
             Some("ServiceAccount") => {
                 if !group.is_empty() {
-                    errs.not_supported("rbac-subject", at.key("apiGroup"), &Value::from(group), &[""]);
+                    errs.not_supported(
+                        "rbac-subject",
+                        at.key("apiGroup"),
+                        &Value::from(group),
+                        &[""],
+                    );
                 }
                 let ns = s.get("namespace").and_then(Value::as_str).unwrap_or("");
                 if !namespaced && ns.is_empty() {

@@ -28,7 +28,11 @@ pub fn service(object: &Object, errs: &mut Errors) {
     for (i, p) in ports.iter().enumerate() {
         let pat = at.key("ports").index(i);
         // `validateServicePort`.
-        if let Some(name) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+        if let Some(name) = p
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
             if let Some(why) = formats::dns1123_label(name) {
                 errs.invalid("service-port", pat.key("name"), &Value::from(name), why);
             }
@@ -68,8 +72,7 @@ pub fn service(object: &Object, errs: &mut Errors) {
             format!("may not be set to 'None' for {ty} services"),
         );
     }
-    if !cluster_ip.is_empty() && !headless && ty != "ExternalName" && !formats::is_ip(cluster_ip)
-    {
+    if !cluster_ip.is_empty() && !headless && ty != "ExternalName" && !formats::is_ip(cluster_ip) {
         errs.invalid(
             "service-cluster-ip",
             at.key("clusterIP"),
@@ -131,7 +134,10 @@ fn type_specific(spec: &Value, at: &Pointer, ty: &str, errs: &mut Errors) {
     let external = load_balancer
         || ty == "NodePort"
         || (ty == "ClusterIP" && !list(spec, "externalIPs").is_empty());
-    if let Some(v) = spec.get("externalTrafficPolicy").filter(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
+    if let Some(v) = spec
+        .get("externalTrafficPolicy")
+        .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+    {
         if !external {
             errs.invalid(
                 "service-type-field",
@@ -153,7 +159,11 @@ fn type_specific(spec: &Value, at: &Pointer, ty: &str, errs: &mut Errors) {
         }
     }
     if !load_balancer {
-        for field in ["loadBalancerSourceRanges", "loadBalancerClass", "allocateLoadBalancerNodePorts"] {
+        for field in [
+            "loadBalancerSourceRanges",
+            "loadBalancerClass",
+            "allocateLoadBalancerNodePorts",
+        ] {
             let set = match spec.get(field) {
                 Some(Value::Array(a)) => !a.is_empty(),
                 Some(Value::String(s)) => !s.is_empty(),
@@ -179,7 +189,10 @@ fn type_specific(spec: &Value, at: &Pointer, ty: &str, errs: &mut Errors) {
             );
         }
     }
-    let affinity = spec.get("sessionAffinity").and_then(Value::as_str).unwrap_or("None");
+    let affinity = spec
+        .get("sessionAffinity")
+        .and_then(Value::as_str)
+        .unwrap_or("None");
     let config = spec.get("sessionAffinityConfig").filter(|c| c.is_object());
     match (affinity, config) {
         ("None" | "", Some(c)) => {
@@ -230,7 +243,11 @@ pub fn endpoints(object: &Object, errs: &mut Errors) {
         }
         for (j, p) in list(s, "ports").iter().enumerate() {
             let pat = sat.key("ports").index(j);
-            if let Some(name) = p.get("name").and_then(Value::as_str).filter(|n| !n.is_empty()) {
+            if let Some(name) = p
+                .get("name")
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty())
+            {
                 if let Some(why) = formats::dns1123_label(name) {
                     errs.invalid("endpoints", pat.key("name"), &Value::from(name), why);
                 }
