@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::pod::int_or_percent;
 use super::{Errors, nonnegative};
+use crate::model::pointer::At;
 use crate::model::{Object, Pointer};
 
 fn spec_of(object: &Object) -> Option<(&Value, Pointer)> {
@@ -17,7 +18,7 @@ fn spec_of(object: &Object) -> Option<(&Value, Pointer)> {
 /// pods of a controller run until replaced, so a template may not set activeDeadlineSeconds.
 fn no_active_deadline(spec: &Value, at: &Pointer, what: &str, errs: &mut Errors) {
     if spec
-        .pointer("/template/spec/activeDeadlineSeconds")
+        .at("/template/spec/activeDeadlineSeconds")
         .is_some_and(Value::is_i64)
     {
         errs.forbidden(
@@ -75,14 +76,12 @@ pub fn deployment(object: &Object, errs: &mut Errors) {
     let sat = at.key("strategy");
     let rolling = strategy.get("rollingUpdate").filter(|r| !r.is_null());
     match strategy.get("type").and_then(Value::as_str) {
-        Some("Recreate") => {
-            if rolling.is_some() {
-                errs.forbidden(
-                    "rolling-update",
-                    sat.key("rollingUpdate"),
-                    "may not be specified when strategy `type` is 'Recreate'",
-                );
-            }
+        Some("Recreate") if rolling.is_some() => {
+            errs.forbidden(
+                "rolling-update",
+                sat.key("rollingUpdate"),
+                "may not be specified when strategy `type` is 'Recreate'",
+            );
         }
         None | Some("" | "RollingUpdate") => {
             let Some(r) = rolling.filter(|r| r.is_object()) else {

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::{Errors, formats, int, list};
+use crate::model::pointer::At;
 use crate::model::{Object, Pointer};
 
 /// `ValidateIngressSpec` → `validateIngressRules` → `validateHTTPIngressRuleValue`,
@@ -127,15 +128,13 @@ fn path(p: &Value, at: &Pointer, errs: &mut Errors) {
                 }
             }
         }
-        Some("ImplementationSpecific") => {
-            if !text.is_empty() && !text.starts_with('/') {
-                errs.invalid(
-                    "ingress-path",
-                    at.key("path"),
-                    &value,
-                    "must be an absolute path",
-                );
-            }
+        Some("ImplementationSpecific") if !text.is_empty() && !text.starts_with('/') => {
+            errs.invalid(
+                "ingress-path",
+                at.key("path"),
+                &value,
+                "must be an absolute path",
+            );
         }
         _ => {}
     }
@@ -169,11 +168,11 @@ fn backend(b: &Value, at: &Pointer, errs: &mut Errors) {
         (Some(s), None) => {
             let sat = at.key("service");
             let name = s
-                .pointer("/port/name")
+                .at("/port/name")
                 .and_then(Value::as_str)
                 .filter(|n| !n.is_empty());
             let number = s
-                .pointer("/port/number")
+                .at("/port/number")
                 .and_then(Value::as_i64)
                 .filter(|n| *n != 0);
             match (name, number) {

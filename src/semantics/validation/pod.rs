@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::formats::{self, IntOrPercent};
 use super::{Errors, Version, int, list};
+use crate::model::pointer::At;
 use crate::model::quantity::Quantity;
 use crate::model::{Container, PodTemplate, Pointer, WorkloadKind};
 
@@ -159,7 +160,7 @@ fn env(c: &Container<'_>, version: Version, errs: &mut Errors) {
 fn mounts(c: &Container<'_>, errs: &mut Errors) {
     let privileged = c
         .value
-        .pointer("/securityContext/privileged")
+        .at("/securityContext/privileged")
         .and_then(Value::as_bool)
         == Some(true);
     for (i, m) in c.list("volumeMounts").iter().enumerate() {
@@ -221,14 +222,8 @@ fn standard_container_resource(name: &str) -> bool {
 /// limits, and requests = limits for extended resources, which cannot be overcommitted.
 fn resources(c: &Container<'_>, errs: &mut Errors) {
     let base = c.pointer.key("resources");
-    let limits = c
-        .value
-        .pointer("/resources/limits")
-        .and_then(Value::as_object);
-    let requests = c
-        .value
-        .pointer("/resources/requests")
-        .and_then(Value::as_object);
+    let limits = c.value.at("/resources/limits").and_then(Value::as_object);
+    let requests = c.value.at("/resources/requests").and_then(Value::as_object);
     for (field, map) in [("limits", limits), ("requests", requests)] {
         for name in map.into_iter().flat_map(|m| m.keys()) {
             if !name.contains('/') && !standard_container_resource(name) {

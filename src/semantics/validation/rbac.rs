@@ -109,17 +109,16 @@ pub fn binding(object: &Object, errs: &mut Errors) {
                     errs.required("rbac-subject", at.key("namespace"), "");
                 }
             }
-            Some("User" | "Group") => {
-                // An empty apiGroup is defaulted to the RBAC group (SetDefaults_Subject).
-                if !group.is_empty() && group != RBAC_GROUP {
-                    errs.not_supported(
-                        "rbac-subject",
-                        at.key("apiGroup"),
-                        &Value::from(group),
-                        &[RBAC_GROUP],
-                    );
-                }
+            // An empty apiGroup is defaulted to the RBAC group (SetDefaults_Subject).
+            Some("User" | "Group") if !group.is_empty() && group != RBAC_GROUP => {
+                errs.not_supported(
+                    "rbac-subject",
+                    at.key("apiGroup"),
+                    &Value::from(group),
+                    &[RBAC_GROUP],
+                );
             }
+            Some("User" | "Group") => {}
             Some(other) => {
                 errs.not_supported(
                     "rbac-subject",

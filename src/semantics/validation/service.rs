@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::{Errors, formats, int, list};
+use crate::model::pointer::At;
 use crate::model::{Object, Pointer};
 
 /// `ValidateService`: ports, their names and numbers, and the fields that only some
@@ -204,7 +205,7 @@ fn type_specific(spec: &Value, at: &Pointer, ty: &str, errs: &mut Errors) {
             );
         }
         ("ClientIP", Some(c)) => {
-            if let Some(t) = c.pointer("/clientIP/timeoutSeconds") {
+            if let Some(t) = c.at("/clientIP/timeoutSeconds") {
                 if t.as_i64().is_some_and(|n| !(1..=86400).contains(&n)) {
                     errs.invalid(
                         "service-session-affinity",

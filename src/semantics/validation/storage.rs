@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Errors, list};
+use crate::model::pointer::At;
 use crate::model::quantity::Quantity;
 use crate::model::{Object, Pointer};
 
@@ -18,7 +19,7 @@ pub fn pvc(object: &Object, errs: &mut Errors) {
 
 fn claim_spec(spec: &Value, at: &Pointer, errs: &mut Errors) {
     access_modes(spec, at, "at least 1 access mode is required", errs);
-    let storage = spec.pointer("/resources/requests/storage");
+    let storage = spec.at("/resources/requests/storage");
     match storage {
         None | Some(Value::Null) => {
             errs.required("pvc-storage", at.path("resources/requests/storage"), "")
@@ -77,7 +78,7 @@ pub fn pv(object: &Object, errs: &mut Errors) {
     let at = Pointer::root().key("spec");
     let value = object.at("/spec").expect("checked above");
     access_modes(value, &at, "must specify at least 1 access mode", errs);
-    if value.pointer("/capacity/storage").is_none() {
+    if value.at("/capacity/storage").is_none() {
         errs.required("pv-capacity", at.key("capacity"), "must specify a capacity");
     }
     let mut sources = spec
