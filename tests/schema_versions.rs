@@ -136,6 +136,8 @@ fn api_validation_env_names_follow_the_target_version() {
     let new = run(&[("p.yaml", pod)], &[], Some("1.32")).unwrap();
     assert_eq!(
         findings(&new, "api-validation"),
-        ["/spec/containers/0/env/1/name: spec.containers[0].env[1].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='"]
+        [
+            "/spec/containers/0/env/1/name: spec.containers[0].env[1].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='"
+        ]
     );
 }

@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Container, Object, PodTemplate, Pointer, WorkloadKind};
+use crate::model::{Container, Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{ProbeKind, probe};
@@ -168,21 +168,21 @@ impl Rule for ProbeMissingReadiness {
             });
             if let Some((svc, i)) = hit {
                 out.push(
-                    Diagnostic::at(
-                        &PROBE_MISSING_READINESS,
-                        object.id,
-                        c.pointer.clone(),
-                        format!(
-                            "{} receives traffic from Service {} but has no readinessProbe",
-                            c.describe(),
-                            svc.name
+                    PROBE_MISSING_READINESS
+                        .at(
+                            object.id,
+                            c.pointer.clone(),
+                            format!(
+                                "{} receives traffic from Service {} but has no readinessProbe",
+                                c.describe(),
+                                svc.name
+                            ),
+                        )
+                        .with_related(
+                            svc.id,
+                            Pointer::root().path("spec/ports").index(i),
+                            "the Service port that targets it",
                         ),
-                    )
-                    .with_related(
-                        svc.id,
-                        Pointer::root().path("spec/ports").index(i),
-                        "the Service port that targets it",
-                    ),
                 );
             }
         }
@@ -201,9 +201,7 @@ impl Rule for ProbeMissingReadiness {
         });
         if let Some((svc, i, Some(Target::Number(n)))) = undeclared {
             out.push(
-                Diagnostic::at(
-                    &PROBE_MISSING_READINESS,
-                    object.id,
+                PROBE_MISSING_READINESS.at(object.id,
                     first.pointer.clone(),
                     format!(
                         "Service {} sends traffic to port {n}, which no container declares; it still reaches the pod, and with no readinessProbe on any container the pod is ready as soon as its containers start",
@@ -224,9 +222,7 @@ impl Rule for ProbeMissingReadiness {
             let Some(c) = serving.iter().find(|c| c.ports().next().is_some()) else {
                 return;
             };
-            out.push(Diagnostic::at(
-                &PROBE_MISSING_READINESS,
-                object.id,
+            out.push(PROBE_MISSING_READINESS.at(object.id,
                 c.pointer.clone(),
                 format!(
                     "{} {} rolls out by pod readiness, but no container has a readinessProbe: a new pod counts as ready as soon as its containers start, so old pods are replaced before the new ones can serve",

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Container, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -101,9 +101,7 @@ impl Rule for ProbePort {
                                 .and_then(Value::as_str)
                                 .unwrap_or("TCP");
                             if protocol != "TCP" && !protocol.is_empty() {
-                                out.push(Diagnostic::at(
-                                    &PROBE_PORT,
-                                    object.id,
+                                out.push(PROBE_PORT.at(object.id,
                                     at,
                                     format!(
                                         "{field} of {} uses port `{name}`, which the container declares with protocol {protocol}; a {handler} probe connects over TCP and can never succeed",
@@ -114,9 +112,7 @@ impl Rule for ProbePort {
                             continue;
                         }
                         if name.parse::<u16>().is_ok() {
-                            out.push(Diagnostic::at(
-                                &PROBE_PORT,
-                                object.id,
+                            out.push(PROBE_PORT.at(object.id,
                                 at,
                                 format!(
                                     "{field} of {} uses port \"{name}\": a quoted number is read as a port name, and no port has that name; write the number unquoted",
@@ -130,9 +126,7 @@ impl Rule for ProbePort {
                             .find(|o| o.pointer != c.pointer && o.port_named(name).is_some())
                             .map(|o| format!(" ({} declares it, but a probe only sees its own container's ports)", o.describe()))
                             .unwrap_or_default();
-                        out.push(Diagnostic::at(
-                            &PROBE_PORT,
-                            object.id,
+                        out.push(PROBE_PORT.at(object.id,
                             at,
                             format!(
                                 "{field} of {} uses port `{name}`, which the container does not declare{elsewhere}",
@@ -142,9 +136,7 @@ impl Rule for ProbePort {
                     } else if let Some(number) = port.as_i64() {
                         if declares_ports && !c.declares_port_number(number) {
                             out.push(
-                                Diagnostic::at(
-                                    &PROBE_PORT,
-                                    object.id,
+                                PROBE_PORT.at(object.id,
                                     at,
                                     format!(
                                         "{field} of {} uses port {number}, which is not among the container's declared ports",

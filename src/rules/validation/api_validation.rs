@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantics::validation::{self, Version};
@@ -111,12 +111,7 @@ impl Rule for ApiValidation {
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
         let version = Version::parse(cx.kubernetes_version);
         for e in validation::validate(object, version) {
-            out.push(Diagnostic::at(
-                &API_VALIDATION,
-                object.id,
-                e.pointer.clone(),
-                e.message(),
-            ));
+            out.push(API_VALIDATION.at(object.id, e.pointer.clone(), e.message()));
         }
     }
 }

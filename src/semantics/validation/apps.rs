@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::pod::int_or_percent;
 use super::{Errors, nonnegative};
-use crate::model::pointer::At;
-use crate::model::{Object, Pointer};
+use crate::base::{At, Pointer};
+use crate::model::Object;
 
 fn spec_of(object: &Object) -> Option<(&Value, Pointer)> {
     let spec = object.at("/spec").filter(|s| s.is_object())?;

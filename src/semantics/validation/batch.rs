@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use super::{Errors, nonnegative};
-use crate::model::{Object, Pointer};
+use crate::base::Pointer;
+use crate::model::Object;
 
 /// `validateJobSpec`: counts ≥ 0, an Indexed Job needs completions.
 pub fn job_spec(holder: &Value, at: &Pointer, errs: &mut Errors) {

@@ -6,8 +6,9 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::Errors;
+use crate::base::Pointer;
+use crate::model::Object;
 use crate::model::quantity::Quantity;
-use crate::model::{Object, Pointer};
 
 /// The keys a Secret of a type must hold, any one of each group (`ValidateSecret`).
 fn required_keys(ty: &str) -> &'static [&'static [&'static str]] {

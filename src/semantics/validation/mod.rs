@@ -22,7 +22,8 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::base::Pointer;
+use crate::model::{Object, PodTemplate};
 
 pub use formats::iana_svc_name;
 

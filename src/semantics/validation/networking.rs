@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{Errors, formats, int, list};
-use crate::model::pointer::At;
-use crate::model::{Object, Pointer};
+use crate::base::{At, Pointer};
+use crate::model::Object;
 
 /// `ValidateIngressSpec` → `validateIngressRules` → `validateHTTPIngressRuleValue`,
 /// `validateIngressBackend`.

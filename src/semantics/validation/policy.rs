@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::pod::int_or_percent;
 use super::{Errors, int, list};
-use crate::model::{Object, Pointer};
+use crate::base::Pointer;
+use crate::model::Object;
 
 /// `ValidatePodDisruptionBudgetSpec`: minAvailable and maxUnavailable are non-negative
 /// ints or percents up to 100%, and not both set.

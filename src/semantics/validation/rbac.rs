@@ -3,7 +3,8 @@
 use serde_json::Value;
 
 use super::{Errors, list};
-use crate::model::{Object, Pointer};
+use crate::base::Pointer;
+use crate::model::Object;
 
 const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 

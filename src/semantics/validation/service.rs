@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::{Errors, formats, int, list};
-use crate::model::pointer::At;
-use crate::model::{Object, Pointer};
+use crate::base::{At, Pointer};
+use crate::model::Object;
 
 /// `ValidateService`: ports, their names and numbers, and the fields that only some
 /// Service types may set.

@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use super::{Errors, list};
-use crate::model::pointer::At;
+use crate::base::{At, Pointer};
+use crate::model::Object;
 use crate::model::quantity::Quantity;
-use crate::model::{Object, Pointer};
 
 /// `ValidatePersistentVolumeClaimSpec`: at least one access mode, ReadWriteOncePod alone,
 /// and a positive storage request.
