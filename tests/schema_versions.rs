@@ -119,3 +119,21 @@ fn an_unknown_version_lists_the_known_ones() {
         assert!(message.contains(v), "{message}");
     }
 }
+
+/// Env var names: strict before 1.32, any printable ASCII but `=` from 1.32, when the
+/// RelaxedEnvironmentVariableValidation feature gate became on by default.
+#[test]
+fn api_validation_env_names_follow_the_target_version() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      env:\n        - {name: 1ST VAR, value: x}\n        - {name: A=B, value: y}\n";
+    let old = run(&[("p.yaml", pod)], &[], Some("1.31")).unwrap();
+    let old = findings(&old, "api-validation");
+    assert_eq!(old.len(), 2, "{old:?}");
+    assert!(old[0].starts_with("/spec/containers/0/env/0/name: spec.containers[0].env[0].name: Invalid value: \"1ST VAR\": a valid environment variable name must consist of alphabetic characters"), "{old:?}");
+    let new = run(&[("p.yaml", pod)], &[], Some("1.32")).unwrap();
+    assert_eq!(
+        findings(&new, "api-validation"),
+        [
+            "/spec/containers/0/env/1/name: spec.containers[0].env[1].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='"
+        ]
+    );
+}

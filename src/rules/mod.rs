@@ -20,6 +20,7 @@ pub mod refs;
 pub mod schema;
 pub mod service;
 pub mod storage;
+pub mod validation;
 pub mod workload;
 
 use std::borrow::Cow;
@@ -177,6 +178,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(service::RULES);
     all.extend_from_slice(refs::RULES);
     all.extend_from_slice(storage::RULES);
+    all.extend_from_slice(validation::RULES);
     all
 }
 
