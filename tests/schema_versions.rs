@@ -2,7 +2,7 @@
 //! the embedded schemas and the lifecycle of apiVersions.
 
 use k8lint::app::{self, Fatal};
-use k8lint::cli::{CheckArgs, CheckFormat};
+use k8lint::cli::{CheckArgs, CheckFormat, TargetArgs};
 use serde_json::Value;
 
 const CRD: &str = "\
@@ -45,7 +45,9 @@ fn run(
         paths,
         context,
         format: CheckFormat::Json,
-        kubernetes_version: version.map(str::to_owned),
+        target: TargetArgs {
+            kubernetes_version: version.map(str::to_owned),
+        },
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     };

@@ -6,7 +6,6 @@ mod config_key_name;
 mod config_ref;
 mod config_size;
 pub mod data;
-pub mod references;
 mod secret_encoding;
 mod serviceaccount_ref;
 

@@ -2,11 +2,9 @@
 //! and CRDs, removed and deprecated apiVersions, object names and labels, kinds without a
 //! schema, and YAML scalars that Kubernetes reads as another type.
 
-mod api_versions;
 mod deprecated_api;
 mod invalid_label;
 mod invalid_name;
-mod names;
 mod removed_api;
 mod schema_rule;
 mod unknown_kind;

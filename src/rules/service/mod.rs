@@ -13,7 +13,6 @@ mod service_no_endpoints;
 mod service_no_pods;
 mod service_port_target;
 mod statefulset_service;
-pub mod wiring;
 
 pub use endpoints_no_service::ENDPOINTS_NO_SERVICE;
 pub use hpa_target::HPA_TARGET;

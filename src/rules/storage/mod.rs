@@ -1,8 +1,6 @@
 //! Storage: claims, volumes and classes, with the PV controller's binding simulated over
 //! the inputs (K8S-SEMANTICS.md §C.5).
 
-pub mod binder;
-pub mod claims;
 mod pv_binding_conflict;
 mod pvc_ref;
 mod pvc_unbindable;

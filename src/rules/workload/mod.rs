@@ -3,7 +3,6 @@
 //! through `PodTemplate::of`, so it applies to every workload kind alike.
 
 mod deprecated_volume;
-mod divisor;
 mod downward_api;
 mod duplicate_container;
 mod duplicate_env;

@@ -1,0 +1,15 @@
+//! What Kubernetes does with the objects, in one layer below the rules: which pods a
+//! Service's Endpoints would hold, how the PersistentVolume binder pairs claims and
+//! volumes, every way a pod names another object, which names and labels the API server
+//! accepts, which API versions a release serves, and how quantities read. Rules select
+//! objects, ask this layer and report; the `graph` pictures and policies ask it too.
+
+pub mod api_versions;
+pub mod divisor;
+pub mod edges;
+pub mod endpoints;
+pub mod implicit_type;
+pub mod names;
+pub mod quantity;
+pub mod references;
+pub mod storage;
