@@ -1,8 +1,9 @@
 //! What Kubernetes does with the objects, in one layer below the rules: which pods a
 //! Service's Endpoints would hold, how the PersistentVolume binder pairs claims and
 //! volumes, every way a pod names another object, which names and labels the API server
-//! accepts, which API versions a release serves, and how quantities read. Rules select
-//! objects, ask this layer and report; the `graph` pictures and policies ask it too.
+//! accepts, which API versions a release serves, how quantities read, and what the API
+//! server's validation refuses. Rules select objects, ask this layer and report; the
+//! `graph` pictures and policies ask it too.
 
 pub mod api_versions;
 pub mod divisor;
@@ -13,3 +14,4 @@ pub mod names;
 pub mod quantity;
 pub mod references;
 pub mod storage;
+pub mod validation;
