@@ -86,7 +86,7 @@ impl Rule for Schema {
         let objects: Vec<&Object> = cx.graph.checked().collect();
         let found: Vec<Diagnostic> = objects
             .par_iter()
-            .flat_map_iter(|o| check(cx, &set, o))
+            .flat_map_iter(|o| check(cx, set, o))
             .collect();
         out.extend(found);
     }

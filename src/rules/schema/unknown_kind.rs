@@ -57,7 +57,7 @@ impl Rule for UnknownKind {
         let target = cx.schemas.builtin;
         let crds = &cx.schemas.crds;
         for object in cx.graph.checked() {
-            if let Some(message) = unknown(object, target, &crds) {
+            if let Some(message) = unknown(object, target, crds) {
                 out.push(UNKNOWN_KIND.at(object.id, Pointer::root().key("kind"), message));
             }
         }
