@@ -99,6 +99,10 @@ pub struct CheckArgs {
     /// Target Kubernetes version (`1.NN`); the default is the newest known.
     #[arg(long, value_name = "1.NN")]
     pub kubernetes_version: Option<String>,
+    /// Pod Security Standards level enforced where no Namespace label sets one
+    /// (`privileged|baseline|restricted[:VERSION]`; default `baseline`).
+    #[arg(long, value_name = "LEVEL[:VERSION]")]
+    pub pod_security: Option<String>,
     /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

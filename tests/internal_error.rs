@@ -61,7 +61,13 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
     let mut all = rules::builtin();
     all.push(&Panicky);
     let selection = Selection::new(&all, &Config::default(), &[], &[]).unwrap();
-    let found = check::run(&compiled, &all, &selection, "1.34");
+    let found = check::run(
+        &compiled,
+        &all,
+        &selection,
+        "1.34",
+        &k8lint::semantics::pod_security::Settings::default(),
+    );
     let ids: Vec<(&str, String)> = found
         .iter()
         .map(|d| (d.rule.as_str(), d.message.clone()))

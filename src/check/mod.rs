@@ -1,6 +1,7 @@
 //! check: runs the selected rules over the graph, applies severities and suppressions,
 //! and returns the findings in a deterministic order.
 
+pub mod precedence;
 pub mod suppress;
 
 use std::collections::{HashMap, HashSet};
@@ -96,11 +97,13 @@ pub fn run(
     rules: &[&dyn Rule],
     selection: &Selection,
     kubernetes_version: &str,
+    pod_security: &crate::semantics::pod_security::Settings,
 ) -> Vec<Diagnostic> {
     let graph = &compiled.graph;
     let cx = Context {
         graph,
         kubernetes_version,
+        pod_security,
     };
     let active: Vec<&dyn Rule> = rules
         .iter()
@@ -155,6 +158,13 @@ pub fn run(
             Some(d)
         })
         .collect();
+
+    if selection
+        .severity(crate::rules::security::POD_SECURITY.id)
+        .is_some()
+    {
+        precedence::apply(&cx, &mut kept);
+    }
 
     let mut suppressions = suppress::Suppressions::collect(compiled);
     kept.retain(|d| !suppressions.suppresses(graph, d));

@@ -126,7 +126,13 @@ fn run_case(
     )?;
     let (compiled, rules) = set.attach(compiled);
     let rules: Vec<&dyn Rule> = rules.iter().map(AsRef::as_ref).collect();
-    let diagnostics = check::run(&compiled, &rules, &selection, crate::versions::newest());
+    let diagnostics = check::run(
+        &compiled,
+        &rules,
+        &selection,
+        crate::versions::newest(),
+        &crate::semantics::pod_security::Settings::default(),
+    );
     let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
 
     let mut problems = Vec::new();

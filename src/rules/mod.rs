@@ -5,6 +5,7 @@ pub mod input;
 pub mod probe;
 pub mod refs;
 pub mod schema;
+pub mod security;
 pub mod service;
 pub mod storage;
 pub mod workload;
@@ -32,6 +33,8 @@ pub enum Category {
     Config,
     /// Claims, volumes and storage classes.
     Storage,
+    /// Pod security and hardening.
+    Security,
     /// Rhai policies.
     Policy,
 }
@@ -47,6 +50,7 @@ impl Category {
             Category::Service => "service",
             Category::Config => "config",
             Category::Storage => "storage",
+            Category::Security => "security",
             Category::Policy => "policy",
         }
     }
@@ -92,6 +96,8 @@ pub struct Context<'a> {
     pub graph: &'a Graph,
     /// The target Kubernetes version, `1.NN`.
     pub kubernetes_version: &'a str,
+    /// The Pod Security level enforced where no namespace label says otherwise.
+    pub pod_security: &'a crate::semantics::pod_security::Settings,
 }
 
 /// A rule: metadata plus the checks it needs. Rules that earlier stages report (syntax,
@@ -144,6 +150,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(service::RULES);
     all.extend_from_slice(refs::RULES);
     all.extend_from_slice(storage::RULES);
+    all.extend_from_slice(security::RULES);
     all
 }
 
