@@ -2,7 +2,7 @@
 //! control applies at `latest`, `--pod-security` and the config choose the default level,
 //! and exemptions skip pods. Findings of other rules are ignored here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use k8lint::app;
 use k8lint::cli::{CheckArgs, CheckFormat};
@@ -57,7 +57,7 @@ fn run(args: CheckArgs) -> Vec<String> {
         .collect()
 }
 
-fn args(path: &PathBuf) -> CheckArgs {
+fn args(path: &Path) -> CheckArgs {
     CheckArgs {
         paths: vec![path.to_string_lossy().into_owned()],
         ..CheckArgs::default()

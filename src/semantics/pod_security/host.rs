@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::{Offenders, Violation, containers, is_true, plural, pod_security_context, quote_join};
 use crate::model::PodTemplate;
+use crate::model::pointer::At;
 
 /// `hostProcess` (baseline, 1.0): no `windowsOptions.hostProcess: true` on pod or container.
 pub(super) fn host_process(t: &PodTemplate<'_>) -> Option<Violation> {
@@ -136,7 +137,7 @@ pub(super) fn host_probes(t: &PodTemplate<'_>) -> Option<Violation> {
         for handler in handlers {
             for kind in ["httpGet", "tcpSocket"] {
                 let path = format!("{handler}/{kind}/host");
-                let host = c.value.pointer(&format!("/{path}")).and_then(Value::as_str);
+                let host = c.value.at(&format!("/{path}")).and_then(Value::as_str);
                 if let Some(host) = host.filter(|h| !h.is_empty()) {
                     hosts.insert(host.to_owned());
                     first.get_or_insert(c.pointer.path(&path));
