@@ -88,19 +88,17 @@ pub(super) fn host_ports(t: &PodTemplate<'_>) -> Option<Violation> {
     // The plugin lists the ports as a sorted set of strings.
     let mut ports = BTreeSet::new();
     for c in containers(t) {
-        let mut first = None;
+        let mut fields = Vec::new();
         for (j, p) in c.ports() {
             match p.get("hostPort").and_then(Value::as_i64) {
                 Some(n) if n != 0 => {
                     ports.insert(n.to_string());
-                    first.get_or_insert(c.pointer.key("ports").index(j).key("hostPort"));
+                    fields.push(c.pointer.key("ports").index(j).key("hostPort"));
                 }
                 _ => {}
             }
         }
-        if let Some(field) = first {
-            bad.add(&c, field);
-        }
+        bad.add_all(&c, fields);
     }
     if bad.is_empty() {
         return None;
@@ -133,20 +131,18 @@ pub(super) fn host_probes(t: &PodTemplate<'_>) -> Option<Violation> {
         "lifecycle/preStop",
     ];
     for c in containers(t) {
-        let mut first = None;
+        let mut fields = Vec::new();
         for handler in handlers {
             for kind in ["httpGet", "tcpSocket"] {
                 let path = format!("{handler}/{kind}/host");
                 let host = c.value.at(&format!("/{path}")).and_then(Value::as_str);
                 if let Some(host) = host.filter(|h| !h.is_empty()) {
                     hosts.insert(host.to_owned());
-                    first.get_or_insert(c.pointer.path(&path));
+                    fields.push(c.pointer.path(&path));
                 }
             }
         }
-        if let Some(field) = first {
-            bad.add(&c, field);
-        }
+        bad.add_all(&c, fields);
     }
     if bad.is_empty() {
         return None;

@@ -76,6 +76,14 @@ impl Offenders {
         self.fields.push(field);
     }
 
+    /// Adds every field of one container, naming the container once.
+    fn add_all(&mut self, c: &Container<'_>, fields: Vec<Pointer>) {
+        if !fields.is_empty() {
+            self.names.push(c.name().unwrap_or_default().to_owned());
+            self.fields.extend(fields);
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.names.is_empty()
     }

@@ -64,16 +64,14 @@ pub(super) fn capabilities_baseline(t: &PodTemplate<'_>) -> Option<Violation> {
     let mut bad = Offenders::default();
     let mut caps = BTreeSet::new();
     for c in containers(t) {
-        let mut first = None;
+        let mut fields = Vec::new();
         for (i, cap) in added(&c) {
             if !BASELINE_CAPABILITIES.contains(&cap) {
                 caps.insert(cap.to_owned());
-                first.get_or_insert(c.pointer.path("securityContext/capabilities/add").index(i));
+                fields.push(c.pointer.path("securityContext/capabilities/add").index(i));
             }
         }
-        if let Some(field) = first {
-            bad.add(&c, field);
-        }
+        bad.add_all(&c, fields);
     }
     (!bad.is_empty()).then(|| Violation {
         control: "capabilities_baseline",
@@ -103,16 +101,14 @@ pub(super) fn capabilities_restricted_1_22(t: &PodTemplate<'_>) -> Option<Violat
             let at = nearest(c.value, &c.pointer, "securityContext/capabilities/drop");
             no_drop.add(&c, at);
         }
-        let mut first = None;
+        let mut fields = Vec::new();
         for (i, cap) in added(&c) {
             if cap != "NET_BIND_SERVICE" {
                 caps.insert(cap.to_owned());
-                first.get_or_insert(c.pointer.path("securityContext/capabilities/add").index(i));
+                fields.push(c.pointer.path("securityContext/capabilities/add").index(i));
             }
         }
-        if let Some(field) = first {
-            adding.add(&c, field);
-        }
+        adding.add_all(&c, fields);
     }
     let mut details = Vec::new();
     let mut fields = Vec::new();
