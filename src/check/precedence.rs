@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Location};
-use crate::model::ObjectId;
+use crate::base::ObjectId;
+use crate::base::{Diagnostic, Location};
 use crate::rules::Context;
 use crate::rules::security::pod_security::{Found, violations};
 

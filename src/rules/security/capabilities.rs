@@ -1,9 +1,10 @@
 use serde_json::Value;
 
+use crate::base::At;
+use crate::base::Pointer;
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::pointer::At;
-use crate::model::{Container, Object, PodTemplate, Pointer};
+use crate::model::{Container, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantics::pod_security::BASELINE_CAPABILITIES;
 
@@ -93,8 +94,7 @@ impl Rule for Capabilities {
                 };
                 let name = normalized(cap);
                 if !BASELINE_CAPABILITIES.contains(&name.as_str()) {
-                    out.push(Diagnostic::at(
-                        &CAPABILITIES,
+                    out.push(CAPABILITIES.at(
                         object.id,
                         add.index(i),
                         format!(
@@ -111,9 +111,7 @@ impl Rule for Capabilities {
                 .any(|d| d == "ALL" || d == "NET_RAW");
             if !drops {
                 out.push(
-                    Diagnostic::at(
-                        &CAPABILITIES,
-                        object.id,
+                    CAPABILITIES.at(object.id,
                         nearest_drop(&c),
                         format!("{} drops neither ALL nor NET_RAW capabilities: it can forge packets on the node's network", c.describe()),
                     )

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -87,8 +87,7 @@ impl Rule for HostPath {
                 (true, Some(c)) => format!("writable by {c}"),
                 (true, None) => "read-only".to_owned(),
             };
-            out.push(Diagnostic::at(
-                &HOST_PATH,
+            out.push(HOST_PATH.at(
                 object.id,
                 at,
                 format!(

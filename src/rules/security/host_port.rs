@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -59,8 +59,7 @@ impl Rule for HostPort {
                 else {
                     continue;
                 };
-                out.push(Diagnostic::at(
-                    &HOST_PORT,
+                out.push(HOST_PORT.at(
                     object.id,
                     c.pointer.key("ports").index(j).key("hostPort"),
                     format!("{} binds port {host} on the node (hostPort)", c.describe()),

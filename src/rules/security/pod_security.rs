@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Severity};
+use crate::base::{ObjectId, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, ObjectId, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantics::pod_security::{
     self, Applied, LABEL_PREFIX, Mode, NamespacePolicy, Violation,
@@ -138,9 +139,7 @@ impl PodSecurity {
                 .get(&label)
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            out.push(Diagnostic::at(
-                &POD_SECURITY,
-                object.id,
+            out.push(POD_SECURITY.at(object.id,
                 Pointer::root().path("metadata/labels").key(&label),
                 format!("label {label}: invalid value {value:?}: {message}; the PodSecurity admission plugin rejects the Namespace"),
             ).with_help("use privileged, baseline or restricted for a level, and latest or v1.N for a version"));
@@ -168,7 +167,8 @@ impl Rule for PodSecurity {
                 f.applied.level,
                 f.violation.text()
             );
-            let mut d = Diagnostic::at(&POD_SECURITY, object.id, first.clone(), message)
+            let mut d = POD_SECURITY
+                .at(object.id, first.clone(), message)
                 .with_severity(severity(f.applied.mode));
             for field in fields {
                 d = d.with_related(

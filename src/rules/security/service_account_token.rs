@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -81,18 +81,14 @@ impl Rule for ServiceAccountToken {
         let mut d = match account {
             Some(sa) => match sa.at("/automountServiceAccountToken") {
                 Some(Value::Bool(false)) => return,
-                _ => Diagnostic::at(
-                    &SERVICE_ACCOUNT_TOKEN,
-                    object.id,
+                _ => SERVICE_ACCOUNT_TOKEN.at(object.id,
                     template.spec.pointer.clone(),
                     format!(
                         "the pods mount a token of ServiceAccount {name}: neither the pod nor the ServiceAccount sets automountServiceAccountToken: false"
                     ),
                 ),
             },
-            None => Diagnostic::at(
-                &SERVICE_ACCOUNT_TOKEN,
-                object.id,
+            None => SERVICE_ACCOUNT_TOKEN.at(object.id,
                 template.spec.pointer.clone(),
                 format!(
                     "the pods mount a token of ServiceAccount {name} (not in the inputs): the pod does not set automountServiceAccountToken: false"
@@ -102,7 +98,7 @@ impl Rule for ServiceAccountToken {
         if let Some(sa) = account {
             d = d.with_related(
                 sa.id,
-                crate::model::Pointer::root(),
+                crate::base::Pointer::root(),
                 format!("ServiceAccount {name} does not opt out of token automounting"),
             );
         }

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{Offenders, Violation, containers, is_true, plural, pod_security_context, quote_join};
+use crate::base::At;
 use crate::model::PodTemplate;
-use crate::model::pointer::At;
 
 /// `hostProcess` (baseline, 1.0): no `windowsOptions.hostProcess: true` on pod or container.
 pub(super) fn host_process(t: &PodTemplate<'_>) -> Option<Violation> {

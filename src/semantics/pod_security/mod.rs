@@ -19,8 +19,9 @@ mod volumes;
 
 use serde_json::Value;
 
-use crate::model::pointer::At;
-use crate::model::{Container, PodTemplate, Pointer};
+use crate::base::At;
+use crate::base::Pointer;
+use crate::model::{Container, PodTemplate};
 
 pub use policy::{
     Applied, Exemptions, LABEL_PREFIX, Level, LevelVersion, Mode, NamespacePolicy, Settings,

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::{
     Offenders, Violation, containers, in_user_namespace, is_true, is_windows, nearest, quote_join,
 };
+use crate::base::At;
 use crate::model::PodTemplate;
-use crate::model::pointer::At;
 
 /// The capabilities baseline lets a container add: the container runtimes' defaults.
 pub const BASELINE_CAPABILITIES: [&str; 13] = [

@@ -9,8 +9,9 @@ use serde_json::Value;
 use super::{
     Offenders, Violation, containers, is_windows, nearest, plural, pod_security_context, quote_join,
 };
-use crate::model::pointer::At;
-use crate::model::{Container, PodTemplate, Pointer};
+use crate::base::At;
+use crate::base::Pointer;
+use crate::model::{Container, PodTemplate};
 
 const APPARMOR_ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 const SECCOMP_POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";

@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{Offenders, Violation, containers, in_user_namespace, nearest, pod_security_context};
+use crate::base::At;
 use crate::model::PodTemplate;
-use crate::model::pointer::At;
 
 /// `runAsNonRoot` (restricted, 1.0): the pod sets `runAsNonRoot: true` or every container
 /// does, and none sets it to false.
