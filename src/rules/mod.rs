@@ -18,6 +18,7 @@ pub mod input;
 pub mod probe;
 pub mod refs;
 pub mod schema;
+pub mod security;
 pub mod service;
 pub mod storage;
 pub mod validation;
@@ -49,6 +50,8 @@ pub enum Category {
     Config,
     /// Claims, volumes and storage classes.
     Storage,
+    /// Pod security and hardening.
+    Security,
     /// Rhai policies.
     Policy,
 }
@@ -64,6 +67,7 @@ impl Category {
             Category::Service => "service",
             Category::Config => "config",
             Category::Storage => "storage",
+            Category::Security => "security",
             Category::Policy => "policy",
         }
     }
@@ -132,6 +136,8 @@ pub struct Context<'a> {
     /// The schemas of the run: the target version's built-in schemas and those of the
     /// CRDs, prepared for the checked objects.
     pub schemas: &'a SchemaSet,
+    /// The Pod Security level enforced where no namespace label says otherwise.
+    pub pod_security: &'a crate::semantics::pod_security::Settings,
 }
 
 /// A rule: metadata plus the checks it needs. Rules that earlier stages report (syntax,
@@ -185,6 +191,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(refs::RULES);
     all.extend_from_slice(storage::RULES);
     all.extend_from_slice(validation::RULES);
+    all.extend_from_slice(security::RULES);
     all
 }
 
