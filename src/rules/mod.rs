@@ -3,8 +3,11 @@
 
 pub mod input;
 pub mod probe;
+pub mod rbac;
+pub mod reliability;
 pub mod refs;
 pub mod schema;
+pub mod secrets;
 pub mod service;
 pub mod storage;
 pub mod workload;
@@ -32,6 +35,12 @@ pub enum Category {
     Config,
     /// Claims, volumes and storage classes.
     Storage,
+    /// Credentials and security hardening beyond the pod's own settings.
+    Security,
+    /// Roles, bindings and what they grant.
+    Rbac,
+    /// Availability: disruption budgets, replicas, schedules, network policies.
+    Reliability,
     /// Rhai policies.
     Policy,
 }
@@ -47,6 +56,9 @@ impl Category {
             Category::Service => "service",
             Category::Config => "config",
             Category::Storage => "storage",
+            Category::Security => "security",
+            Category::Rbac => "rbac",
+            Category::Reliability => "reliability",
             Category::Policy => "policy",
         }
     }
@@ -144,6 +156,9 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(service::RULES);
     all.extend_from_slice(refs::RULES);
     all.extend_from_slice(storage::RULES);
+    all.extend_from_slice(secrets::RULES);
+    all.extend_from_slice(rbac::RULES);
+    all.extend_from_slice(reliability::RULES);
     all
 }
 

@@ -1,0 +1,95 @@
+//! RBAC: what roles grant, read as the authorizer reads them, with each role's bindings
+//! resolved through the graph. A risky role that nothing in the inputs binds (directly,
+//! or by aggregation into a bound or built-in ClusterRole) is reported as info.
+
+mod cluster_admin;
+mod escalation;
+mod pod_exec;
+mod secrets;
+mod wildcard;
+
+pub use cluster_admin::RBAC_CLUSTER_ADMIN;
+pub use escalation::RBAC_ESCALATION;
+pub use pod_exec::RBAC_POD_EXEC;
+pub use secrets::RBAC_SECRETS;
+pub use wildcard::RBAC_WILDCARD;
+
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Object, Pointer};
+use crate::semantics::rbac::{describe_role, is_role, rules_of, Bindings, PolicyRule, GROUP};
+
+/// The RBAC rules.
+pub static RULES: &[&dyn Rule] = &[
+    &wildcard::RbacWildcard,
+    &cluster_admin::RbacClusterAdmin,
+    &pod_exec::RbacPodExec,
+    &secrets::RbacSecrets,
+    &escalation::RbacEscalation,
+];
+
+/// Runs `grant` on every rule of every checked Role and ClusterRole; each `Some((field,
+/// what))` becomes a finding at that field of the rule, lowered to info when nothing
+/// binds the role.
+pub(crate) fn check_roles(
+    cx: &Context<'_>,
+    meta: &'static RuleMeta,
+    out: &mut Vec<Diagnostic>,
+    grant: impl Fn(&PolicyRule<'_>) -> Option<(&'static str, String)>,
+) {
+    let roles: Vec<&Object> = ["Role", "ClusterRole"]
+        .iter()
+        .flat_map(|k| cx.graph.of_kind(GROUP, k))
+        .filter(|o| !o.context && is_role(o))
+        .collect();
+    if roles.is_empty() {
+        return;
+    }
+    let bindings = Bindings::build(cx.graph);
+    for role in roles {
+        let found: Vec<(Pointer, String)> = rules_of(role)
+            .iter()
+            .filter_map(|rule| {
+                let (field, what) = grant(rule)?;
+                let message = format!("{} {} {what}", describe_role(role), rule.describe());
+                Some((rule.pointer.key(field), message))
+            })
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        let bound = bindings.is_bound(cx.graph, role.id);
+        let first_binding = bindings.bindings_of(role.id).first().copied();
+        for (pointer, message) in found {
+            let mut d = if bound {
+                Diagnostic::at(meta, role.id, pointer, message)
+            } else {
+                Diagnostic::at(
+                    meta,
+                    role.id,
+                    pointer,
+                    format!("{message}; no binding in the inputs grants this role to anyone"),
+                )
+                .with_severity(Severity::Info)
+            };
+            if let Some(b) = first_binding {
+                let binding = cx.graph.object(b);
+                d = d.with_related(
+                    b,
+                    Pointer::root().key("roleRef"),
+                    format!("bound by {}", binding.display_name()),
+                );
+            }
+            out.push(d);
+        }
+    }
+}
+
+/// `a, b and c` for messages.
+pub(crate) fn list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

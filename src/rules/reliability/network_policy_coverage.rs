@@ -1,0 +1,99 @@
+use std::collections::{BTreeSet, HashSet};
+
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, PodTemplate, Selector};
+use crate::rules::service::wiring::pod_workloads;
+use crate::rules::{Context, Rule, RuleMeta};
+
+use super::runs_own_pods;
+
+declare_rule! {
+    /// ## What it does
+    /// When the inputs hold NetworkPolicies, reports each workload whose pods no
+    /// NetworkPolicy of its namespace selects (`spec.podSelector`; an empty selector
+    /// selects every pod of the namespace). Without any NetworkPolicy in the inputs the
+    /// rule is silent: the repository does not use them.
+    ///
+    /// ## Why is this bad?
+    /// A pod that no policy selects accepts traffic from every pod of the cluster and
+    /// reaches every destination. Where the rest of the application is isolated, the
+    /// unselected workload is the gap an intruder moves through.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: NetworkPolicy
+    /// metadata: {name: api, namespace: shop}
+    /// spec: {podSelector: {matchLabels: {app: api}}, policyTypes: [Ingress]}
+    /// # the Deployment `worker` in namespace shop (app: worker) is selected by none
+    /// ```
+    ///
+    /// Use instead: a default policy per namespace, then policies that allow what each
+    /// workload needs:
+    /// ```yaml
+    /// kind: NetworkPolicy
+    /// metadata: {name: default-deny, namespace: shop}
+    /// spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+    /// ```
+    ///
+    /// ## References
+    /// - <https://kubernetes.io/docs/concepts/services-networking/network-policies/>
+    pub static NETWORK_POLICY_COVERAGE = {
+        id: "network-policy-coverage",
+        severity: Warning,
+        category: Reliability,
+        summary: "a workload's pods are selected by no NetworkPolicy while the inputs use NetworkPolicies",
+        help: "add a NetworkPolicy (or a namespace default policy) that selects these pods",
+    }
+}
+
+/// Finds workloads outside every NetworkPolicy.
+pub struct NetworkPolicyCoverage;
+
+impl Rule for NetworkPolicyCoverage {
+    fn meta(&self) -> &'static RuleMeta {
+        &NETWORK_POLICY_COVERAGE
+    }
+
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let policies: Vec<&Object> = cx
+            .graph
+            .of_kind("networking.k8s.io", "NetworkPolicy")
+            .collect();
+        if policies.is_empty() {
+            return;
+        }
+        let mut covered = HashSet::new();
+        let mut namespaces = BTreeSet::new();
+        for np in &policies {
+            namespaces.insert(np.namespace.as_deref().unwrap_or("default"));
+            let Some(selector) = np
+                .at("/spec/podSelector")
+                .and_then(|v| Selector::from_label_selector(v).ok())
+            else {
+                continue;
+            };
+            for w in pod_workloads(cx.graph, np.namespace.as_deref(), &selector) {
+                covered.insert(w.id);
+            }
+        }
+        let where_ = namespaces.into_iter().collect::<Vec<_>>().join(", ");
+        for w in cx.graph.checked().filter(|o| runs_own_pods(o)) {
+            if covered.contains(&w.id) {
+                continue;
+            }
+            let Some(template) = PodTemplate::of(w) else {
+                continue;
+            };
+            out.push(Diagnostic::at(
+                &NETWORK_POLICY_COVERAGE,
+                w.id,
+                template.metadata_pointer(),
+                format!(
+                    "no NetworkPolicy selects the pods of {} (the inputs have NetworkPolicies in namespace {where_}): they accept and send any traffic",
+                    w.display_name()
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Object, Pointer, Selector};
+use crate::rules::service::wiring::pod_workloads;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a NetworkPolicy whose `spec.podSelector` selects the pods of no workload
+    /// of its namespace in the inputs. An empty selector (`{}`, every pod of the
+    /// namespace: a namespace default) is never reported.
+    ///
+    /// ## Why is this bad?
+    /// The policy isolates nothing: the pods it was written for keep accepting every
+    /// connection. Usually the workload's labels changed or the policy sits in another
+    /// namespace than the pods.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: NetworkPolicy
+    /// metadata: {name: api}
+    /// spec:
+    ///   podSelector: {matchLabels: {app: api-server}}
+    /// # but the pods are labelled app: api
+    /// ```
+    ///
+    /// Use instead: `podSelector: {matchLabels: {app: api}}`.
+    ///
+    /// ## References
+    /// - <https://kubernetes.io/docs/concepts/services-networking/network-policies/>
+    /// - <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors>
+    pub static NETWORK_POLICY_NO_PODS = {
+        id: "network-policy-no-pods",
+        severity: Warning,
+        category: Reliability,
+        summary: "a NetworkPolicy's podSelector selects no pods in the inputs",
+        help: "make podSelector match the labels of the pods to isolate, in their namespace",
+    }
+}
+
+/// Looks up each NetworkPolicy's pods through the label index.
+pub struct NetworkPolicyNoPods;
+
+impl Rule for NetworkPolicyNoPods {
+    fn meta(&self) -> &'static RuleMeta {
+        &NETWORK_POLICY_NO_PODS
+    }
+
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        if !object.is("networking.k8s.io", "NetworkPolicy") {
+            return;
+        }
+        // A missing or unreadable selector is the schema's to report.
+        let Some(selector) = object
+            .at("/spec/podSelector")
+            .and_then(|v| Selector::from_label_selector(v).ok())
+        else {
+            return;
+        };
+        if selector.is_empty() {
+            return;
+        }
+        let ns = object.namespace.as_deref();
+        if !pod_workloads(cx.graph, ns, &selector).is_empty() {
+            return;
+        }
+        out.push(Diagnostic::at(
+            &NETWORK_POLICY_NO_PODS,
+            object.id,
+            Pointer::root().path("spec/podSelector"),
+            format!(
+                "no workload in namespace {} has pods selected by {}: the policy isolates nothing",
+                ns.unwrap_or("default"),
+                selector.describe()
+            ),
+        ));
+    }
+}
