@@ -4,8 +4,8 @@
 pub mod input;
 pub mod probe;
 pub mod rbac;
-pub mod reliability;
 pub mod refs;
+pub mod reliability;
 pub mod schema;
 pub mod secrets;
 pub mod service;

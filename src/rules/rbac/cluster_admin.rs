@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Object, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::semantics::rbac::{is_binding, GROUP};
+use crate::semantics::rbac::{GROUP, is_binding};
 
 declare_rule! {
     /// ## What it does

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::semantics::rbac::{PolicyRule, GROUP};
+use crate::semantics::rbac::{GROUP, PolicyRule};
 
 use super::{check_roles, list};
 

@@ -17,7 +17,7 @@ pub use wildcard::RBAC_WILDCARD;
 use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, Pointer};
-use crate::semantics::rbac::{describe_role, is_role, rules_of, Bindings, PolicyRule, GROUP};
+use crate::semantics::rbac::{Bindings, GROUP, PolicyRule, describe_role, is_role, rules_of};
 
 /// The RBAC rules.
 pub static RULES: &[&dyn Rule] = &[
@@ -85,11 +85,24 @@ pub(crate) fn check_roles(
     }
 }
 
-/// `a, b and c` for messages.
+/// `a, b and c` for messages (`""` is the core API group); long lists end with `and N
+/// more`.
 pub(crate) fn list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    const SHOWN: usize = 6;
+    let shown: Vec<&str> = items
+        .iter()
+        .take(if items.len() > SHOWN {
+            SHOWN - 1
+        } else {
+            SHOWN
+        })
+        .map(|i| if i.is_empty() { "\"\" (core)" } else { i })
+        .collect();
+    let rest = items.len() - shown.len();
+    match (shown.as_slice(), rest) {
+        ([], _) => String::new(),
+        (_, 1..) => format!("{}, and {rest} more", shown.join(", ")),
+        ([one], _) => (*one).to_owned(),
+        ([init @ .., last], _) => format!("{} and {last}", init.join(", ")),
     }
 }

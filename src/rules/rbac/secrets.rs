@@ -64,12 +64,8 @@ impl Rule for RbacSecrets {
                 return None;
             }
             let verbs = rule.verbs_among(&["get", "list", "watch"]);
-            (!verbs.is_empty()).then(|| {
-                (
-                    "resources",
-                    format!("grants {} on secrets", list(&verbs)),
-                )
-            })
+            (!verbs.is_empty())
+                .then(|| ("resources", format!("grants {} on secrets", list(&verbs))))
         });
     }
 }

@@ -68,14 +68,21 @@ impl Rule for RbacWildcard {
                     list(v)
                 }
             };
+            let target = if rule.resources.is_empty() && !rule.non_resource_urls.is_empty() {
+                format!("non-resource URLs {}", show(&rule.non_resource_urls))
+            } else {
+                format!(
+                    "resources {} in apiGroups {}",
+                    show(&rule.resources),
+                    show(&rule.api_groups)
+                )
+            };
             Some((
                 first,
                 format!(
-                    "grants `*` in {}: verbs {} on resources {} in apiGroups {}",
+                    "grants `*` in {}: verbs {} on {target}",
                     list(&fields),
                     show(&rule.verbs),
-                    show(&rule.resources),
-                    show(&rule.api_groups)
                 ),
             ))
         });

@@ -77,7 +77,10 @@ impl Rule for CronjobSchedule {
             let fields = schedule.trim_start();
             let fields = fields.strip_prefix(tz_prefix(schedule)).unwrap_or(fields);
             if let Err(e) = parse_schedule(fields) {
-                out.push(finding("schedule", format!("invalid schedule `{schedule}`: {e}")));
+                out.push(finding(
+                    "schedule",
+                    format!("invalid schedule `{schedule}`: {e}"),
+                ));
             }
             if schedule.contains("TZ") {
                 let d = finding(

@@ -45,7 +45,9 @@ impl Rule for IngressWildcardHost {
     }
 
     fn check_object(&self, _cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        if object.kind != "Ingress" || !matches!(object.group.as_str(), "networking.k8s.io" | "extensions") {
+        if object.kind != "Ingress"
+            || !matches!(object.group.as_str(), "networking.k8s.io" | "extensions")
+        {
             return;
         }
         let rules = object.at("/spec/rules").and_then(Value::as_array);

@@ -1,4 +1,4 @@
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
@@ -10,10 +10,13 @@ use super::runs_own_pods;
 
 declare_rule! {
     /// ## What it does
-    /// When the inputs hold NetworkPolicies, reports each workload whose pods no
-    /// NetworkPolicy of its namespace selects (`spec.podSelector`; an empty selector
-    /// selects every pod of the namespace). Without any NetworkPolicy in the inputs the
-    /// rule is silent: the repository does not use them.
+    /// When the inputs hold NetworkPolicies, reports pods that no NetworkPolicy selects
+    /// (`spec.podSelector`; an empty selector selects every pod of the namespace):
+    /// - in a namespace with policies, each workload whose pods none of them selects;
+    /// - a namespace with workloads but no policy at all, once, at its first workload.
+    ///
+    /// Without any NetworkPolicy in the inputs the rule is silent: the repository does not
+    /// use them.
     ///
     /// ## Why is this bad?
     /// A pod that no policy selects accepts traffic from every pod of the cluster and
@@ -64,9 +67,9 @@ impl Rule for NetworkPolicyCoverage {
             return;
         }
         let mut covered = HashSet::new();
-        let mut namespaces = BTreeSet::new();
+        let mut with_policies = BTreeSet::new();
         for np in &policies {
-            namespaces.insert(np.namespace.as_deref().unwrap_or("default"));
+            with_policies.insert(np.namespace.as_deref());
             let Some(selector) = np
                 .at("/spec/podSelector")
                 .and_then(|v| Selector::from_label_selector(v).ok())
@@ -77,8 +80,19 @@ impl Rule for NetworkPolicyCoverage {
                 covered.insert(w.id);
             }
         }
-        let where_ = namespaces.into_iter().collect::<Vec<_>>().join(", ");
+        let where_ = with_policies
+            .iter()
+            .map(|n| n.unwrap_or("default"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Namespaces without any policy: one finding each, at their first workload.
+        let mut bare: BTreeMap<Option<&str>, Vec<&Object>> = BTreeMap::new();
         for w in cx.graph.checked().filter(|o| runs_own_pods(o)) {
+            let ns = w.namespace.as_deref();
+            if !with_policies.contains(&ns) {
+                bare.entry(ns).or_default().push(w);
+                continue;
+            }
             if covered.contains(&w.id) {
                 continue;
             }
@@ -90,8 +104,31 @@ impl Rule for NetworkPolicyCoverage {
                 w.id,
                 template.metadata_pointer(),
                 format!(
-                    "no NetworkPolicy selects the pods of {} (the inputs have NetworkPolicies in namespace {where_}): they accept and send any traffic",
+                    "no NetworkPolicy of namespace {} selects the pods of {}: they accept and send any traffic",
+                    ns.unwrap_or("default"),
                     w.display_name()
+                ),
+            ));
+        }
+        for (ns, workloads) in bare {
+            let Some(first) = workloads.first() else {
+                continue;
+            };
+            let Some(template) = PodTemplate::of(first) else {
+                continue;
+            };
+            let others = match workloads.len() {
+                1 => String::new(),
+                n => format!(" and {} other workload(s)", n - 1),
+            };
+            out.push(Diagnostic::at(
+                &NETWORK_POLICY_COVERAGE,
+                first.id,
+                template.metadata_pointer(),
+                format!(
+                    "namespace {} has no NetworkPolicy, while the inputs have some in namespace {where_}: the pods of {}{others} there accept and send any traffic",
+                    ns.unwrap_or("default"),
+                    first.display_name()
                 ),
             ));
         }

@@ -1,14 +1,20 @@
+use std::collections::HashSet;
+
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Object, Pointer, Selector};
 use crate::rules::service::wiring::pod_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
 
+use super::namespaces_with_custom_resources;
+
 declare_rule! {
     /// ## What it does
     /// Reports a NetworkPolicy whose `spec.podSelector` selects the pods of no workload
     /// of its namespace in the inputs. An empty selector (`{}`, every pod of the
-    /// namespace: a namespace default) is never reported.
+    /// namespace: a namespace default) is never reported, nor is a policy in a namespace
+    /// that holds custom resources: an operator may create the pods it selects (a
+    /// `Prometheus` resource becomes a StatefulSet only in the cluster).
     ///
     /// ## Why is this bad?
     /// The policy isolates nothing: the pods it was written for keep accepting every
@@ -46,33 +52,50 @@ impl Rule for NetworkPolicyNoPods {
         &NETWORK_POLICY_NO_PODS
     }
 
-    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        if !object.is("networking.k8s.io", "NetworkPolicy") {
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let policies: Vec<&Object> = cx
+            .graph
+            .of_kind("networking.k8s.io", "NetworkPolicy")
+            .filter(|o| !o.context)
+            .collect();
+        if policies.is_empty() {
             return;
         }
-        // A missing or unreadable selector is the schema's to report.
-        let Some(selector) = object
-            .at("/spec/podSelector")
-            .and_then(|v| Selector::from_label_selector(v).ok())
-        else {
-            return;
-        };
-        if selector.is_empty() {
-            return;
+        let operated = namespaces_with_custom_resources(cx.graph);
+        for object in policies {
+            check(cx, object, &operated, out);
         }
-        let ns = object.namespace.as_deref();
-        if !pod_workloads(cx.graph, ns, &selector).is_empty() {
-            return;
-        }
-        out.push(Diagnostic::at(
-            &NETWORK_POLICY_NO_PODS,
-            object.id,
-            Pointer::root().path("spec/podSelector"),
-            format!(
-                "no workload in namespace {} has pods selected by {}: the policy isolates nothing",
-                ns.unwrap_or("default"),
-                selector.describe()
-            ),
-        ));
     }
+}
+
+fn check(
+    cx: &Context<'_>,
+    object: &Object,
+    operated: &HashSet<Option<&str>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    // A missing or unreadable selector is the schema's to report.
+    let Some(selector) = object
+        .at("/spec/podSelector")
+        .and_then(|v| Selector::from_label_selector(v).ok())
+    else {
+        return;
+    };
+    if selector.is_empty() {
+        return;
+    }
+    let ns = object.namespace.as_deref();
+    if operated.contains(&ns) || !pod_workloads(cx.graph, ns, &selector).is_empty() {
+        return;
+    }
+    out.push(Diagnostic::at(
+        &NETWORK_POLICY_NO_PODS,
+        object.id,
+        Pointer::root().path("spec/podSelector"),
+        format!(
+            "no workload in namespace {} has pods selected by {}: the policy isolates nothing",
+            ns.unwrap_or("default"),
+            selector.describe()
+        ),
+    ));
 }

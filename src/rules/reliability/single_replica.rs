@@ -56,7 +56,9 @@ impl Rule for SingleReplica {
                 continue;
             }
             if PodTemplate::of(w).and_then(|t| t.replicas()) != Some(1)
-                || hpas.get(&w.id).is_some_and(|h: &&Object| min_replicas(h) > 1)
+                || hpas
+                    .get(&w.id)
+                    .is_some_and(|h: &&Object| min_replicas(h) > 1)
             {
                 continue;
             }

@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, PodTemplate, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::semantics::secrets::{classify, Credential};
+use crate::semantics::secrets::{Credential, classify};
 
 declare_rule! {
     /// ## What it does
@@ -123,14 +123,14 @@ fn finding(object: &Object, pointer: Pointer, what: &str, found: &Credential) ->
             &SECRET_IN_PLAINTEXT,
             object.id,
             pointer,
-            format!("{what} holds a {kind} in plain text"),
+            format!("{what} holds a credential in plain text: {kind}"),
         ),
         Credential::HighEntropy(word) => Diagnostic::at(
             &SECRET_IN_PLAINTEXT,
             object.id,
             pointer,
             format!(
-                "{what} holds a random-looking value in plain text, and its name says it is a {word}"
+                "{what} holds a random-looking value in plain text, and its name says it is a credential ({word})"
             ),
         )
         .with_severity(Severity::Warning),

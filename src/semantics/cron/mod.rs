@@ -43,7 +43,6 @@ mod tests {
         assert_eq!(time_zone_problem("UTC"), None);
         assert!(time_zone_problem("Local").is_some());
         assert!(time_zone_problem("Europe/Pariss").is_some());
-        assert!(time_zone_problem("europe/paris")
-            .is_some_and(|m| m.contains("Europe/Paris")));
+        assert!(time_zone_problem("europe/paris").is_some_and(|m| m.contains("Europe/Paris")));
     }
 }

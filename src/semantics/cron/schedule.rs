@@ -18,11 +18,36 @@ const MONTHS: &[&str] = &[
 const DAYS: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 
 const FIELDS: [Field; 5] = [
-    Field { name: "minute", min: 0, max: 59, names: &[] },
-    Field { name: "hour", min: 0, max: 23, names: &[] },
-    Field { name: "day of month", min: 1, max: 31, names: &[] },
-    Field { name: "month", min: 1, max: 12, names: MONTHS },
-    Field { name: "day of week", min: 0, max: 6, names: DAYS },
+    Field {
+        name: "minute",
+        min: 0,
+        max: 59,
+        names: &[],
+    },
+    Field {
+        name: "hour",
+        min: 0,
+        max: 23,
+        names: &[],
+    },
+    Field {
+        name: "day of month",
+        min: 1,
+        max: 31,
+        names: &[],
+    },
+    Field {
+        name: "month",
+        min: 1,
+        max: 12,
+        names: MONTHS,
+    },
+    Field {
+        name: "day of week",
+        min: 0,
+        max: 6,
+        names: DAYS,
+    },
 ];
 
 const DESCRIPTORS: &[&str] = &[
@@ -105,13 +130,21 @@ fn range(part: &str, field: &Field) -> Result<(), String> {
         }
     }
     if start < field.min {
-        return Err(format!("beginning of range ({start}) below minimum ({}): {part}", field.min));
+        return Err(format!(
+            "beginning of range ({start}) below minimum ({}): {part}",
+            field.min
+        ));
     }
     if end > field.max {
-        return Err(format!("end of range ({end}) above maximum ({}): {part}", field.max));
+        return Err(format!(
+            "end of range ({end}) above maximum ({}): {part}",
+            field.max
+        ));
     }
     if start > end {
-        return Err(format!("beginning of range ({start}) beyond end of range ({end}): {part}"));
+        return Err(format!(
+            "beginning of range ({start}) beyond end of range ({end}): {part}"
+        ));
     }
     Ok(())
 }

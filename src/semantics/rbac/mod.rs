@@ -37,6 +37,8 @@ pub struct PolicyRule<'a> {
     pub resources: Vec<&'a str>,
     /// `resourceNames` (empty: every name).
     pub resource_names: Vec<&'a str>,
+    /// `nonResourceURLs` (ClusterRoles only).
+    pub non_resource_urls: Vec<&'a str>,
 }
 
 fn strings<'a>(value: &'a Value, field: &str) -> Vec<&'a str> {
@@ -61,6 +63,7 @@ pub fn rules_of(role: &Object) -> Vec<PolicyRule<'_>> {
             api_groups: strings(r, "apiGroups"),
             resources: strings(r, "resources"),
             resource_names: strings(r, "resourceNames"),
+            non_resource_urls: strings(r, "nonResourceURLs"),
         })
         .collect()
 }
@@ -99,7 +102,7 @@ impl PolicyRule<'_> {
         self.resources.contains(&"*")
     }
 
-    /// The index of the first `*` in a list field, for pointing at it.
+    /// Whether a list field holds `*`.
     pub fn wildcard_in(&self, field: &str) -> bool {
         let list = match field {
             "verbs" => &self.verbs,
@@ -142,6 +145,7 @@ mod tests {
             api_groups: vec![""],
             resources,
             resource_names: vec![],
+            non_resource_urls: vec![],
         }
     }
 

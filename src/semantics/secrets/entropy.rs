@@ -28,9 +28,34 @@ const CREDENTIAL_WORDS: &[&str] = &[
 /// Words that say the name holds where a credential is, or what it is called, not the
 /// credential itself (`TOKEN_PATH`, `secretName`, `PASSWORD_FILE`).
 const REFERENCE_WORDS: &[&str] = &[
-    "path", "file", "dir", "name", "ref", "url", "uri", "endpoint", "host", "mount", "id",
-    "type", "length", "ttl", "expiry", "expiration", "timeout", "header", "field",
-    "namespace", "store", "provider", "env", "enabled", "enable", "mode", "format", "version",
+    "path",
+    "file",
+    "dir",
+    "name",
+    "ref",
+    "url",
+    "uri",
+    "endpoint",
+    "host",
+    "mount",
+    "id",
+    "type",
+    "length",
+    "ttl",
+    "expiry",
+    "expiration",
+    "timeout",
+    "header",
+    "field",
+    "namespace",
+    "store",
+    "provider",
+    "env",
+    "enabled",
+    "enable",
+    "mode",
+    "format",
+    "version",
 ];
 
 /// The credential word a name contains (`DB_PASSWORD` → `password`, `apiKey` →
@@ -38,10 +63,14 @@ const REFERENCE_WORDS: &[&str] = &[
 pub fn credential_name(name: &str) -> Option<&'static str> {
     let words = split_words(name);
     // `api_key`, `access-key`: two words that make one credential word.
-    let pairs: Vec<String> = words.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
-    let hit = CREDENTIAL_WORDS.iter().copied().find(|cw| {
-        words.iter().any(|w| w == cw) || pairs.iter().any(|p| p == cw)
-    })?;
+    let pairs: Vec<String> = words
+        .windows(2)
+        .map(|w| format!("{}{}", w[0], w[1]))
+        .collect();
+    let hit = CREDENTIAL_WORDS
+        .iter()
+        .copied()
+        .find(|cw| words.iter().any(|w| w == cw) || pairs.iter().any(|p| p == cw))?;
     let last = words.last().map(String::as_str).unwrap_or("");
     (!REFERENCE_WORDS.contains(&last)).then_some(hit)
 }
@@ -98,7 +127,9 @@ pub fn looks_random(value: &str) -> bool {
     if v.starts_with('/') || v.contains("://") || v.contains('@') {
         return false;
     }
-    if v.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'-') {
+    if v.bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'-')
+    {
         return false;
     }
     if let Some(text) = decoded_text(v) {

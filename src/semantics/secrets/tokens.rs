@@ -62,7 +62,9 @@ const FORMATS: &[Format] = &[
     },
     Format {
         name: "Slack token",
-        prefixes: &["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xapp-"],
+        prefixes: &[
+            "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xapp-",
+        ],
         alphabet: slack,
         min: 20,
         max: 255,
@@ -131,8 +133,13 @@ fn private_key(value: &str) -> Option<&'static str> {
         .bytes()
         .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
         .count();
-    // A real key body is hundreds of characters; `...` or `<key>` is a sample.
-    (base64_chars >= 64 && !is_placeholder(&body[..end])).then_some("private key")
+    // A real key body is hundreds of characters; `...` or `<key>` is a sample. The body
+    // is random base64, so the word list of `is_placeholder` would match by chance.
+    let lower = body[..end].to_ascii_lowercase();
+    let sample = ["...", "xxxx", "<", "example", "your"]
+        .iter()
+        .any(|w| lower.contains(w));
+    (base64_chars >= 64 && !sample).then_some("private key")
 }
 
 /// A JSON Web Token: `eyJ` header and payload segments that decode to JSON objects, and
@@ -164,9 +171,8 @@ fn jwt(value: &str) -> bool {
         };
         // The payload is judged decoded: jwt.io's sample says `"sub": "1234567890"`.
         json_object(parts[0]).is_some()
-            && json_object(parts[1]).is_some_and(|payload| {
-                !is_placeholder(&payload) && !payload.contains("John Doe")
-            })
+            && json_object(parts[1])
+                .is_some_and(|payload| !is_placeholder(&payload) && !payload.contains("John Doe"))
     })
 }
 
@@ -176,7 +182,10 @@ mod tests {
 
     #[test]
     fn finds_provider_formats() {
-        assert_eq!(known_token("AKIAZ7Q3LDSK2MBNV4XR"), Some("AWS access key id"));
+        assert_eq!(
+            known_token("AKIAZ7Q3LDSK2MBNV4XR"),
+            Some("AWS access key id")
+        );
         assert_eq!(
             known_token("token=ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"),
             Some("GitHub token")
@@ -196,7 +205,10 @@ mod tests {
         // The AWS documentation's own sample key.
         assert_eq!(known_token("AKIAIOSFODNN7EXAMPLE"), None);
         assert_eq!(known_token("AKIAZ7Q3LDSK2MBNV4XRX"), None);
-        assert_eq!(known_token("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"), None);
+        assert_eq!(
+            known_token("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+            None
+        );
         assert_eq!(known_token("-----BEGIN RSA PRIVATE KEY-----\n...\n"), None);
         assert_eq!(known_token("eyJhbGciOi"), None);
     }
