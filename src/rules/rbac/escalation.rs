@@ -51,8 +51,11 @@ declare_rule! {
 /// Reports escalating grants.
 pub struct RbacEscalation;
 
+/// `(API group, resource)`.
+type Target = (&'static str, &'static str);
+
 /// The grants this rule looks for: verbs, then the (group, resource) pairs they apply to.
-const GRANTS: &[(&[&str], &[(&str, &str)])] = &[
+const GRANTS: &[(&[&str], &[Target])] = &[
     (
         &["escalate", "bind"],
         &[(GROUP, "roles"), (GROUP, "clusterroles")],

@@ -14,8 +14,9 @@ declare_rule! {
     ///   `SUN`–`SAT`), each a comma list of `*`, `?`, `N` or `N-M` with an optional
     ///   `/step`; or a descriptor `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`,
     ///   `@midnight`, `@hourly`, `@every <duration>`.
-    /// - `TZ=` or `CRON_TZ=` in the schedule: rejected on create from Kubernetes 1.27
-    ///   (use `timeZone`); for older targets a warning, as the server only warned.
+    /// - `TZ=` or `CRON_TZ=` in the schedule: rejected on create from Kubernetes 1.29
+    ///   (use `timeZone`); 1.22 to 1.28 accept it with a warning (reported as a warning);
+    ///   before 1.22 the prefix is read as a sixth field (an invalid schedule).
     /// - `timeZone` must be a name of the IANA time zone database (`Europe/Paris`,
     ///   `Etc/UTC`), not empty and not `Local`.
     /// - `concurrencyPolicy` must be `Allow`, `Forbid` or `Replace`;
@@ -74,26 +75,10 @@ impl Rule for CronjobSchedule {
             Diagnostic::at(&CRONJOB_SCHEDULE, object.id, at(field), message)
         };
         if let Some(schedule) = object.at("/spec/schedule").and_then(Value::as_str) {
-            let fields = schedule.trim_start();
-            let fields = fields.strip_prefix(tz_prefix(schedule)).unwrap_or(fields);
-            if let Err(e) = parse_schedule(fields) {
-                out.push(finding(
-                    "schedule",
-                    format!("invalid schedule `{schedule}`: {e}"),
-                ));
-            }
-            if schedule.contains("TZ") {
-                let d = finding(
-                    "schedule",
-                    format!(
-                        "schedule `{schedule}` sets its time zone with TZ/CRON_TZ: use the timeZone field"
-                    ),
-                );
-                out.push(if minor(cx.kubernetes_version) >= 27 {
-                    d
-                } else {
-                    d.with_severity(Severity::Warning)
-                });
+            if let Some((message, severity)) =
+                schedule_problem(schedule, minor(cx.kubernetes_version))
+            {
+                out.push(finding("schedule", message).with_severity(severity));
             }
         }
         if let Some(zone) = object.at("/spec/timeZone").and_then(Value::as_str) {
@@ -133,6 +118,39 @@ impl Rule for CronjobSchedule {
     }
 }
 
+/// What the API server of Kubernetes 1.`minor` says about a schedule on create.
+fn schedule_problem(schedule: &str, minor: u32) -> Option<(String, Severity)> {
+    // The parser strips a `TZ=`/`CRON_TZ=` prefix from 1.22 on; before, the prefix is a
+    // sixth field.
+    let fields = schedule.trim_start();
+    let fields = if minor >= 22 {
+        fields.strip_prefix(tz_prefix(schedule)).unwrap_or(fields)
+    } else {
+        fields
+    };
+    if let Err(e) = parse_schedule(fields) {
+        return Some((
+            format!("invalid schedule `{schedule}`: {e}"),
+            Severity::Error,
+        ));
+    }
+    if !schedule.contains("TZ") {
+        return None;
+    }
+    // Creating a CronJob with TZ in its schedule fails from 1.29; 1.22 to 1.28 accept it
+    // with a warning.
+    let message =
+        format!("schedule `{schedule}` sets its time zone with TZ/CRON_TZ: use the timeZone field");
+    Some((
+        message,
+        if minor >= 29 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+    ))
+}
+
 /// The `TZ=zone ` or `CRON_TZ=zone ` prefix of a schedule, which the parser strips before
 /// reading the fields (its zone is judged by the TZ check, not as a field).
 fn tz_prefix(schedule: &str) -> &str {
@@ -142,5 +160,22 @@ fn tz_prefix(schedule: &str) -> &str {
         &s[..end]
     } else {
         ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schedule_problem;
+    use crate::diagnostic::Severity;
+
+    #[test]
+    fn tz_in_the_schedule_by_version() {
+        let s = "TZ=Europe/Paris 0 3 * * *";
+        let severity =
+            |minor| schedule_problem(s, minor).map(|(m, sev)| (m.contains("invalid"), sev));
+        assert_eq!(severity(21), Some((true, Severity::Error)));
+        assert_eq!(severity(28), Some((false, Severity::Warning)));
+        assert_eq!(severity(29), Some((false, Severity::Error)));
+        assert_eq!(schedule_problem("0 3 * * *", 29), None);
     }
 }
