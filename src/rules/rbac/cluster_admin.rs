@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantics::rbac::{GROUP, is_binding};
 
@@ -87,8 +88,7 @@ impl Rule for RbacClusterAdmin {
                     object.namespace.as_deref().unwrap_or("default")
                 )
             };
-            out.push(Diagnostic::at(
-                &RBAC_CLUSTER_ADMIN,
+            out.push(RBAC_CLUSTER_ADMIN.at(
                 object.id,
                 Pointer::root().path("roleRef/name"),
                 format!(
@@ -106,9 +106,7 @@ impl Rule for RbacClusterAdmin {
         for (i, s) in list.into_iter().flatten().enumerate() {
             let f = |k: &str| s.get(k).and_then(Value::as_str);
             if f("kind") == Some("Group") && f("name") == Some("system:masters") {
-                out.push(Diagnostic::at(
-                    &RBAC_CLUSTER_ADMIN,
-                    object.id,
+                out.push(RBAC_CLUSTER_ADMIN.at(object.id,
                     Pointer::root().key("subjects").index(i).key("name"),
                     format!(
                         "{} binds the group system:masters, whose members bypass authorization entirely",

@@ -15,8 +15,9 @@ pub use secrets::RBAC_SECRETS;
 pub use wildcard::RBAC_WILDCARD;
 
 use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Pointer};
+use crate::base::Pointer;
+use crate::base::{Diagnostic, Severity};
+use crate::model::Object;
 use crate::semantics::rbac::{Bindings, GROUP, PolicyRule, describe_role, is_role, rules_of};
 
 /// The RBAC rules.
@@ -62,10 +63,9 @@ pub(crate) fn check_roles(
         let first_binding = bindings.bindings_of(role.id).first().copied();
         for (pointer, message) in found {
             let mut d = if bound {
-                Diagnostic::at(meta, role.id, pointer, message)
+                meta.at(role.id, pointer, message)
             } else {
-                Diagnostic::at(
-                    meta,
+                meta.at(
                     role.id,
                     pointer,
                     format!("{message}; no binding in the inputs grants this role to anyone"),

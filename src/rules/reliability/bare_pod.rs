@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -54,9 +55,7 @@ impl Rule for BarePod {
             .and_then(Value::as_array)
             .is_some_and(|o| !o.is_empty());
         if !owned {
-            out.push(Diagnostic::at(
-                &BARE_POD,
-                object.id,
+            out.push(BARE_POD.at(object.id,
                 Pointer::root().key("kind"),
                 format!(
                     "{} is a bare Pod: no controller recreates it when its node fails or is drained",

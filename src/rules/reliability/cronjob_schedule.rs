@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::Pointer;
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantics::cron::{parse_schedule, time_zone_problem};
 
@@ -71,9 +72,8 @@ impl Rule for CronjobSchedule {
             return;
         }
         let at = |field: &str| Pointer::root().key("spec").key(field);
-        let finding = |field: &str, message: String| {
-            Diagnostic::at(&CRONJOB_SCHEDULE, object.id, at(field), message)
-        };
+        let finding =
+            |field: &str, message: String| CRONJOB_SCHEDULE.at(object.id, at(field), message);
         if let Some(schedule) = object.at("/spec/schedule").and_then(Value::as_str) {
             if let Some((message, severity)) =
                 schedule_problem(schedule, minor(cx.kubernetes_version))
@@ -166,7 +166,7 @@ fn tz_prefix(schedule: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::schedule_problem;
-    use crate::diagnostic::Severity;
+    use crate::base::Severity;
 
     #[test]
     fn tz_in_the_schedule_by_version() {

@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::Pointer;
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -52,25 +53,19 @@ impl Rule for HpaReplicas {
         let min = object.at("/spec/minReplicas");
         let max = object.at("/spec/maxReplicas").and_then(Value::as_i64);
         match (min.and_then(Value::as_i64), max) {
-            (Some(lo), Some(hi)) if lo > hi => out.push(Diagnostic::at(
-                &HPA_REPLICAS,
-                object.id,
+            (Some(lo), Some(hi)) if lo > hi => out.push(HPA_REPLICAS.at(object.id,
                 Pointer::root().path("spec/minReplicas"),
                 format!("minReplicas {lo} is greater than maxReplicas {hi}: the API server rejects it"),
             )),
             (Some(1), _) => out.push(
-                Diagnostic::at(
-                    &HPA_REPLICAS,
-                    object.id,
+                HPA_REPLICAS.at(object.id,
                     Pointer::root().path("spec/minReplicas"),
                     "minReplicas 1: at low load the workload runs a single pod",
                 )
                 .with_severity(Severity::Info),
             ),
             (None, _) if min.is_none() && object.at("/spec").is_some() => out.push(
-                Diagnostic::at(
-                    &HPA_REPLICAS,
-                    object.id,
+                HPA_REPLICAS.at(object.id,
                     Pointer::root().key("spec"),
                     "minReplicas is not set, so it is 1: at low load the workload runs a single pod",
                 )

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -66,9 +66,7 @@ impl Rule for ImagePullPolicy {
             let image = c.get("image").and_then(Value::as_str).unwrap_or("");
             if let Some(policy @ ("IfNotPresent" | "Never")) = policy {
                 if means_latest(image) {
-                    out.push(Diagnostic::at(
-                        &IMAGE_PULL_POLICY,
-                        object.id,
+                    out.push(IMAGE_PULL_POLICY.at(object.id,
                         c.pointer.key("imagePullPolicy"),
                         format!(
                             "{} runs `{image}` (latest) with imagePullPolicy {policy}: nodes keep whichever copy they pulled first",

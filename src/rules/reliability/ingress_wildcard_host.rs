@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -60,8 +61,7 @@ impl Rule for IngressWildcardHost {
                     .strip_prefix("*.")
                     .is_some_and(|rest| !rest.trim_end_matches('.').contains('.'));
             if catches_all {
-                out.push(Diagnostic::at(
-                    &INGRESS_WILDCARD_HOST,
+                out.push(INGRESS_WILDCARD_HOST.at(
                     object.id,
                     Pointer::root().path("spec/rules").index(i).key("host"),
                     format!("host `{host}` matches every name, not only your own"),

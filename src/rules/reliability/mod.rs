@@ -32,9 +32,10 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::Rule;
+use crate::base::ObjectId;
 use crate::graph::Graph;
 use crate::model::object::group_of;
-use crate::model::{Object, ObjectId, PodTemplate, Selector, WorkloadKind};
+use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
 use crate::rules::service::wiring::pod_workloads;
 
 /// The reliability rules.

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate, Selector};
 use crate::rules::service::wiring::pod_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -99,9 +99,7 @@ impl Rule for NetworkPolicyCoverage {
             let Some(template) = PodTemplate::of(w) else {
                 continue;
             };
-            out.push(Diagnostic::at(
-                &NETWORK_POLICY_COVERAGE,
-                w.id,
+            out.push(NETWORK_POLICY_COVERAGE.at(w.id,
                 template.metadata_pointer(),
                 format!(
                     "no NetworkPolicy of namespace {} selects the pods of {}: they accept and send any traffic",
@@ -121,9 +119,7 @@ impl Rule for NetworkPolicyCoverage {
                 1 => String::new(),
                 n => format!(" and {} other workload(s)", n - 1),
             };
-            out.push(Diagnostic::at(
-                &NETWORK_POLICY_COVERAGE,
-                first.id,
+            out.push(NETWORK_POLICY_COVERAGE.at(first.id,
                 template.metadata_pointer(),
                 format!(
                     "namespace {} has no NetworkPolicy, while the inputs have some in namespace {where_}: the pods of {}{others} there accept and send any traffic",

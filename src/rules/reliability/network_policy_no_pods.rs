@@ -1,8 +1,9 @@
 use std::collections::HashSet;
 
+use crate::base::Diagnostic;
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer, Selector};
+use crate::model::{Object, Selector};
 use crate::rules::service::wiring::pod_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -88,8 +89,7 @@ fn check(
     if operated.contains(&ns) || !pod_workloads(cx.graph, ns, &selector).is_empty() {
         return;
     }
-    out.push(Diagnostic::at(
-        &NETWORK_POLICY_NO_PODS,
+    out.push(NETWORK_POLICY_NO_PODS.at(
         object.id,
         Pointer::root().path("spec/podSelector"),
         format!(

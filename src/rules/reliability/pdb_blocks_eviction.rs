@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::service::wiring::pod_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -69,9 +70,7 @@ impl Rule for PdbBlocksEviction {
             let at = |field: &str| Pointer::root().key("spec").key(field);
             match pdb.at("/spec/maxUnavailable") {
                 Some(v) if v.as_i64() == Some(0) || v.as_str() == Some("0%") => {
-                    out.push(Diagnostic::at(
-                        &PDB_BLOCKS_EVICTION,
-                        pdb.id,
+                    out.push(PDB_BLOCKS_EVICTION.at(pdb.id,
                         at("maxUnavailable"),
                         "maxUnavailable 0: no pod it covers can ever be evicted, so node drains hang",
                     ));
@@ -81,8 +80,7 @@ impl Rule for PdbBlocksEviction {
             }
             let min = pdb.at("/spec/minAvailable");
             if min.and_then(Value::as_str) == Some("100%") {
-                out.push(Diagnostic::at(
-                    &PDB_BLOCKS_EVICTION,
+                out.push(PDB_BLOCKS_EVICTION.at(
                     pdb.id,
                     at("minAvailable"),
                     "minAvailable 100%: no pod it covers can ever be evicted, so node drains hang",
@@ -119,9 +117,7 @@ impl Rule for PdbBlocksEviction {
                 }
             }
             if fixed && total > 0 && min >= total {
-                out.push(Diagnostic::at(
-                    &PDB_BLOCKS_EVICTION,
-                    pdb.id,
+                out.push(PDB_BLOCKS_EVICTION.at(pdb.id,
                     at("minAvailable"),
                     format!(
                         "minAvailable {min} is not below the {total} pod(s) it covers ({}): no eviction is ever allowed",

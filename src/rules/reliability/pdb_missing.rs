@@ -1,6 +1,7 @@
+use crate::base::Diagnostic;
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer, WorkloadKind};
+use crate::model::{Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{autoscalers, budgets, min_replicas, runs_own_pods};
@@ -89,9 +90,7 @@ impl Rule for PdbMissing {
             } else {
                 Pointer::root().key("spec")
             };
-            out.push(Diagnostic::at(
-                &PDB_MISSING,
-                w.id,
+            out.push(PDB_MISSING.at(w.id,
                 pointer,
                 format!(
                     "{} runs {replicas} replicas but no PodDisruptionBudget covers them: a drain may evict them all at once",

@@ -1,6 +1,7 @@
+use crate::base::Diagnostic;
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer, WorkloadKind};
+use crate::model::{Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{autoscalers, min_replicas, runs_own_pods};
@@ -72,9 +73,7 @@ impl Rule for SingleReplica {
                 Pointer::root().key("spec")
             };
             out.push(
-                Diagnostic::at(
-                    &SINGLE_REPLICA,
-                    w.id,
+                SINGLE_REPLICA.at(w.id,
                     pointer,
                     format!(
                         "{} runs a single replica behind {}: each rollout or node drain is an outage",

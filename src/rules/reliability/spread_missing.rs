@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -89,9 +89,7 @@ impl Rule for SpreadMissing {
         if spread || anti {
             return;
         }
-        out.push(Diagnostic::at(
-            &SPREAD_MISSING,
-            object.id,
+        out.push(SPREAD_MISSING.at(object.id,
             template.spec.pointer.clone(),
             format!(
                 "{} runs {replicas} replicas with neither topologySpreadConstraints nor pod anti-affinity: they may all land on one node",

@@ -1,8 +1,9 @@
 use serde_json::Value;
 
+use crate::base::Pointer;
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantics::secrets::{Credential, classify};
 
@@ -119,15 +120,11 @@ impl Rule for SecretInPlaintext {
 
 fn finding(object: &Object, pointer: Pointer, what: &str, found: &Credential) -> Diagnostic {
     match found {
-        Credential::Known(kind) => Diagnostic::at(
-            &SECRET_IN_PLAINTEXT,
-            object.id,
+        Credential::Known(kind) => SECRET_IN_PLAINTEXT.at(object.id,
             pointer,
             format!("{what} holds a credential in plain text: {kind}"),
         ),
-        Credential::HighEntropy(word) => Diagnostic::at(
-            &SECRET_IN_PLAINTEXT,
-            object.id,
+        Credential::HighEntropy(word) => SECRET_IN_PLAINTEXT.at(object.id,
             pointer,
             format!(
                 "{what} holds a random-looking value in plain text, and its name says it is a credential ({word})"

@@ -7,8 +7,9 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::GROUP;
+use crate::base::ObjectId;
 use crate::graph::Graph;
-use crate::model::{ObjectId, Selector};
+use crate::model::Selector;
 
 /// The labels by which the built-in `admin`, `edit` and `view` ClusterRoles (present and
 /// usually bound in every cluster) aggregate other ClusterRoles.

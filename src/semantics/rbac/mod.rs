@@ -9,7 +9,8 @@ pub use bindings::Bindings;
 
 use serde_json::Value;
 
-use crate::model::{Object, Pointer};
+use crate::base::Pointer;
+use crate::model::Object;
 
 /// The API group of Role, ClusterRole and their bindings.
 pub const GROUP: &str = "rbac.authorization.k8s.io";
@@ -136,7 +137,7 @@ pub fn describe_role(role: &Object) -> String {
 #[cfg(test)]
 mod tests {
     use super::PolicyRule;
-    use crate::model::Pointer;
+    use crate::base::Pointer;
 
     fn rule<'a>(verbs: Vec<&'a str>, resources: Vec<&'a str>) -> PolicyRule<'a> {
         PolicyRule {
