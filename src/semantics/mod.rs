@@ -1,6 +1,7 @@
-//! Kubernetes knowledge that rules ask about: how the API server, its controllers and
-//! authorizers read a field. Rules select objects and report; the facts live here.
+//! Kubernetes semantics that rules ask about: what the API server, its controllers and
+//! authorizers would do with an object, kept apart from the rules that report it.
 
 pub mod cron;
 pub mod rbac;
 pub mod secrets;
+pub mod validation;

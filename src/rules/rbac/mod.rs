@@ -2,32 +2,26 @@
 //! resolved through the graph. A risky role that nothing in the inputs binds (directly,
 //! or by aggregation into a bound or built-in ClusterRole) is reported as info.
 
-mod cluster_admin;
-mod escalation;
-mod pod_exec;
-mod secrets;
-mod wildcard;
-
 pub use cluster_admin::RBAC_CLUSTER_ADMIN;
 pub use escalation::RBAC_ESCALATION;
 pub use pod_exec::RBAC_POD_EXEC;
 pub use secrets::RBAC_SECRETS;
 pub use wildcard::RBAC_WILDCARD;
 
-use super::{Context, Rule, RuleMeta};
+use super::{Context, RuleMeta};
 use crate::base::Pointer;
 use crate::base::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::semantics::rbac::{Bindings, GROUP, PolicyRule, describe_role, is_role, rules_of};
 
-/// The RBAC rules.
-pub static RULES: &[&dyn Rule] = &[
-    &wildcard::RbacWildcard,
-    &cluster_admin::RbacClusterAdmin,
-    &pod_exec::RbacPodExec,
-    &secrets::RbacSecrets,
-    &escalation::RbacEscalation,
-];
+rules! {
+    /// The RBAC rules.
+    wildcard::RbacWildcard,
+    cluster_admin::RbacClusterAdmin,
+    pod_exec::RbacPodExec,
+    secrets::RbacSecrets,
+    escalation::RbacEscalation,
+}
 
 /// Runs `grant` on every rule of every checked Role and ClusterRole; each `Some((field,
 /// what))` becomes a finding at that field of the rule, lowered to info when nothing

@@ -3,18 +3,6 @@
 //! Questions across objects go through the graph's label index: each budget, policy and
 //! autoscaler is resolved once from its own side.
 
-mod bare_pod;
-mod cronjob_schedule;
-mod hpa_replicas;
-mod image_pull_policy;
-mod ingress_wildcard_host;
-mod network_policy_coverage;
-mod network_policy_no_pods;
-mod pdb_blocks_eviction;
-mod pdb_missing;
-mod single_replica;
-mod spread_missing;
-
 pub use bare_pod::BARE_POD;
 pub use cronjob_schedule::CRONJOB_SCHEDULE;
 pub use hpa_replicas::HPA_REPLICAS;
@@ -31,27 +19,26 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::Rule;
 use crate::base::ObjectId;
 use crate::graph::Graph;
 use crate::model::object::group_of;
 use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
 use crate::rules::service::wiring::pod_workloads;
 
-/// The reliability rules.
-pub static RULES: &[&dyn Rule] = &[
-    &network_policy_coverage::NetworkPolicyCoverage,
-    &network_policy_no_pods::NetworkPolicyNoPods,
-    &pdb_blocks_eviction::PdbBlocksEviction,
-    &pdb_missing::PdbMissing,
-    &hpa_replicas::HpaReplicas,
-    &single_replica::SingleReplica,
-    &spread_missing::SpreadMissing,
-    &bare_pod::BarePod,
-    &cronjob_schedule::CronjobSchedule,
-    &image_pull_policy::ImagePullPolicy,
-    &ingress_wildcard_host::IngressWildcardHost,
-];
+rules! {
+    /// The reliability rules.
+    network_policy_coverage::NetworkPolicyCoverage,
+    network_policy_no_pods::NetworkPolicyNoPods,
+    pdb_blocks_eviction::PdbBlocksEviction,
+    pdb_missing::PdbMissing,
+    hpa_replicas::HpaReplicas,
+    single_replica::SingleReplica,
+    spread_missing::SpreadMissing,
+    bare_pod::BarePod,
+    cronjob_schedule::CronjobSchedule,
+    image_pull_policy::ImagePullPolicy,
+    ingress_wildcard_host::IngressWildcardHost,
+}
 
 /// For each workload an HPA scales, that HPA (the first, when several name it).
 pub(crate) fn autoscalers(graph: &Graph) -> HashMap<ObjectId, &Object> {
