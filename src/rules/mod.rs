@@ -16,8 +16,11 @@ macro_rules! rules {
 
 pub mod input;
 pub mod probe;
+pub mod rbac;
 pub mod refs;
+pub mod reliability;
 pub mod schema;
+pub mod secrets;
 pub mod security;
 pub mod service;
 pub mod storage;
@@ -50,8 +53,12 @@ pub enum Category {
     Config,
     /// Claims, volumes and storage classes.
     Storage,
-    /// Pod security and hardening.
+    /// Pod security, credentials and hardening.
     Security,
+    /// Roles, bindings and what they grant.
+    Rbac,
+    /// Availability: disruption budgets, replicas, schedules, network policies.
+    Reliability,
     /// Rhai policies.
     Policy,
 }
@@ -68,6 +75,8 @@ impl Category {
             Category::Config => "config",
             Category::Storage => "storage",
             Category::Security => "security",
+            Category::Rbac => "rbac",
+            Category::Reliability => "reliability",
             Category::Policy => "policy",
         }
     }
@@ -192,6 +201,9 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(storage::RULES);
     all.extend_from_slice(validation::RULES);
     all.extend_from_slice(security::RULES);
+    all.extend_from_slice(secrets::RULES);
+    all.extend_from_slice(rbac::RULES);
+    all.extend_from_slice(reliability::RULES);
     all
 }
 
