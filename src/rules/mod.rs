@@ -2,6 +2,7 @@
 //! code that checks it. One file per rule, grouped by category.
 
 pub mod input;
+pub mod kustomize;
 pub mod probe;
 pub mod refs;
 pub mod schema;
@@ -138,6 +139,7 @@ macro_rules! declare_rule {
 pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
+    all.extend_from_slice(kustomize::RULES);
     all.extend_from_slice(schema::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
