@@ -158,7 +158,7 @@ fn findings_point_at_the_line_that_made_the_value() {
         .unwrap_or_else(|| panic!("{found:?}"));
     assert_eq!(base.1, 25);
     assert!(
-        base.2.iter().any(|r| r.ends_with("built by overlays/prod/kustomization.yaml")),
+        base.2.iter().any(|r| r.contains(" built by ") && r.ends_with("overlays/prod/kustomization.yaml")),
         "{:?}",
         base.2
     );

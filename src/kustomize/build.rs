@@ -30,7 +30,7 @@ const UNSUPPORTED: [(&str, &str); 7] = [
 ];
 
 /// Keys k8lint does not build yet: reported so that nothing is skipped silently.
-const NOT_YET: [&str; 2] = ["vars", "openapi"];
+const NOT_YET: [&str; 3] = ["vars", "openapi", "buildMetadata"];
 
 /// The kustomization file of a folder.
 pub fn find_kustomization(dir: &Path) -> Option<PathBuf> {
@@ -136,7 +136,9 @@ impl<'a> Builder<'a> {
             .and_then(|docs| docs.into_iter().next())
             .is_some_and(|k| k.str_at("kind") == Some("Component"));
         let before = self.diagnostics.len();
+        self.stack.push(super::normalize(dir));
         let resources = self.accumulate_file(dir, file, Vec::new(), component);
+        self.stack.pop();
         if component {
             let mut kept = self.diagnostics.split_off(before);
             kept.retain(|d| d.rule.as_str() != KUSTOMIZE_ERROR.id);
@@ -302,6 +304,7 @@ impl<'a> Builder<'a> {
             }
             return;
         }
+        self.restrict(dir, &path, at);
         let file = match self.files.read(&path) {
             Ok(file) => file,
             Err(e) => {
@@ -321,6 +324,29 @@ impl<'a> Builder<'a> {
                 }
             }
             Err(e) => self.error(at, format!("resource `{rel}` does not parse: {e}")),
+        }
+    }
+
+    /// kustomize's default load restriction: a file a kustomization reads must be in or
+    /// below its folder (other kustomizations' folders are fine). `kubectl kustomize`
+    /// refuses the build; k8lint reports it and builds on.
+    pub fn restrict(&mut self, dir: &Path, path: &Path, at: At) {
+        let dir = super::normalize(dir);
+        let path = super::normalize(path);
+        let inside = if dir.as_os_str().is_empty() {
+            !path.starts_with("..")
+        } else {
+            path.starts_with(&dir)
+        };
+        if !inside {
+            self.error(
+                at,
+                format!(
+                    "{} is not in or below {}: kustomize refuses to load it (load restrictions); list its folder's kustomization instead",
+                    path.display(),
+                    if dir.as_os_str().is_empty() { ".".to_owned() } else { dir.display().to_string() }
+                ),
+            );
         }
     }
 

@@ -72,7 +72,7 @@ impl Files {
     /// A file's text.
     pub fn text(&self, id: FileId) -> &str {
         self.sources
-            .get((id.0 - self.first) as usize)
+            .get(id.0.wrapping_sub(self.first) as usize)
             .map_or("", |s| &s.text)
     }
 

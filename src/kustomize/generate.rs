@@ -207,6 +207,7 @@ fn unquote(v: &str) -> &str {
 
 /// A generator's input file, read through the run's file table.
 fn read(b: &mut Builder<'_>, dir: &Path, rel: &str, at: At) -> Option<String> {
+    b.restrict(dir, &dir.join(rel), at);
     match b.files.read(&dir.join(rel)) {
         Ok(id) => Some(b.files.text(id).to_owned()),
         Err(e) => {

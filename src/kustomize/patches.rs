@@ -16,6 +16,7 @@ use crate::yaml::{self, ParseLimits};
 fn load(b: &mut Builder<'_>, dir: &Path, path: Option<&MNode>, inline: Option<&MNode>) -> Option<Vec<MNode>> {
     if let Some(p) = path {
         let rel = p.as_str()?;
+        b.restrict(dir, &dir.join(rel), At::of(p));
         let file = match b.files.read(&dir.join(rel)) {
             Ok(file) => file,
             Err(e) => {

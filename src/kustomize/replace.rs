@@ -184,7 +184,18 @@ fn set(node: &mut MNode, tokens: &[String], value: &MNode, options: Option<&MNod
             }
             _ => {
                 let key = node.origin.key;
-                *node = value.clone();
+                // A scalar takes the value's text and keeps its own type, as kustomize
+                // copies only the text: `32` into a string argument stays a string.
+                let text = match (&node.kind, &value.kind) {
+                    (MKind::Scalar(Value::String(_), ..), MKind::Scalar(v, ..)) if !v.is_string() && !v.is_null() => {
+                        Some(v.to_string())
+                    }
+                    _ => None,
+                };
+                *node = match text {
+                    Some(text) => MNode::string(&text, value.origin),
+                    None => value.clone(),
+                };
                 if node.origin.key == crate::yaml::Span::NONE {
                     node.origin.key = key;
                 }
