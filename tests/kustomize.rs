@@ -69,7 +69,9 @@ fn builds_equal_kubectl_kustomize() {
 #[test]
 fn committed_expectations_are_kubectls() {
     if !kubectl() {
-        eprintln!("SKIPPED: kubectl is not installed; the committed expectations are not re-verified");
+        eprintln!(
+            "SKIPPED: kubectl is not installed; the committed expectations are not re-verified"
+        );
         return;
     }
     let regenerate = std::env::var_os("K8LINT_REGENERATE").is_some();
@@ -122,7 +124,13 @@ fn findings(report: &Value) -> Vec<(String, String, u64, Vec<String>)> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|r| format!("{} {}", r["file"].as_str().unwrap_or(""), r["message"].as_str().unwrap_or("")))
+                .map(|r| {
+                    format!(
+                        "{} {}",
+                        r["file"].as_str().unwrap_or(""),
+                        r["message"].as_str().unwrap_or("")
+                    )
+                })
                 .collect();
             (
                 f["rule"].as_str().unwrap_or("").to_owned(),
@@ -143,13 +151,25 @@ fn findings_point_at_the_line_that_made_the_value() {
         found
             .iter()
             .filter(|f| f.0 == rule)
-            .map(|f| (f.1.rsplit("kustomize-mapping/").next().unwrap_or("").to_owned(), f.2, f.3.clone()))
+            .map(|f| {
+                (
+                    f.1.rsplit("kustomize-mapping/")
+                        .next()
+                        .unwrap_or("")
+                        .to_owned(),
+                    f.2,
+                    f.3.clone(),
+                )
+            })
             .collect()
     };
     // A fault only the patch introduces: at the patch's line.
     let privileged = at("probe-port");
     assert_eq!(privileged.len(), 1, "{found:?}");
-    assert_eq!((privileged[0].0.as_str(), privileged[0].1), ("overlays/prod/patch.yaml", 12));
+    assert_eq!(
+        (privileged[0].0.as_str(), privileged[0].1),
+        ("overlays/prod/patch.yaml", 12)
+    );
     // A fault of the base: at the base line, with the overlay as related location.
     let images = at("image-tag");
     let base = images
@@ -158,7 +178,9 @@ fn findings_point_at_the_line_that_made_the_value() {
         .unwrap_or_else(|| panic!("{found:?}"));
     assert_eq!(base.1, 25);
     assert!(
-        base.2.iter().any(|r| r.contains(" built by ") && r.ends_with("overlays/prod/kustomization.yaml")),
+        base.2
+            .iter()
+            .any(|r| r.contains(" built by ") && r.ends_with("overlays/prod/kustomization.yaml")),
         "{:?}",
         base.2
     );

@@ -18,11 +18,23 @@ pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "K
 /// Keys that run code or fetch from elsewhere: not built, on purpose.
 const UNSUPPORTED: [(&str, &str); 7] = [
     ("helmCharts", "Helm charts are not inflated"),
-    ("helmChartInflationGenerator", "Helm charts are not inflated"),
+    (
+        "helmChartInflationGenerator",
+        "Helm charts are not inflated",
+    ),
     ("helmGlobals", "Helm charts are not inflated"),
-    ("generators", "generator plugins and KRM functions are not run"),
-    ("transformers", "transformer plugins and KRM functions are not run"),
-    ("validators", "validator plugins and KRM functions are not run"),
+    (
+        "generators",
+        "generator plugins and KRM functions are not run",
+    ),
+    (
+        "transformers",
+        "transformer plugins and KRM functions are not run",
+    ),
+    (
+        "validators",
+        "validator plugins and KRM functions are not run",
+    ),
     (
         "configurations",
         "custom transformer configurations are not applied",
@@ -34,10 +46,7 @@ const NOT_YET: [&str; 3] = ["vars", "openapi", "buildMetadata"];
 
 /// The kustomization file of a folder.
 pub fn find_kustomization(dir: &Path) -> Option<PathBuf> {
-    FILE_NAMES
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| p.is_file())
+    FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
 /// A kustomization being built, and what the build found.
@@ -230,6 +239,19 @@ impl<'a> Builder<'a> {
             return None;
         }
         self.report_unsupported(&k);
+        // Files kustomize reads for its own configuration must exist, built or not.
+        for key in ["configurations", "crds"] {
+            if let Some(MKind::Seq(items)) = k.get(key).map(|n| &n.kind) {
+                for entry in items {
+                    if let Some(rel) = entry.as_str().filter(|r| !dir.join(r).is_file()) {
+                        self.error(
+                            At::of(entry),
+                            format!("`{rel}` listed under `{key}` does not exist"),
+                        );
+                    }
+                }
+            }
+        }
 
         let mut entries: Vec<&MNode> = Vec::new();
         for key in ["resources", "bases"] {
@@ -244,7 +266,10 @@ impl<'a> Builder<'a> {
             for entry in items {
                 let Some(rel) = entry.as_str() else { continue };
                 if is_remote(rel) {
-                    self.unsupported(At::of(entry), format!("remote component `{rel}` is not fetched"));
+                    self.unsupported(
+                        At::of(entry),
+                        format!("remote component `{rel}` is not fetched"),
+                    );
                     continue;
                 }
                 acc = self.accumulate_dir(&dir.join(rel), acc, true, At::of(entry));
@@ -276,7 +301,9 @@ impl<'a> Builder<'a> {
             } else if NOT_YET.contains(&key.as_str()) {
                 self.unsupported(
                     at,
-                    format!("`{key}` is not applied by k8lint's build yet; the rest is built without it"),
+                    format!(
+                        "`{key}` is not applied by k8lint's build yet; the rest is built without it"
+                    ),
                 );
             }
         }
@@ -308,7 +335,11 @@ impl<'a> Builder<'a> {
         let file = match self.files.read(&path) {
             Ok(file) => file,
             Err(e) => {
-                let why = if path.exists() { e } else { "no such file or folder".to_owned() };
+                let why = if path.exists() {
+                    e
+                } else {
+                    "no such file or folder".to_owned()
+                };
                 self.error(at, format!("resource `{rel}` cannot be read: {why}"));
                 return;
             }

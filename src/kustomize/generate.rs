@@ -15,7 +15,10 @@ use super::sha256;
 /// Runs both generators of a kustomization.
 pub fn run(b: &mut Builder<'_>, dir: &Path, k: &MNode, acc: &mut Vec<Resource>) {
     let options = k.get("generatorOptions");
-    for (key, kind) in [("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")] {
+    for (key, kind) in [
+        ("configMapGenerator", "ConfigMap"),
+        ("secretGenerator", "Secret"),
+    ] {
         let Some(MKind::Seq(entries)) = k.get(key).map(|n| &n.kind) else {
             continue;
         };
@@ -59,7 +62,9 @@ fn generate(
     env_files.extend(entry.get("env"));
     for env in env_files {
         let Some(rel) = env.as_str() else { continue };
-        let Some(text) = read(b, dir, rel, At::of(env)) else { continue };
+        let Some(text) = read(b, dir, rel, At::of(env)) else {
+            continue;
+        };
         let env_origin = Origin::entry(env.origin.file, env.origin.span);
         for line in text.lines() {
             let line = line.trim_start_matches('\u{feff}').trim_start();
@@ -86,7 +91,9 @@ fn generate(
                 spec,
             ),
         };
-        let Some(text) = read(b, dir, rel, At::of(file)) else { continue };
+        let Some(text) = read(b, dir, rel, At::of(file)) else {
+            continue;
+        };
         data.push((key, text, Origin::entry(file.origin.file, file.origin.span)));
     }
 
@@ -104,8 +111,13 @@ fn generate(
         for source in [options, own].into_iter().flatten() {
             if let Some(MKind::Map(pairs)) = source.get(key).map(|n| &n.kind) {
                 for (k, v) in pairs {
-                    let text = v.as_str().map_or_else(|| v.to_value().to_string(), str::to_owned);
-                    map.set(k, MNode::string(&text, Origin::entry(v.origin.file, v.origin.span)));
+                    let text = v
+                        .as_str()
+                        .map_or_else(|| v.to_value().to_string(), str::to_owned);
+                    map.set(
+                        k,
+                        MNode::string(&text, Origin::entry(v.origin.file, v.origin.span)),
+                    );
                 }
             }
         }
@@ -150,9 +162,7 @@ fn generate(
         behavior @ ("merge" | "replace") => {
             let ns = entry.str_at("namespace");
             let Some(existing) = acc.iter_mut().find(|o| {
-                o.kind() == kind
-                    && o.had_name(name)
-                    && ns.is_none_or(|ns| o.had_namespace(ns))
+                o.kind() == kind && o.had_name(name) && ns.is_none_or(|ns| o.had_namespace(ns))
             }) else {
                 b.error(
                     at,
@@ -170,7 +180,15 @@ fn generate(
                     for key in ["labels", "annotations"] {
                         if let Some(src) = meta.get(key) {
                             if let Some(m) = existing.node.ensure_map("metadata", origin) {
-                                merge_maps(m, &MNode { origin, kind: MKind::Map(vec![(key.to_owned(), src.clone())]) }, key, origin);
+                                merge_maps(
+                                    m,
+                                    &MNode {
+                                        origin,
+                                        kind: MKind::Map(vec![(key.to_owned(), src.clone())]),
+                                    },
+                                    key,
+                                    origin,
+                                );
                             }
                         }
                     }
@@ -178,7 +196,10 @@ fn generate(
             }
             existing.hash = existing.hash || r.hash;
         }
-        other => b.error(at, format!("unknown behavior `{other}` (create, merge or replace)")),
+        other => b.error(
+            at,
+            format!("unknown behavior `{other}` (create, merge or replace)"),
+        ),
     }
 }
 
@@ -211,7 +232,11 @@ fn read(b: &mut Builder<'_>, dir: &Path, rel: &str, at: At) -> Option<String> {
     match b.files.read(&dir.join(rel)) {
         Ok(id) => Some(b.files.text(id).to_owned()),
         Err(e) => {
-            let why = if dir.join(rel).exists() { e } else { "no such file".to_owned() };
+            let why = if dir.join(rel).exists() {
+                e
+            } else {
+                "no such file".to_owned()
+            };
             b.error(at, format!("`{rel}` cannot be read: {why}"));
             None
         }
@@ -222,7 +247,9 @@ fn read(b: &mut Builder<'_>, dir: &Path, rel: &str, at: At) -> Option<String> {
 pub fn add_hashes(acc: &mut [Resource]) {
     for r in acc.iter_mut().filter(|r| r.hash) {
         r.hash = false;
-        let Some(hash) = content_hash(&r.value()) else { continue };
+        let Some(hash) = content_hash(&r.value()) else {
+            continue;
+        };
         let name = format!("{}-{hash}", r.name());
         let origin = r
             .node

@@ -19,7 +19,9 @@ pub fn apply(target: &mut MNode, op: &MNode) -> Result<(), String> {
             }
             Ok(())
         }
-        "remove" => remove(target, &tokens).map(|_| ()).ok_or_else(|| missing(path)),
+        "remove" => remove(target, &tokens)
+            .map(|_| ())
+            .ok_or_else(|| missing(path)),
         "move" | "copy" => {
             let from = op.str_at("from").ok_or("`move` and `copy` need `from`")?;
             let from_tokens = parse(from)?;
@@ -44,7 +46,8 @@ pub fn apply(target: &mut MNode, op: &MNode) -> Result<(), String> {
 }
 
 fn value(op: &MNode) -> Result<&MNode, String> {
-    op.get("value").ok_or_else(|| "the operation needs `value`".to_owned())
+    op.get("value")
+        .ok_or_else(|| "the operation needs `value`".to_owned())
 }
 
 fn missing(path: &str) -> String {
@@ -93,7 +96,9 @@ fn add(target: &mut MNode, tokens: &[String], value: MNode) -> Result<(), String
                 items.push(value);
                 return Ok(());
             }
-            let i: usize = last.parse().map_err(|_| format!("`{last}` is not an index"))?;
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("`{last}` is not an index"))?;
             if i > items.len() {
                 return Err(format!("index {i} is past the end of the list"));
             }

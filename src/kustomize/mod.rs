@@ -82,7 +82,12 @@ pub fn is_kustomization(path: &Path) -> bool {
 
 /// Builds the kustomizations among `inputs` that no other one includes. File ids start at
 /// `first`.
-pub fn build_inputs(inputs: &[InputPath], first: u32, limits: &ParseLimits, max_bytes: u64) -> Builds {
+pub fn build_inputs(
+    inputs: &[InputPath],
+    first: u32,
+    limits: &ParseLimits,
+    max_bytes: u64,
+) -> Builds {
     let kustomizations: Vec<PathBuf> = inputs
         .iter()
         .filter(|i| !i.context)
@@ -104,8 +109,10 @@ pub fn build_inputs(inputs: &[InputPath], first: u32, limits: &ParseLimits, max_
         let mut b = build::Builder::new(&mut files);
         let built = b.build(k);
         out.diagnostics.append(&mut b.diagnostics);
-        let Some((file, resources)) = built else { continue };
-        let by = (file, Span::new(0, 0));
+        let Some((file, resources)) = built else {
+            continue;
+        };
+        let by = (file, first_line(files.text(file)));
         for r in resources {
             let (value, tree, switches) = r.node.finish();
             out.objects.push(BuiltObject {
@@ -126,15 +133,37 @@ pub fn build_inputs(inputs: &[InputPath], first: u32, limits: &ParseLimits, max_
     out
 }
 
+/// The first line that is neither blank nor a comment: what "built by" underlines.
+fn first_line(text: &str) -> Span {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') && trimmed != "---" {
+            let start = offset + (line.len() - line.trim_start().len());
+            return Span::new(start, offset + line.trim_end().len());
+        }
+        offset += line.len();
+    }
+    Span::new(0, 0)
+}
+
 /// The folders that walked kustomizations list under `resources`, `bases` or `components`.
 fn included_dirs(kustomizations: &[PathBuf], limits: &ParseLimits) -> HashSet<PathBuf> {
     let mut out = HashSet::new();
     for k in kustomizations {
-        let Ok(text) = std::fs::read_to_string(k) else { continue };
+        let Ok(text) = std::fs::read_to_string(k) else {
+            continue;
+        };
         let dir = k.parent().unwrap_or(Path::new(""));
         for doc in yaml::parse(&text, limits).documents {
             for key in ["resources", "bases", "components"] {
-                for entry in doc.value.get(key).and_then(Value::as_array).into_iter().flatten() {
+                for entry in doc
+                    .value
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(rel) = entry.as_str() {
                         out.insert(normalize(&dir.join(rel)));
                     }

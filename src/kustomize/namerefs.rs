@@ -9,7 +9,11 @@ use super::resource::Resource;
 fn pod_spec(kind: &str) -> Option<&'static str> {
     match kind {
         "Pod" => Some("spec"),
-        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" | "Job"
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
         | "ReplicationController" => Some("spec/template/spec"),
         "CronJob" => Some("spec/jobTemplate/spec/template/spec"),
         _ => None,
@@ -59,7 +63,12 @@ const REFS: &[(&str, &str, &str, Option<&str>)] = &[
         "spec/rules/http/paths/backend/service/name",
         None,
     ),
-    ("Service", "Ingress", "spec/defaultBackend/service/name", None),
+    (
+        "Service",
+        "Ingress",
+        "spec/defaultBackend/service/name",
+        None,
+    ),
     (
         "Service",
         "Ingress",
@@ -82,16 +91,36 @@ const REFS: &[(&str, &str, &str, Option<&str>)] = &[
         None,
     ),
     ("Role", "RoleBinding", "roleRef/name", Some("Role")),
-    ("ClusterRole", "RoleBinding", "roleRef/name", Some("ClusterRole")),
+    (
+        "ClusterRole",
+        "RoleBinding",
+        "roleRef/name",
+        Some("ClusterRole"),
+    ),
     (
         "ClusterRole",
         "ClusterRoleBinding",
         "roleRef/name",
         Some("ClusterRole"),
     ),
-    ("PersistentVolume", "PersistentVolumeClaim", "spec/volumeName", None),
-    ("StorageClass", "PersistentVolumeClaim", "spec/storageClassName", None),
-    ("StorageClass", "PersistentVolume", "spec/storageClassName", None),
+    (
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "spec/volumeName",
+        None,
+    ),
+    (
+        "StorageClass",
+        "PersistentVolumeClaim",
+        "spec/storageClassName",
+        None,
+    ),
+    (
+        "StorageClass",
+        "PersistentVolume",
+        "spec/storageClassName",
+        None,
+    ),
     (
         "StorageClass",
         "StatefulSet",
@@ -101,7 +130,12 @@ const REFS: &[(&str, &str, &str, Option<&str>)] = &[
 ];
 
 /// Kinds an HPA's `scaleTargetRef` names.
-const SCALED: [&str; 4] = ["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"];
+const SCALED: [&str; 4] = [
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "ReplicationController",
+];
 
 /// What a referrer needs to know of a possible target.
 struct Target {
@@ -152,10 +186,18 @@ pub fn fix(acc: &mut [Resource]) {
             found.all(|t| t.name == first.name).then_some(first)
         };
         if let Some(spec) = pod_spec(&kind) {
-            for target in ["ConfigMap", "Secret", "ServiceAccount", "PersistentVolumeClaim", "PriorityClass"] {
+            for target in [
+                "ConfigMap",
+                "Secret",
+                "ServiceAccount",
+                "PersistentVolumeClaim",
+                "PriorityClass",
+            ] {
                 for path in pod_refs(target) {
                     let full = format!("{spec}/{path}");
-                    rename_at(&mut r.node, &full, &mut |v| find(target, v, None).map(|t| t.name.clone()));
+                    rename_at(&mut r.node, &full, &mut |v| {
+                        find(target, v, None).map(|t| t.name.clone())
+                    });
                 }
             }
         }
@@ -171,7 +213,9 @@ pub fn fix(acc: &mut [Resource]) {
                     let (parent, field) = path.rsplit_once('/').unwrap_or(("", path));
                     visit(&mut r.node, parent, &mut |m| {
                         if m.str_at("kind") == Some(*want) {
-                            rename_field(m, field, &mut |v| find(target, v, None).map(|t| t.name.clone()));
+                            rename_field(m, field, &mut |v| {
+                                find(target, v, None).map(|t| t.name.clone())
+                            });
                         }
                     });
                 }
@@ -186,7 +230,11 @@ pub fn fix(acc: &mut [Resource]) {
                     return;
                 };
                 let want = s.str_at("namespace").map(str::to_owned);
-                let Some(t) = find("ServiceAccount", &name, Some(want.as_deref().unwrap_or(&ns))) else {
+                let Some(t) = find(
+                    "ServiceAccount",
+                    &name,
+                    Some(want.as_deref().unwrap_or(&ns)),
+                ) else {
                     return;
                 };
                 let (new_name, new_ns) = (t.name.clone(), t.namespace.clone());
@@ -203,7 +251,9 @@ pub fn fix(acc: &mut [Resource]) {
                     return;
                 };
                 if SCALED.contains(&k.as_str()) {
-                    rename_field(m, "name", &mut |v| find(&k, v, None).map(|t| t.name.clone()));
+                    rename_field(m, "name", &mut |v| {
+                        find(&k, v, None).map(|t| t.name.clone())
+                    });
                 }
             });
         }
@@ -229,7 +279,9 @@ fn rename_at(node: &mut MNode, path: &str, new: &mut dyn FnMut(&str) -> Option<S
 }
 
 fn rename_field(m: &mut MNode, field: &str, new: &mut dyn FnMut(&str) -> Option<String>) {
-    let Some(child) = m.get_mut(field) else { return };
+    let Some(child) = m.get_mut(field) else {
+        return;
+    };
     let Some(value) = child.as_str() else { return };
     if let Some(name) = new(value) {
         if name != value {

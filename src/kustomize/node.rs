@@ -88,7 +88,10 @@ impl MNode {
 
     /// A value set by a transformer, every node of it at `origin`.
     pub fn synthetic(value: &Value, origin: Origin) -> MNode {
-        let inner = Origin { key: Span::NONE, ..origin };
+        let inner = Origin {
+            key: Span::NONE,
+            ..origin
+        };
         let kind = match value {
             Value::Array(items) => {
                 MKind::Seq(items.iter().map(|v| MNode::synthetic(v, inner)).collect())
@@ -202,7 +205,10 @@ impl MNode {
     /// The child under `key`, created as an empty mapping at `origin` when absent.
     /// `None` when this node is not a mapping or the child is not one.
     pub fn ensure_map(&mut self, key: &str, origin: Origin) -> Option<&mut MNode> {
-        if self.get(key).is_none_or(|n| matches!(n.kind, MKind::Scalar(Value::Null, ..))) {
+        if self
+            .get(key)
+            .is_none_or(|n| matches!(n.kind, MKind::Scalar(Value::Null, ..)))
+        {
             self.set(key, MNode::map(origin))?;
         }
         let child = self.get_mut(key)?;

@@ -13,14 +13,23 @@ use crate::yaml::{self, ParseLimits};
 
 /// A patch's documents: from its file, or parsed from inline text (every node of inline
 /// text points at the text in the kustomization).
-fn load(b: &mut Builder<'_>, dir: &Path, path: Option<&MNode>, inline: Option<&MNode>) -> Option<Vec<MNode>> {
+fn load(
+    b: &mut Builder<'_>,
+    dir: &Path,
+    path: Option<&MNode>,
+    inline: Option<&MNode>,
+) -> Option<Vec<MNode>> {
     if let Some(p) = path {
         let rel = p.as_str()?;
         b.restrict(dir, &dir.join(rel), At::of(p));
         let file = match b.files.read(&dir.join(rel)) {
             Ok(file) => file,
             Err(e) => {
-                let why = if dir.join(rel).exists() { e } else { "no such file".to_owned() };
+                let why = if dir.join(rel).exists() {
+                    e
+                } else {
+                    "no such file".to_owned()
+                };
                 b.error(At::of(p), format!("patch `{rel}` cannot be read: {why}"));
                 return None;
             }
@@ -37,7 +46,10 @@ fn load(b: &mut Builder<'_>, dir: &Path, path: Option<&MNode>, inline: Option<&M
     let text = node.as_str()?;
     let stream = yaml::parse(text, &ParseLimits::default());
     if let Some(p) = stream.problems.first() {
-        b.error(At::of(node), format!("the inline patch does not parse: {}", p.message));
+        b.error(
+            At::of(node),
+            format!("the inline patch does not parse: {}", p.message),
+        );
         return None;
     }
     let origin = Origin::entry(node.origin.file, node.origin.span);
@@ -88,7 +100,9 @@ pub fn patches(b: &mut Builder<'_>, dir: &Path, k: &MNode, acc: &mut Vec<Resourc
         let is_json = docs.len() == 1 && matches!(docs[0].kind, MKind::Seq(_));
         match (target, is_json) {
             (Some(t), _) => {
-                let Some(selector) = Selector::new(b, t) else { continue };
+                let Some(selector) = Selector::new(b, t) else {
+                    continue;
+                };
                 for r in acc.iter_mut().filter(|r| selector.matches(r)) {
                     if is_json {
                         apply_ops(b, at, &docs[0], r);
@@ -125,7 +139,9 @@ pub fn json6902_list(b: &mut Builder<'_>, dir: &Path, k: &MNode, acc: &mut [Reso
             b.error(at, "a JSON patch needs a `target`");
             continue;
         };
-        let Some(selector) = Selector::new(b, t) else { continue };
+        let Some(selector) = Selector::new(b, t) else {
+            continue;
+        };
         let mut any = false;
         for r in acc.iter_mut().filter(|r| selector.matches(r)) {
             any = true;
@@ -162,7 +178,11 @@ fn apply_smp(r: &mut Resource, patch: &MNode) {
     patch.remove("apiVersion");
     patch.remove("kind");
     if smp::merge(&mut r.node, &patch, &mut Vec::new()) == smp::Outcome::Delete {
-        r.node.kind = MKind::Scalar(serde_json::Value::Null, crate::yaml::ScalarStyle::Plain, crate::yaml::scalar::Resolved::Null);
+        r.node.kind = MKind::Scalar(
+            serde_json::Value::Null,
+            crate::yaml::ScalarStyle::Plain,
+            crate::yaml::scalar::Resolved::Null,
+        );
     }
 }
 
@@ -171,7 +191,8 @@ fn apply_smp_by_identity(b: &mut Builder<'_>, at: At, patch: &MNode, acc: &mut V
     let kind = patch.str_at("kind").unwrap_or_default();
     let name = patch.str_at("metadata/name").unwrap_or_default();
     let ns = patch.str_at("metadata/namespace");
-    let group = crate::model::object::group_of(patch.str_at("apiVersion").unwrap_or_default()).to_owned();
+    let group =
+        crate::model::object::group_of(patch.str_at("apiVersion").unwrap_or_default()).to_owned();
     let found = acc.iter_mut().find(|r| {
         r.kind() == kind
             && r.group() == group
@@ -208,7 +229,10 @@ impl Selector {
             match Regex::new(&format!("^(?:{text})$")) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    bad = Some((At::of(node), format!("`{key}: {text}` is not a valid regular expression: {e}")));
+                    bad = Some((
+                        At::of(node),
+                        format!("`{key}: {text}` is not a valid regular expression: {e}"),
+                    ));
                     None
                 }
             }
@@ -230,7 +254,8 @@ impl Selector {
     }
 
     fn matches(&self, r: &Resource) -> bool {
-        let test = |re: &Option<Regex>, value: &str| re.as_ref().is_none_or(|re| re.is_match(value));
+        let test =
+            |re: &Option<Regex>, value: &str| re.as_ref().is_none_or(|re| re.is_match(value));
         test(&self.group, r.group())
             && test(&self.version, r.version())
             && test(&self.kind, r.kind())
@@ -289,9 +314,15 @@ fn requirements(text: &str) -> Vec<Requirement> {
         } else if let Some((k, v)) = term.split_once(" in ") {
             out.push(Requirement::In(k.trim().to_owned(), set(v)));
         } else if let Some((k, v)) = term.split_once("!=") {
-            out.push(Requirement::NotEquals(k.trim().to_owned(), v.trim().to_owned()));
+            out.push(Requirement::NotEquals(
+                k.trim().to_owned(),
+                v.trim().to_owned(),
+            ));
         } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
-            out.push(Requirement::Equals(k.trim().to_owned(), v.trim().to_owned()));
+            out.push(Requirement::Equals(
+                k.trim().to_owned(),
+                v.trim().to_owned(),
+            ));
         } else if let Some(k) = term.strip_prefix('!') {
             out.push(Requirement::Absent(k.trim().to_owned()));
         } else {

@@ -55,7 +55,10 @@ fn replace(b: &mut Builder<'_>, at: At, r: &MNode, acc: &mut [Resource]) {
         let message = if sources.is_empty() {
             "the replacement's source is not among the resources".to_owned()
         } else {
-            format!("the replacement's source matches {} resources", sources.len())
+            format!(
+                "the replacement's source matches {} resources",
+                sources.len()
+            )
         };
         b.error(at, message);
         return;
@@ -78,7 +81,9 @@ fn replace(b: &mut Builder<'_>, at: At, r: &MNode, acc: &mut [Resource]) {
         return;
     };
     for target in targets {
-        let Some(select) = target.get("select") else { continue };
+        let Some(select) = target.get("select") else {
+            continue;
+        };
         let rejects: Vec<&MNode> = match target.get("reject").map(|n| &n.kind) {
             Some(MKind::Seq(items)) => items.iter().collect(),
             _ => Vec::new(),
@@ -149,7 +154,7 @@ fn item_index(items: &[MNode], token: &str) -> Option<usize> {
         return items.iter().position(|n| {
             n.get(k).map(MNode::to_value).is_some_and(|x| match x {
                 Value::String(s) => s == v,
-                other => other.to_string() == v,
+                other => v == other.to_string().as_str(),
             })
         });
     }
@@ -187,7 +192,9 @@ fn set(node: &mut MNode, tokens: &[String], value: &MNode, options: Option<&MNod
                 // A scalar takes the value's text and keeps its own type, as kustomize
                 // copies only the text: `32` into a string argument stays a string.
                 let text = match (&node.kind, &value.kind) {
-                    (MKind::Scalar(Value::String(_), ..), MKind::Scalar(v, ..)) if !v.is_string() && !v.is_null() => {
+                    (MKind::Scalar(Value::String(_), ..), MKind::Scalar(v, ..))
+                        if !v.is_string() && !v.is_null() =>
+                    {
                         Some(v.to_string())
                     }
                     _ => None,
@@ -243,7 +250,14 @@ mod tests {
     fn splits_field_paths() {
         assert_eq!(
             tokens("spec.template.spec.containers.[name=web].image"),
-            ["spec", "template", "spec", "containers", "[name=web]", "image"]
+            [
+                "spec",
+                "template",
+                "spec",
+                "containers",
+                "[name=web]",
+                "image"
+            ]
         );
         assert_eq!(tokens("a.[k=v.w].b"), ["a", "[k=v.w]", "b"]);
     }

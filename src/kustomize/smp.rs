@@ -121,7 +121,13 @@ pub fn merge(target: &mut MNode, patch: &MNode, path: &mut Vec<String>) -> Outco
 }
 
 /// Merges a list.
-fn merge_list(target: &mut MNode, patch: &MNode, field: &str, parent: &str, path: &mut Vec<String>) {
+fn merge_list(
+    target: &mut MNode,
+    patch: &MNode,
+    field: &str,
+    parent: &str,
+    path: &mut Vec<String>,
+) {
     let (MKind::Seq(items), MKind::Seq(patch_items)) = (&mut target.kind, &patch.kind) else {
         return;
     };
@@ -151,9 +157,10 @@ fn merge_list(target: &mut MNode, patch: &MNode, field: &str, parent: &str, path
         *items = kept;
         return;
     };
-    if patch_items.iter().any(|n| {
-        n.str_at("$patch") == Some("replace") && n.get(key).is_none()
-    }) {
+    if patch_items
+        .iter()
+        .any(|n| n.str_at("$patch") == Some("replace") && n.get(key).is_none())
+    {
         *items = patch_items
             .iter()
             .filter(|n| n.str_at("$patch").is_none())
@@ -196,20 +203,31 @@ fn merge_list(target: &mut MNode, patch: &MNode, field: &str, parent: &str, path
 /// `$setElementOrder/<list>`: the list's items in the order given.
 fn reorder(target: &mut MNode, list: &str, order: &MNode, path: &[String]) {
     let parent = path.last().map_or("", String::as_str);
-    let Some(node) = target.get_mut(list) else { return };
+    let Some(node) = target.get_mut(list) else {
+        return;
+    };
     let (MKind::Seq(items), MKind::Seq(wanted)) = (&mut node.kind, &order.kind) else {
         return;
     };
     let Some(key) = schema_key(list, parent)
         .filter(|k| !k.is_empty())
-        .or_else(|| ASSOCIATIVE.into_iter().find(|k| wanted.iter().all(|w| w.get(k).is_some())))
+        .or_else(|| {
+            ASSOCIATIVE
+                .into_iter()
+                .find(|k| wanted.iter().all(|w| w.get(k).is_some()))
+        })
     else {
         return;
     };
     let mut rest: Vec<MNode> = std::mem::take(items);
     for w in wanted {
-        let Some(k) = w.get(key).map(MNode::to_value) else { continue };
-        if let Some(i) = rest.iter().position(|t| t.get(key).map(MNode::to_value) == Some(k.clone())) {
+        let Some(k) = w.get(key).map(MNode::to_value) else {
+            continue;
+        };
+        if let Some(i) = rest
+            .iter()
+            .position(|t| t.get(key).map(MNode::to_value) == Some(k.clone()))
+        {
             items.push(rest.remove(i));
         }
     }

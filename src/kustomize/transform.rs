@@ -21,7 +21,9 @@ const TEMPLATED: [&str; 6] = [
 /// `namespace:` — every namespaced object moves there; a `Namespace` object is renamed to
 /// it; the `default` ServiceAccount subjects of role bindings follow.
 pub fn namespace(k: &MNode, acc: &mut [Resource]) {
-    let Some(entry) = k.get("namespace") else { return };
+    let Some(entry) = k.get("namespace") else {
+        return;
+    };
     let Some(ns) = entry.as_str().filter(|s| !s.is_empty()) else {
         return;
     };
@@ -132,7 +134,13 @@ fn set_all(node: &mut MNode, path: &str, create: bool, pairs: &[(String, MNode)]
     set_under(node, parents, last, create, pairs);
 }
 
-fn set_under(node: &mut MNode, parents: &[&str], last: &str, create: bool, pairs: &[(String, MNode)]) {
+fn set_under(
+    node: &mut MNode,
+    parents: &[&str],
+    last: &str,
+    create: bool,
+    pairs: &[(String, MNode)],
+) {
     if let MKind::Seq(items) = &mut node.kind {
         for item in items {
             set_under(item, parents, last, create, pairs);
@@ -155,7 +163,9 @@ fn set_under(node: &mut MNode, parents: &[&str], last: &str, create: bool, pairs
             let origin = pairs.first().map(|(_, n)| n.origin);
             let target = match (create, origin) {
                 (true, Some(origin)) => node.ensure_map(last, origin),
-                _ => node.get_mut(last).filter(|n| matches!(n.kind, MKind::Map(_))),
+                _ => node
+                    .get_mut(last)
+                    .filter(|n| matches!(n.kind, MKind::Map(_))),
             };
             if let Some(target) = target {
                 for (k, v) in pairs {
@@ -236,10 +246,20 @@ pub fn annotations(k: &MNode, acc: &mut [Resource]) {
         let kind = r.kind().to_owned();
         set_all(&mut r.node, "metadata/annotations", true, &pairs);
         if TEMPLATED.contains(&kind.as_str()) {
-            set_all(&mut r.node, "spec/template/metadata/annotations", true, &pairs);
+            set_all(
+                &mut r.node,
+                "spec/template/metadata/annotations",
+                true,
+                &pairs,
+            );
         }
         if kind == "CronJob" {
-            set_all(&mut r.node, "spec/jobTemplate/metadata/annotations", true, &pairs);
+            set_all(
+                &mut r.node,
+                "spec/jobTemplate/metadata/annotations",
+                true,
+                &pairs,
+            );
             set_all(
                 &mut r.node,
                 "spec/jobTemplate/spec/template/metadata/annotations",
@@ -256,8 +276,12 @@ pub fn replicas(k: &MNode, acc: &mut [Resource]) {
         return;
     };
     for entry in entries {
-        let Some(name) = entry.str_at("name") else { continue };
-        let Some(count) = entry.get("count") else { continue };
+        let Some(name) = entry.str_at("name") else {
+            continue;
+        };
+        let Some(count) = entry.get("count") else {
+            continue;
+        };
         let MKind::Scalar(value @ Value::Number(_), ..) = &count.kind else {
             continue;
         };
@@ -282,7 +306,9 @@ pub fn images(k: &MNode, acc: &mut [Resource]) {
         return;
     };
     for entry in entries {
-        let Some(name) = entry.str_at("name") else { continue };
+        let Some(name) = entry.str_at("name") else {
+            continue;
+        };
         let text = |key: &str| {
             entry.get(key).and_then(|n| match &n.kind {
                 MKind::Scalar(Value::String(s), ..) => Some(s.clone()),
@@ -296,7 +322,9 @@ pub fn images(k: &MNode, acc: &mut [Resource]) {
         let origin = Origin::entry(entry.origin.file, entry.origin.span);
         for r in acc.iter_mut() {
             each_container(&mut r.node, &mut |c| {
-                let Some(image) = c.str_at("image") else { return };
+                let Some(image) = c.str_at("image") else {
+                    return;
+                };
                 let (base, tail) = split_image(image);
                 if base != name {
                     return;
