@@ -5,11 +5,11 @@
 //! [`report`]; [`render`] prints the graph's objects normalized.
 
 pub mod app;
+pub mod base;
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod config;
-pub mod diagnostic;
 pub mod graph;
 pub mod kustomize;
 pub mod load;

@@ -7,10 +7,8 @@ use super::files::Files;
 use super::node::{MKind, MNode, Origin};
 use super::resource::Resource;
 use super::{generate, namerefs, patches, replace, transform};
-use crate::diagnostic::{Diagnostic, Location};
-use crate::load::FileId;
+use crate::base::{Diagnostic, FileId, Location, Span};
 use crate::rules::kustomize::{KUSTOMIZE_ERROR, KUSTOMIZE_UNSUPPORTED};
-use crate::yaml::Span;
 
 /// Names kustomize looks for, in its order.
 pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -107,8 +105,7 @@ impl<'a> Builder<'a> {
 
     /// Reports a build error.
     pub fn error(&mut self, at: At, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::new(
-            &KUSTOMIZE_ERROR,
+        self.diagnostics.push(KUSTOMIZE_ERROR.diagnostic(
             Location::File {
                 file: at.file,
                 span: at.span,
@@ -119,8 +116,7 @@ impl<'a> Builder<'a> {
 
     /// Reports a feature that is not built.
     pub fn unsupported(&mut self, at: At, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::new(
-            &KUSTOMIZE_UNSUPPORTED,
+        self.diagnostics.push(KUSTOMIZE_UNSUPPORTED.diagnostic(
             Location::File {
                 file: at.file,
                 span: at.span,

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::node::MNode;
-use crate::load::{self, FileId, SourceFile};
+use crate::base::FileId;
+use crate::load::{self, SourceFile};
 use crate::yaml::{self, Comment, ParseLimits};
 
 /// The files read by every build of a run.

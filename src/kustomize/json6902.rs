@@ -14,7 +14,7 @@ pub fn apply(target: &mut MNode, op: &MNode) -> Result<(), String> {
             let slot = lookup_mut(target, &tokens).ok_or_else(|| missing(path))?;
             let key = slot.origin.key;
             *slot = value(op)?.clone();
-            if slot.origin.key == crate::yaml::Span::NONE {
+            if slot.origin.key == crate::base::Span::NONE {
                 slot.origin.key = key;
             }
             Ok(())

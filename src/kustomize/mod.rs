@@ -30,11 +30,10 @@ use serde_json::Value;
 pub use build::{FILE_NAMES, find_kustomization};
 pub use generate::content_hash;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::base::{Diagnostic, FileId, Location, Pointer, Span};
 use crate::graph::{Built, Graph};
-use crate::load::{FileId, InputPath, SourceFile};
-use crate::model::Pointer;
-use crate::yaml::{self, Comment, Node, ParseLimits, Span};
+use crate::load::{InputPath, SourceFile};
+use crate::yaml::{self, Comment, Node, ParseLimits};
 
 /// One object a build produced.
 #[derive(Debug)]
@@ -184,7 +183,7 @@ pub fn relate(graph: &Graph, diagnostics: &mut [Diagnostic]) {
         if let Some(built) = &doc.built {
             let (file, span) = built.by;
             let name = graph.file(file).name.clone();
-            d.related.push(crate::diagnostic::Related {
+            d.related.push(crate::base::Related {
                 location: Location::File { file, span },
                 message: format!("built by {name}"),
             });

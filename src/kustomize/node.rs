@@ -5,10 +5,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::load::FileId;
-use crate::model::Pointer;
+use crate::base::{FileId, Pointer, Span};
 use crate::yaml::scalar::Resolved;
-use crate::yaml::{Key, Node, NodeKind, ScalarStyle, Span};
+use crate::yaml::{Key, Node, NodeKind, ScalarStyle};
 
 /// Where a node came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -203,7 +203,7 @@ fn set(node: &mut MNode, tokens: &[String], value: &MNode, options: Option<&MNod
                     Some(text) => MNode::string(&text, value.origin),
                     None => value.clone(),
                 };
-                if node.origin.key == crate::yaml::Span::NONE {
+                if node.origin.key == crate::base::Span::NONE {
                     node.origin.key = key;
                 }
             }

@@ -103,7 +103,7 @@ pub fn merge(target: &mut MNode, patch: &MNode, path: &mut Vec<String>) -> Outco
             _ => {
                 let origin_key = existing.origin.key;
                 *existing = clean(value);
-                if existing.origin.key == crate::yaml::Span::NONE {
+                if existing.origin.key == crate::base::Span::NONE {
                     existing.origin.key = origin_key;
                 }
                 Outcome::Keep
