@@ -89,7 +89,9 @@ pub fn build_inputs(
 ) -> Builds {
     let kustomizations: Vec<PathBuf> = inputs
         .iter()
-        .filter(|i| !i.context)
+        // A kustomization file named on the command line stays a tool config (skipped), as
+        // before; a folder named or walked is built.
+        .filter(|i| !i.context && !i.explicit)
         .filter_map(|i| i.path.as_ref())
         .filter(|p| is_kustomization(p))
         .map(|p| normalize(p))
@@ -121,6 +123,15 @@ pub fn build_inputs(
             });
         }
     }
+    // A base that two overlays include reports its errors once.
+    let mut seen = HashSet::new();
+    out.diagnostics.retain(|d| {
+        seen.insert((
+            d.rule.clone(),
+            format!("{:?}", d.location),
+            d.message.clone(),
+        ))
+    });
     out.covered = files
         .sources
         .iter()

@@ -305,7 +305,7 @@ mod tests {
     #[test]
     fn a_patched_node_records_where_the_file_changes() {
         let base = parse("a:\n  b: 1\n  c: x\n", &ParseLimits::default());
-        let patch = parse("c: y\n", &ParseLimits::default());
+        let patch = parse("c: z\n", &ParseLimits::default());
         let doc = &base.documents[0];
         let mut n = MNode::from_parsed(FileId(0), &doc.tree, &doc.value);
         let p = &patch.documents[0];
@@ -313,7 +313,7 @@ mod tests {
         let c = pn.get("c").cloned().unwrap();
         n.get_mut("a").unwrap().set("c", c);
         let (value, tree, switches) = n.finish();
-        assert_eq!(value, serde_json::json!({"a": {"b": 1, "c": "y"}}));
+        assert_eq!(value, serde_json::json!({"a": {"b": 1, "c": "z"}}));
         assert_eq!(switches[1], (Pointer::root().path("a/c"), FileId(1)));
         let (node, _) = tree.resolve(&Pointer::root().path("a/c"));
         assert_eq!(node.span, Span::new(3, 4));
