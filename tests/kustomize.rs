@@ -1,4 +1,4 @@
-//! Kustomize conformance: each folder of `testdata/kustomize/` is a kustomization with the
+//! Kustomize conformance: each folder of `tests/data/kustomize/` is a kustomization with the
 //! output of `kubectl kustomize` committed beside it (`expected.yaml`). k8lint's build,
 //! rendered, must equal that output rendered. Where kubectl is installed, the committed
 //! output is also checked against it (`K8LINT_REGENERATE=1` rewrites it).
@@ -30,9 +30,9 @@ fn render(path: &Path) -> String {
 }
 
 fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/kustomize");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kustomize");
     let mut out: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("testdata/kustomize exists")
+        .expect("tests/data/kustomize exists")
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.join("expected.yaml").is_file())
@@ -144,7 +144,7 @@ fn findings(report: &Value) -> Vec<(String, String, u64, Vec<String>)> {
 
 #[test]
 fn findings_point_at_the_line_that_made_the_value() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/kustomize-mapping");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kustomize-mapping");
     let report = check(&root.join("overlays/prod"));
     let found = findings(&report);
     let at = |rule: &str| -> Vec<(String, u64, Vec<String>)> {
