@@ -185,6 +185,7 @@ pub fn run(
     // Bugs are never filtered, suppressed or re-graded.
     kept.retain(|d| d.rule.as_str() != INTERNAL_ERROR.id);
     kept.extend(internal);
+    crate::kustomize::relate(graph, &mut kept);
     sort(graph, &mut kept);
     kept
 }

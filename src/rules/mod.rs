@@ -15,6 +15,7 @@ macro_rules! rules {
 }
 
 pub mod input;
+pub mod kustomize;
 pub mod probe;
 pub mod rbac;
 pub mod refs;
@@ -193,6 +194,7 @@ macro_rules! declare_rule {
 pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
+    all.extend_from_slice(kustomize::RULES);
     all.extend_from_slice(schema::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
