@@ -290,9 +290,7 @@ impl Graph {
         let (node, depth) = base.resolve(pointer);
         let file = match &doc.built {
             None => doc.file,
-            Some(built) => built
-                .file_at(&crate::kustomize::truncate(pointer, depth))
-                .unwrap_or(doc.file),
+            Some(built) => built.file_at(&pointer.truncated(depth)).unwrap_or(doc.file),
         };
         (node, file)
     }

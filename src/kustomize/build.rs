@@ -8,10 +8,10 @@ use super::node::{MKind, MNode, Origin};
 use super::resource::Resource;
 use super::{generate, namerefs, patches, replace, transform};
 use crate::base::{Diagnostic, FileId, Location, Span};
+use crate::load::kustomization::find_kustomization;
 use crate::rules::kustomize::{KUSTOMIZE_ERROR, KUSTOMIZE_UNSUPPORTED};
 
 /// Names kustomize looks for, in its order.
-pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// Keys that run code or fetch from elsewhere: not built, on purpose.
 const UNSUPPORTED: [(&str, &str); 7] = [
@@ -41,11 +41,6 @@ const UNSUPPORTED: [(&str, &str); 7] = [
 
 /// Keys k8lint does not build yet: reported so that nothing is skipped silently.
 const NOT_YET: [&str; 3] = ["vars", "openapi", "buildMetadata"];
-
-/// The kustomization file of a folder.
-pub fn find_kustomization(dir: &Path) -> Option<PathBuf> {
-    FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
-}
 
 /// A kustomization being built, and what the build found.
 pub struct Builder<'a> {

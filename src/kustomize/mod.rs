@@ -27,10 +27,10 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::Value;
 
-pub use build::{FILE_NAMES, find_kustomization};
+pub use crate::load::kustomization::{FILE_NAMES, find_kustomization};
 pub use generate::content_hash;
 
-use crate::base::{Diagnostic, FileId, Location, Pointer, Span};
+use crate::base::{Diagnostic, FileId, Location, Span};
 use crate::graph::{Built, Graph};
 use crate::load::{InputPath, SourceFile};
 use crate::yaml::{self, Comment, Node, ParseLimits};
@@ -217,10 +217,4 @@ pub fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// The pointer's first `depth` tokens.
-pub fn truncate(pointer: &Pointer, depth: usize) -> Pointer {
-    let tokens: Vec<_> = pointer.tokens().take(depth).collect();
-    Pointer::from_tokens(tokens.iter().map(|t| t.as_ref()))
 }

@@ -1,6 +1,7 @@
 //! Finding input files and reading them: paths and directories (gitignore-aware), stdin,
 //! decoding to UTF-8. What the files mean is decided later.
 
+pub mod kustomization;
 pub mod source;
 
 use std::io::Read;
@@ -83,7 +84,7 @@ pub fn collect(
         })?;
         if meta.is_dir() {
             // A folder with a kustomization is what `kubectl kustomize` builds: its build.
-            match crate::kustomize::find_kustomization(&path) {
+            match kustomization::find_kustomization(&path) {
                 Some(k) => out.push(InputPath {
                     path: Some(k),
                     explicit: false,
