@@ -11,8 +11,6 @@ use crate::base::{Diagnostic, FileId, Location, Span};
 use crate::load::kustomization::find_kustomization;
 use crate::rules::kustomize::{KUSTOMIZE_ERROR, KUSTOMIZE_UNSUPPORTED};
 
-/// Names kustomize looks for, in its order.
-
 /// Keys that run code or fetch from elsewhere: not built, on purpose.
 const UNSUPPORTED: [(&str, &str); 7] = [
     ("helmCharts", "Helm charts are not inflated"),
