@@ -5,6 +5,7 @@
 //! [`report`]; [`render`] prints the graph's objects normalized.
 
 pub mod app;
+pub mod cel;
 pub mod check;
 pub mod cli;
 pub mod compile;
@@ -20,5 +21,6 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod semantics;
 pub mod versions;
 pub mod yaml;

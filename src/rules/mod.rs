@@ -1,6 +1,7 @@
 //! The rule registry: every rule's id, default severity, category and docs, next to the
 //! code that checks it. One file per rule, grouped by category.
 
+pub mod cel;
 pub mod input;
 pub mod probe;
 pub mod refs;
@@ -139,6 +140,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
     all.extend_from_slice(schema::RULES);
+    all.extend_from_slice(cel::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
     all.extend_from_slice(service::RULES);
