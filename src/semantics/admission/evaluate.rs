@@ -59,7 +59,8 @@ pub fn evaluate(
             found.into_iter().map(|o| o.value.clone()).collect()
         }
     };
-    let object = &target.object.value;
+    let admitted = as_admitted(target.object);
+    let object = admitted.as_ref().unwrap_or(&target.object.value);
     let request = request_of(target);
     let null = Value::Null;
     let namespace_object = target.namespace_object.map_or(&null, |n| &n.value);
@@ -201,6 +202,42 @@ fn not_found(binding: &Binding<'_>) -> Vec<Outcome> {
         at: Pointer::root().path("spec/paramRef"),
         in_binding: true,
     }]
+}
+
+/// The object as validating admission sees it, where a default admission plugin of
+/// every cluster changes it first (`None`: as written). The DefaultTolerationSeconds
+/// plugin gives every Pod tolerations of 300 s for the `not-ready` and `unreachable`
+/// node taints, so a policy that reads `object.spec.tolerations` finds a list there.
+fn as_admitted(object: &Object) -> Option<Value> {
+    if !object.is("", "Pod") {
+        return None;
+    }
+    let mut value = object.value.clone();
+    let spec = value.get_mut("spec")?.as_object_mut()?;
+    let tolerations = spec
+        .entry("tolerations")
+        .or_insert_with(|| Value::Array(Vec::new()))
+        .as_array_mut()?;
+    for taint in [
+        "node.kubernetes.io/not-ready",
+        "node.kubernetes.io/unreachable",
+    ] {
+        let tolerated = tolerations.iter().any(|t| {
+            let key = t.get("key").and_then(Value::as_str);
+            let effect = t.get("effect").and_then(Value::as_str);
+            (key == Some(taint) || key.is_none())
+                && (effect == Some("NoExecute") || effect.is_none())
+        });
+        if !tolerated {
+            tolerations.push(json!({
+                "key": taint,
+                "operator": "Exists",
+                "effect": "NoExecute",
+                "tolerationSeconds": 300
+            }));
+        }
+    }
+    Some(value)
 }
 
 /// `request` of a CREATE by an unnamed user.
