@@ -5,12 +5,12 @@
 //! [`report`]; [`render`] prints the graph's objects normalized.
 
 pub mod app;
+pub mod base;
 pub mod cel;
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod config;
-pub mod diagnostic;
 pub mod graph;
 pub mod load;
 pub mod model;

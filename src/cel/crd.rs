@@ -10,7 +10,7 @@ use kube_cel::{CompiledSchema, ErrorKind, RootContext, WarningKind};
 use serde_json::Value;
 
 use super::{compat, path};
-use crate::model::Pointer;
+use crate::base::Pointer;
 
 thread_local! {
     // The function library is registered once per thread, not per object.

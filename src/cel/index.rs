@@ -8,9 +8,9 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::crd::CrdRules;
+use crate::base::At;
+use crate::base::{ObjectId, Pointer};
 use crate::graph::Graph;
-use crate::model::pointer::At;
-use crate::model::{ObjectId, Pointer};
 use crate::schema::CrdIndex;
 use crate::schema::catalog::VersionSchemas;
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::model::Pointer;
+use crate::base::Pointer;
 
 /// The pointer that `path` names in `value`. A key may itself contain dots, so each
 /// step takes the longest key of the mapping that the path continues with. Where the

@@ -15,9 +15,8 @@ use super::error::POLICY_ERROR;
 use super::load::{Broken, Policy};
 use super::sandbox::{engine, limits};
 use super::value::RunState;
-use crate::diagnostic::{Diagnostic, Location};
-use crate::load::FileId;
-use crate::model::{Object, Pointer};
+use crate::base::{Diagnostic, FileId, Location, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 /// A policy bound to one run: its compiled script, the run's graph, and the file id its
@@ -90,7 +89,7 @@ impl PolicyRule {
         let pointer = pointer_field(&map)?;
         let message = string_field(&map, "message")?
             .ok_or_else(|| returned("a finding needs a `message`"))?;
-        let mut d = Diagnostic::at(self.policy.meta, object.id, pointer, message);
+        let mut d = self.policy.meta.at(object.id, pointer, message);
         if let Some(help) = string_field(&map, "help")? {
             d = d.with_help(help);
         }
@@ -122,24 +121,24 @@ impl PolicyRule {
         } else {
             self.policy.source.span_at(f.position)
         };
-        Diagnostic::new(
-            &POLICY_ERROR,
-            Location::File {
-                file: self.file,
-                span,
-            },
-            format!(
-                "policy `{}` failed on {}: {}",
-                self.policy.meta.id,
-                object.display_name(),
-                f.message
-            ),
-        )
-        .with_related(
-            object.id,
-            Pointer::root().path("metadata/name"),
-            "the object being checked",
-        )
+        POLICY_ERROR
+            .diagnostic(
+                Location::File {
+                    file: self.file,
+                    span,
+                },
+                format!(
+                    "policy `{}` failed on {}: {}",
+                    self.policy.meta.id,
+                    object.display_name(),
+                    f.message
+                ),
+            )
+            .with_related(
+                object.id,
+                Pointer::root().path("metadata/name"),
+                "the object being checked",
+            )
     }
 }
 
@@ -199,8 +198,7 @@ impl Rule for BrokenPolicies {
 
     fn check_graph(&self, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (b, file) in &self.broken {
-            out.push(Diagnostic::new(
-                &POLICY_ERROR,
+            out.push(POLICY_ERROR.diagnostic(
                 Location::File {
                     file: *file,
                     span: b.span,

@@ -12,7 +12,7 @@ use miette::{
 };
 
 use super::{Finding, Report};
-use crate::diagnostic::Severity;
+use crate::base::Severity;
 use crate::load::SourceFile;
 
 /// A source file as miette sees it: spans are read through the line index.

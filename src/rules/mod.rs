@@ -1,6 +1,19 @@
 //! The rule registry: every rule's id, default severity, category and docs, next to the
 //! code that checks it. One file per rule, grouped by category.
 
+/// A category's rules, one line each in catalogue order: `module::Rule,` declares the
+/// rule's file as a module and lists the rule in the category's `RULES`. Adding a rule
+/// is its file, its `testdata/<rule-id>/` folder and this one line (`scripts/new-rule`
+/// writes all three).
+macro_rules! rules {
+    ($(#[doc = $doc:literal])* $($module:ident::$rule:ident),+ $(,)?) => {
+        $(mod $module;)+
+
+        $(#[doc = $doc])*
+        pub static RULES: &[&dyn $crate::rules::Rule] = &[$(&$module::$rule),+];
+    };
+}
+
 pub mod cel;
 pub mod input;
 pub mod probe;
@@ -8,11 +21,13 @@ pub mod refs;
 pub mod schema;
 pub mod service;
 pub mod storage;
+pub mod validation;
 pub mod workload;
 
+use std::borrow::Cow;
 use std::fmt;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::{Diagnostic, Location, ObjectId, Pointer, RuleId, Severity};
 use crate::graph::Graph;
 use crate::model::Object;
 
@@ -77,6 +92,25 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// A finding of this rule at a location, with its default severity and help.
+    pub fn diagnostic(&self, location: Location, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::new(
+            RuleId(Cow::Borrowed(self.id)),
+            self.severity.unwrap_or(Severity::Info),
+            location,
+            message,
+        );
+        if !self.help.is_empty() {
+            d.help = Some(self.help.to_owned());
+        }
+        d
+    }
+
+    /// A finding of this rule at a node of an object.
+    pub fn at(&self, object: ObjectId, pointer: Pointer, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Location::Object { object, pointer }, message)
+    }
+
     /// The docs without the one leading space that `///` leaves on every line.
     pub fn docs_text(&self) -> String {
         self.docs
@@ -112,7 +146,7 @@ pub trait Rule: Sync + Send {
 #[macro_export]
 macro_rules! declare_rule {
     (@sev Off) => { None };
-    (@sev $sev:ident) => { Some($crate::diagnostic::Severity::$sev) };
+    (@sev $sev:ident) => { Some($crate::base::Severity::$sev) };
     (
         $(#[doc = $doc:literal])*
         $vis:vis static $name:ident = {
@@ -146,6 +180,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(service::RULES);
     all.extend_from_slice(refs::RULES);
     all.extend_from_slice(storage::RULES);
+    all.extend_from_slice(validation::RULES);
     all
 }
 

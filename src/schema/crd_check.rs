@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use crate::model::Pointer;
-use crate::model::pointer::At;
+use crate::base::At;
+use crate::base::Pointer;
 
 const TYPES: [&str; 6] = ["array", "boolean", "integer", "number", "object", "string"];
 const LIST_TYPES: [&str; 3] = ["atomic", "map", "set"];

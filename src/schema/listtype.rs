@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::Pointer;
+use crate::base::Pointer;
 
 /// A duplicate item: where the later one is, and the server's message.
 #[derive(Debug, Clone, PartialEq, Eq)]

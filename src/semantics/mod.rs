@@ -1,3 +1,5 @@
-//! Kubernetes semantics that rules ask about, one topic per folder.
+//! Kubernetes semantics that rules ask about: what the API server and the controllers
+//! would do with an object, kept apart from the rules that report it.
 
 pub mod admission;
+pub mod validation;

@@ -1,9 +1,10 @@
 use rayon::prelude::*;
 
 use super::CEL_UNSUPPORTED;
+use crate::base::Pointer;
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantics::admission::evaluate::{Outcome, evaluate};
 use crate::semantics::admission::matching::Target;
@@ -146,19 +147,20 @@ fn report(
             } else {
                 (policy.id, "the policy's expression")
             };
-            Diagnostic::at(&ADMISSION_POLICY, object.id, Pointer::root(), text)
+            ADMISSION_POLICY
+                .at(object.id, Pointer::root(), text)
                 .with_severity(severity)
                 .with_related(related, at, what)
         }
-        Outcome::Unsupported { message, at } => Diagnostic::at(
-            &CEL_UNSUPPORTED,
-            object.id,
-            Pointer::root(),
-            format!(
-                "ValidatingAdmissionPolicy '{}' (binding '{}'): {message}",
-                policy.name, binding.name
-            ),
-        )
-        .with_related(policy.id, at, "the expression"),
+        Outcome::Unsupported { message, at } => CEL_UNSUPPORTED
+            .at(
+                object.id,
+                Pointer::root(),
+                format!(
+                    "ValidatingAdmissionPolicy '{}' (binding '{}'): {message}",
+                    policy.name, binding.name
+                ),
+            )
+            .with_related(policy.id, at, "the expression"),
     }
 }

@@ -1,10 +1,10 @@
 use rayon::prelude::*;
 
 use super::CEL_UNSUPPORTED;
+use crate::base::{Diagnostic, Severity};
 use crate::cel::crd::Outcome;
 use crate::cel::index::{KindRules, RuleIndex};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::catalog;
@@ -98,7 +98,7 @@ fn check(object: &Object, kind: &KindRules) -> Vec<Diagnostic> {
                 }
                 _ => f.message,
             };
-            let mut d = Diagnostic::at(meta, object.id, f.pointer, message);
+            let mut d = meta.at(object.id, f.pointer, message);
             if let Some(site) = &f.site {
                 d = d.with_related(kind.crd, kind.schema_at.join(site), what);
             }
@@ -131,14 +131,10 @@ fn skipped_transition_rules(cx: &Context<'_>, index: &RuleIndex) -> Vec<Diagnost
             first.rule
         );
         out.push(
-            Diagnostic::at(
-                &CEL_UNSUPPORTED,
-                kind.crd,
-                kind.schema_at.join(&first.pointer),
-                message,
-            )
-            .with_severity(Severity::Info)
-            .with_help("transition rules are checked by the API server on update"),
+            CEL_UNSUPPORTED
+                .at(kind.crd, kind.schema_at.join(&first.pointer), message)
+                .with_severity(Severity::Info)
+                .with_help("transition rules are checked by the API server on update"),
         );
     }
     out

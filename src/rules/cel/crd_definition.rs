@@ -2,8 +2,8 @@
 //! schemas' structure (`crate::schema::crd_check`) and its CEL rules, which must compile
 //! and fit the cost budget. Reported by the `schema` rule, on the CRD.
 
+use crate::base::Diagnostic;
 use crate::cel::crd::CrdRules;
-use crate::diagnostic::Diagnostic;
 use crate::model::Object;
 use crate::model::object::str_at;
 use crate::rules::schema::SCHEMA;
@@ -13,7 +13,7 @@ use crate::schema::crd_check;
 pub fn crd_definition(crd: &Object) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = crd_check::problems(&crd.value)
         .into_iter()
-        .map(|p| Diagnostic::at(&SCHEMA, crd.id, p.pointer, p.message))
+        .map(|p| SCHEMA.at(crd.id, p.pointer, p.message))
         .collect();
     let kind = str_at(&crd.value, "/spec/names/kind");
     let group = str_at(&crd.value, "/spec/group");
@@ -22,9 +22,7 @@ pub fn crd_definition(crd: &Object) -> Vec<Diagnostic> {
         for site in rules.sites() {
             if let Some(why) = &site.invalid {
                 out.push(
-                    Diagnostic::at(
-                        &SCHEMA,
-                        crd.id,
+                    SCHEMA.at(crd.id,
                         at.join(&site.pointer).key("rule"),
                         // The parser's caret drawing follows on further lines.
                         format!("Invalid value: {}", why.lines().next().unwrap_or(why)),

@@ -1,6 +1,6 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -84,8 +84,7 @@ impl Rule for DuplicateObject {
         }
         let first = cx.graph.object(*ids[0]);
         let name = Pointer::root().path("metadata/name");
-        let d = Diagnostic::at(
-            &DUPLICATE_OBJECT,
+        let d = DUPLICATE_OBJECT.at(
             object.id,
             name.clone(),
             format!("{} is defined more than once", object.display_name()),

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Container, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -17,6 +17,9 @@ declare_rule! {
     /// - **warning**: a port number that is not among the container's `containerPort`s,
     ///   when the container declares some ports. A container that declares none is not
     ///   reported: declaring ports is optional.
+    ///
+    /// A named port that the container declares with protocol UDP (or SCTP) is an error
+    /// too: the kubelet's `tcpSocket` and `httpGet` probes connect over TCP.
     ///
     /// A quoted number (`port: "8080"`) is a port name to Kubernetes and is reported as
     /// one that no port has. Unrendered placeholders (`${PORT}`, `{{ .port }}`, `$(PORT)`)
@@ -87,13 +90,29 @@ impl Rule for ProbePort {
                     let field = p.kind.field();
                     if let Some(name) = port.as_str() {
                         // An unrendered placeholder (`${PORT}`, `{{ .port }}`) is not a name.
-                        if c.port_named(name).is_some() || is_placeholder(name) {
+                        if is_placeholder(name) {
+                            continue;
+                        }
+                        if let Some((_, declared)) = c.port_named(name) {
+                            // The kubelet connects over TCP (gRPC runs over it too), whatever
+                            // protocol the named port was declared with.
+                            let protocol = declared
+                                .get("protocol")
+                                .and_then(Value::as_str)
+                                .unwrap_or("TCP");
+                            if protocol != "TCP" && !protocol.is_empty() {
+                                out.push(PROBE_PORT.at(object.id,
+                                    at,
+                                    format!(
+                                        "{field} of {} uses port `{name}`, which the container declares with protocol {protocol}; a {handler} probe connects over TCP and can never succeed",
+                                        c.describe()
+                                    ),
+                                ));
+                            }
                             continue;
                         }
                         if name.parse::<u16>().is_ok() {
-                            out.push(Diagnostic::at(
-                                &PROBE_PORT,
-                                object.id,
+                            out.push(PROBE_PORT.at(object.id,
                                 at,
                                 format!(
                                     "{field} of {} uses port \"{name}\": a quoted number is read as a port name, and no port has that name; write the number unquoted",
@@ -107,9 +126,7 @@ impl Rule for ProbePort {
                             .find(|o| o.pointer != c.pointer && o.port_named(name).is_some())
                             .map(|o| format!(" ({} declares it, but a probe only sees its own container's ports)", o.describe()))
                             .unwrap_or_default();
-                        out.push(Diagnostic::at(
-                            &PROBE_PORT,
-                            object.id,
+                        out.push(PROBE_PORT.at(object.id,
                             at,
                             format!(
                                 "{field} of {} uses port `{name}`, which the container does not declare{elsewhere}",
@@ -119,9 +136,7 @@ impl Rule for ProbePort {
                     } else if let Some(number) = port.as_i64() {
                         if declares_ports && !c.declares_port_number(number) {
                             out.push(
-                                Diagnostic::at(
-                                    &PROBE_PORT,
-                                    object.id,
+                                PROBE_PORT.at(object.id,
                                     at,
                                     format!(
                                         "{field} of {} uses port {number}, which is not among the container's declared ports",

@@ -1,7 +1,7 @@
 use super::api_versions::{self, Status};
+use crate::base::{Diagnostic, Pointer, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::CrdIndex;
 use crate::schema::catalog::{self, VersionSchemas};
@@ -66,12 +66,7 @@ impl Rule for UnknownKind {
         let crds = CrdIndex::from_graph(cx.graph);
         for object in cx.graph.checked() {
             if let Some(message) = unknown(object, target, &crds) {
-                let mut d = Diagnostic::at(
-                    &UNKNOWN_KIND,
-                    object.id,
-                    Pointer::root().key("kind"),
-                    message,
-                );
+                let mut d = UNKNOWN_KIND.at(object.id, Pointer::root().key("kind"), message);
                 if target.serves_group(&object.group) {
                     d = d.with_severity(Severity::Error).with_help(
                         "fix apiVersion/kind: a CRD cannot add a kind to an API group that Kubernetes serves",

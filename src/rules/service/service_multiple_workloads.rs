@@ -1,6 +1,6 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::{pod_workloads, service_selector};
@@ -64,8 +64,7 @@ impl Rule for ServiceMultipleWorkloads {
             .iter()
             .map(|w| format!("{} {}", w.kind, w.name))
             .collect();
-        let mut d = Diagnostic::at(
-            &SERVICE_MULTIPLE_WORKLOADS,
+        let mut d = SERVICE_MULTIPLE_WORKLOADS.at(
             object.id,
             Pointer::root().path("spec/selector"),
             format!(

@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 
 use super::matching::{Target, selects};
 use super::{Binding, Policy};
+use crate::base::Pointer;
 use crate::cel::expr::{Eval, Failure, with_scope};
 use crate::graph::Graph;
+use crate::model::Object;
 use crate::model::selector::Selector;
-use crate::model::{Object, Pointer};
 
 /// What a policy-binding pair says about an object.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,9 +12,10 @@ pub mod matching;
 
 use serde_json::Value;
 
+use crate::base::{ObjectId, Pointer};
 use crate::cel::expr::Expr;
 use crate::graph::Graph;
-use crate::model::{Object, ObjectId, Pointer};
+use crate::model::Object;
 
 const GROUP: &str = "admissionregistration.k8s.io";
 

@@ -1,0 +1,532 @@
+//! The commands: wiring the pipeline stages together for `check`, `render`, `graph`,
+//! `rules`, `explain`, `policy test`, `completions` and `man`.
+
+pub mod policy_test;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::CommandFactory;
+use globset::{Glob, GlobSetBuilder};
+
+use crate::base::{Diagnostic, Severity};
+use crate::check::{self, Selection};
+use crate::cli::{
+    CheckArgs, CheckFormat, Cli, ColorChoice, CompletionsArgs, ExplainArgs, GraphArgs, GraphFormat,
+    PolicyTestArgs, RenderArgs, RenderFormat, RulesArgs, RulesFormat, Shell, ValuesArgs,
+};
+use crate::compile::{self, Compiled, Inputs, Limits};
+use crate::config::{self, Config, FailOn};
+use crate::load;
+use crate::picture::{self, Picture};
+use crate::policy::PolicySet;
+use crate::progress::Progress;
+use crate::render::{self, output, template::Templates};
+use crate::report::roots::Roots;
+use crate::report::{self, Report};
+use crate::rules::input::Reported;
+use crate::rules::{self, Rule, RuleMeta};
+use crate::versions;
+
+/// Stack size of worker threads, in bytes (reserved address space, not memory in use).
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: findings at or above `--fail-on`.
+    Findings,
+    /// Exit 2: the report is complete, but a rule failed on some object (a bug).
+    InternalError,
+}
+
+/// A failure that ends the run with exit status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Fatal {
+    /// Bad usage or config.
+    #[error("{0}")]
+    Usage(String),
+    /// Reading inputs failed.
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    /// The config file is invalid.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// Writing the output failed.
+    #[error("writing the report: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// A compiled and checked run: what `check` reports and `graph` draws.
+pub struct Checked {
+    /// The compiled input (shared with the policies' context).
+    pub compiled: Arc<Compiled>,
+    /// The findings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The config in force.
+    pub config: Config,
+    /// Every rule of the run (built-in rules, then policies): the SARIF driver's list.
+    pub rules: Vec<&'static RuleMeta>,
+}
+
+/// Loads the config and inputs, compiles them and runs the selected rules and policies:
+/// the pipeline that every reporting command shares.
+pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Checked, Fatal> {
+    let config = load_config(args.config.as_deref())?;
+    let version = args
+        .kubernetes_version
+        .as_deref()
+        .or(config.kubernetes_version.as_deref());
+    let kubernetes_version = match version {
+        Some(v) => versions::resolve(v).map_err(Fatal::Usage)?,
+        None => versions::newest(),
+    };
+    let builtin = rules::builtin();
+    let policy_dirs: Vec<PathBuf> = args
+        .policies
+        .iter()
+        .chain(&config.policies)
+        .cloned()
+        .collect();
+    let policies = PolicySet::with_dirs(&policy_dirs).map_err(Fatal::Usage)?;
+    let policy_metas: Vec<Reported> = policies.metas().into_iter().map(Reported).collect();
+    let known: Vec<&dyn Rule> = builtin
+        .iter()
+        .copied()
+        .chain(policy_metas.iter().map(|r| r as &dyn Rule))
+        .collect();
+    let selection =
+        Selection::new(&known, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
+    let inputs = inputs(
+        &config,
+        &args.paths,
+        &args.context,
+        args.namespace.as_deref(),
+        &args.values,
+        args.max_file_size,
+        stderr,
+    )?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        // Parsing and checking recurse once per nesting level (bounded by the parser's
+        // depth limit); give workers room for that depth even in debug builds.
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
+    let progress = Progress::start(
+        !args.quiet,
+        format!("reading {} file(s)", inputs.files.len()),
+    );
+    let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {
+        let compiled = compile::compile(&inputs)?;
+        progress.set(format!(
+            "checking {} object(s)",
+            compiled.graph.objects.len()
+        ));
+        // Policies need their sources registered as files of the run, and share the
+        // compiled input with the scripts' context.
+        let (compiled, policy_rules) = policies.attach(compiled);
+        let all_rules: Vec<&dyn Rule> = builtin
+            .iter()
+            .copied()
+            .chain(policy_rules.iter().map(AsRef::as_ref))
+            .collect();
+        let diagnostics = check::run(&compiled, &all_rules, &selection, kubernetes_version);
+        Ok((compiled, diagnostics))
+    })?;
+    progress.finish();
+    Ok(Checked {
+        compiled,
+        diagnostics,
+        config,
+        rules: known.iter().map(|r| r.meta()).collect(),
+    })
+}
+
+/// `k8lint check`.
+pub fn check(
+    args: &CheckArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let Checked {
+        compiled,
+        diagnostics,
+        config,
+        rules: catalogue,
+    } = compile_and_check(args, stderr)?;
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
+
+    let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    if args.statistics {
+        let options = report::statistics::Options {
+            json: args.format == CheckFormat::Json,
+        };
+        report::statistics::write(&report, &catalogue, options, stdout)?;
+    } else {
+        match args.format {
+            CheckFormat::Human => report::human::write(&report, stdout, color)?,
+            CheckFormat::Short => report::short::write(&report, stdout)?,
+            CheckFormat::Json => report::json::write(&report, stdout)?,
+            CheckFormat::Sarif => {
+                report::sarif::write(&report, &catalogue, &Roots::discover(), stdout)?;
+            }
+            CheckFormat::Junit => {
+                let options = report::junit::Options {
+                    fail_at: fail_on.least(),
+                };
+                report::junit::write(&report, options, stdout)?;
+            }
+            CheckFormat::Github => report::github::write(&report, &Roots::discover(), stdout)?,
+        }
+    }
+    stdout.flush()?;
+    // Machine-read formats stay alone on stdout; the summary goes to stderr for the others.
+    let machine = matches!(
+        args.format,
+        CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit
+    );
+    if !args.quiet && !machine {
+        let c = compiled.counts;
+        writeln!(
+            stderr,
+            "k8lint: {} error(s), {} warning(s), {} info(s) in {} object(s), {} file(s){}",
+            report.count(Severity::Error),
+            report.count(Severity::Warning),
+            report.count(Severity::Info),
+            c.objects,
+            c.files,
+            if c.skipped_files > 0 {
+                format!(" ({} skipped: no objects to apply)", c.skipped_files)
+            } else {
+                String::new()
+            },
+        )?;
+    }
+    let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    let internal = diagnostics
+        .iter()
+        .any(|d| d.rule.as_str() == rules::input::INTERNAL_ERROR.id);
+    drop(report);
+    // The process is about to exit: freeing every node of the graph one by one would
+    // only cost time (ripgrep does the same with its large structures).
+    std::mem::forget(compiled);
+    if internal {
+        return Ok(Outcome::InternalError);
+    }
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    })
+}
+
+/// `k8lint graph`: the typed graph as a picture, with broken references in red.
+pub fn graph(
+    args: &GraphArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let check_args = CheckArgs {
+        paths: args.paths.clone(),
+        context: args.context.clone(),
+        namespace: args.namespace.clone(),
+        config: args.config.clone(),
+        kubernetes_version: args.kubernetes_version.clone(),
+        ..CheckArgs::default()
+    };
+    let checked = compile_and_check(&check_args, stderr)?;
+    let graph = &checked.compiled.graph;
+    let picture = Picture::build(graph, &checked.diagnostics, &rules::builtin());
+    match args.format {
+        GraphFormat::Dot => picture::dot::write(graph, &picture, stdout)?,
+        GraphFormat::Mermaid => picture::mermaid::write(graph, &picture, stdout)?,
+        GraphFormat::Json => picture::json::write(graph, &picture, stdout)?,
+    }
+    stdout.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// `k8lint completions SHELL`.
+pub fn completions(args: &CompletionsArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let mut cmd = Cli::command();
+    let shell = match args.shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut cmd, "k8lint", stdout);
+    Ok(Outcome::Success)
+}
+
+/// `k8lint man`: the man page, in roff.
+pub fn man(stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    clap_mangen::Man::new(Cli::command()).render(stdout)?;
+    Ok(Outcome::Success)
+}
+
+fn severity_name(meta: &RuleMeta) -> &'static str {
+    meta.severity.map_or("off", Severity::as_str)
+}
+
+/// Every rule `rules` and `explain` know: the built-in rules, `policy-error`, the default
+/// policies and those of the config's `policies` directories.
+fn catalogue() -> Result<Vec<&'static RuleMeta>, Fatal> {
+    let dirs = match config::discover(Path::new(".")) {
+        Some(path) => config::load(&path)?.policies,
+        None => Vec::new(),
+    };
+    let policies = PolicySet::with_dirs(&dirs).map_err(Fatal::Usage)?;
+    Ok(rules::builtin()
+        .iter()
+        .map(|r| r.meta())
+        .chain(policies.metas())
+        .collect())
+}
+
+/// Input bounds: defaults, then the config's `limits`, then `--max-file-size`.
+fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
+    let mut l = Limits::default();
+    let get = |key: &str| config.limits.get(key).copied();
+    let usize_of = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    l.max_file_bytes = max_file_size
+        .or(get("max-file-size"))
+        .unwrap_or(l.max_file_bytes);
+    l.parse.max_documents = get("max-documents").map_or(l.parse.max_documents, usize_of);
+    l.parse.max_alias_nodes = get("max-alias-nodes").map_or(l.parse.max_alias_nodes, usize_of);
+    l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
+    l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
+    l
+}
+
+/// The config named on the command line, or the one found from the current directory.
+fn load_config(path: Option<&Path>) -> Result<Config, Fatal> {
+    Ok(match path {
+        Some(path) => config::load(path)?,
+        None => match config::discover(Path::new(".")) {
+            Some(path) => config::load(&path)?,
+            None => Config::default(),
+        },
+    })
+}
+
+/// What to compile: the files of the paths and the context, the namespace, the values.
+fn inputs(
+    config: &Config,
+    paths: &[String],
+    context: &[String],
+    namespace: Option<&str>,
+    values: &ValuesArgs,
+    max_file_size: Option<u64>,
+    stderr: &mut dyn Write,
+) -> Result<Inputs, Fatal> {
+    let ignore = {
+        let mut b = GlobSetBuilder::new();
+        for g in &config.ignore {
+            b.add(
+                Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
+            );
+        }
+        b.build().map_err(|e| Fatal::Usage(e.to_string()))?
+    };
+    let paths = if paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = load::collect(&paths, false, &ignore)?;
+    let inputs_found = files.len();
+    let context: Vec<String> = context
+        .iter()
+        .cloned()
+        .chain(
+            config
+                .context
+                .iter()
+                .map(|p: &PathBuf| p.display().to_string()),
+        )
+        .collect();
+    files.extend(load::collect(&context, true, &ignore)?);
+    if inputs_found == 0 {
+        writeln!(
+            stderr,
+            "k8lint: no YAML or JSON files found in {}",
+            paths.join(", ")
+        )?;
+    }
+    // Values files of the config come first, so that the command line overrides them.
+    let value_files: Vec<&Path> = config
+        .values
+        .iter()
+        .chain(values.files.iter())
+        .map(PathBuf::as_path)
+        .collect();
+    let values = render::values::load(&value_files, &values.set, &values.set_string)
+        .map_err(Fatal::Usage)?;
+    Ok(Inputs {
+        files,
+        namespace: namespace
+            .map(str::to_owned)
+            .or(config.namespace.clone())
+            .unwrap_or_else(|| "default".to_owned()),
+        limits: limits(max_file_size, config),
+        templates: Templates::new(values),
+    })
+}
+
+/// `k8lint render`.
+pub fn render(
+    args: &RenderArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<Outcome, Fatal> {
+    let config = load_config(args.config.as_deref())?;
+    let inputs = inputs(
+        &config,
+        &args.paths,
+        &args.context,
+        args.namespace.as_deref(),
+        &args.values,
+        args.max_file_size,
+        stderr,
+    )?;
+    let compiled = compile::compile(&inputs)?;
+    // A render with broken input would hand kubectl half the objects: print nothing.
+    let errors: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        let report = Report::new(&compiled.graph, &errors, compiled.counts);
+        report::human::write(&report, stderr, false)?;
+        writeln!(
+            stderr,
+            "k8lint: render stopped: {} error(s) in the input; nothing was written",
+            errors.len()
+        )?;
+        return Ok(Outcome::Findings);
+    }
+    let options = render::Options {
+        defaults: !args.no_defaults,
+        expand: args.expand,
+    };
+    let objects = render::render(&compiled.graph, options);
+    let format = match args.format {
+        RenderFormat::Yaml => output::Format::Yaml,
+        RenderFormat::Json => output::Format::Json,
+    };
+    match &args.output_dir {
+        Some(dir) => {
+            let n = output::write_dir(&objects, dir, format, args.force)
+                .map_err(|e| Fatal::Usage(e.to_string()))?;
+            writeln!(stderr, "k8lint: wrote {n} object(s) to {}", dir.display())?;
+        }
+        None => {
+            stdout.write_all(output::to_text(&objects, format).as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `k8lint rules`.
+pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let all = catalogue()?;
+    match args.format {
+        RulesFormat::Text => {
+            let width = all.iter().map(|m| m.id.len()).max().unwrap_or(0);
+            for m in &all {
+                writeln!(
+                    stdout,
+                    "{:<width$}  {:<7}  {:<8}  {}",
+                    m.id,
+                    severity_name(m),
+                    m.category.as_str(),
+                    m.summary
+                )?;
+            }
+        }
+        RulesFormat::Json => {
+            let list: Vec<_> = all
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "id": m.id,
+                        "severity": severity_name(m),
+                        "category": m.category.as_str(),
+                        "summary": m.summary,
+                        "help": m.help,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *stdout, &list).map_err(io::Error::from)?;
+            writeln!(stdout)?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `k8lint explain`.
+pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let Some(m) = catalogue()?.into_iter().find(|m| m.id == args.rule) else {
+        return Err(Fatal::Usage(format!(
+            "unknown rule `{}` (see `k8lint rules`)",
+            args.rule
+        )));
+    };
+    writeln!(stdout, "# {}\n", m.id)?;
+    writeln!(stdout, "{}\n", m.summary)?;
+    writeln!(
+        stdout,
+        "Severity: {}. Category: {}.\n",
+        severity_name(m),
+        m.category
+    )?;
+    writeln!(stdout, "{}", m.docs_text().trim_end())?;
+    if !m.help.is_empty() {
+        writeln!(stdout, "\n## Fix\n{}", m.help)?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// `k8lint policy test`: every case of every policy; exit 1 when one fails.
+pub fn policy_test(args: &PolicyTestArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
+    let dirs = if args.dirs.is_empty() {
+        let default = PathBuf::from("policies");
+        vec![if default.is_dir() {
+            default
+        } else {
+            PathBuf::from(".")
+        }]
+    } else {
+        args.dirs.clone()
+    };
+    let files = policy_test::policy_files(&dirs).map_err(Fatal::Usage)?;
+    if files.is_empty() {
+        return Err(Fatal::Usage(format!(
+            "no .rhai policies in {}",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let results = policy_test::run(&files, &args.namespace).map_err(Fatal::Usage)?;
+    let passed = policy_test::print(&results, stdout)?;
+    stdout.flush()?;
+    Ok(if passed {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}
