@@ -7,7 +7,6 @@ use crate::cel::index::{KindRules, RuleIndex};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::schema::catalog;
 
 declare_rule! {
     /// ## What it does
@@ -66,10 +65,7 @@ impl Rule for CelValidation {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(builtin) = catalog::for_version(cx.kubernetes_version) else {
-            return;
-        };
-        let index = RuleIndex::for_checked(cx.graph, builtin);
+        let index = RuleIndex::for_checked(cx.graph, cx.schemas.builtin);
         let objects: Vec<&Object> = cx.graph.checked().collect();
         let found: Vec<Diagnostic> = objects
             .par_iter()
