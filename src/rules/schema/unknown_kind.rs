@@ -63,7 +63,7 @@ impl Rule for UnknownKind {
         let target = cx.schemas.builtin;
         let crds = &cx.schemas.crds;
         for object in cx.graph.checked() {
-            if let Some(message) = unknown(object, target, &crds) {
+            if let Some(message) = unknown(object, target, crds) {
                 let mut d = UNKNOWN_KIND.at(object.id, Pointer::root().key("kind"), message);
                 if target.serves_group(&object.group) {
                     d = d.with_severity(Severity::Error).with_help(
