@@ -12,6 +12,7 @@ pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod graph;
+pub mod kustomize;
 pub mod load;
 pub mod model;
 pub mod picture;
