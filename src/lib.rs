@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod base;
+pub mod cel;
 pub mod check;
 pub mod cli;
 pub mod compile;

@@ -14,6 +14,7 @@ macro_rules! rules {
     };
 }
 
+pub mod cel;
 pub mod input;
 pub mod kustomize;
 pub mod probe;
@@ -196,6 +197,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(input::RULES);
     all.extend_from_slice(kustomize::RULES);
     all.extend_from_slice(schema::RULES);
+    all.extend_from_slice(cel::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
     all.extend_from_slice(service::RULES);

@@ -7,6 +7,7 @@
 //! Rules select objects, ask this layer and report; the `graph` pictures and policies
 //! ask it too.
 
+pub mod admission;
 pub mod api_versions;
 pub mod cron;
 pub mod divisor;
