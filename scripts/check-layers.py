@@ -30,8 +30,9 @@ LAYERS = [
     ["load", "model"],
     # Objects joined into one graph: identities, label index, references.
     ["graph"],
-    # Schemas: the embedded catalogue per version, CRDs from the graph.
-    ["schema"],
+    # Schemas: the embedded catalogue per version, CRDs from the graph; the CEL engine
+    # that evaluates their rules.
+    ["schema", "cel"],
     # Kubernetes semantics over the graph (controllers simulated, validation tables) and
     # rendering (defaults, templates, expansion).
     ["semantics", "render"],
