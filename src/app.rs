@@ -15,6 +15,7 @@ use crate::cli::{
 };
 use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
+use crate::deadline;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load;
 use crate::picture::{self, Picture};
@@ -294,6 +295,11 @@ fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
     l.parse.max_alias_nodes = get("max-alias-nodes").map_or(l.parse.max_alias_nodes, usize_of);
     l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
     l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
+    // Scripts' clocks are process-wide: the run's templates and policies share one budget.
+    deadline::configure(
+        get("script-call-ms").unwrap_or(deadline::DEFAULT_CALL_MS),
+        get("script-run-ms").unwrap_or(deadline::DEFAULT_RUN_MS),
+    );
     l
 }
 
@@ -359,15 +365,21 @@ fn inputs(
         .chain(values.files.iter())
         .map(PathBuf::as_path)
         .collect();
-    let values = render::values::load(&value_files, &values.set, &values.set_string)
-        .map_err(Fatal::Usage)?;
+    let limits = limits(max_file_size, config);
+    let values = render::values::load(
+        &value_files,
+        &values.set,
+        &values.set_string,
+        limits.max_file_bytes,
+    )
+    .map_err(Fatal::Usage)?;
     Ok(Inputs {
         files,
         namespace: namespace
             .map(str::to_owned)
             .or(config.namespace.clone())
             .unwrap_or_else(|| "default".to_owned()),
-        limits: limits(max_file_size, config),
+        limits,
         templates: Templates::new(values),
     })
 }

@@ -15,7 +15,9 @@ use super::error::POLICY_ERROR;
 use super::load::{Broken, Policy};
 use super::sandbox::{engine, limits};
 use super::value::RunState;
+use crate::deadline;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::escape;
 use crate::load::FileId;
 use crate::model::{Object, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -44,6 +46,7 @@ impl PolicyRule {
     fn call(&self, object: &Object) -> Result<Vec<Diagnostic>, Failure> {
         let options = CallFnOptions::new().eval_ast(false);
         let args = (self.run.value(object.id), Ctx(Arc::clone(&self.run)));
+        let _clock = deadline::Call::start();
         let result = engine()
             .call_fn_with_options::<Dynamic>(
                 options,
@@ -90,9 +93,12 @@ impl PolicyRule {
         let pointer = pointer_field(&map)?;
         let message = string_field(&map, "message")?
             .ok_or_else(|| returned("a finding needs a `message`"))?;
+        // A policy's text carries object fields: escaped here, so that every format
+        // prints it as one line whatever the object holds.
+        let message = escape::line(&message).into_owned();
         let mut d = Diagnostic::at(self.policy.meta, object.id, pointer, message);
         if let Some(help) = string_field(&map, "help")? {
-            d = d.with_help(help);
+            d = d.with_help(escape::line(&help).into_owned());
         }
         if let Some(related) = map.get("related").filter(|r| !r.is_unit()) {
             let related = related
@@ -110,6 +116,7 @@ impl PolicyRule {
                     })?,
                 };
                 let message = string_field(&r, "message")?.unwrap_or_default();
+                let message = escape::line(&message).into_owned();
                 d = d.with_related(other.id, pointer_field(&r)?, message);
             }
         }
@@ -229,6 +236,9 @@ fn failure(e: &EvalAltResult) -> Failure {
         _ => text,
     };
     let message = match inner {
+        e if deadline::is_deadline(e) => {
+            format!("{}: an endless loop?", deadline::exceeded_message())
+        }
         EvalAltResult::ErrorTooManyOperations(_) => format!(
             "it ran out of operations (the limit is {} per object): an endless loop?",
             limits::OPERATIONS

@@ -11,6 +11,7 @@ use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use super::{Finding, Report};
 use crate::config::FailOn;
 use crate::diagnostic::Location;
+use crate::escape;
 use crate::load::FileId;
 use crate::model::{ObjectId, Pointer};
 
@@ -23,22 +24,30 @@ enum Subject {
     Object(ObjectId),
 }
 
-/// One line per finding, as `--format short` writes it, minus the file.
+/// One line per finding, as `--format short` writes it, minus the file. Text from the
+/// input is escaped: a CI log that prints the report shows only our own line breaks.
 fn describe(f: &Finding) -> String {
     let mut s = format!(
         "{}:{}: {}[{}]: {}",
-        f.place.line, f.place.column, f.severity, f.rule, f.message
+        f.place.line,
+        f.place.column,
+        f.severity,
+        f.rule,
+        escape::line(&f.message)
     );
     if let Some(p) = &f.pointer {
-        s.push_str(&format!("\n    at {p}"));
+        s.push_str(&format!("\n    at {}", escape::line(p)));
     }
     if let Some(h) = &f.help {
-        s.push_str(&format!("\n    help: {h}"));
+        s.push_str(&format!("\n    help: {}", escape::line(h)));
     }
     for r in &f.related {
         s.push_str(&format!(
             "\n    note: {}:{}:{}: {}",
-            r.place.file, r.place.line, r.place.column, r.message
+            escape::line(&r.place.file),
+            r.place.line,
+            r.place.column,
+            escape::line(&r.message)
         ));
     }
     s
@@ -49,14 +58,14 @@ fn case(name: String, classname: &str, findings: &[&Finding], fail_on: FailOn) -
         findings.iter().partition(|f| fail_on.fails(f.severity));
     let status = if let Some(first) = failing.first() {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        let message = escape::line(&first.message);
         let message = if failing.len() == 1 {
-            format!("{}: {}", first.rule, first.message)
+            format!("{}: {message}", first.rule)
         } else {
             format!(
-                "{} findings, first {}: {}",
+                "{} findings, first {}: {message}",
                 failing.len(),
-                first.rule,
-                first.message
+                first.rule
             )
         };
         status
@@ -111,7 +120,8 @@ pub fn write(report: &Report<'_>, fail_on: FailOn, out: &mut dyn Write) -> io::R
     }
     let mut junit = quick_junit::Report::new("k8lint");
     for (file_id, subjects) in by_file {
-        let file = &graph.file(file_id).name;
+        let file = escape::line(&graph.file(file_id).name).into_owned();
+        let file = &file;
         let mut suite = TestSuite::new(file.as_str());
         for (subject, findings) in subjects {
             let name = match subject {
@@ -123,7 +133,7 @@ pub fn write(report: &Report<'_>, fail_on: FailOn, out: &mut dyn Write) -> io::R
                         pointer: Pointer::root(),
                     });
                     let line = graph.file(file_id).line_col(span.start).line;
-                    format!("{} (line {line})", o.display_name())
+                    format!("{} (line {line})", escape::line(&o.display_name()))
                 }
             };
             suite.add_test_case(case(name, file, &findings, fail_on));
