@@ -25,7 +25,7 @@ use crate::render::{self, output, template::Templates};
 use crate::report::roots::Roots;
 use crate::report::{self, Report};
 use crate::rules::input::Reported;
-use crate::rules::{self, Rule, RuleMeta};
+use crate::rules::{self, Category, Rule, RuleMeta};
 use crate::versions;
 
 /// Stack size of worker threads, in bytes (reserved address space, not memory in use).
@@ -384,6 +384,34 @@ fn inputs(
     })
 }
 
+/// What `render` refuses, as `check` rates it: the errors of reading the input and of the
+/// input and schema rules (an invalid name, a field of the wrong type), with the config's
+/// severities. Other rules judge the manifests, not whether they can be applied.
+fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnostic>, Fatal> {
+    let policies = PolicySet::with_dirs(&config.policies).map_err(Fatal::Usage)?;
+    let metas: Vec<Reported> = policies.metas().into_iter().map(Reported).collect();
+    let builtin = rules::builtin();
+    let known: Vec<&dyn Rule> = builtin
+        .iter()
+        .copied()
+        .chain(metas.iter().map(|r| r as &dyn Rule))
+        .collect();
+    let selection = Selection::new(&known, config, &[], &[]).map_err(Fatal::Usage)?;
+    let version = match config.kubernetes_version.as_deref() {
+        Some(v) => versions::resolve(v).map_err(Fatal::Usage)?,
+        None => versions::newest(),
+    };
+    let gate: Vec<&dyn Rule> = builtin
+        .iter()
+        .copied()
+        .filter(|r| matches!(r.meta().category, Category::Input | Category::Schema))
+        .collect();
+    Ok(check::run(compiled, &gate, &selection, version)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect())
+}
+
 /// `k8lint render`.
 pub fn render(
     args: &RenderArgs,
@@ -402,12 +430,7 @@ pub fn render(
     )?;
     let compiled = compile::compile(&inputs)?;
     // A render with broken input would hand kubectl half the objects: print nothing.
-    let errors: Vec<_> = compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
+    let errors = render_blockers(&compiled, &config)?;
     if !errors.is_empty() {
         let report = Report::new(&compiled.graph, &errors, compiled.counts);
         report::human::write(&report, stderr, false)?;
@@ -429,6 +452,12 @@ pub fn render(
     };
     match &args.output_dir {
         Some(dir) => {
+            let sources: Vec<&Path> = inputs
+                .files
+                .iter()
+                .filter_map(|f| f.path.as_deref())
+                .collect();
+            output::check_not_input(dir, &sources).map_err(|e| Fatal::Usage(e.to_string()))?;
             let n = output::write_dir(&objects, dir, format, args.force)
                 .map_err(|e| Fatal::Usage(e.to_string()))?;
             writeln!(stderr, "k8lint: wrote {n} object(s) to {}", dir.display())?;

@@ -20,7 +20,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, FLOAT, INT};
 /// Default budget of one call, in milliseconds (`limits.script-call-ms`).
 pub const DEFAULT_CALL_MS: u64 = 1_000;
 /// Default budget of the whole run, in milliseconds (`limits.script-run-ms`).
-pub const DEFAULT_RUN_MS: u64 = 20_000;
+pub const DEFAULT_RUN_MS: u64 = 10_000;
 
 /// The value a progress callback returns to stop an evaluation that ran out of time:
 /// [`why`] reads it back from `ErrorTerminated`.

@@ -47,3 +47,75 @@ fn the_document_limit_is_exact() {
     assert!(out.contains("the file has more than 3 documents"), "{out}");
     assert!(out.contains("\"objects\": 3"), "{out}");
 }
+
+/// Render refuses what check rejects: an invalid name is an error, so nothing is printed.
+#[test]
+fn render_refuses_objects_with_schema_or_name_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("bad.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\ndata: {a: b}\n",
+    )
+    .unwrap();
+    let (code, out, err) = k8lint(dir.path(), &["render", "bad.yaml"]);
+    assert_eq!((code, out.as_str()), (Some(1), ""), "{err}");
+    assert!(
+        err.contains("invalid-name") && err.contains("render stopped"),
+        "{err}"
+    );
+}
+
+/// A valid 253-character name makes a file name over 255 bytes: it is shortened, stably.
+#[test]
+fn render_output_dir_with_the_longest_valid_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("a{}", "b".repeat(251)) + "c";
+    assert_eq!(name.len(), 253);
+    fs::write(
+        dir.path().join("m.yaml"),
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\n"),
+    )
+    .unwrap();
+    let (code, _, err) = k8lint(dir.path(), &["render", "m.yaml", "--output-dir", "out"]);
+    assert_eq!(code, Some(0), "{err}");
+    let files: Vec<String> = fs::read_dir(dir.path().join("out/default"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(
+        files[0].len() <= 255 && files[0].starts_with("configmap-abbb"),
+        "{files:?}"
+    );
+}
+
+/// `--force` replaces the output directory: never one that holds the run's inputs (the
+/// sources, the repository's `.git`), and never through a fixed backup name.
+#[test]
+fn force_refuses_an_output_dir_holding_the_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("repo/.git")).unwrap();
+    fs::write(d.join("repo/m.yaml"), CM).unwrap();
+    for out_dir in [".", "..", "../repo"] {
+        let (code, _, err) = k8lint(
+            &d.join("repo"),
+            &["render", "m.yaml", "--output-dir", out_dir, "--force"],
+        );
+        assert_eq!(code, Some(2), "{out_dir}: {err}");
+        assert!(err.contains("holds an input of this run (m.yaml)"), "{err}");
+    }
+    assert!(d.join("repo/m.yaml").exists() && d.join("repo/.git").exists());
+    // A `.out.old` of someone else's is neither deleted nor in the way.
+    fs::create_dir_all(d.join("repo/out")).unwrap();
+    fs::write(d.join("repo/out/stale.yaml"), "x").unwrap();
+    fs::create_dir_all(d.join("repo/.out.old")).unwrap();
+    fs::write(d.join("repo/.out.old/keep"), "mine").unwrap();
+    let (code, _, err) = k8lint(
+        &d.join("repo"),
+        &["render", "m.yaml", "--output-dir", "out", "--force"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(d.join("repo/.out.old/keep").exists());
+    assert!(!d.join("repo/out/stale.yaml").exists());
+}
