@@ -2,8 +2,10 @@
 //!
 //! Operation counts do not bound time (one operation can scan a megabyte), so every
 //! evaluation also runs under a clock: a budget per call (one expression, one policy
-//! `check` on one object, one policy's top level) and a budget for the whole run (the sum
-//! of the time every call took, on every thread). The engines' progress callbacks ask
+//! `check` on one object, one policy's top level; wall-clock time) and a budget for the
+//! whole run (the CPU time every call took, summed over threads: a busy CI machine stretches
+//! wall-clock time, and a legitimate large run must not fail for it; scripts cannot block,
+//! so their CPU time is their cost). The engines' progress callbacks ask
 //! [`expired`] every few operations; the engines' size limits keep any single built-in
 //! call short, so the clock is seen often enough. Once the run's budget is spent, every
 //! later call fails at once.
@@ -28,7 +30,7 @@ const STOPPED: &str = "k8lint:deadline";
 
 static CALL_MS: AtomicU64 = AtomicU64::new(DEFAULT_CALL_MS);
 static RUN_MS: AtomicU64 = AtomicU64::new(DEFAULT_RUN_MS);
-/// Nanoseconds spent in calls so far in this process's run.
+/// CPU nanoseconds spent in calls so far in this process's run.
 static SPENT_NANOS: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
@@ -73,7 +75,7 @@ pub fn exceeded_message() -> String {
 /// One call under the clock: from [`Call::start`] until it is dropped, [`expired`] tells
 /// the engine on this thread whether to stop; the time it took counts against the run.
 pub struct Call {
-    started: Instant,
+    cpu_started: Duration,
     outer: Option<Instant>,
 }
 
@@ -92,16 +94,42 @@ impl Call {
             deadline = deadline.min(o);
         }
         DEADLINE.set(Some(deadline));
-        Call { started, outer }
+        Call {
+            cpu_started: thread_cpu_time().unwrap_or_default(),
+            outer,
+        }
     }
 }
 
 impl Drop for Call {
     fn drop(&mut self) {
         DEADLINE.set(self.outer);
-        let took = u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let took = thread_cpu_time()
+            .unwrap_or_default()
+            .saturating_sub(self.cpu_started);
+        let took = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
         SPENT_NANOS.fetch_add(took, Ordering::Relaxed);
     }
+}
+
+/// The CPU time of the calling thread.
+#[cfg(unix)]
+fn thread_cpu_time() -> Option<Duration> {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `clock_gettime` writes one `timespec` through a valid pointer to a local.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    let secs = u64::try_from(t.tv_sec).ok()?;
+    let nanos = u32::try_from(t.tv_nsec).ok()?;
+    ok.then(|| Duration::new(secs, nanos))
+}
+
+/// Without a thread CPU clock the run's budget counts nothing.
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
 }
 
 /// Whether the call running on this thread is past its deadline.

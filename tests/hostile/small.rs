@@ -119,3 +119,53 @@ fn force_refuses_an_output_dir_holding_the_inputs() {
     assert!(d.join("repo/.out.old/keep").exists());
     assert!(!d.join("repo/out/stale.yaml").exists());
 }
+
+/// 20,000 copies of one object: duplicate-object is one pass with a hash map.
+#[test]
+fn twenty_thousand_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("dup.yaml"), CM.repeat(20_000)).unwrap();
+    let (code, out, _) = k8lint(dir.path(), &["check", "dup.yaml", "--format", "json"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out.matches("\"rule\": \"duplicate-object\"").count(),
+        19_999
+    );
+}
+
+/// One Service selecting 5,000 Deployments: the selection is linear in what it selects,
+/// and the finding names ten of them and counts the rest.
+#[test]
+fn one_service_selecting_thousands_of_workloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Only the Service rules matter here; the per-workload rules and policies would
+    // measure themselves.
+    fs::write(
+        d.join(".k8lint.yaml"),
+        "rules:\n  disable: [docker-socket, host-namespaces, privilege-escalation, privileged-container, read-only-root-fs, resources-limits, resources-requests, run-as-root, secret-env, probe-missing-liveness, probe-missing-readiness]\n",
+    )
+    .unwrap();
+    let mut text = String::from(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: svc}\nspec:\n  selector: {app: x}\n  ports: [{port: 80}]\n",
+    );
+    for i in 0..5_000 {
+        text.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n  selector: {{matchLabels: {{app: x}}}}\n  template:\n    metadata: {{labels: {{app: x}}}}\n    spec:\n      containers: [{{name: c, image: i:1}}]\n"
+        ));
+    }
+    fs::write(d.join("m.yaml"), text).unwrap();
+    let (_, out, err) = k8lint(
+        d,
+        &["check", "m.yaml", "--format", "short", "--fail-on", "never"],
+    );
+    let line = out
+        .lines()
+        .find(|l| l.contains("service-multiple-workloads"))
+        .unwrap_or_else(|| panic!("{out}{err}"));
+    assert!(
+        line.contains("selects the pods of 5000 workloads: Deployment d0,")
+            && line.ends_with("Deployment d9, and 4990 more"),
+        "{line}"
+    );
+}
