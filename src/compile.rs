@@ -6,17 +6,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::base::{At, Diagnostic, DocId, FileId, Location, ObjectId, Pointer, Span};
 use crate::graph::{DocTree, Graph};
-use crate::load::{self, FileId, InputPath, LoadError, SourceFile};
+use crate::load::{self, InputPath, LoadError, SourceFile};
+use crate::model::Object;
 use crate::model::object::{group_of, is_cluster_scoped_builtin, str_at};
-use crate::model::pointer::At;
-use crate::model::{DocId, Object, ObjectId, Pointer};
 use crate::render::template::Templates;
 use crate::rules::input::{
     MISSING_KIND, TEMPLATE_ERROR, TEMPLATE_SYNTAX, YAML_DUPLICATE_KEY, YAML_SYNTAX,
 };
-use crate::yaml::{self, Comment, ParseLimits, ProblemKind, Span};
+use crate::yaml::{self, Comment, ParseLimits, ProblemKind};
 
 /// Bounds on input size.
 #[derive(Debug, Clone)]
@@ -189,8 +188,7 @@ fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Com
                         let message = format!(
                             "the run has more than {max_objects} objects (limits.max-objects); this one and the rest are not checked"
                         );
-                        diagnostics.push(Diagnostic::new(
-                            &YAML_SYNTAX,
+                        diagnostics.push(YAML_SYNTAX.diagnostic(
                             Location::File {
                                 file: pf.source.id,
                                 span: doc.tree.label_span(),
@@ -387,8 +385,7 @@ fn parse_bytes(
         .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::ComplexKey));
     if broken {
         if let Some(span) = template_action(&text) {
-            let d = Diagnostic::new(
-                &TEMPLATE_SYNTAX,
+            let d = TEMPLATE_SYNTAX.diagnostic(
                 file_loc(span),
                 "this file is a Go template (Helm chart template), not a manifest",
             );
@@ -400,7 +397,7 @@ fn parse_bytes(
             ProblemKind::DuplicateKey => &YAML_DUPLICATE_KEY,
             ProblemKind::Syntax | ProblemKind::ComplexKey | ProblemKind::Limit => &YAML_SYNTAX,
         };
-        let mut d = Diagnostic::new(meta, file_loc(p.span), p.message.clone());
+        let mut d = meta.diagnostic(file_loc(p.span), p.message.clone());
         if let Some((span, message)) = &p.related {
             d = d.with_related_span(id, *span, message.clone());
         }
@@ -422,9 +419,7 @@ fn parse_bytes(
     if !any_object {
         let skipped = !input.explicit || tool_configs > 0;
         if !skipped && diagnostics.is_empty() {
-            diagnostics.push(Diagnostic::new(
-                &MISSING_KIND,
-                file_loc(
+            diagnostics.push(MISSING_KIND.diagnostic(file_loc(
                     documents
                         .first()
                         .map_or(Span::default(), |d| d.tree.label_span()),
@@ -446,11 +441,7 @@ fn parse_bytes(
     if text.contains("${{") {
         for doc in &mut documents {
             for p in templates.expand(&mut doc.tree, &mut doc.value, &text) {
-                diagnostics.push(Diagnostic::new(
-                    &TEMPLATE_ERROR,
-                    file_loc(p.span),
-                    p.message,
-                ));
+                diagnostics.push(TEMPLATE_ERROR.diagnostic(file_loc(p.span), p.message));
             }
         }
     }
@@ -458,11 +449,9 @@ fn parse_bytes(
     for doc in documents {
         match missing_identity(&doc.value) {
             None => kept.push(doc),
-            Some(message) => diagnostics.push(Diagnostic::new(
-                &MISSING_KIND,
-                file_loc(doc.tree.label_span()),
-                message,
-            )),
+            Some(message) => {
+                diagnostics.push(MISSING_KIND.diagnostic(file_loc(doc.tree.label_span()), message))
+            }
         }
     }
     // List items without identity.
@@ -471,8 +460,7 @@ fn parse_bytes(
             for (i, item) in items.iter().enumerate() {
                 if let Some(message) = missing_identity(item) {
                     let (node, _) = doc.tree.resolve(&Pointer::root().key("items").index(i));
-                    diagnostics.push(Diagnostic::new(
-                        &MISSING_KIND,
+                    diagnostics.push(MISSING_KIND.diagnostic(
                         file_loc(node.label_span()),
                         format!("List item {i}: {message}"),
                     ));
@@ -520,8 +508,7 @@ fn unreadable(
 ) -> ParsedFile {
     let offset = offset.min(text.len());
     let source = SourceFile::new(id, name, input.path.clone(), Arc::from(text), input.context);
-    let d = Diagnostic::new(
-        &YAML_SYNTAX,
+    let d = YAML_SYNTAX.diagnostic(
         Location::File {
             file: id,
             span: Span::new(offset, offset + 1),

@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::diagnostic::Severity;
-use crate::model::Pointer;
+use crate::base::{Pointer, Severity};
 use crate::yaml::{self, ParseLimits};
 
 /// The config file's name.
@@ -51,11 +50,16 @@ pub enum FailOn {
 impl FailOn {
     /// Whether a finding of this severity fails the run.
     pub fn fails(self, severity: Severity) -> bool {
+        self.least().is_some_and(|least| severity >= least)
+    }
+
+    /// The least severity that fails the run; `None` for `never`.
+    pub fn least(self) -> Option<Severity> {
         match self {
-            FailOn::Error => severity >= Severity::Error,
-            FailOn::Warning => severity >= Severity::Warning,
-            FailOn::Info => true,
-            FailOn::Never => false,
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
         }
     }
 }
@@ -138,7 +142,7 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 /// Parses config text; `base` is the directory relative paths are taken from.
 pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError> {
     let source = crate::load::SourceFile::new(
-        crate::load::FileId(0),
+        crate::base::FileId(0),
         name.to_owned(),
         None,
         text.into(),

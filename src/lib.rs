@@ -5,13 +5,13 @@
 //! [`report`]; [`render`] prints the graph's objects normalized.
 
 pub mod app;
+pub mod base;
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod confine;
 pub mod deadline;
-pub mod diagnostic;
 pub mod escape;
 pub mod graph;
 pub mod load;

@@ -1,11 +1,11 @@
 //! A bug in one rule (a panic) becomes one `internal-error` finding naming the rule and
 //! the object, and every other rule still reports.
 
+use k8lint::base::Diagnostic;
 use k8lint::check::{self, Selection};
 use k8lint::compile::{Inputs, compile};
 use k8lint::config::Config;
 use k8lint::declare_rule;
-use k8lint::diagnostic::Diagnostic;
 use k8lint::load::InputPath;
 use k8lint::model::Object;
 use k8lint::rules::{self, Context, Rule, RuleMeta};

@@ -2,10 +2,9 @@
 //! red, and the other generated outputs (completions, man page).
 
 use k8lint::app;
+use k8lint::base::Pointer;
 use k8lint::cli::{CheckArgs, CompletionsArgs, GraphArgs, GraphFormat, Shell};
 use k8lint::declare_rule;
-use k8lint::diagnostic::Diagnostic;
-use k8lint::model::Pointer;
 use k8lint::picture::{self, Picture};
 use k8lint::rules::Rule;
 
@@ -97,7 +96,7 @@ fn edges_with_a_wiring_finding_are_red() {
     // A finding inside the envFrom reference, as a config-ref rule would make it.
     let pointer =
         Pointer::root().path("spec/template/spec/containers/0/envFrom/0/configMapRef/name");
-    let finding = Diagnostic::at(&FAKE_WIRING, deployment.id, pointer, "no such ConfigMap");
+    let finding = FAKE_WIRING.at(deployment.id, pointer, "no such ConfigMap");
     let rules: Vec<&dyn Rule> = vec![&FakeWiring];
     let picture = Picture::build(g, std::slice::from_ref(&finding), &rules);
     let broken: Vec<String> = picture

@@ -328,8 +328,8 @@ fn a_policy_is_selectable_and_suppressible_like_a_rule() {
 #[test]
 fn the_shipped_policies_pass_their_cases() {
     for dir in ["policies", "policies/examples"] {
-        let files = k8lint::policy::test::policy_files(&[PathBuf::from(dir)]).unwrap();
-        let results = k8lint::policy::test::run(&files, "default").unwrap();
+        let files = k8lint::app::policy_test::policy_files(&[PathBuf::from(dir)]).unwrap();
+        let results = k8lint::app::policy_test::run(&files, "default").unwrap();
         for (policy, cases) in &results {
             assert!(cases.len() >= 2, "{policy} has fires and passes cases");
             for c in cases {
@@ -352,7 +352,7 @@ fn policy_test_fails_a_wrong_expectation() {
         "apiVersion: v1\nkind: Pod\nmetadata: # expect: good\n  name: dont-fire\nspec: {}\n",
     )
     .unwrap();
-    let results = k8lint::policy::test::run(&[file], "default").unwrap();
+    let results = k8lint::app::policy_test::run(&[file], "default").unwrap();
     let problems: Vec<String> = results[0].1[0]
         .problems
         .iter()
@@ -360,7 +360,7 @@ fn policy_test_fails_a_wrong_expectation() {
         .collect();
     insta::assert_snapshot!(problems.join("\n"));
     let mut out = Vec::new();
-    assert!(!k8lint::policy::test::print(&results, &mut out).unwrap());
+    assert!(!k8lint::app::policy_test::print(&results, &mut out).unwrap());
 }
 
 #[test]

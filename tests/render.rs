@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use k8lint::app::{self, Outcome};
+use k8lint::base::At;
 use k8lint::cli::{CheckArgs, CheckFormat, RenderArgs, RenderFormat, ValuesArgs};
-use k8lint::model::pointer::At;
 use serde_json::{Value, json};
 
 fn args(paths: &[&str]) -> RenderArgs {
@@ -439,7 +439,7 @@ fn pointers_into_produced_values_resolve_to_the_expression() {
     let doc = &mut stream.documents[0];
     let t = k8lint::render::template::Templates::new(values);
     assert!(t.expand(&mut doc.tree, &mut doc.value, text).is_empty());
-    let pointer = k8lint::model::Pointer::parse("/spec/containers/0/image").unwrap();
+    let pointer = k8lint::base::Pointer::parse("/spec/containers/0/image").unwrap();
     let (node, _) = doc.tree.resolve(&pointer);
     let s = node.span;
     assert_eq!(
@@ -449,7 +449,7 @@ fn pointers_into_produced_values_resolve_to_the_expression() {
     // The removed item left the tree too: item 0 is now `kept`.
     let (node, depth) = doc
         .tree
-        .resolve(&k8lint::model::Pointer::parse("/spec/volumes/0/name").unwrap());
+        .resolve(&k8lint::base::Pointer::parse("/spec/volumes/0/name").unwrap());
     assert_eq!(depth, 4);
     let s = node.span;
     assert_eq!(&text[s.start as usize..s.end as usize], "kept");

@@ -3,7 +3,7 @@
 #![no_main]
 
 use k8lint::load::decode;
-use k8lint::model::Pointer;
+use k8lint::base::Pointer;
 use k8lint::yaml::{self, Node, ParseLimits, ProblemKind};
 use libfuzzer_sys::fuzz_target;
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use k8lint::compile::{Limits, compile_in_memory};
-use k8lint::diagnostic::Severity;
+use k8lint::base::Severity;
 use k8lint::render::{self, Options, output};
 use libfuzzer_sys::fuzz_target;
 

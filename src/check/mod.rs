@@ -9,10 +9,9 @@ use std::panic::{self, AssertUnwindSafe};
 
 use rayon::prelude::*;
 
+use crate::base::{Diagnostic, Location, ObjectId, Pointer, Severity};
 use crate::compile::Compiled;
 use crate::config::{Config, Level};
-use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::model::{ObjectId, Pointer};
 use crate::rules::input::INTERNAL_ERROR;
 use crate::rules::{Context, Rule};
 
@@ -197,12 +196,7 @@ fn guarded(
                 "internal error: rule `{}` failed here: {why}",
                 rule.meta().id
             );
-            out.push(Diagnostic::at(
-                &INTERNAL_ERROR,
-                at,
-                Pointer::root(),
-                message,
-            ));
+            out.push(INTERNAL_ERROR.at(at, Pointer::root(), message));
         }
     }
 }

@@ -5,13 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
+use crate::base::{Diagnostic, FileId, Location, ObjectId, Pointer, Span};
 use crate::compile::Compiled;
-use crate::diagnostic::{Diagnostic, Location};
 use crate::graph::Graph;
-use crate::load::FileId;
-use crate::model::{ObjectId, PodTemplate, Pointer};
+use crate::model::PodTemplate;
 use crate::rules::input::UNUSED_SUPPRESSION;
-use crate::yaml::{Comment, Span};
+use crate::yaml::Comment;
 
 /// The annotation that suppresses rules on an object or a pod template.
 pub const ANNOTATION: &str = "k8lint.io/ignore";
@@ -213,8 +212,7 @@ impl Suppressions {
         for (file, list) in &self.comments {
             for c in list {
                 if let Some(m) = describe(&c.rules) {
-                    out.push(Diagnostic::new(
-                        &UNUSED_SUPPRESSION,
+                    out.push(UNUSED_SUPPRESSION.diagnostic(
                         Location::File {
                             file: *file,
                             span: c.span,
@@ -227,12 +225,7 @@ impl Suppressions {
         for (object, list) in &self.annotations {
             for a in list {
                 if let Some(m) = describe(&a.rules) {
-                    out.push(Diagnostic::at(
-                        &UNUSED_SUPPRESSION,
-                        *object,
-                        a.at.clone(),
-                        m,
-                    ));
+                    out.push(UNUSED_SUPPRESSION.at(*object, a.at.clone(), m));
                 }
             }
         }

@@ -7,9 +7,9 @@
 use serde_json::Value;
 
 use super::Graph;
+use crate::base::{At, ObjectId, Pointer};
 use crate::model::object::group_of;
-use crate::model::pointer::At;
-use crate::model::{Object, ObjectId, PodSpec, PodTemplate, Pointer, Selector, WorkloadKind};
+use crate::model::{Object, PodSpec, PodTemplate, Selector, WorkloadKind};
 
 /// What a reference means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -5,12 +5,10 @@ pub mod edges;
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Location;
-use crate::load::{FileId, SourceFile};
-use crate::model::{
-    DocId, Object, ObjectId, ObjectKey, PodTemplate, Pointer, Selector, WorkloadKind,
-};
-use crate::yaml::{Node, NodeKind, Span};
+use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
+use crate::load::SourceFile;
+use crate::model::{Object, ObjectKey, PodTemplate, Selector, WorkloadKind};
+use crate::yaml::{Node, NodeKind};
 
 /// A parsed document's span tree, kept for locations.
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
-pub use source::{FileId, LineCol, SourceFile};
+pub use source::{LineCol, SourceFile};
 
 /// A file to read, as found on the command line or in a walk.
 #[derive(Debug, Clone)]

@@ -4,11 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::yaml::Span;
-
-/// Index of a file in the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FileId(pub u32);
+use crate::base::{FileId, Span};
 
 /// A 1-based line and column; the column counts characters, as editors do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,17 +4,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::pointer::Pointer;
-use crate::load::FileId;
-use crate::model::pointer::At;
-
-/// Index of an object in the graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ObjectId(pub u32);
-
-/// Index of a parsed document in the graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DocId(pub u32);
+use crate::base::{At, DocId, FileId, ObjectId, Pointer};
 
 /// Group, kind, namespace and name: what makes an object unique in a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

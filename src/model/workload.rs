@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::object::Object;
-use super::pointer::Pointer;
-use crate::model::pointer::At;
+use crate::base::At;
+use crate::base::Pointer;
 
 /// The workload kinds that carry a pod template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,9 +6,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Picture;
-use crate::diagnostic::Location;
+use crate::base::{Location, Pointer};
 use crate::graph::Graph;
-use crate::model::Pointer;
 
 #[derive(Serialize)]
 struct Doc<'a> {

@@ -9,10 +9,10 @@ pub mod mermaid;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::base::{Diagnostic, Location, ObjectId};
 use crate::graph::Graph;
 use crate::graph::edges::{self, Missing, Relation, Target};
-use crate::model::{Object, ObjectId, WorkloadKind};
+use crate::model::{Object, WorkloadKind};
 use crate::rules::{Category, Rule};
 
 /// How a node is colored: by what the object is for.

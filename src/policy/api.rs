@@ -8,8 +8,8 @@ use rhai::{Array, Dynamic, Engine, ImmutableString};
 use serde_json::Value;
 
 use super::value::{RunState, pod, to_json};
-use crate::model::pointer::At;
-use crate::model::{Object, ObjectId, PodTemplate, Pointer, Selector};
+use crate::base::{At, ObjectId, Pointer};
+use crate::model::{Object, PodTemplate, Selector};
 
 /// The `ctx` value: a handle on the run's graph.
 #[derive(Clone)]

@@ -10,11 +10,10 @@ use std::sync::Arc;
 use rhai::{AST, Dynamic, Position, Scope};
 
 use super::sandbox::engine;
+use crate::base::{Severity, Span};
 use crate::deadline;
-use crate::diagnostic::Severity;
 use crate::model::{Object, WorkloadKind};
 use crate::rules::{Category, RuleMeta};
-use crate::yaml::Span;
 
 /// The default policies (RULES.md §Default policies), embedded at build time. A unit test
 /// keeps this list equal to the `.rhai` files in `policies/`.

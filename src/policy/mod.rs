@@ -1,14 +1,13 @@
 //! Rhai policies: short scripts that check an object and can query the whole graph
 //! (docs/policies.md). [`load`] compiles them once, [`sandbox`] bounds what they can do,
-//! [`api`] is the context they query, [`run`] plugs them into the check stage as rules,
-//! and [`test`] runs their own cases (`k8lint policy test`).
+//! [`api`] is the context they query, and [`run`] plugs them into the check stage as
+//! rules. Their own cases run through `k8lint policy test` (`app::policy_test`).
 
 pub mod api;
 pub mod error;
 pub mod load;
 pub mod run;
 pub mod sandbox;
-pub mod test;
 pub mod value;
 
 use std::collections::HashSet;
@@ -18,8 +17,9 @@ use std::sync::{Arc, OnceLock};
 pub use error::POLICY_ERROR;
 pub use load::{Broken, Policy, PolicySource};
 
+use crate::base::FileId;
 use crate::compile::Compiled;
-use crate::load::{FileId, SourceFile};
+use crate::load::SourceFile;
 use crate::rules::{self, Rule, RuleMeta};
 use run::{BrokenPolicies, PolicyRule};
 use value::RunState;

@@ -15,11 +15,10 @@ use super::error::POLICY_ERROR;
 use super::load::{Broken, Policy};
 use super::sandbox::{engine, limits};
 use super::value::RunState;
+use crate::base::{Diagnostic, FileId, Location, Pointer};
 use crate::deadline;
-use crate::diagnostic::{Diagnostic, Location};
 use crate::escape;
-use crate::load::FileId;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 /// A policy bound to one run: its compiled script, the run's graph, and the file id its
@@ -96,7 +95,7 @@ impl PolicyRule {
         // A policy's text carries object fields: escaped here, so that every format
         // prints it as one line whatever the object holds.
         let message = escape::line(&message).into_owned();
-        let mut d = Diagnostic::at(self.policy.meta, object.id, pointer, message);
+        let mut d = self.policy.meta.at(object.id, pointer, message);
         if let Some(help) = string_field(&map, "help")? {
             d = d.with_help(escape::line(&help).into_owned());
         }
@@ -129,24 +128,24 @@ impl PolicyRule {
         } else {
             self.policy.source.span_at(f.position)
         };
-        Diagnostic::new(
-            &POLICY_ERROR,
-            Location::File {
-                file: self.file,
-                span,
-            },
-            format!(
-                "policy `{}` failed on {}: {}",
-                self.policy.meta.id,
-                object.display_name(),
-                f.message
-            ),
-        )
-        .with_related(
-            object.id,
-            Pointer::root().path("metadata/name"),
-            "the object being checked",
-        )
+        POLICY_ERROR
+            .diagnostic(
+                Location::File {
+                    file: self.file,
+                    span,
+                },
+                format!(
+                    "policy `{}` failed on {}: {}",
+                    self.policy.meta.id,
+                    object.display_name(),
+                    f.message
+                ),
+            )
+            .with_related(
+                object.id,
+                Pointer::root().path("metadata/name"),
+                "the object being checked",
+            )
     }
 }
 
@@ -206,8 +205,7 @@ impl Rule for BrokenPolicies {
 
     fn check_graph(&self, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (b, file) in &self.broken {
-            out.push(Diagnostic::new(
-                &POLICY_ERROR,
+            out.push(POLICY_ERROR.diagnostic(
                 Location::File {
                     file: *file,
                     span: b.span,

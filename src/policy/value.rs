@@ -8,9 +8,10 @@ use std::sync::Arc;
 use rhai::{Array, Dynamic, Map};
 use serde_json::Value;
 
+use crate::base::ObjectId;
 use crate::compile::Compiled;
 use crate::graph::Graph;
-use crate::model::{Object, ObjectId, PodTemplate};
+use crate::model::{Object, PodTemplate};
 
 /// One run's view of the graph for policies: the compiled input, and objects converted to
 /// Rhai values on demand.

@@ -17,8 +17,8 @@ use serde_json::{Map, Value, json};
 
 use super::defaults::{self, Cluster};
 use super::{Rendered, emit};
+use crate::base::At;
 use crate::model::Selector;
-use crate::model::pointer::At;
 
 /// More pods than this per workload are not generated (a typo'd `replicas: 100000` should
 /// not produce a gigabyte of YAML).

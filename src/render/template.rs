@@ -27,8 +27,9 @@ use rhai::packages::{
 use rhai::{Dynamic, Engine, EvalAltResult, Scope};
 use serde_json::{Map, Number, Value};
 
+use crate::base::Span;
 use crate::deadline;
-use crate::yaml::{Key, Node, NodeKind, Span};
+use crate::yaml::{Key, Node, NodeKind};
 
 /// Bounds of one expression's evaluation.
 const MAX_OPERATIONS: u64 = 100_000;

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::Report;
 use super::roots::Roots;
-use crate::diagnostic::Severity;
+use crate::base::Severity;
 use crate::escape;
 
 /// The annotation level GitHub knows for a severity.

@@ -12,7 +12,7 @@ use miette::{
 };
 
 use super::{Finding, Report};
-use crate::diagnostic::Severity;
+use crate::base::Severity;
 use crate::escape;
 use crate::load::SourceFile;
 

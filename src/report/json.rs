@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{ObjectRef, Report};
-use crate::diagnostic::Severity;
+use crate::base::Severity;
 
 #[derive(Serialize)]
 struct Json<'a> {

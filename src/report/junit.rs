@@ -9,11 +9,8 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::{Finding, Report};
-use crate::config::FailOn;
-use crate::diagnostic::Location;
+use crate::base::{FileId, Location, ObjectId, Pointer, Severity};
 use crate::escape;
-use crate::load::FileId;
-use crate::model::{ObjectId, Pointer};
 
 /// What one test case is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -53,9 +50,9 @@ fn describe(f: &Finding) -> String {
     s
 }
 
-fn case(name: String, classname: &str, findings: &[&Finding], fail_on: FailOn) -> TestCase {
+fn case(name: String, classname: &str, findings: &[&Finding], options: Options) -> TestCase {
     let (failing, other): (Vec<&Finding>, Vec<&Finding>) =
-        findings.iter().partition(|f| fail_on.fails(f.severity));
+        findings.iter().partition(|f| options.fails(f.severity));
     let status = if let Some(first) = failing.first() {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
         let message = escape::line(&first.message);
@@ -97,8 +94,21 @@ fn case(name: String, classname: &str, findings: &[&Finding], fail_on: FailOn) -
     case
 }
 
+/// Which findings fail their test case.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The least severity that fails a case; `None`: findings never fail one.
+    pub fail_at: Option<Severity>,
+}
+
+impl Options {
+    fn fails(self, severity: Severity) -> bool {
+        self.fail_at.is_some_and(|least| severity >= least)
+    }
+}
+
 /// Writes the JUnit report.
-pub fn write(report: &Report<'_>, fail_on: FailOn, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io::Result<()> {
     let graph = report.graph;
     // file → subject → findings; BTreeMaps keep the output in file and object order.
     let mut by_file: BTreeMap<FileId, BTreeMap<Subject, Vec<&Finding>>> = BTreeMap::new();
@@ -136,7 +146,7 @@ pub fn write(report: &Report<'_>, fail_on: FailOn, out: &mut dyn Write) -> io::R
                     format!("{} (line {line})", escape::line(&o.display_name()))
                 }
             };
-            suite.add_test_case(case(name, file, &findings, fail_on));
+            suite.add_test_case(case(name, file, &findings, options));
         }
         junit.add_test_suite(suite);
     }

@@ -12,10 +12,9 @@ pub mod statistics;
 
 use serde::Serialize;
 
+use crate::base::{Diagnostic, Location, ObjectId, Severity};
 use crate::compile::Counts;
-use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::graph::Graph;
-use crate::model::ObjectId;
 
 /// The object a finding is about, as the JSON report names it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -79,7 +78,7 @@ pub struct Finding {
     /// Related places.
     pub related: Vec<RelatedPlace>,
     /// The file's index, to reach its text.
-    pub file_id: crate::load::FileId,
+    pub file_id: crate::base::FileId,
     /// The object's id in the graph, for findings about an object.
     pub object_id: Option<ObjectId>,
 }

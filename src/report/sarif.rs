@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::roots::Roots;
 use super::{Finding, Place, Report};
-use crate::diagnostic::Severity;
+use crate::base::Severity;
 use crate::rules::RuleMeta;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

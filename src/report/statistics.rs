@@ -8,8 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Report;
-use crate::cli::CheckFormat;
-use crate::diagnostic::Severity;
+use crate::base::Severity;
 use crate::rules::RuleMeta;
 
 #[derive(Serialize)]
@@ -20,11 +19,18 @@ struct Row<'a> {
     summary: &'a str,
 }
 
+/// How the counts are written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// A JSON array instead of a table.
+    pub json: bool,
+}
+
 /// Writes the per-rule counts.
 pub fn write(
     report: &Report<'_>,
     rules: &[&RuleMeta],
-    format: CheckFormat,
+    options: Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     // (rule, severity) → count; a rule's severity can vary per finding.
@@ -45,7 +51,7 @@ pub fn write(
         })
         .collect();
     rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(b.rule)));
-    if format == CheckFormat::Json {
+    if options.json {
         serde_json::to_writer_pretty(&mut *out, &rows)?;
         return writeln!(out);
     }

@@ -9,9 +9,10 @@ pub mod service;
 pub mod storage;
 pub mod workload;
 
+use std::borrow::Cow;
 use std::fmt;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::{Diagnostic, Location, ObjectId, Pointer, RuleId, Severity};
 use crate::graph::Graph;
 use crate::model::Object;
 
@@ -76,6 +77,25 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// A finding of this rule at a location, with its default severity and help.
+    pub fn diagnostic(&self, location: Location, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::new(
+            RuleId(Cow::Borrowed(self.id)),
+            self.severity.unwrap_or(Severity::Info),
+            location,
+            message,
+        );
+        if !self.help.is_empty() {
+            d.help = Some(self.help.to_owned());
+        }
+        d
+    }
+
+    /// A finding of this rule at a node of an object.
+    pub fn at(&self, object: ObjectId, pointer: Pointer, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Location::Object { object, pointer }, message)
+    }
+
     /// The docs without the one leading space that `///` leaves on every line.
     pub fn docs_text(&self) -> String {
         self.docs
@@ -111,7 +131,7 @@ pub trait Rule: Sync + Send {
 #[macro_export]
 macro_rules! declare_rule {
     (@sev Off) => { None };
-    (@sev $sev:ident) => { Some($crate::diagnostic::Severity::$sev) };
+    (@sev $sev:ident) => { Some($crate::base::Severity::$sev) };
     (
         $(#[doc = $doc:literal])*
         $vis:vis static $name:ident = {

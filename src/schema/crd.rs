@@ -7,9 +7,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::base::{At, ObjectId};
 use crate::graph::Graph;
-use crate::model::ObjectId;
-use crate::model::pointer::At;
 
 use super::catalog::{DEFS_PREFIX, VersionSchemas};
 

@@ -5,7 +5,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
 
-use crate::model::Pointer;
+use crate::base::Pointer;
 
 /// What kind of violation, for deduplication and for the rules that refine some of them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
 
+use crate::base::ObjectId;
 use crate::graph::Graph;
-use crate::model::{Object, ObjectId};
+use crate::model::Object;
 
 pub use catalog::VersionSchemas;
 pub use crd::CrdIndex;

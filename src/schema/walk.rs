@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::catalog::{DEFS_PREFIX, VersionSchemas};
-use crate::model::Pointer;
+use crate::base::Pointer;
 
 /// Where `$ref`s of a root schema resolve.
 #[derive(Debug, Clone, Copy)]

@@ -5,4 +5,4 @@ pub mod scalar;
 pub mod tree;
 
 pub use parse::{Comment, Document, ParseLimits, Problem, ProblemKind, Stream, parse};
-pub use tree::{Key, Node, NodeKind, ScalarStyle, Span};
+pub use tree::{Key, Node, NodeKind, ScalarStyle};

@@ -9,7 +9,8 @@ use granit_parser::{Event, Parser, ScalarStyle as GStyle, ScanError, Span as GSp
 use serde_json::{Map, Value};
 
 use super::scalar::{Resolved, key_string, resolve_plain};
-use super::tree::{Key, Node, NodeKind, ScalarStyle, Span};
+use super::tree::{Key, Node, NodeKind, ScalarStyle};
+use crate::base::Span;
 
 /// Bounds that keep hostile input from exhausting time or memory.
 #[derive(Debug, Clone)]
@@ -527,7 +528,7 @@ fn next_char_end(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::pointer::Pointer;
+    use crate::base::Pointer;
     use serde_json::json;
 
     fn one(text: &str) -> Document {

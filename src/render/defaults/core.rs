@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::{
     Cluster, child, each, existing, is_empty, labels_from_template, ptr, status_phase, string,
 };
-use crate::model::pointer::At;
+use crate::base::At;
 
 /// Defaults of a core/v1 object of `kind`.
 pub fn apply(kind: &str, value: &mut Value, cluster: &Cluster) {

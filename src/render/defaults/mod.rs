@@ -13,7 +13,7 @@ mod storage;
 
 use serde_json::{Map, Value, json};
 
-use crate::model::pointer::At;
+use crate::base::At;
 use crate::model::{Object, PodTemplate, WorkloadKind};
 
 /// What the defaulter needs to know about the rest of the run.

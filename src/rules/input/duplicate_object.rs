@@ -2,9 +2,9 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::Path;
 
+use crate::base::{Diagnostic, ObjectId, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{ObjectId, ObjectKey, Pointer};
+use crate::model::ObjectKey;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -79,8 +79,7 @@ impl Rule for DuplicateObject {
                     slot.insert(object.id);
                 }
                 Entry::Occupied(slot) => {
-                    let d = Diagnostic::at(
-                        &DUPLICATE_OBJECT,
+                    let d = DUPLICATE_OBJECT.at(
                         object.id,
                         name.clone(),
                         format!("{} is defined more than once", object.display_name()),

@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -58,9 +58,7 @@ impl Rule for ProbeHandler {
                 let handlers = p.handlers();
                 let field = p.kind.field();
                 match handlers.as_slice() {
-                    [] => out.push(Diagnostic::at(
-                        &PROBE_HANDLER,
-                        object.id,
+                    [] => out.push(PROBE_HANDLER.at(object.id,
                         p.pointer.clone(),
                         format!(
                             "{field} of {} has no handler (exec, httpGet, tcpSocket or grpc)",
@@ -69,9 +67,7 @@ impl Rule for ProbeHandler {
                     )),
                     [_] => {}
                     [first, second, ..] => out.push(
-                        Diagnostic::at(
-                            &PROBE_HANDLER,
-                            object.id,
+                        PROBE_HANDLER.at(object.id,
                             p.pointer.key(second),
                             format!(
                                 "{field} of {} sets {} handlers ({}); a probe takes exactly one",

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -114,16 +114,16 @@ impl Rule for ProbeIdentical {
                 (&live, &ready)
             };
             out.push(
-                Diagnostic::at(
-                    &PROBE_IDENTICAL,
-                    object.id,
-                    later.pointer.clone(),
-                    format!(
-                        "the livenessProbe and readinessProbe of {} are identical",
-                        c.describe()
-                    ),
-                )
-                .with_related(object.id, earlier.pointer.clone(), "the same probe"),
+                PROBE_IDENTICAL
+                    .at(
+                        object.id,
+                        later.pointer.clone(),
+                        format!(
+                            "the livenessProbe and readinessProbe of {} are identical",
+                            c.describe()
+                        ),
+                    )
+                    .with_related(object.id, earlier.pointer.clone(), "the same probe"),
             );
         }
     }

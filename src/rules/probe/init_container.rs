@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{ContainerKind, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -57,8 +57,7 @@ impl Rule for ProbeInitContainer {
                 continue;
             }
             for p in probes(&c) {
-                out.push(Diagnostic::at(
-                    &PROBE_INIT_CONTAINER,
+                out.push(PROBE_INIT_CONTAINER.at(
                     object.id,
                     p.pointer.clone(),
                     format!(

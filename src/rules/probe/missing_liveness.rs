@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -63,8 +63,7 @@ impl Rule for ProbeMissingLiveness {
         }
         for c in template.spec.containers() {
             if probe(&c, ProbeKind::Liveness).is_none() {
-                out.push(Diagnostic::at(
-                    &PROBE_MISSING_LIVENESS,
+                out.push(PROBE_MISSING_LIVENESS.at(
                     object.id,
                     c.pointer.clone(),
                     format!("{} has no livenessProbe", c.describe()),

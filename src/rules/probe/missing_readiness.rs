@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Container, Object, PodTemplate, Pointer};
+use crate::model::{Container, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{ProbeKind, probe};
@@ -133,21 +133,21 @@ impl Rule for ProbeMissingReadiness {
             });
             if let Some((svc, i)) = hit {
                 out.push(
-                    Diagnostic::at(
-                        &PROBE_MISSING_READINESS,
-                        object.id,
-                        c.pointer.clone(),
-                        format!(
-                            "{} receives traffic from Service {} but has no readinessProbe",
-                            c.describe(),
-                            svc.name
+                    PROBE_MISSING_READINESS
+                        .at(
+                            object.id,
+                            c.pointer.clone(),
+                            format!(
+                                "{} receives traffic from Service {} but has no readinessProbe",
+                                c.describe(),
+                                svc.name
+                            ),
+                        )
+                        .with_related(
+                            svc.id,
+                            Pointer::root().path("spec/ports").index(i),
+                            "the Service port that targets it",
                         ),
-                    )
-                    .with_related(
-                        svc.id,
-                        Pointer::root().path("spec/ports").index(i),
-                        "the Service port that targets it",
-                    ),
                 );
             }
         }

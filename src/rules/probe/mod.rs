@@ -15,7 +15,8 @@ mod timing;
 use serde_json::Value;
 
 use super::Rule;
-use crate::model::{Container, Pointer};
+use crate::base::Pointer;
+use crate::model::Container;
 
 pub use handler::PROBE_HANDLER;
 pub use identical::PROBE_IDENTICAL;

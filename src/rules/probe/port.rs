@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Container, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -91,9 +91,7 @@ impl Rule for ProbePort {
                             continue;
                         }
                         if name.parse::<u16>().is_ok() {
-                            out.push(Diagnostic::at(
-                                &PROBE_PORT,
-                                object.id,
+                            out.push(PROBE_PORT.at(object.id,
                                 at,
                                 format!(
                                     "{field} of {} uses port \"{name}\": a quoted number is read as a port name, and no port has that name; write the number unquoted",
@@ -107,9 +105,7 @@ impl Rule for ProbePort {
                             .find(|o| o.pointer != c.pointer && o.port_named(name).is_some())
                             .map(|o| format!(" ({} declares it, but a probe only sees its own container's ports)", o.describe()))
                             .unwrap_or_default();
-                        out.push(Diagnostic::at(
-                            &PROBE_PORT,
-                            object.id,
+                        out.push(PROBE_PORT.at(object.id,
                             at,
                             format!(
                                 "{field} of {} uses port `{name}`, which the container does not declare{elsewhere}",
@@ -119,9 +115,7 @@ impl Rule for ProbePort {
                     } else if let Some(number) = port.as_i64() {
                         if declares_ports && !c.declares_port_number(number) {
                             out.push(
-                                Diagnostic::at(
-                                    &PROBE_PORT,
-                                    object.id,
+                                PROBE_PORT.at(object.id,
                                     at,
                                     format!(
                                         "{field} of {} uses port {number}, which is not among the container's declared ports",

@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -59,9 +59,7 @@ impl Rule for ProbeRestartNever {
         for c in template.spec.containers() {
             for kind in [ProbeKind::Liveness, ProbeKind::Startup] {
                 if let Some(p) = probe(&c, kind) {
-                    out.push(Diagnostic::at(
-                        &PROBE_RESTART_NEVER,
-                        object.id,
+                    out.push(PROBE_RESTART_NEVER.at(object.id,
                         p.pointer.clone(),
                         format!(
                             "{} of {} kills the container when it fails, and restartPolicy Never means it is never restarted",

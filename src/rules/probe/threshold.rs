@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -67,12 +67,7 @@ impl Rule for ProbeThreshold {
             for p in probes(&c) {
                 let probe = p.kind.field();
                 let mut report = |field: &str, message: String| {
-                    out.push(Diagnostic::at(
-                        &PROBE_THRESHOLD,
-                        object.id,
-                        p.pointer.key(field),
-                        message,
-                    ));
+                    out.push(PROBE_THRESHOLD.at(object.id, p.pointer.key(field), message));
                 };
                 for field in NON_NEGATIVE {
                     let Some(n) = p.value.get(field).and_then(Value::as_i64) else {

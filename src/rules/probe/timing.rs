@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -82,8 +82,7 @@ impl Rule for ProbeTiming {
                     } else {
                         "periodSeconds"
                     };
-                    out.push(Diagnostic::at(
-                        &PROBE_TIMING,
+                    out.push(PROBE_TIMING.at(
                         object.id,
                         p.pointer.key(field),
                         format!(
@@ -105,9 +104,7 @@ impl Rule for ProbeTiming {
             let budget =
                 liveness.effective("failureThreshold") * liveness.effective("periodSeconds");
             if budget < MIN_START_BUDGET {
-                out.push(Diagnostic::at(
-                    &PROBE_TIMING,
-                    object.id,
+                out.push(PROBE_TIMING.at(object.id,
                     liveness.pointer.clone(),
                     format!(
                         "livenessProbe of {} restarts the container if it is not up within {budget}s of starting, and there is no startupProbe",

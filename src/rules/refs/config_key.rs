@@ -1,6 +1,6 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::references::{keys_of, references};
@@ -94,20 +94,20 @@ impl Rule for ConfigKey {
                     )
                 };
                 out.push(
-                    Diagnostic::at(
-                        &CONFIG_KEY,
-                        object.id,
-                        at.clone(),
-                        format!(
-                            "{} {} has no key {key} (read by {})",
-                            source.kind, source.name, r.usage
+                    CONFIG_KEY
+                        .at(
+                            object.id,
+                            at.clone(),
+                            format!(
+                                "{} {} has no key {key} (read by {})",
+                                source.kind, source.name, r.usage
+                            ),
+                        )
+                        .with_related(
+                            source.id,
+                            related_at,
+                            format!("{} {}: {listing}", source.kind, source.name),
                         ),
-                    )
-                    .with_related(
-                        source.id,
-                        related_at,
-                        format!("{} {}: {listing}", source.kind, source.name),
-                    ),
                 );
             }
         }

@@ -1,7 +1,6 @@
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::data::{entries, key_problem};
@@ -60,8 +59,7 @@ impl Rule for ConfigKeyName {
         for field in fields {
             for (key, _) in entries(&object.value, field) {
                 if let Some(problem) = key_problem(key) {
-                    out.push(Diagnostic::at(
-                        &CONFIG_KEY_NAME,
+                    out.push(CONFIG_KEY_NAME.at(
                         object.id,
                         Pointer::root().key(field).key(key),
                         format!("invalid key {key:?}: {problem}"),
@@ -73,17 +71,17 @@ impl Rule for ConfigKeyName {
             for (key, _) in entries(&object.value, "binaryData") {
                 if object.value.at("/data").and_then(|d| d.get(key)).is_some() {
                     out.push(
-                        Diagnostic::at(
-                            &CONFIG_KEY_NAME,
-                            object.id,
-                            Pointer::root().key("binaryData").key(key),
-                            format!("key {key} is in both data and binaryData"),
-                        )
-                        .with_related(
-                            object.id,
-                            Pointer::root().key("data").key(key),
-                            "also defined here",
-                        ),
+                        CONFIG_KEY_NAME
+                            .at(
+                                object.id,
+                                Pointer::root().key("binaryData").key(key),
+                                format!("key {key} is in both data and binaryData"),
+                            )
+                            .with_related(
+                                object.id,
+                                Pointer::root().key("data").key(key),
+                                "also defined here",
+                            ),
                     );
                 }
             }

@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -65,8 +65,7 @@ impl Rule for ConfigRef {
             {
                 continue;
             }
-            out.push(Diagnostic::at(
-                &CONFIG_REF,
+            out.push(CONFIG_REF.at(
                 object.id,
                 r.name_at,
                 format!(

@@ -2,9 +2,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::data::{decode_base64, entries};
@@ -91,8 +91,7 @@ impl Rule for ConfigSize {
                 || Pointer::root().path("metadata/name"),
                 |f| Pointer::root().key(f),
             );
-        out.push(Diagnostic::at(
-            &CONFIG_SIZE,
+        out.push(CONFIG_SIZE.at(
             object.id,
             at,
             format!(

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::model::pointer::At;
-use crate::model::{PodTemplate, Pointer};
+use crate::base::{At, Pointer};
+use crate::model::PodTemplate;
 
 /// The kind of object referenced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::data::{decode_base64, entries};
@@ -61,8 +61,7 @@ impl Rule for SecretEncoding {
             if decode_base64(text).is_some() {
                 continue;
             }
-            out.push(Diagnostic::at(
-                &SECRET_ENCODING,
+            out.push(SECRET_ENCODING.at(
                 object.id,
                 Pointer::root().key("data").key(key),
                 format!("the value of {key} is not valid base64"),

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -69,8 +69,7 @@ impl Rule for ServiceaccountRef {
         if name == "default" || cx.graph.get("", "ServiceAccount", ns, name).is_some() {
             return;
         }
-        out.push(Diagnostic::at(
-            &SERVICEACCOUNT_REF,
+        out.push(SERVICEACCOUNT_REF.at(
             object.id,
             template.spec.pointer.key(field),
             format!(

@@ -1,7 +1,7 @@
 use super::api_versions::{self, Status};
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::catalog;
 
@@ -66,8 +66,7 @@ impl Rule for DeprecatedApi {
                 format!("removed in 1.{removed}")
             };
             let instead = api_versions::instead(replacement.as_deref(), note);
-            out.push(Diagnostic::at(
-                &DEPRECATED_API,
+            out.push(DEPRECATED_API.at(
                 object.id,
                 Pointer::root().key("apiVersion"),
                 format!(

@@ -1,10 +1,9 @@
 use serde_json::{Map, Value};
 
 use super::names;
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -114,19 +113,15 @@ impl<'o> Checker<'_, 'o> {
 
     fn report_operator(&mut self, pointer: Pointer, message: String) {
         self.out.push(
-            Diagnostic::at(&INVALID_LABEL, self.object.id, pointer, message).with_help(
+            INVALID_LABEL.at(self.object.id, pointer, message).with_help(
                 "use In or NotIn with a non-empty `values`, Exists or DoesNotExist without `values`",
             ),
         );
     }
 
     fn report(&mut self, pointer: Pointer, message: String) {
-        self.out.push(Diagnostic::at(
-            &INVALID_LABEL,
-            self.object.id,
-            pointer,
-            message,
-        ));
+        self.out
+            .push(INVALID_LABEL.at(self.object.id, pointer, message));
     }
 
     /// A map of label keys to label values.

@@ -1,9 +1,9 @@
 use serde_json::Value;
 
 use super::names;
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -127,8 +127,7 @@ impl Rule for InvalidName {
         if let Some(ns) = object.at("/metadata/namespace").and_then(Value::as_str) {
             if !ns.is_empty() {
                 if let Err(why) = names::dns1123_label(ns) {
-                    out.push(Diagnostic::at(
-                        &INVALID_NAME,
+                    out.push(INVALID_NAME.at(
                         object.id,
                         meta.key("namespace"),
                         format!("namespace {ns:?} {why} (a namespace name is a DNS-1123 label)"),
@@ -144,20 +143,21 @@ impl Rule for InvalidName {
             // A name of the wrong type is the schema rule's finding.
             if object.at("/metadata/name").is_none_or(Value::is_null) {
                 out.push(
-                    Diagnostic::at(
-                        &INVALID_NAME,
-                        object.id,
-                        meta,
-                        format!("{} has no metadata.name", object.kind),
-                    )
-                    .with_help("set metadata.name (or metadata.generateName for `kubectl create`)"),
+                    INVALID_NAME
+                        .at(
+                            object.id,
+                            meta,
+                            format!("{} has no metadata.name", object.kind),
+                        )
+                        .with_help(
+                            "set metadata.name (or metadata.generateName for `kubectl create`)",
+                        ),
                 );
             }
             return;
         }
         let mut bad = |pointer: Pointer, text: &str, why: String| {
-            out.push(Diagnostic::at(
-                &INVALID_NAME,
+            out.push(INVALID_NAME.at(
                 object.id,
                 pointer,
                 format!(
@@ -184,9 +184,7 @@ impl Rule for InvalidName {
                 if let (Some(p), Some(g)) = (plural, group) {
                     let want = format!("{p}.{g}");
                     if n != want {
-                        out.push(Diagnostic::at(
-                            &INVALID_NAME,
-                            object.id,
+                        out.push(INVALID_NAME.at(object.id,
                             meta.key("name"),
                             format!("a CustomResourceDefinition must be named <plural>.<group>: {want:?}, not {n:?}"),
                         )

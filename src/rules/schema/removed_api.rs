@@ -1,7 +1,7 @@
 use super::api_versions::{self, Status};
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::catalog;
 
@@ -66,8 +66,7 @@ impl Rule for RemovedApi {
         } = api_versions::status(&object.api_version, &object.kind, target)
         {
             let instead = api_versions::instead(replacement.as_deref(), note);
-            let mut d = Diagnostic::at(
-                &REMOVED_API,
+            let mut d = REMOVED_API.at(
                 object.id,
                 Pointer::root().key("apiVersion"),
                 format!(

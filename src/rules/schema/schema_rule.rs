@@ -1,9 +1,9 @@
 use rayon::prelude::*;
 
 use super::yaml_implicit_type;
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::SchemaSet;
 use crate::schema::message::{self, ViolationKind};
@@ -115,7 +115,7 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
                 && yaml_implicit_type::reports(cx.graph, root.as_ref(), object, &v.pointer))
         })
         .map(|v| {
-            let mut d = Diagnostic::at(&SCHEMA, object.id, v.pointer.clone(), v.message);
+            let mut d = SCHEMA.at(object.id, v.pointer.clone(), v.message);
             if matches!(v.kind, ViolationKind::Unknown(_)) {
                 // The field's name is what is wrong.
                 d = d.at_key();
@@ -150,16 +150,18 @@ fn uncompiled_crd(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Option<
     };
     if !crd.context {
         return first_of_kind().then(|| {
-            Diagnostic::at(&SCHEMA, crd.id, Pointer::root().path("spec/versions"), message)
+            SCHEMA.at(crd.id, Pointer::root().path("spec/versions"), message)
                 .with_help("fix the CRD's schema (JSON Schema, with ECMA-262 regular expressions in `pattern`)")
         });
     }
     Some(
-        Diagnostic::at(&SCHEMA, object.id, Pointer::root().key("kind"), message).with_related(
-            crd.id,
-            Pointer::root().path("spec/versions"),
-            "the CRD (from --context)",
-        ),
+        SCHEMA
+            .at(object.id, Pointer::root().key("kind"), message)
+            .with_related(
+                crd.id,
+                Pointer::root().path("spec/versions"),
+                "the CRD (from --context)",
+            ),
     )
 }
 

@@ -1,7 +1,7 @@
 use super::api_versions::{self, Status};
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::CrdIndex;
 use crate::schema::catalog::{self, VersionSchemas};
@@ -60,12 +60,7 @@ impl Rule for UnknownKind {
         let crds = CrdIndex::from_graph(cx.graph);
         for object in cx.graph.checked() {
             if let Some(message) = unknown(object, target, &crds) {
-                out.push(Diagnostic::at(
-                    &UNKNOWN_KIND,
-                    object.id,
-                    Pointer::root().key("kind"),
-                    message,
-                ));
+                out.push(UNKNOWN_KIND.at(object.id, Pointer::root().key("kind"), message));
             }
         }
     }

@@ -3,11 +3,10 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::graph::Graph;
-use crate::model::pointer::At;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::SchemaSet;
 use crate::schema::message::dotted;
@@ -182,13 +181,13 @@ fn diagnostic(
     } else {
         format!("quote it: {quoted}")
     };
-    Diagnostic::at(
-        &YAML_IMPLICIT_TYPE,
-        object.id,
-        pointer.clone(),
-        format!("{field}: unquoted {shown} is read as {read_as}, but this field is a string"),
-    )
-    .with_help(help)
+    YAML_IMPLICIT_TYPE
+        .at(
+            object.id,
+            pointer.clone(),
+            format!("{field}: unquoted {shown} is read as {read_as}, but this field is a string"),
+        )
+        .with_help(help)
 }
 
 /// Whether quoting the text would satisfy the enums and patterns that apply at the node:

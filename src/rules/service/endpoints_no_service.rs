@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::service_no_endpoints::SERVICE_NAME_LABEL;
@@ -76,8 +76,7 @@ impl Rule for EndpointsNoService {
         if name.is_empty() || cx.graph.get("", "Service", ns, name).is_some() {
             return;
         }
-        out.push(Diagnostic::at(
-            &ENDPOINTS_NO_SERVICE,
+        out.push(ENDPOINTS_NO_SERVICE.at(
             object.id,
             at,
             format!(

@@ -1,9 +1,9 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
+use crate::model::Object;
 use crate::model::object::group_of;
-use crate::model::{Object, Pointer};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -79,8 +79,7 @@ impl Rule for HpaTarget {
         {
             return;
         }
-        out.push(Diagnostic::at(
-            &HPA_TARGET,
+        out.push(HPA_TARGET.at(
             object.id,
             Pointer::root().path("spec/scaleTargetRef/name"),
             format!(

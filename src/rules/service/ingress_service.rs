@@ -1,9 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -153,8 +152,7 @@ impl Rule for IngressService {
             if b.service.is_empty() || cx.graph.get("", "Service", ns, &b.service).is_some() {
                 continue;
             }
-            out.push(Diagnostic::at(
-                &INGRESS_SERVICE,
+            out.push(INGRESS_SERVICE.at(
                 object.id,
                 b.name_at,
                 format!(

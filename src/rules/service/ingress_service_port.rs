@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::ingress_service::{PortRef, backends, is_ingress};
@@ -98,21 +98,21 @@ impl Rule for IngressServicePort {
                 Pointer::root().key("spec")
             };
             out.push(
-                Diagnostic::at(
-                    &INGRESS_SERVICE_PORT,
-                    object.id,
-                    b.port_at,
-                    format!("{what} is not a port of Service {}", b.service),
-                )
-                .with_related(
-                    svc.id,
-                    svc_at,
-                    if declared.is_empty() {
-                        "the Service declares no ports".to_owned()
-                    } else {
-                        format!("the Service declares ports {}", declared.join(", "))
-                    },
-                ),
+                INGRESS_SERVICE_PORT
+                    .at(
+                        object.id,
+                        b.port_at,
+                        format!("{what} is not a port of Service {}", b.service),
+                    )
+                    .with_related(
+                        svc.id,
+                        svc_at,
+                        if declared.is_empty() {
+                            "the Service declares no ports".to_owned()
+                        } else {
+                            format!("the Service declares ports {}", declared.join(", "))
+                        },
+                    ),
             );
         }
     }

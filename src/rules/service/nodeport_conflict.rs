@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::service_ports;
@@ -75,8 +75,7 @@ impl Rule for NodeportConflict {
                 let Some(n) = p.node_port else { continue };
                 let at = p.pointer.key("nodePort");
                 if !NODE_PORT_RANGE.contains(&n) {
-                    out.push(Diagnostic::at(
-                        &NODEPORT_CONFLICT,
+                    out.push(NODEPORT_CONFLICT.at(
                         svc.id,
                         at.clone(),
                         format!("nodePort {n} is outside the default node port range 30000-32767"),
@@ -87,20 +86,16 @@ impl Rule for NodeportConflict {
                     // duplicated Service is duplicate-object's to report.
                     Some((first, _)) if first.key() == svc.key() => {}
                     Some((first, first_at)) => out.push(
-                        Diagnostic::at(
-                            &NODEPORT_CONFLICT,
-                            svc.id,
-                            at,
-                            format!(
-                                "nodePort {n} is already claimed by {}",
-                                first.display_name()
-                            ),
-                        )
-                        .with_related(
-                            first.id,
-                            first_at.clone(),
-                            "claimed here first",
-                        ),
+                        NODEPORT_CONFLICT
+                            .at(
+                                svc.id,
+                                at,
+                                format!(
+                                    "nodePort {n} is already claimed by {}",
+                                    first.display_name()
+                                ),
+                            )
+                            .with_related(first.id, first_at.clone(), "claimed here first"),
                     ),
                     None => {
                         owner.insert(n, (svc, at));

@@ -1,6 +1,6 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, Pointer, Selector};
+use crate::model::{Object, Selector};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::pod_workloads;
@@ -54,8 +54,7 @@ impl Rule for PdbNoPods {
         }
         let ns = object.namespace.as_deref();
         let Some(value) = object.at("/spec/selector").filter(|v| !v.is_null()) else {
-            out.push(Diagnostic::at(
-                &PDB_NO_PODS,
+            out.push(PDB_NO_PODS.at(
                 object.id,
                 Pointer::root().key("spec"),
                 "this PodDisruptionBudget has no selector: it selects no pods",
@@ -69,8 +68,7 @@ impl Rule for PdbNoPods {
         if !pod_workloads(cx.graph, ns, &selector).is_empty() {
             return;
         }
-        out.push(Diagnostic::at(
-            &PDB_NO_PODS,
+        out.push(PDB_NO_PODS.at(
             object.id,
             Pointer::root().path("spec/selector"),
             format!(

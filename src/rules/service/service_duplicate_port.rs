@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -67,17 +67,20 @@ impl Rule for ServiceDuplicatePort {
             if let Some(n) = p.port {
                 if let Some(&first) = numbers.get(&(n, p.protocol.as_str())) {
                     out.push(
-                        Diagnostic::at(
-                            &SERVICE_DUPLICATE_PORT,
-                            object.id,
-                            p.pointer.key("port"),
-                            format!("port {n}/{} is already a port of this Service", p.protocol),
-                        )
-                        .with_related(
-                            object.id,
-                            ports[first].pointer.key("port"),
-                            "first declared here",
-                        ),
+                        SERVICE_DUPLICATE_PORT
+                            .at(
+                                object.id,
+                                p.pointer.key("port"),
+                                format!(
+                                    "port {n}/{} is already a port of this Service",
+                                    p.protocol
+                                ),
+                            )
+                            .with_related(
+                                object.id,
+                                ports[first].pointer.key("port"),
+                                "first declared here",
+                            ),
                     );
                 } else {
                     numbers.insert((n, p.protocol.as_str()), i);
@@ -87,9 +90,7 @@ impl Rule for ServiceDuplicatePort {
                 Some(name) => {
                     if let Some(&first) = names.get(name.as_str()) {
                         out.push(
-                            Diagnostic::at(
-                                &SERVICE_DUPLICATE_PORT,
-                                object.id,
+                            SERVICE_DUPLICATE_PORT.at(object.id,
                                 p.pointer.key("name"),
                                 format!("port name {name} is already used by another port of this Service"),
                             )
@@ -103,8 +104,7 @@ impl Rule for ServiceDuplicatePort {
                         names.insert(name, i);
                     }
                 }
-                None if ports.len() > 1 => out.push(Diagnostic::at(
-                    &SERVICE_DUPLICATE_PORT,
+                None if ports.len() > 1 => out.push(SERVICE_DUPLICATE_PORT.at(
                     object.id,
                     p.pointer.clone(),
                     format!(

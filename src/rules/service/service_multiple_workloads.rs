@@ -1,6 +1,6 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::{pod_workloads, service_selector};
@@ -73,8 +73,7 @@ impl Rule for ServiceMultipleWorkloads {
         if workloads.len() > SHOWN {
             names.push(format!("and {} more", workloads.len() - SHOWN));
         }
-        let mut d = Diagnostic::at(
-            &SERVICE_MULTIPLE_WORKLOADS,
+        let mut d = SERVICE_MULTIPLE_WORKLOADS.at(
             object.id,
             Pointer::root().path("spec/selector"),
             format!(

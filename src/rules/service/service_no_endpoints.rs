@@ -1,9 +1,9 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::graph::Graph;
-use crate::model::{Object, Pointer, Selector};
+use crate::model::{Object, Selector};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::is_external_name;
@@ -101,9 +101,7 @@ impl Rule for ServiceNoEndpoints {
         } else {
             Pointer::root().key("spec")
         };
-        out.push(Diagnostic::at(
-            &SERVICE_NO_ENDPOINTS,
-            object.id,
+        out.push(SERVICE_NO_ENDPOINTS.at(object.id,
             at,
             format!(
                 "Service {} has no selector and no Endpoints or EndpointSlice of its own in the inputs: it has no backends unless something in the cluster writes them",

@@ -1,6 +1,6 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::{nearest_miss, pod_workloads, service_selector};
@@ -70,8 +70,7 @@ impl Rule for ServiceNoPods {
             return;
         }
         let ns = object.namespace.as_deref().unwrap_or("default");
-        let mut d = Diagnostic::at(
-            &SERVICE_NO_PODS,
+        let mut d = SERVICE_NO_PODS.at(
             object.id,
             Pointer::root().path("spec/selector"),
             format!(

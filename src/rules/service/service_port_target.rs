@@ -1,8 +1,7 @@
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::pointer::At;
 use crate::model::{ContainerKind, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -169,9 +168,7 @@ fn check_named(
     if failing.is_empty() {
         return;
     }
-    let mut d = Diagnostic::at(
-        &SERVICE_PORT_TARGET,
-        service.id,
+    let mut d = SERVICE_PORT_TARGET.at(service.id,
         port.pointer.key("targetPort"),
         format!(
             "targetPort \"{name}\" is not a {} port name of any container in the pods of {} selected by Service {}: they get no endpoint for this port",
@@ -227,9 +224,7 @@ fn check_number(
     } else {
         service_port
     };
-    let mut d = Diagnostic::at(
-        &SERVICE_PORT_TARGET,
-        service.id,
+    let mut d = SERVICE_PORT_TARGET.at(service.id,
         at,
         format!(
             "targetPort {number} is not declared by any container in the pods of {} selected by Service {}",

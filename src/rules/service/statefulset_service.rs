@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::wiring::{is_headless, service_selector};
@@ -76,8 +76,7 @@ impl Rule for StatefulsetService {
         let at = Pointer::root().path("spec/serviceName");
         let ns = object.namespace.as_deref();
         let Some(svc) = cx.graph.get("", "Service", ns, name) else {
-            out.push(Diagnostic::at(
-                &STATEFULSET_SERVICE,
+            out.push(STATEFULSET_SERVICE.at(
                 object.id,
                 at,
                 format!(
@@ -90,13 +89,15 @@ impl Rule for StatefulsetService {
         if !is_headless(svc) {
             let svc_at = field_or_spec(svc, "clusterIP");
             out.push(
-                Diagnostic::at(
-                    &STATEFULSET_SERVICE,
-                    object.id,
-                    at.clone(),
-                    format!("Service {name} is not headless: its pods get no per-pod DNS records"),
-                )
-                .with_related(svc.id, svc_at, "set clusterIP: None here"),
+                STATEFULSET_SERVICE
+                    .at(
+                        object.id,
+                        at.clone(),
+                        format!(
+                            "Service {name} is not headless: its pods get no per-pod DNS records"
+                        ),
+                    )
+                    .with_related(svc.id, svc_at, "set clusterIP: None here"),
             );
         }
         let labels = PodTemplate::of(object).and_then(|t| t.labels());
@@ -104,20 +105,20 @@ impl Rule for StatefulsetService {
         if !selects {
             let svc_at = field_or_spec(svc, "selector");
             out.push(
-                Diagnostic::at(
-                    &STATEFULSET_SERVICE,
-                    object.id,
-                    at,
-                    format!(
-                        "Service {name} does not select the pods of StatefulSet {}",
-                        object.name
+                STATEFULSET_SERVICE
+                    .at(
+                        object.id,
+                        at,
+                        format!(
+                            "Service {name} does not select the pods of StatefulSet {}",
+                            object.name
+                        ),
+                    )
+                    .with_related(
+                        svc.id,
+                        svc_at,
+                        "this selector does not match the pod template's labels",
                     ),
-                )
-                .with_related(
-                    svc.id,
-                    svc_at,
-                    "this selector does not match the pod template's labels",
-                ),
             );
         }
     }

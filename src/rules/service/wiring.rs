@@ -6,10 +6,9 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::base::Pointer;
 use crate::graph::Graph;
-use crate::model::{
-    Container, ContainerKind, Object, PodTemplate, Pointer, Selector, WorkloadKind,
-};
+use crate::model::{Container, ContainerKind, Object, PodTemplate, Selector, WorkloadKind};
 
 /// Whether a Service is `type: ExternalName` (a DNS alias: no pods, no endpoints).
 pub fn is_external_name(service: &Object) -> bool {

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use crate::base::{At, Pointer};
 use crate::graph::Graph;
-use crate::model::pointer::At;
 use crate::model::quantity::Quantity;
-use crate::model::{Object, PodTemplate, Pointer, Selector, WorkloadKind};
+use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
 
 /// The annotation that predates `storageClassName` and still wins over it (§C.5).
 pub const CLASS_ANNOTATION: &str = "volume.beta.kubernetes.io/storage-class";

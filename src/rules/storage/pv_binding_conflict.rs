@@ -1,6 +1,5 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::Pointer;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::binder::{Outcome, bind};
@@ -92,9 +91,7 @@ impl Rule for PvBindingConflict {
                     let v = &binding.volumes[*vi];
                     let o = &binding.claims[*other];
                     found.push(
-                        Diagnostic::at(
-                            &PV_BINDING_CONFLICT,
-                            c.object.id,
+                        PV_BINDING_CONFLICT.at(c.object.id,
                             c.meta_at.key("name"),
                             format!(
                                 "{} gets no PersistentVolume: {} fits it, but {} takes it first",
@@ -117,8 +114,7 @@ impl Rule for PvBindingConflict {
                 }
                 Outcome::VolumeTaken(vi, other) => {
                     let v = &binding.volumes[*vi];
-                    let mut d = Diagnostic::at(
-                        &PV_BINDING_CONFLICT,
+                    let mut d = PV_BINDING_CONFLICT.at(
                         c.object.id,
                         c.spec_at.key("volumeName"),
                         format!(
@@ -154,9 +150,7 @@ impl Rule for PvBindingConflict {
                 continue;
             }
             found.push(
-                Diagnostic::at(
-                    &PV_BINDING_CONFLICT,
-                    c.object.id,
+                PV_BINDING_CONFLICT.at(c.object.id,
                     c.spec_at.key("volumeName"),
                     format!(
                         "PersistentVolume {}'s claimRef reserves it for {}, but its volumeName names {}",

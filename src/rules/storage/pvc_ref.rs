@@ -2,9 +2,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
 use crate::model::{PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -103,19 +102,20 @@ impl Rule for PvcRef {
                 {
                     continue;
                 }
-                out.push(Diagnostic::at(
-                    &PVC_REF,
-                    o.id,
-                    t.spec
-                        .pointer
-                        .key("volumes")
-                        .index(i)
-                        .path("persistentVolumeClaim/claimName"),
-                    format!(
-                        "PersistentVolumeClaim {name} is not in namespace {} in the inputs",
-                        ns.unwrap_or("default")
+                out.push(
+                    PVC_REF.at(
+                        o.id,
+                        t.spec
+                            .pointer
+                            .key("volumes")
+                            .index(i)
+                            .path("persistentVolumeClaim/claimName"),
+                        format!(
+                            "PersistentVolumeClaim {name} is not in namespace {} in the inputs",
+                            ns.unwrap_or("default")
+                        ),
                     ),
-                ));
+                );
             }
         }
     }

@@ -1,6 +1,5 @@
+use crate::base::{Diagnostic, Pointer, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Pointer;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::binder::{Outcome, bind};
@@ -84,23 +83,21 @@ impl Rule for PvcUnbindable {
             }
             let volume_name_at = c.spec_at.key("volumeName");
             let d = match outcome {
-                Outcome::VolumeMissing => Diagnostic::at(
-                    &PVC_UNBINDABLE,
-                    c.object.id,
-                    volume_name_at,
-                    format!(
-                        "{} is pre-bound to PersistentVolume {}, which is not in the inputs",
-                        c.describe(),
-                        c.volume_name().unwrap_or_default()
-                    ),
-                )
-                .with_severity(Severity::Warning)
-                .with_help("add the PersistentVolume to the inputs or pass it with --context"),
+                Outcome::VolumeMissing => PVC_UNBINDABLE
+                    .at(
+                        c.object.id,
+                        volume_name_at,
+                        format!(
+                            "{} is pre-bound to PersistentVolume {}, which is not in the inputs",
+                            c.describe(),
+                            c.volume_name().unwrap_or_default()
+                        ),
+                    )
+                    .with_severity(Severity::Warning)
+                    .with_help("add the PersistentVolume to the inputs or pass it with --context"),
                 Outcome::VolumeMismatch(vi, why) => {
                     let v = &binding.volumes[*vi];
-                    Diagnostic::at(
-                        &PVC_UNBINDABLE,
-                        c.object.id,
+                    PVC_UNBINDABLE.at(c.object.id,
                         volume_name_at,
                         format!(
                             "{} is pre-bound to PersistentVolume {}, which cannot satisfy it: {}",
@@ -124,9 +121,7 @@ impl Rule for PvcUnbindable {
                             ClassSpec::Unset => c.spec_at.clone(),
                         }
                     };
-                    let mut d = Diagnostic::at(
-                        &PVC_UNBINDABLE,
-                        c.object.id,
+                    let mut d = PVC_UNBINDABLE.at(c.object.id,
                         at,
                         format!(
                             "{} can never bind: {reason}, and no PersistentVolume in the inputs fits it",

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::base::{Diagnostic, Location};
 
 /// Keeps the first finding at each location and notes how many more claims share it.
 pub fn fold(found: Vec<Diagnostic>, out: &mut Vec<Diagnostic>) {

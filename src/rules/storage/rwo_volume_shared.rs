@@ -2,10 +2,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
-use crate::model::{Object, PodTemplate, Pointer, WorkloadKind};
+use crate::model::{Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -138,39 +137,35 @@ impl Rule for RwoVolumeShared {
                 if n.is_none_or(|n| n > 1) {
                     let count = n.map_or_else(|| "every node's".to_owned(), |n| n.to_string());
                     out.push(
-                        Diagnostic::at(
-                            &RWO_VOLUME_SHARED,
-                            w.id,
-                            at.clone(),
-                            format!(
-                                "{single} claim {} is mounted by {count} pods of {} {}",
-                                key.1, w.kind, w.name
+                        RWO_VOLUME_SHARED
+                            .at(
+                                w.id,
+                                at.clone(),
+                                format!(
+                                    "{single} claim {} is mounted by {count} pods of {} {}",
+                                    key.1, w.kind, w.name
+                                ),
+                            )
+                            .with_related(
+                                pvc.id,
+                                Pointer::root().path("spec/accessModes"),
+                                "access modes of the claim",
                             ),
-                        )
-                        .with_related(
-                            pvc.id,
-                            Pointer::root().path("spec/accessModes"),
-                            "access modes of the claim",
-                        ),
                     );
                 }
                 if index > 0 {
                     let (first, first_at, _) = &mounts[0];
                     out.push(
-                        Diagnostic::at(
-                            &RWO_VOLUME_SHARED,
-                            w.id,
-                            at.clone(),
-                            format!(
-                                "{single} claim {} is also mounted by {} {}",
-                                key.1, first.kind, first.name
-                            ),
-                        )
-                        .with_related(
-                            first.id,
-                            first_at.clone(),
-                            "mounted here first",
-                        ),
+                        RWO_VOLUME_SHARED
+                            .at(
+                                w.id,
+                                at.clone(),
+                                format!(
+                                    "{single} claim {} is also mounted by {} {}",
+                                    key.1, first.kind, first.name
+                                ),
+                            )
+                            .with_related(first.id, first_at.clone(), "mounted here first"),
                     );
                 }
             }

@@ -2,8 +2,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::claims::{CLASS_ANNOTATION, ClassSpec, claims_of};
@@ -95,8 +95,7 @@ impl Rule for StorageClassUnknown {
                 }
                 let mut known: Vec<&str> = classes.iter().copied().collect();
                 known.sort_unstable();
-                out.push(Diagnostic::at(
-                    &STORAGE_CLASS_UNKNOWN,
+                out.push(STORAGE_CLASS_UNKNOWN.at(
                     o.id,
                     at,
                     format!(

@@ -2,10 +2,9 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -90,18 +89,19 @@ impl Rule for VolumeClaimTemplateUnused {
             if used.contains(name) {
                 continue;
             }
-            out.push(Diagnostic::at(
-                &VOLUME_CLAIM_TEMPLATE_UNUSED,
-                object.id,
-                Pointer::root()
-                    .path("spec/volumeClaimTemplates")
-                    .index(i)
-                    .path("metadata/name"),
-                format!(
-                    "volumeClaimTemplate {name} is mounted by no container of StatefulSet {}",
-                    object.name
+            out.push(
+                VOLUME_CLAIM_TEMPLATE_UNUSED.at(
+                    object.id,
+                    Pointer::root()
+                        .path("spec/volumeClaimTemplates")
+                        .index(i)
+                        .path("metadata/name"),
+                    format!(
+                        "volumeClaimTemplate {name} is mounted by no container of StatefulSet {}",
+                        object.name
+                    ),
                 ),
-            ));
+            );
         }
     }
 }

@@ -1,5 +1,5 @@
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -78,8 +78,7 @@ impl Rule for DeprecatedVolume {
             for (kind, instead) in DEPRECATED {
                 if volume.get(*kind).is_some_and(|v| !v.is_null()) {
                     let name = volume.get("name").and_then(|v| v.as_str()).unwrap_or("?");
-                    out.push(Diagnostic::at(
-                        &DEPRECATED_VOLUME,
+                    out.push(DEPRECATED_VOLUME.at(
                         object.id,
                         base.index(i).key(kind),
                         format!("volume `{name}` uses the deprecated `{kind}` type; use {instead}"),

@@ -1,9 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -201,8 +200,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn report(&mut self, at: Pointer, message: String) {
-        self.out
-            .push(Diagnostic::at(&DOWNWARD_API, self.object.id, at, message));
+        self.out.push(DOWNWARD_API.at(self.object.id, at, message));
     }
 
     fn check(&mut self, holder: &Value, at: &Pointer, place: Place) {

@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer, Severity};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{named, repeats};
@@ -131,7 +131,8 @@ impl Rule for DuplicatePort {
                         )
                     };
                     out.push(
-                        Diagnostic::at(&DUPLICATE_PORT, object.id, declared.at.clone(), message)
+                        DUPLICATE_PORT
+                            .at(object.id, declared.at.clone(), message)
                             .with_severity(Severity::Warning)
                             .with_related(object.id, first.at.clone(), "first declared here"),
                     );

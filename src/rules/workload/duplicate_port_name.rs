@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Container, ContainerKind, Object, PodTemplate, Pointer};
+use crate::model::{Container, ContainerKind, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -79,9 +79,7 @@ impl Rule for DuplicatePortName {
                 match first.iter().find(|(n, ..)| *n == name) {
                     Some((_, earlier, owner, owner_index)) if *owner_index != ci => {
                         out.push(
-                            Diagnostic::at(
-                                &DUPLICATE_PORT_NAME,
-                                object.id,
+                            DUPLICATE_PORT_NAME.at(object.id,
                                 at,
                                 format!(
                                     "port name `{name}` of {} is also declared by {owner}; a Service targetPort that names it reaches only one of them",

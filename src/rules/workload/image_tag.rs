@@ -1,7 +1,7 @@
 use serde_json::Value;
 
+use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -75,8 +75,7 @@ impl Rule for ImageTag {
                 continue;
             };
             if let Some(problem) = tag_problem(image) {
-                out.push(Diagnostic::at(
-                    &IMAGE_TAG,
+                out.push(IMAGE_TAG.at(
                     object.id,
                     c.pointer.key("image"),
                     format!("image `{image}` of {} {problem}", c.describe()),

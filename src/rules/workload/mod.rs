@@ -21,8 +21,7 @@ use std::hash::Hash;
 use serde_json::Value;
 
 use super::{Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
-use crate::model::{ObjectId, Pointer};
+use crate::base::{Diagnostic, ObjectId, Pointer};
 
 pub use deprecated_volume::DEPRECATED_VOLUME;
 pub use downward_api::DOWNWARD_API;
@@ -70,11 +69,8 @@ impl<K> Repeat<K> {
         message: String,
         first: &str,
     ) -> Diagnostic {
-        Diagnostic::at(rule, object, self.at.clone(), message).with_related(
-            object,
-            self.first.clone(),
-            first,
-        )
+        rule.at(object, self.at.clone(), message)
+            .with_related(object, self.first.clone(), first)
     }
 }
 

@@ -1,6 +1,6 @@
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -69,9 +69,7 @@ impl Rule for RestartPolicy {
         let kind = &object.kind;
         if template.kind.has_selector() {
             if let Some(policy @ ("OnFailure" | "Never")) = spec.restart_policy() {
-                out.push(Diagnostic::at(
-                    &RESTART_POLICY,
-                    object.id,
+                out.push(RESTART_POLICY.at(object.id,
                     at,
                     format!("a {kind} keeps its pods running: restartPolicy must be Always, not {policy}"),
                 ));
@@ -94,22 +92,16 @@ impl Rule for RestartPolicy {
                     } else {
                         spec.pointer.clone()
                     };
-                    out.push(Diagnostic::at(
-                        &RESTART_POLICY,
-                        object.id,
+                    out.push(RESTART_POLICY.at(object.id,
                         node,
                         format!("a {kind}'s pod template needs restartPolicy OnFailure or Never; left unset or empty it defaults to Always, which the API server rejects"),
                     ));
                 }
-                Some("Always") => out.push(Diagnostic::at(
-                    &RESTART_POLICY,
-                    object.id,
+                Some("Always") => out.push(RESTART_POLICY.at(object.id,
                     at,
                     format!("a {kind}'s pods run to completion: restartPolicy must be OnFailure or Never, not Always"),
                 )),
-                Some("OnFailure") if failure_policy => out.push(Diagnostic::at(
-                    &RESTART_POLICY,
-                    object.id,
+                Some("OnFailure") if failure_policy => out.push(RESTART_POLICY.at(object.id,
                     at,
                     "a Job with a podFailurePolicy must use restartPolicy Never",
                 )),

@@ -1,8 +1,8 @@
 use serde_json::Value;
 
+use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Object, PodTemplate, Pointer, Selector, WorkloadKind};
+use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -85,8 +85,7 @@ impl Rule for SelectorMismatch {
                 if (map_selector || defaults_selector(object)) && has_labels {
                     return;
                 }
-                out.push(Diagnostic::at(
-                    &SELECTOR_MISMATCH,
+                out.push(SELECTOR_MISMATCH.at(
                     object.id,
                     Pointer::root().key("spec"),
                     format!("{} has no spec.selector", object.display_name()),
@@ -104,8 +103,7 @@ impl Rule for SelectorMismatch {
             if map_selector && has_labels {
                 return;
             }
-            out.push(Diagnostic::at(
-                &SELECTOR_MISMATCH,
+            out.push(SELECTOR_MISMATCH.at(
                 object.id,
                 at,
                 format!(
@@ -118,8 +116,7 @@ impl Rule for SelectorMismatch {
         if selector.matches_opt(labels) {
             return;
         }
-        let d = Diagnostic::at(
-            &SELECTOR_MISMATCH,
+        let d = SELECTOR_MISMATCH.at(
             object.id,
             at,
             format!(

@@ -2,10 +2,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
-use crate::model::pointer::At;
-use crate::model::{Object, PodTemplate, Pointer, WorkloadKind};
+use crate::model::{Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -103,12 +102,7 @@ impl Rule for VolumeMountUnknown {
                         ),
                         Some(_) => continue,
                     };
-                    out.push(Diagnostic::at(
-                        &VOLUME_MOUNT_UNKNOWN,
-                        object.id,
-                        at,
-                        message,
-                    ));
+                    out.push(VOLUME_MOUNT_UNKNOWN.at(object.id, at, message));
                 }
             }
         }

@@ -1,14 +1,13 @@
-//! The one diagnostic type every stage produces. A diagnostic names its node by JSON
+//! The one finding type every stage produces. A diagnostic names its node by JSON
 //! pointer (or, before there is an object, by a span in a file); the report stage
-//! resolves it to file, line and column.
+//! resolves it to file, line and column. It carries its rule's id and severity as data,
+//! so nothing here knows what a rule is.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::load::FileId;
-use crate::model::{ObjectId, Pointer};
-use crate::yaml::Span;
+use crate::base::{FileId, Location, ObjectId, Pointer, Related, Span};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,34 +68,6 @@ impl fmt::Display for RuleId {
     }
 }
 
-/// Where a diagnostic points.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
-    /// A node of an object, by JSON pointer.
-    Object {
-        /// The object.
-        object: ObjectId,
-        /// The node within it.
-        pointer: Pointer,
-    },
-    /// A span of a file, for problems found before objects exist.
-    File {
-        /// The file.
-        file: FileId,
-        /// The bytes.
-        span: Span,
-    },
-}
-
-/// A second place that explains the first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Related {
-    /// Where.
-    pub location: Location,
-    /// Why it matters.
-    pub message: String,
-}
-
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -118,31 +89,22 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding of a rule at a location, with the rule's default severity and help.
+    /// A finding of the rule `rule` at a location, without help text.
     pub fn new(
-        rule: &crate::rules::RuleMeta,
+        rule: RuleId,
+        severity: Severity,
         location: Location,
         message: impl Into<String>,
     ) -> Diagnostic {
         Diagnostic {
-            rule: RuleId(Cow::Borrowed(rule.id)),
-            severity: rule.severity.unwrap_or(Severity::Info),
+            rule,
+            severity,
             message: message.into(),
             location,
-            help: (!rule.help.is_empty()).then(|| rule.help.to_owned()),
+            help: None,
             related: Vec::new(),
             at_key: false,
         }
-    }
-
-    /// A finding at a node of an object.
-    pub fn at(
-        rule: &crate::rules::RuleMeta,
-        object: ObjectId,
-        pointer: Pointer,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic::new(rule, Location::Object { object, pointer }, message)
     }
 
     /// Replaces the help text.

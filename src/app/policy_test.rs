@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use globset::GlobSet;
 
-use super::{POLICY_ERROR, Policy, PolicySet};
 use crate::check::{self, Selection};
 use crate::compile::{self, Inputs};
 use crate::config::Config;
 use crate::load;
+use crate::policy::{POLICY_ERROR, Policy, PolicySet};
 use crate::report::Report;
 use crate::rules::Rule;
 use crate::rules::input::Reported;
@@ -45,7 +45,7 @@ pub fn policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            out.extend(super::load::files_in(p)?);
+            out.extend(crate::policy::load::files_in(p)?);
         } else if p.is_file() {
             out.push(p.clone());
         } else {
@@ -65,7 +65,7 @@ pub fn run(files: &[PathBuf], namespace: &str) -> Result<Vec<(String, Vec<CaseRe
     let mut out = Vec::new();
     for file in files {
         let set = PolicySet::only(std::slice::from_ref(file))?;
-        let name = super::load::read(file)?.name;
+        let name = crate::policy::load::read(file)?.name;
         let dir = cases_dir(file);
         let mut cases: Vec<PathBuf> = match std::fs::read_dir(&dir) {
             Ok(entries) => entries.flatten().map(|e| e.path()).collect(),

@@ -1,6 +1,8 @@
 //! The commands: wiring the pipeline stages together for `check`, `render`, `graph`,
 //! `rules`, `explain`, `policy test`, `completions` and `man`.
 
+pub mod policy_test;
+
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,6 +10,7 @@ use std::sync::Arc;
 use clap::CommandFactory;
 use globset::{Glob, GlobSetBuilder};
 
+use crate::base::{Diagnostic, Severity};
 use crate::check::{self, Selection};
 use crate::cli::{
     CheckArgs, CheckFormat, Cli, ColorChoice, CompletionsArgs, ExplainArgs, GraphArgs, GraphFormat,
@@ -16,7 +19,6 @@ use crate::cli::{
 use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
 use crate::deadline;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::load;
 use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
@@ -166,7 +168,10 @@ pub fn check(
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     if args.statistics {
-        report::statistics::write(&report, &catalogue, args.format, stdout)?;
+        let options = report::statistics::Options {
+            json: args.format == CheckFormat::Json,
+        };
+        report::statistics::write(&report, &catalogue, options, stdout)?;
     } else {
         match args.format {
             CheckFormat::Human => report::human::write(&report, stdout, color)?,
@@ -175,7 +180,12 @@ pub fn check(
             CheckFormat::Sarif => {
                 report::sarif::write(&report, &catalogue, &Roots::discover(), stdout)?;
             }
-            CheckFormat::Junit => report::junit::write(&report, fail_on, stdout)?,
+            CheckFormat::Junit => {
+                let options = report::junit::Options {
+                    fail_at: fail_on.least(),
+                };
+                report::junit::write(&report, options, stdout)?;
+            }
             CheckFormat::Github => report::github::write(&report, &Roots::discover(), stdout)?,
         }
     }
@@ -542,7 +552,7 @@ pub fn policy_test(args: &PolicyTestArgs, stdout: &mut dyn Write) -> Result<Outc
     } else {
         args.dirs.clone()
     };
-    let files = crate::policy::test::policy_files(&dirs).map_err(Fatal::Usage)?;
+    let files = policy_test::policy_files(&dirs).map_err(Fatal::Usage)?;
     if files.is_empty() {
         return Err(Fatal::Usage(format!(
             "no .rhai policies in {}",
@@ -552,8 +562,8 @@ pub fn policy_test(args: &PolicyTestArgs, stdout: &mut dyn Write) -> Result<Outc
                 .join(", ")
         )));
     }
-    let results = crate::policy::test::run(&files, &args.namespace).map_err(Fatal::Usage)?;
-    let passed = crate::policy::test::print(&results, stdout)?;
+    let results = policy_test::run(&files, &args.namespace).map_err(Fatal::Usage)?;
+    let passed = policy_test::print(&results, stdout)?;
     stdout.flush()?;
     Ok(if passed {
         Outcome::Success

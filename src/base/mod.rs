@@ -1,0 +1,13 @@
+//! The lowest layer: the vocabulary of places and findings (file ids, byte spans, JSON
+//! pointers, object ids, locations, diagnostics). It knows nothing of YAML, of
+//! Kubernetes or of rules; every other module may use it and it uses none of them.
+
+pub mod diagnostic;
+pub mod location;
+pub mod pointer;
+pub mod span;
+
+pub use diagnostic::{Diagnostic, RuleId, Severity};
+pub use location::{DocId, Location, ObjectId, Related};
+pub use pointer::{At, Pointer};
+pub use span::{FileId, Span};
