@@ -38,6 +38,8 @@ pub fn k8lint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
 }
 
 /// Runs k8lint and returns what it used, without asserting the bounds.
+// The child is reaped by `wait4` (which also returns its resource usage), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
 pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usage) {
     let mut child = Command::new(get_cargo_bin("k8lint"))
         .args(args)
@@ -82,6 +84,7 @@ pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usag
         }
         if Instant::now() > deadline {
             child.kill().ok();
+            child.wait().ok();
             panic!("k8lint {args:?} did not finish within {HANG:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
