@@ -5,6 +5,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "hostile/fuzz_loop.rs"]
+mod fuzz_loop;
 #[path = "hostile/output.rs"]
 mod output;
 #[path = "hostile/run.rs"]

@@ -395,8 +395,10 @@ fn inputs(
 }
 
 /// What `render` refuses, as `check` rates it: the errors of reading the input and of the
-/// input and schema rules (an invalid name, a field of the wrong type), with the config's
-/// severities. Other rules judge the manifests, not whether they can be applied.
+/// input and schema rules (an invalid name or label, a removed API), with the config's
+/// severities. Other rules judge the manifests, not whether they can be applied. Field
+/// types (`schema`) are left to `check`: render's own `--expand` output (Endpoints
+/// without IPs) must render again, and values render as typed.
 fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnostic>, Fatal> {
     let policies = PolicySet::with_dirs(&config.policies).map_err(Fatal::Usage)?;
     let metas: Vec<Reported> = policies.metas().into_iter().map(Reported).collect();
@@ -415,6 +417,7 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
         .iter()
         .copied()
         .filter(|r| matches!(r.meta().category, Category::Input | Category::Schema))
+        .filter(|r| r.meta().id != "schema")
         .collect();
     Ok(check::run(compiled, &gate, &selection, version)
         .into_iter()
