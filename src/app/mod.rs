@@ -396,10 +396,9 @@ fn inputs(
 }
 
 /// What `render` refuses, as `check` rates it: the errors of reading the input and of the
-/// input and schema rules (an invalid name or label, a removed API), with the config's
-/// severities. Other rules judge the manifests, not whether they can be applied. Field
-/// types (`schema`) are left to `check`: render's own `--expand` output (Endpoints
-/// without IPs) must render again, and values render as typed.
+/// input rules and of names, labels and removed APIs, with the config's severities.
+/// Field-level validation (`schema`, `api-validation`) is left to `check`: render's own
+/// `--expand` output (Endpoints without IPs) must render again, and values render as typed.
 fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnostic>, Fatal> {
     let policies = PolicySet::with_dirs(&config.policies).map_err(Fatal::Usage)?;
     let metas: Vec<Reported> = policies.metas().into_iter().map(Reported).collect();
@@ -417,8 +416,13 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
     let gate: Vec<&dyn Rule> = builtin
         .iter()
         .copied()
-        .filter(|r| matches!(r.meta().category, Category::Input | Category::Schema))
-        .filter(|r| r.meta().id != "schema")
+        .filter(|r| {
+            r.meta().category == Category::Input
+                || matches!(
+                    r.meta().id,
+                    "invalid-name" | "invalid-label" | "removed-api"
+                )
+        })
         .collect();
     Ok(check::run(compiled, &gate, &selection, version)
         .into_iter()
