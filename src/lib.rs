@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod base;
+pub mod cel;
 pub mod check;
 pub mod cli;
 pub mod compile;
@@ -14,6 +15,7 @@ pub mod confine;
 pub mod deadline;
 pub mod escape;
 pub mod graph;
+pub mod kustomize;
 pub mod load;
 pub mod model;
 pub mod picture;

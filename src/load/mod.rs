@@ -1,7 +1,7 @@
 //! Finding input files and reading them: paths and directories (gitignore-aware), stdin,
 //! decoding to UTF-8. What the files mean is decided later.
 
-pub mod kustomize;
+pub mod kustomization;
 pub mod source;
 
 use std::io::Read;
@@ -83,7 +83,15 @@ pub fn collect(
             source,
         })?;
         if meta.is_dir() {
-            walk(&path, context, ignore, &mut out)?;
+            // A folder with a kustomization is what `kubectl kustomize` builds: its build.
+            match kustomization::find_kustomization(&path) {
+                Some(k) => out.push(InputPath {
+                    path: Some(k),
+                    explicit: false,
+                    context,
+                }),
+                None => walk(&path, context, ignore, &mut out)?,
+            }
         } else if meta.is_file() {
             out.push(InputPath {
                 path: Some(path),
