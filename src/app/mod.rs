@@ -444,10 +444,14 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
                 )
         })
         .collect();
-    Ok(check::run(compiled, &gate, &selection, version)
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect())
+    // Pod security is not among what render refuses: any settings do.
+    let pod_security = crate::semantics::pod_security::Settings::default();
+    Ok(
+        check::run(compiled, &gate, &selection, version, &pod_security)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect(),
+    )
 }
 
 /// `k8lint render`.
