@@ -21,8 +21,9 @@ from pathlib import Path
 # The layers, lowest first. A module imports only from its own layer and those below.
 LAYERS = [
     # Vocabulary: file ids, spans, pointers, locations, diagnostics; Kubernetes versions;
-    # progress output. Knows nothing of YAML or Kubernetes objects.
-    ["base", "versions", "progress"],
+    # progress output; escaping input text for output, script deadlines, confining a
+    # repository's paths to it. Knows nothing of YAML or Kubernetes objects.
+    ["base", "versions", "progress", "escape", "deadline", "confine"],
     # YAML parsed with spans.
     ["yaml"],
     # Inputs and objects: reading files and finding kustomizations, Kubernetes objects

@@ -96,12 +96,14 @@ pub struct Config {
 }
 
 /// The keys of the `limits` section.
-pub const LIMIT_KEYS: [&str; 5] = [
+pub const LIMIT_KEYS: [&str; 7] = [
     "max-file-size",
     "max-documents",
     "max-alias-nodes",
     "max-scalar-bytes",
     "max-objects",
+    "script-call-ms",
+    "script-run-ms",
 ];
 
 /// A config that cannot be used (exit status 2).
@@ -216,11 +218,19 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
             })
             .collect()
     };
+    // The repository is the sandbox: what a config names stays inside it.
+    let root = crate::confine::root_of(base);
     let paths = |ptr: &str, v: &Value| -> Result<Vec<PathBuf>, ConfigError> {
-        Ok(strings(ptr, v)?
-            .into_iter()
-            .map(|p| relative_to(base, &p))
-            .collect())
+        let list = strings(ptr, v)?;
+        let mut out = Vec::with_capacity(list.len());
+        for (i, p) in list.iter().enumerate() {
+            let path = relative_to(base, p);
+            if let Some(root) = &root {
+                crate::confine::check(root, &path).map_err(|m| err(&format!("{ptr}/{i}"), m))?;
+            }
+            out.push(path);
+        }
+        Ok(out)
     };
     for (key, v) in map {
         match key.as_str() {

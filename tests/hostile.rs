@@ -1,50 +1,24 @@
 //! Hostile input: each case asserts the exact diagnostic or exit status, and that the run
-//! ends (a run that outlives its deadline is killed and fails the test).
+//! ends within bounds of time and memory measured on the process itself ([`run`]).
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use insta_cmd::get_cargo_bin;
+#[path = "hostile/fuzz_loop.rs"]
+mod fuzz_loop;
+#[path = "hostile/output.rs"]
+mod output;
+#[path = "hostile/run.rs"]
+mod run;
+#[path = "hostile/sandbox.rs"]
+mod sandbox;
+#[path = "hostile/scripts.rs"]
+mod scripts;
+#[path = "hostile/small.rs"]
+mod small;
 
-/// Runs k8lint in `dir`; `(exit code, stdout, stderr)`. A hang fails the test.
-fn k8lint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let mut child = Command::new(get_cargo_bin("k8lint"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("k8lint starts");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut out, &mut s).ok();
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut err, &mut s).ok();
-        s
-    });
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return (
-                status.code(),
-                reader.join().unwrap(),
-                err_reader.join().unwrap(),
-            );
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            panic!("k8lint {args:?} did not finish within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+use run::k8lint;
 
 fn short(dir: &Path, file: &str) -> (Option<i32>, String) {
     let (code, out, _) = k8lint(dir, &["check", file, "--format", "short"]);

@@ -18,6 +18,7 @@ use crate::cli::{
 };
 use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
+use crate::deadline;
 use crate::load;
 use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
@@ -26,7 +27,7 @@ use crate::render::{self, output, template::Templates};
 use crate::report::roots::Roots;
 use crate::report::{self, Report};
 use crate::rules::input::Reported;
-use crate::rules::{self, Rule, RuleMeta};
+use crate::rules::{self, Category, Rule, RuleMeta};
 use crate::versions::KubeVersion;
 
 /// Stack size of worker threads, in bytes (reserved address space, not memory in use).
@@ -325,6 +326,11 @@ fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
     l.parse.max_alias_nodes = get("max-alias-nodes").map_or(l.parse.max_alias_nodes, usize_of);
     l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
     l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
+    // Scripts' clocks are process-wide: the run's templates and policies share one budget.
+    deadline::configure(
+        get("script-call-ms").unwrap_or(deadline::DEFAULT_CALL_MS),
+        get("script-run-ms").unwrap_or(deadline::DEFAULT_RUN_MS),
+    );
     l
 }
 
@@ -390,17 +396,62 @@ fn inputs(
         .chain(values.files.iter())
         .map(PathBuf::as_path)
         .collect();
-    let values = render::values::load(&value_files, &values.set, &values.set_string)
-        .map_err(Fatal::Usage)?;
+    let limits = limits(max_file_size, config);
+    let values = render::values::load(
+        &value_files,
+        &values.set,
+        &values.set_string,
+        limits.max_file_bytes,
+    )
+    .map_err(Fatal::Usage)?;
     Ok(Inputs {
         files,
         namespace: namespace
             .map(str::to_owned)
             .or(config.namespace.clone())
             .unwrap_or_else(|| "default".to_owned()),
-        limits: limits(max_file_size, config),
+        limits,
         templates: Templates::new(values),
     })
+}
+
+/// What `render` refuses, as `check` rates it: the errors of reading the input and of the
+/// input rules and of names, labels and removed APIs, with the config's severities.
+/// Field-level validation (`schema`, `api-validation`) is left to `check`: render's own
+/// `--expand` output (Endpoints without IPs) must render again, and values render as typed.
+fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnostic>, Fatal> {
+    let policies = PolicySet::with_dirs(&config.policies).map_err(Fatal::Usage)?;
+    let metas: Vec<Reported> = policies.metas().into_iter().map(Reported).collect();
+    let builtin = rules::builtin();
+    let known: Vec<&dyn Rule> = builtin
+        .iter()
+        .copied()
+        .chain(metas.iter().map(|r| r as &dyn Rule))
+        .collect();
+    let selection = Selection::new(&known, config, &[], &[]).map_err(Fatal::Usage)?;
+    let version = match config.kubernetes_version.as_deref() {
+        Some(v) => KubeVersion::resolve(v).map_err(Fatal::Usage)?,
+        None => KubeVersion::newest(),
+    };
+    let gate: Vec<&dyn Rule> = builtin
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.meta().category == Category::Input
+                || matches!(
+                    r.meta().id,
+                    "invalid-name" | "invalid-label" | "removed-api"
+                )
+        })
+        .collect();
+    // Pod security is not among what render refuses: any settings do.
+    let pod_security = crate::semantics::pod_security::Settings::default();
+    Ok(
+        check::run(compiled, &gate, &selection, version, &pod_security)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect(),
+    )
 }
 
 /// `k8lint render`.
@@ -421,12 +472,7 @@ pub fn render(
     )?;
     let compiled = compile::compile(&inputs)?;
     // A render with broken input would hand kubectl half the objects: print nothing.
-    let errors: Vec<_> = compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
+    let errors = render_blockers(&compiled, &config)?;
     if !errors.is_empty() {
         let report = Report::new(&compiled.graph, &errors, compiled.counts);
         report::human::write(&report, stderr, false)?;
@@ -448,6 +494,12 @@ pub fn render(
     };
     match &args.output_dir {
         Some(dir) => {
+            let sources: Vec<&Path> = inputs
+                .files
+                .iter()
+                .filter_map(|f| f.path.as_deref())
+                .collect();
+            output::check_not_input(dir, &sources).map_err(|e| Fatal::Usage(e.to_string()))?;
             let n = output::write_dir(&objects, dir, format, args.force)
                 .map_err(|e| Fatal::Usage(e.to_string()))?;
             writeln!(stderr, "k8lint: wrote {n} object(s) to {}", dir.display())?;

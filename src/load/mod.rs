@@ -166,7 +166,7 @@ pub fn read_bytes(input: &InputPath, max_bytes: u64) -> Result<Result<Vec<u8>, S
         None => {
             std::io::stdin()
                 .lock()
-                .take(max_bytes + 1)
+                .take(max_bytes.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(io)?;
         }
@@ -182,7 +182,7 @@ pub fn read_bytes(input: &InputPath, max_bytes: u64) -> Result<Result<Vec<u8>, S
                     meta.len()
                 )));
             }
-            file.take(max_bytes + 1)
+            file.take(max_bytes.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(io)?;
         }

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Node, Picture, Role};
+use crate::escape;
 use crate::graph::Graph;
 
 /// A quoted Mermaid label; `"` cannot appear inside one, so it becomes `#quot;`.
@@ -23,7 +24,8 @@ fn class(role: Role) -> &'static str {
 }
 
 fn node_line(i: usize, n: &Node) -> String {
-    let mut text = format!("{}<br/>{}", n.kind, n.name);
+    // Kinds and names come from the input: escaped, so that only our `<br/>` is markup.
+    let mut text = format!("{}<br/>{}", escape::html(&n.kind), escape::html(&n.name));
     if n.is_missing() {
         text.push_str("<br/>(missing)");
     } else if n.context {
@@ -46,7 +48,7 @@ pub fn write(_graph: &Graph, picture: &Picture, out: &mut dyn Write) -> io::Resu
                 writeln!(
                     out,
                     "  subgraph ns{c}[{}]",
-                    label(&format!("namespace {ns}"))
+                    label(&format!("namespace {}", escape::html(ns)))
                 )?;
                 for i in members {
                     writeln!(out, "    {}", node_line(i, &picture.nodes[i]))?;

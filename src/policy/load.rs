@@ -11,6 +11,7 @@ use rhai::{AST, Dynamic, Position, Scope};
 
 use super::sandbox::engine;
 use crate::base::{Severity, Span};
+use crate::deadline;
 use crate::model::{Object, WorkloadKind};
 use crate::rules::{Category, RuleMeta};
 
@@ -211,12 +212,21 @@ pub fn compile(source: PolicySource) -> Result<Policy, Broken> {
     };
     // The declarations are top-level constants: evaluate the top level once, sandboxed.
     let mut scope = Scope::new();
-    if let Err(mut e) = engine.run_ast_with_scope(&mut scope, &ast) {
+    let top = {
+        let _clock = deadline::Call::start();
+        engine.run_ast_with_scope(&mut scope, &ast)
+    };
+    if let Err(mut e) = top {
         let pos = e.take_position();
+        let why = if deadline::is_deadline(e.unwrap_inner()) {
+            deadline::exceeded_message()
+        } else {
+            e.to_string()
+        };
         return Err(broken(
             &source,
             source.span_at(pos),
-            format!("the policy's top level fails: {e}"),
+            format!("the policy's top level fails: {why}"),
         ));
     }
     let text = |name: &str, required: bool| -> Result<Option<String>, Broken> {

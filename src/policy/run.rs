@@ -16,6 +16,8 @@ use super::load::{Broken, Policy};
 use super::sandbox::{engine, limits};
 use super::value::RunState;
 use crate::base::{Diagnostic, FileId, Location, Pointer};
+use crate::deadline;
+use crate::escape;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -43,6 +45,7 @@ impl PolicyRule {
     fn call(&self, object: &Object) -> Result<Vec<Diagnostic>, Failure> {
         let options = CallFnOptions::new().eval_ast(false);
         let args = (self.run.value(object.id), Ctx(Arc::clone(&self.run)));
+        let _clock = deadline::Call::start();
         let result = engine()
             .call_fn_with_options::<Dynamic>(
                 options,
@@ -89,9 +92,12 @@ impl PolicyRule {
         let pointer = pointer_field(&map)?;
         let message = string_field(&map, "message")?
             .ok_or_else(|| returned("a finding needs a `message`"))?;
+        // A policy's text carries object fields: escaped here, so that every format
+        // prints it as one line whatever the object holds.
+        let message = escape::line(&message).into_owned();
         let mut d = self.policy.meta.at(object.id, pointer, message);
         if let Some(help) = string_field(&map, "help")? {
-            d = d.with_help(help);
+            d = d.with_help(escape::line(&help).into_owned());
         }
         if let Some(related) = map.get("related").filter(|r| !r.is_unit()) {
             let related = related
@@ -109,6 +115,7 @@ impl PolicyRule {
                     })?,
                 };
                 let message = string_field(&r, "message")?.unwrap_or_default();
+                let message = escape::line(&message).into_owned();
                 d = d.with_related(other.id, pointer_field(&r)?, message);
             }
         }
@@ -227,6 +234,9 @@ fn failure(e: &EvalAltResult) -> Failure {
         _ => text,
     };
     let message = match inner {
+        e if deadline::is_deadline(e) => {
+            format!("{}: an endless loop?", deadline::exceeded_message())
+        }
         EvalAltResult::ErrorTooManyOperations(_) => format!(
             "it ran out of operations (the limit is {} per object): an endless loop?",
             limits::OPERATIONS

@@ -2,11 +2,14 @@
 //! maps, math) and the context API, nothing else. There is no file, network, process or
 //! environment access to take away (Rhai has none without modules, and `no_module` turns
 //! `import` off); `eval` is disabled, `print`/`debug` go nowhere (they would corrupt the
-//! report on stdout), and every resource a script can consume is bounded.
+//! report on stdout), the clock is gone (`sleep`, `timestamp`: [`deadline::harden`]), and
+//! every resource a script can consume is bounded, time included ([`crate::deadline`]).
 
 use std::sync::OnceLock;
 
 use rhai::Engine;
+
+use crate::deadline;
 use rhai::packages::{Package, StandardPackage};
 
 /// The bounds on one policy call (and on evaluating a policy's declarations).
@@ -48,6 +51,8 @@ fn build() -> Engine {
     engine.set_max_map_size(limits::MAP_ENTRIES);
     engine.set_max_variables(limits::VARIABLES);
     engine.set_max_functions(256);
+    engine.on_progress(deadline::progress);
+    deadline::harden(&mut engine);
     super::api::register(&mut engine);
     engine
 }

@@ -35,6 +35,10 @@ pub enum OutputError {
     /// The target is not a directory.
     #[error("{0} exists and is not a directory")]
     NotADirectory(String),
+    #[error(
+        "{dir} holds an input of this run ({input}); writing there would replace it, so it is refused even with --force"
+    )]
+    HoldsInput { dir: String, input: String },
     /// The file system refused.
     #[error("{path}: {source}")]
     Io {
@@ -93,6 +97,7 @@ pub fn file_names(objects: &[Rendered], format: Format) -> Vec<PathBuf> {
             if taken.contains(&(dir.clone(), stem.clone())) && !r.group().is_empty() {
                 stem = format!("{}.{}-{name}", safe(&kind), safe(r.group()));
             }
+            let stem = within_name_max(stem);
             let mut candidate = stem.clone();
             let mut n = 2;
             while !taken.insert((dir.clone(), candidate.clone())) {
@@ -105,6 +110,24 @@ pub fn file_names(objects: &[Rendered], format: Format) -> Vec<PathBuf> {
 }
 
 /// A path component from any text: no separators, no dot-only names, never empty.
+/// Longest file name stem: file systems allow 255 bytes per name, and the stem still gets
+/// a `-N` suffix and an extension.
+const MAX_STEM: usize = 200;
+
+/// A stem short enough for a file name: a valid 253-character object name makes a longer
+/// one, so a long stem is cut and a hash of the whole keeps it unique and stable.
+fn within_name_max(stem: String) -> String {
+    if stem.len() <= MAX_STEM {
+        return stem;
+    }
+    // FNV-1a: stable across runs and platforms, unlike the standard hasher.
+    let hash = stem.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    // `safe` leaves ASCII only, so any byte index is a character boundary.
+    format!("{}-{hash:016x}", &stem[..MAX_STEM - 17])
+}
+
 fn safe(text: &str) -> String {
     let s: String = text
         .chars()
@@ -121,6 +144,26 @@ fn safe(text: &str) -> String {
     } else {
         s
     }
+}
+
+/// Refuses an output directory that holds (or is) one of the run's input files: `--force`
+/// replaces the directory, and must not delete what was rendered (or the repository).
+pub fn check_not_input(dir: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
+    let Ok(out) = dir.canonicalize() else {
+        // A directory that does not exist yet holds nothing.
+        return Ok(());
+    };
+    for input in inputs {
+        if let Ok(real) = input.canonicalize() {
+            if real.starts_with(&out) {
+                return Err(OutputError::HoldsInput {
+                    dir: dir.display().to_string(),
+                    input: input.display().to_string(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes one file per object under `dir`. An existing non-empty `dir` is replaced only
@@ -184,7 +227,11 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<(), OutputError> {
     if !dir.exists() {
         return fs::rename(staging, dir).map_err(io_err(dir));
     }
-    let old = staging.with_extension("old");
+    // Named after the staging directory (which carries the process id), never a fixed
+    // `.<dir>.old` that another run or the user may own.
+    let mut old_name = staging.file_name().unwrap_or_default().to_os_string();
+    old_name.push(".old");
+    let old = staging.with_file_name(old_name);
     fs::rename(dir, &old).map_err(io_err(dir))?;
     if let Err(e) = fs::rename(staging, dir) {
         let _ = fs::rename(&old, dir);

@@ -28,6 +28,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, Scope};
 use serde_json::{Map, Number, Value};
 
 use crate::base::Span;
+use crate::deadline;
 use crate::yaml::{Key, Node, NodeKind};
 
 /// Bounds of one expression's evaluation.
@@ -245,6 +246,7 @@ impl Templates {
         let mut scope = Scope::new();
         scope.push_constant_dynamic("values", values.clone());
         OPERATIONS.set(0);
+        let _clock = deadline::Call::start();
         engine
             .eval_expression_with_scope::<Dynamic>(&mut scope, expr)
             .map_err(|e| message(*e, expr))
@@ -252,7 +254,8 @@ impl Templates {
 }
 
 /// The engine: only the language core, strings, numbers, lists and maps; no I/O, no
-/// `eval`, no clock; bounded; undefined variables and map properties are errors.
+/// `eval`, no clock (see [`deadline::harden`]); bounded in operations, sizes and time;
+/// undefined variables and map properties are errors.
 fn sandbox() -> Engine {
     let mut e = Engine::new_raw();
     CorePackage::new().register_into_engine(&mut e);
@@ -278,8 +281,12 @@ fn sandbox() -> Engine {
     e.on_progress(|_| {
         let n = OPERATIONS.get() + 1;
         OPERATIONS.set(n);
-        (n > MAX_OPERATIONS).then_some(Dynamic::UNIT)
+        if n > MAX_OPERATIONS {
+            return Some(Dynamic::UNIT);
+        }
+        deadline::progress(n)
     });
+    deadline::harden(&mut e);
     e.disable_symbol("eval");
     e.register_fn("b64enc", |s: &str| {
         base64::engine::general_purpose::STANDARD.encode(s)
@@ -307,6 +314,9 @@ fn message(mut e: EvalAltResult, expr: &str) -> String {
             format!("undefined variable `{name}` in `{expr}` (expressions see only `values`)")
         }
         EvalAltResult::ErrorParsing(p, _) => format!("`{expr}` is not a valid expression: {p}"),
+        inner if deadline::is_deadline(inner) => {
+            format!("`{expr}` stopped: {}", deadline::exceeded_message())
+        }
         EvalAltResult::ErrorTooManyOperations(_) | EvalAltResult::ErrorTerminated(..) => {
             format!("`{expr}` ran too long (more than {MAX_OPERATIONS} operations)")
         }

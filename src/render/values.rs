@@ -7,12 +7,18 @@ use serde_json::{Map, Value};
 
 use crate::yaml::{self, ParseLimits, scalar::resolve_plain};
 
-/// Reads, merges and overrides values; the error names the file or flag at fault.
-pub fn load(files: &[&Path], set: &[String], set_string: &[String]) -> Result<Value, String> {
+/// Reads, merges and overrides values; the error names the file or flag at fault. A
+/// values file is read only if it is a regular file of at most `max_bytes`.
+pub fn load(
+    files: &[&Path],
+    set: &[String],
+    set_string: &[String],
+    max_bytes: u64,
+) -> Result<Value, String> {
     let mut values = Value::Object(Map::new());
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("values file {}: {e}", file.display()))?;
+        let text =
+            read(file, max_bytes).map_err(|e| format!("values file {}: {e}", file.display()))?;
         merge(&mut values, parse_file(&text, &file.display().to_string())?);
     }
     for arg in set {
@@ -24,6 +30,37 @@ pub fn load(files: &[&Path], set: &[String], set_string: &[String]) -> Result<Va
         set_path(&mut values, &path, Value::String(raw.to_owned()));
     }
     Ok(values)
+}
+
+/// A values file's text: a FIFO or device would block or never end (`/dev/zero`), so
+/// anything but a regular file is refused before it is opened, and the size is checked
+/// on the opened file and bounded while reading.
+fn read(path: &Path, max_bytes: u64) -> Result<String, String> {
+    let regular = |m: &std::fs::Metadata| {
+        if m.is_file() {
+            Ok(())
+        } else {
+            Err("not a regular file".to_owned())
+        }
+    };
+    regular(&std::fs::metadata(path).map_err(|e| e.to_string())?)?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    regular(&meta)?;
+    let too_big = |n: u64| format!("the file is {n} bytes, over the limit of {max_bytes} bytes");
+    if meta.len() > max_bytes {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, max_bytes.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|_| "the file is not UTF-8 text".to_owned())
 }
 
 /// A values file: one YAML mapping (an empty file is no values).

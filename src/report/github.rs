@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::Report;
 use super::roots::Roots;
 use crate::base::Severity;
+use crate::escape;
 
 /// The annotation level GitHub knows for a severity.
 fn command(severity: Severity) -> &'static str {
@@ -34,23 +35,27 @@ fn escape_property(text: &str) -> String {
 pub fn write(report: &Report<'_>, roots: &Roots, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {
         let file = roots.relative(&f.place.file).unwrap_or_else(|abs| abs);
-        let mut message = f.message.clone();
+        // Each piece from the input is escaped first: only our own line breaks remain.
+        let mut message = escape::line(&f.message).into_owned();
         if let Some(help) = &f.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&escape::line(help));
         }
         for r in &f.related {
             let file = roots.relative(&r.place.file).unwrap_or_else(|abs| abs);
             message.push_str(&format!(
-                "\nnote: {file}:{}:{}: {}",
-                r.place.line, r.place.column, r.message
+                "\nnote: {}:{}:{}: {}",
+                escape::line(&file),
+                r.place.line,
+                r.place.column,
+                escape::line(&r.message)
             ));
         }
         writeln!(
             out,
             "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             command(f.severity),
-            escape_property(&file),
+            escape_property(&escape::line(&file)),
             f.place.line,
             f.place.column,
             f.place.end_line,

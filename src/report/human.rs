@@ -13,10 +13,27 @@ use miette::{
 
 use super::{Finding, Report};
 use crate::base::Severity;
+use crate::escape;
 use crate::load::SourceFile;
 
-/// A source file as miette sees it: spans are read through the line index.
-struct IndexedSource<'a>(&'a SourceFile);
+/// A source file as miette sees it: spans are read through the line index, from the
+/// file's text with the characters that would drive a terminal masked
+/// ([`escape::snippet`]), under its escaped name.
+struct IndexedSource<'a> {
+    file: &'a SourceFile,
+    text: &'a [u8],
+    name: String,
+}
+
+impl<'a> IndexedSource<'a> {
+    fn new(file: &'a SourceFile, text: &'a [u8]) -> IndexedSource<'a> {
+        IndexedSource {
+            file,
+            text,
+            name: escape::line(&file.name).into_owned(),
+        }
+    }
+}
 
 impl SourceCode for IndexedSource<'_> {
     fn read_span<'b>(
@@ -25,7 +42,7 @@ impl SourceCode for IndexedSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let f = self.0;
+        let f = self.file;
         let len = f.text.len();
         let start = span.offset().min(len);
         let end = (span.offset() + span.len()).min(len);
@@ -36,8 +53,8 @@ impl SourceCode for IndexedSource<'_> {
             // miette asks for the bare span to print the `file:line:column` header.
             let at = f.line_col(start as u32);
             return Ok(Box::new(MietteSpanContents::new_named(
-                f.name.clone(),
-                &f.text.as_bytes()[start..end],
+                self.name.clone(),
+                &self.text[start..end],
                 SourceSpan::from(start..end),
                 at.line as usize - 1,
                 at.column as usize - 1,
@@ -61,9 +78,9 @@ impl SourceCode for IndexedSource<'_> {
             }
             e
         };
-        let data = &f.text.as_bytes()[window_start..window_end];
+        let data = &self.text[window_start..window_end];
         Ok(Box::new(MietteSpanContents::new_named(
-            f.name.clone(),
+            self.name.clone(),
             data,
             SourceSpan::from(window_start..window_end),
             first_line,
@@ -84,13 +101,13 @@ struct Shown<'a> {
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&escape::line(&self.finding.message))
     }
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&escape::line(&self.finding.message))
     }
 }
 
@@ -113,7 +130,7 @@ impl MietteDiagnostic for Shown<'_> {
         self.finding
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(escape::line(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -134,7 +151,7 @@ impl MietteDiagnostic for Shown<'_> {
     }
 }
 
-fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
+fn shown<'a>(report: &'a Report<'a>, texts: &'a Texts<'a>, f: &'a Finding) -> Shown<'a> {
     let source = report.graph.file(f.file_id);
     let len = (f.place.end - f.place.start) as usize;
     let mut labels = vec![LabeledSpan::new_primary_with_span(
@@ -145,7 +162,7 @@ fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
     for r in &f.related {
         if r.place.file == f.place.file {
             labels.push(LabeledSpan::new_with_span(
-                Some(r.message.clone()),
+                Some(escape::line(&r.message).into_owned()),
                 (
                     r.place.start as usize,
                     (r.place.end - r.place.start) as usize,
@@ -167,7 +184,7 @@ fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
             };
             related.push(Shown {
                 finding: Cow::Owned(note),
-                source: IndexedSource(file),
+                source: IndexedSource::new(file, texts.of(file)),
                 labels: vec![LabeledSpan::new_primary_with_span(
                     None,
                     (
@@ -182,16 +199,39 @@ fn shown<'a>(report: &'a Report<'a>, f: &'a Finding) -> Shown<'a> {
     }
     Shown {
         finding: Cow::Borrowed(f),
-        source: IndexedSource(source),
+        source: IndexedSource::new(source, texts.of(source)),
         related,
         labels,
         is_related: false,
     }
 }
 
+/// Each file's masked text ([`escape::snippet`]; borrowed unless the file holds a
+/// character to mask), by file id.
+struct Texts<'a>(Vec<Cow<'a, [u8]>>);
+
+impl<'a> Texts<'a> {
+    fn new(report: &'a Report<'a>) -> Texts<'a> {
+        Texts(
+            report
+                .graph
+                .files
+                .iter()
+                .map(|f| escape::snippet(f.text.as_bytes()))
+                .collect(),
+        )
+    }
+
+    fn of(&'a self, file: &'a SourceFile) -> &'a [u8] {
+        self.0
+            .get(file.id.0 as usize)
+            .map_or(file.text.as_bytes(), |t| t)
+    }
+}
+
 fn label_for(f: &Finding) -> String {
     match &f.pointer {
-        Some(p) if !p.is_empty() => p.clone(),
+        Some(p) if !p.is_empty() => escape::line(p).into_owned(),
         _ => "here".to_owned(),
     }
 }
@@ -207,8 +247,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Resul
         .with_width(100)
         .with_context_lines(1)
         .with_links(false);
+    let texts = Texts::new(report);
     for f in &report.findings {
-        let s = shown(report, f);
+        let s = shown(report, &texts, f);
         let mut buf = String::new();
         handler
             .render_report(&mut buf, &s)

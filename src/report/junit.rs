@@ -10,6 +10,7 @@ use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::{Finding, Report};
 use crate::base::{FileId, Location, ObjectId, Pointer, Severity};
+use crate::escape;
 
 /// What one test case is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -20,22 +21,30 @@ enum Subject {
     Object(ObjectId),
 }
 
-/// One line per finding, as `--format short` writes it, minus the file.
+/// One line per finding, as `--format short` writes it, minus the file. Text from the
+/// input is escaped: a CI log that prints the report shows only our own line breaks.
 fn describe(f: &Finding) -> String {
     let mut s = format!(
         "{}:{}: {}[{}]: {}",
-        f.place.line, f.place.column, f.severity, f.rule, f.message
+        f.place.line,
+        f.place.column,
+        f.severity,
+        f.rule,
+        escape::line(&f.message)
     );
     if let Some(p) = &f.pointer {
-        s.push_str(&format!("\n    at {p}"));
+        s.push_str(&format!("\n    at {}", escape::line(p)));
     }
     if let Some(h) = &f.help {
-        s.push_str(&format!("\n    help: {h}"));
+        s.push_str(&format!("\n    help: {}", escape::line(h)));
     }
     for r in &f.related {
         s.push_str(&format!(
             "\n    note: {}:{}:{}: {}",
-            r.place.file, r.place.line, r.place.column, r.message
+            escape::line(&r.place.file),
+            r.place.line,
+            r.place.column,
+            escape::line(&r.message)
         ));
     }
     s
@@ -46,14 +55,14 @@ fn case(name: String, classname: &str, findings: &[&Finding], options: Options) 
         findings.iter().partition(|f| options.fails(f.severity));
     let status = if let Some(first) = failing.first() {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        let message = escape::line(&first.message);
         let message = if failing.len() == 1 {
-            format!("{}: {}", first.rule, first.message)
+            format!("{}: {message}", first.rule)
         } else {
             format!(
-                "{} findings, first {}: {}",
+                "{} findings, first {}: {message}",
                 failing.len(),
-                first.rule,
-                first.message
+                first.rule
             )
         };
         status
@@ -121,7 +130,8 @@ pub fn write(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io::
     }
     let mut junit = quick_junit::Report::new("k8lint");
     for (file_id, subjects) in by_file {
-        let file = &graph.file(file_id).name;
+        let file = escape::line(&graph.file(file_id).name).into_owned();
+        let file = &file;
         let mut suite = TestSuite::new(file.as_str());
         for (subject, findings) in subjects {
             let name = match subject {
@@ -133,7 +143,7 @@ pub fn write(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io::
                         pointer: Pointer::root(),
                     });
                     let line = graph.file(file_id).line_col(span.start).line;
-                    format!("{} (line {line})", o.display_name())
+                    format!("{} (line {line})", escape::line(&o.display_name()))
                 }
             };
             suite.add_test_case(case(name, file, &findings, options));

@@ -1,9 +1,10 @@
 //! `--format short`: `file:line:col: severity[rule]: message`, one line per finding, as
-//! editors and grep expect.
+//! editors and grep expect. Text from the input is escaped, so a finding is one line.
 
 use std::io::{self, Write};
 
 use super::Report;
+use crate::escape;
 
 /// Writes the short format.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -11,7 +12,12 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}[{}]: {}",
-            f.place.file, f.place.line, f.place.column, f.severity, f.rule, f.message
+            escape::line(&f.place.file),
+            f.place.line,
+            f.place.column,
+            f.severity,
+            f.rule,
+            escape::line(&f.message)
         )?;
     }
     Ok(())

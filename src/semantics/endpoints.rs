@@ -2,6 +2,8 @@
 //! its ports, the workloads whose pods it selects, and how a targetPort resolves against a
 //! pod's containers. Shared by the Service, StatefulSet, Ingress and probe rules.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use crate::base::Pointer;
@@ -89,16 +91,21 @@ pub fn pod_workloads<'a>(
             }
         }
     }
+    // A duplicated object runs one set of pods (duplicate-object reports the rest); the
+    // set of identities seen keeps this linear in what the selector selects.
+    let mut seen: HashSet<(&str, &str, Option<&str>, &str)> = HashSet::new();
     found
         .into_iter()
         .filter(|o| WorkloadKind::of(o) != Some(WorkloadKind::PodTemplate) && !is_controlled(o))
-        // A duplicated object runs one set of pods (duplicate-object reports the rest).
-        .fold(Vec::new(), |mut kept: Vec<&Object>, o| {
-            if !kept.iter().any(|k| k.key() == o.key()) {
-                kept.push(o);
-            }
-            kept
+        .filter(|o| {
+            seen.insert((
+                o.group.as_str(),
+                o.kind.as_str(),
+                o.namespace.as_deref(),
+                o.name.as_str(),
+            ))
         })
+        .collect()
 }
 
 /// Whether a selector selects some pod of a Job or StatefulSet once the labels their

@@ -140,11 +140,8 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
     loop {
         match b.document(index) {
             Ok(Some(doc)) => {
-                if let Some(doc) = doc {
-                    documents.push(doc);
-                }
-                index += 1;
-                if index > limits.max_documents {
+                // Only a document past the limit is refused: exactly `max_documents` pass.
+                if index >= limits.max_documents {
                     b.problems.push(Problem {
                         kind: ProblemKind::Limit,
                         span: Span::new(text.len(), text.len()),
@@ -156,6 +153,10 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
                     });
                     break;
                 }
+                if let Some(doc) = doc {
+                    documents.push(doc);
+                }
+                index += 1;
             }
             Ok(None) | Err(Abort::Eof) => break,
             Err(abort) => {

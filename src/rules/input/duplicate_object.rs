@@ -1,6 +1,10 @@
-use crate::base::{Diagnostic, Pointer};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::Path;
+
+use crate::base::{Diagnostic, ObjectId, Pointer};
 use crate::declare_rule;
-use crate::model::Object;
+use crate::model::ObjectKey;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -55,40 +59,34 @@ impl Rule for DuplicateObject {
         &DUPLICATE_OBJECT
     }
 
-    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        if object.name.is_empty() {
-            return;
-        }
-        let dir = |o: &Object| {
-            cx.graph
-                .file(o.file)
-                .path
-                .as_ref()
-                .and_then(|p| p.parent().map(|d| d.to_path_buf()))
-        };
-        let own_dir = dir(object);
-        let ids: Vec<_> = cx
-            .graph
-            .all_with_key(&object.key())
-            .iter()
-            .filter(|&&id| {
-                let other = cx.graph.object(id);
-                !other.context && dir(other) == own_dir
-            })
-            .collect();
-        let Some(pos) = ids.iter().position(|&&id| id == object.id) else {
-            return;
-        };
-        if pos == 0 {
-            return;
-        }
-        let first = cx.graph.object(*ids[0]);
+    /// One pass over the objects in input order, with the first of each identity and
+    /// directory in a hash map: linear in the objects, however many share a name.
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut first: HashMap<(ObjectKey, Option<&Path>), ObjectId> = HashMap::new();
         let name = Pointer::root().path("metadata/name");
-        let d = DUPLICATE_OBJECT.at(
-            object.id,
-            name.clone(),
-            format!("{} is defined more than once", object.display_name()),
-        );
-        out.push(d.with_related(first.id, name, "first defined here"));
+        for object in cx.graph.checked() {
+            if object.name.is_empty() {
+                continue;
+            }
+            let dir = cx
+                .graph
+                .file(object.file)
+                .path
+                .as_deref()
+                .and_then(Path::parent);
+            match first.entry((object.key(), dir)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(object.id);
+                }
+                Entry::Occupied(slot) => {
+                    let d = DUPLICATE_OBJECT.at(
+                        object.id,
+                        name.clone(),
+                        format!("{} is defined more than once", object.display_name()),
+                    );
+                    out.push(d.with_related(*slot.get(), name.clone(), "first defined here"));
+                }
+            }
+        }
     }
 }

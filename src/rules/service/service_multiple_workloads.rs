@@ -42,6 +42,9 @@ declare_rule! {
 }
 
 /// Counts the workloads behind a Service's selector.
+/// Workloads a finding names; the rest are counted.
+const SHOWN: usize = 10;
+
 pub struct ServiceMultipleWorkloads;
 
 impl Rule for ServiceMultipleWorkloads {
@@ -56,10 +59,16 @@ impl Rule for ServiceMultipleWorkloads {
         if workloads.len() < 2 {
             return;
         }
-        let names: Vec<String> = workloads
+        // A selector can select thousands of workloads: the finding names the first few
+        // and counts the rest, so that its size does not grow with the input.
+        let mut names: Vec<String> = workloads
             .iter()
+            .take(SHOWN)
             .map(|w| format!("{} {}", w.kind, w.name))
             .collect();
+        if workloads.len() > SHOWN {
+            names.push(format!("and {} more", workloads.len() - SHOWN));
+        }
         let mut d = SERVICE_MULTIPLE_WORKLOADS.at(
             object.id,
             Pointer::root().path("spec/selector"),
@@ -70,7 +79,7 @@ impl Rule for ServiceMultipleWorkloads {
                 names.join(", ")
             ),
         );
-        for w in workloads {
+        for w in workloads.into_iter().take(SHOWN) {
             let at = PodTemplate::of(w)
                 .map(|t| t.metadata_pointer().key("labels"))
                 .unwrap_or_default();

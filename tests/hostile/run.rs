@@ -1,0 +1,92 @@
+//! Running k8lint as an attacker's repository would: the child's own resource usage
+//! (`wait4`'s rusage: CPU time and peak resident memory) is asserted against the bounds
+//! every hostile case must hold. CPU time rather than wall time, so that a busy machine
+//! does not fail the suite; a wall-clock deadline still kills a hang.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use insta_cmd::get_cargo_bin;
+
+/// CPU seconds (user + system) one run may take.
+pub const MAX_CPU: Duration = Duration::from_secs(5);
+/// Peak resident memory one run may reach.
+pub const MAX_RSS_BYTES: u64 = 500 * 1024 * 1024;
+/// A run still going after this is a hang.
+const HANG: Duration = Duration::from_secs(90);
+
+/// What one run used.
+#[derive(Debug, Clone, Copy)]
+pub struct Usage {
+    /// User plus system CPU time.
+    pub cpu: Duration,
+    /// Peak resident set size.
+    pub max_rss_bytes: u64,
+}
+
+/// Runs k8lint in `dir`; `(exit code, stdout, stderr)`. Fails the test on a hang, or when
+/// the run exceeds [`MAX_CPU`] or [`MAX_RSS_BYTES`].
+pub fn k8lint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let (code, out, err, usage) = measured(dir, args);
+    assert!(
+        usage.cpu < MAX_CPU && usage.max_rss_bytes < MAX_RSS_BYTES,
+        "k8lint {args:?} used {usage:?} (bounds: {MAX_CPU:?}, {MAX_RSS_BYTES} bytes)"
+    );
+    (code, out, err)
+}
+
+/// Runs k8lint and returns what it used, without asserting the bounds.
+// The child is reaped by `wait4` (which also returns its resource usage), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
+pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usage) {
+    let mut child = Command::new(get_cargo_bin("k8lint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("k8lint starts");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            r.read_to_end(&mut s).ok();
+            String::from_utf8_lossy(&s).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("piped")));
+    let err = drain(Box::new(child.stderr.take().expect("piped")));
+    let pid = i32::try_from(child.id()).expect("a pid fits an i32");
+    let deadline = Instant::now() + HANG;
+    loop {
+        let mut status = 0;
+        // SAFETY: plain system call on our own child, with valid pointers to locals.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if reaped == pid {
+            let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+            let time = |t: libc::timeval| {
+                Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+            };
+            let usage = Usage {
+                cpu: time(usage.ru_utime) + time(usage.ru_stime),
+                // Linux reports kilobytes.
+                max_rss_bytes: usage.ru_maxrss as u64 * 1024,
+            };
+            return (
+                code,
+                out.join().expect("stdout reader"),
+                err.join().expect("stderr reader"),
+                usage,
+            );
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("k8lint {args:?} did not finish within {HANG:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
