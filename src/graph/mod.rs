@@ -2,6 +2,7 @@
 //! one mechanism that turns a JSON pointer into a place in a file.
 
 pub mod edges;
+pub mod units;
 
 use std::collections::HashMap;
 
