@@ -20,5 +20,6 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod semantics;
 pub mod versions;
 pub mod yaml;

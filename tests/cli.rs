@@ -1,6 +1,8 @@
 //! The command line as users see it: formats, exit statuses, stdin, config, determinism,
 //! and bad input that must never panic.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -19,14 +21,6 @@ fn run(args: &[&str], cwd: &Path) -> Output {
         .current_dir(cwd)
         .output()
         .expect("k8lint runs")
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    if let Some(parent) = p.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(p, text).unwrap();
 }
 
 const CLEAN: &str =
@@ -48,30 +42,36 @@ fn version_and_help() {
 
 #[test]
 fn demo_short() {
-    assert_cmd_snapshot!(k8lint().args(["check", "testdata/demo", "--format", "short"]));
+    assert_cmd_snapshot!(k8lint().args(["check", "tests/data/demo", "--format", "short"]));
 }
 
 #[test]
 fn demo_json() {
-    assert_cmd_snapshot!(k8lint().args(["check", "testdata/demo", "--format", "json"]));
+    assert_cmd_snapshot!(k8lint().args(["check", "tests/data/demo", "--format", "json"]));
 }
 
 #[test]
 fn demo_human() {
-    assert_cmd_snapshot!(k8lint().args(["check", "testdata/demo", "--color", "never"]));
+    assert_cmd_snapshot!(k8lint().args(["check", "tests/data/demo", "--color", "never"]));
 }
 
 #[test]
 fn json_is_byte_identical_whatever_the_jobs() {
-    let one = run(
-        &["check", "testdata", "--format", "json", "--jobs", "1"],
-        Path::new("."),
-    );
+    // Every manifest of the repository's test data, as one walk.
+    let check = |jobs: &str| {
+        let args = [
+            "check",
+            "testdata",
+            "tests/data",
+            "policies",
+            "--format",
+            "json",
+        ];
+        run(&[&args[..], &["--jobs", jobs]].concat(), Path::new("."))
+    };
+    let one = check("1");
     for jobs in ["2", "4", "1"] {
-        let other = run(
-            &["check", "testdata", "--format", "json", "--jobs", jobs],
-            Path::new("."),
-        );
+        let other = check(jobs);
         assert_eq!(one.stdout, other.stdout, "--jobs {jobs}");
         assert_eq!(one.status.code(), other.status.code());
     }
@@ -80,8 +80,8 @@ fn json_is_byte_identical_whatever_the_jobs() {
 #[test]
 fn exit_statuses() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "clean.yaml", CLEAN);
-    write(dir.path(), "dup.yaml", DUPLICATE_KEY);
+    common::write(dir.path(), "clean.yaml", CLEAN);
+    common::write(dir.path(), "dup.yaml", DUPLICATE_KEY);
     let code = |args: &[&str]| run(args, dir.path()).status.code();
     assert_eq!(code(&["check", "clean.yaml"]), Some(0));
     assert_eq!(code(&["check", "dup.yaml"]), Some(1));
@@ -106,7 +106,7 @@ fn exit_statuses() {
 #[test]
 fn fail_on_warning_counts_warnings() {
     let dir = tempfile::tempdir().unwrap();
-    write(
+    common::write(
         dir.path(),
         "a.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a # k8lint: ignore yaml-syntax\n",
@@ -157,12 +157,12 @@ fn stdin_is_read_with_dash() {
 #[test]
 fn config_is_discovered_in_parent_directories() {
     let dir = tempfile::tempdir().unwrap();
-    write(
+    common::write(
         dir.path(),
         ".k8lint.yaml",
         "rules:\n  disable: [yaml-duplicate-key]\n",
     );
-    write(dir.path(), "apps/dup.yaml", DUPLICATE_KEY);
+    common::write(dir.path(), "apps/dup.yaml", DUPLICATE_KEY);
     let out = run(&["check", "dup.yaml"], &dir.path().join("apps"));
     assert_eq!(
         out.status.code(),
@@ -175,12 +175,12 @@ fn config_is_discovered_in_parent_directories() {
 #[test]
 fn bad_config_is_exit_2_with_its_location() {
     let dir = tempfile::tempdir().unwrap();
-    write(
+    common::write(
         dir.path(),
         ".k8lint.yaml",
         "rules:\n  disable: [image-tag]\nfail_on: warning\n",
     );
-    write(dir.path(), "a.yaml", CLEAN);
+    common::write(dir.path(), "a.yaml", CLEAN);
     let out = run(&["check", "a.yaml"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -193,12 +193,12 @@ fn bad_config_is_exit_2_with_its_location() {
 #[test]
 fn severity_overrides_apply() {
     let dir = tempfile::tempdir().unwrap();
-    write(
+    common::write(
         dir.path(),
         ".k8lint.yaml",
         "rules:\n  severity:\n    yaml-duplicate-key: warning\n",
     );
-    write(dir.path(), "dup.yaml", DUPLICATE_KEY);
+    common::write(dir.path(), "dup.yaml", DUPLICATE_KEY);
     let out = run(&["check", "dup.yaml", "--format", "short"], dir.path());
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("warning[yaml-duplicate-key]"));
@@ -207,11 +207,11 @@ fn severity_overrides_apply() {
 #[test]
 fn walks_respect_gitignore_and_hidden_directories() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), ".gitignore", "generated/\n");
-    write(dir.path(), "generated/dup.yaml", DUPLICATE_KEY);
-    write(dir.path(), ".hidden/dup.yaml", DUPLICATE_KEY);
-    write(dir.path(), "app/ok.yaml", CLEAN);
-    write(dir.path(), "app/values.yaml", "replicaCount: 2\n");
+    common::write(dir.path(), ".gitignore", "generated/\n");
+    common::write(dir.path(), "generated/dup.yaml", DUPLICATE_KEY);
+    common::write(dir.path(), ".hidden/dup.yaml", DUPLICATE_KEY);
+    common::write(dir.path(), "app/ok.yaml", CLEAN);
+    common::write(dir.path(), "app/values.yaml", "replicaCount: 2\n");
     let out = run(&["check", ".", "--format", "json"], dir.path());
     assert_eq!(out.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -276,7 +276,7 @@ fn a_ten_megabyte_file_is_checked() {
         text.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  key: \"{}\"\n", "x".repeat(200)));
         i += 1;
     }
-    write(dir.path(), "big.yaml", &text);
+    common::write(dir.path(), "big.yaml", &text);
     let out = run(&["check", "big.yaml", "--format", "json"], dir.path());
     assert_eq!(
         out.status.code(),

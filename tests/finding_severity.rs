@@ -1,9 +1,9 @@
 //! A rule may report some findings at another severity than its default
 //! (`Diagnostic::with_severity`); the configuration still decides for the whole rule.
 
-use k8lint::app;
-use k8lint::cli::{CheckArgs, CheckFormat};
-use serde_json::Value;
+mod common;
+
+use k8lint::cli::CheckArgs;
 
 const MANIFEST: &str = "apiVersion: v1
 kind: Pod
@@ -25,26 +25,15 @@ spec:
 /// The severities of duplicate-port's findings, in report order.
 fn severities(config: Option<&str>) -> Vec<String> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let manifest = dir.path().join("pod.yaml");
-    std::fs::write(&manifest, MANIFEST).expect("write manifest");
-    let config = config.map(|text| {
-        let path = dir.path().join(".k8lint.yaml");
-        std::fs::write(&path, text).expect("write config");
-        path
-    });
-    let args = CheckArgs {
+    let manifest = common::write(dir.path(), "pod.yaml", MANIFEST);
+    let config = config.map(|text| common::write(dir.path(), ".k8lint.yaml", text));
+    let report = common::check_json(CheckArgs {
         paths: vec![manifest.to_string_lossy().into_owned()],
-        format: CheckFormat::Json,
         config,
         max_file_size: Some(1024 * 1024),
         ..CheckArgs::default()
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    app::check(&args, &mut out, &mut err).expect("check runs");
-    let report: Value = serde_json::from_slice(&out).expect("JSON report");
-    report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
+    });
+    common::diagnostics(&report)
         .iter()
         .filter(|d| d["rule"] == "duplicate-port")
         .map(|d| d["severity"].as_str().unwrap_or("").to_owned())

@@ -1,27 +1,65 @@
-//! Rule fixtures: `testdata/<rule-id>/` holds cases (a file, or a directory checked as one
-//! repository). A `# expect: rule-id` comment marks each line where the rule must report,
-//! and nothing else may be reported by it; objects named `dont-fire…` must produce nothing.
-//! The findings of each case are also kept as an insta snapshot.
+//! Rule fixtures. Each rule keeps its cases in one folder, found by walking, never listed:
+//! a built-in rule in `testdata/<rule-id>/`, a default policy beside its source in
+//! `policies/<rule-id>.cases/` (where `k8lint policy test` reads them too). Every entry of
+//! the folder but `snapshots/` is a case: a file, or a directory checked as one repository.
+//! A `# expect: rule-id` comment marks each line where the rule must report, and nothing
+//! else may be reported by it; objects named `dont-fire…` must produce nothing. The
+//! findings of each case are also kept as an insta snapshot, `snapshots/<case>.snap` in
+//! the rule's folder. A folder whose name is not a rule fails, as does a rule without
+//! `fires*` and `passes*` cases.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use k8lint::app;
-use k8lint::cli::{CheckArgs, CheckFormat};
+use k8lint::app::policy_test::{SNAPSHOTS, cases};
+use k8lint::cli::CheckArgs;
+use k8lint::rules::RuleMeta;
 use serde_json::Value;
 
+/// Where built-in rules keep their fixtures.
+const TESTDATA: &str = "testdata";
+/// Where the default policies live, each with its `.cases` folder.
+const POLICIES: &str = "policies";
+
+/// Every rule with its fixture folder: the built-in rules, then the default policies.
+fn rules() -> Vec<(&'static RuleMeta, PathBuf)> {
+    let builtin = k8lint::rules::builtin()
+        .into_iter()
+        .map(|r| (r.meta(), Path::new(TESTDATA).join(r.meta().id)));
+    let policies: Vec<_> = k8lint::policy::PolicySet::defaults()
+        .policies
+        .iter()
+        .map(|p| {
+            (
+                p.meta,
+                Path::new(POLICIES).join(format!("{}.cases", p.meta.id)),
+            )
+        })
+        .collect();
+    builtin.chain(policies).collect()
+}
+
+/// The subfolders of `dir`, sorted.
+fn folders(dir: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
 /// Runs `k8lint check --format json` on one case with `rule` enabled.
-fn check(paths: Vec<String>, rule: &str) -> Value {
-    let args = CheckArgs {
-        paths,
-        format: CheckFormat::Json,
+fn check(case: &Path, rule: &str) -> Value {
+    common::check_json(CheckArgs {
+        paths: vec![display(case)],
         enable: vec![rule.to_owned()],
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    app::check(&args, &mut out, &mut err).unwrap_or_else(|e| panic!("check failed: {e}"));
-    serde_json::from_slice(&out).expect("the JSON report parses")
+    })
 }
 
 /// `file → line → rule ids expected there`, from `# expect:` comments.
@@ -49,48 +87,52 @@ fn display(p: &Path) -> String {
 
 fn case_files(case: &Path) -> Vec<PathBuf> {
     if case.is_dir() {
-        let mut files: Vec<PathBuf> = walk(case);
-        files.sort();
-        files
+        common::walk(case)
     } else {
         vec![case.to_path_buf()]
     }
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
+/// One line per finding of `rule` (and its help and related locations), as snapshotted.
+fn snapshot_line(d: &Value, rule: &str, out: &mut String) {
+    out.push_str(&format!(
+        "{}:{}:{}: {}[{rule}] {}: {}\n",
+        d["file"].as_str().unwrap(),
+        d["line"],
+        d["column"],
+        d["severity"].as_str().unwrap(),
+        d["path"].as_str().unwrap_or("-"),
+        d["message"].as_str().unwrap()
+    ));
+    if let Some(h) = d["help"].as_str() {
+        out.push_str(&format!("    help: {h}\n"));
     }
-    out
+    for r in d["related"].as_array().unwrap() {
+        out.push_str(&format!(
+            "    related {}:{}:{}: {}\n",
+            r["file"].as_str().unwrap(),
+            r["line"],
+            r["column"],
+            r["message"].as_str().unwrap()
+        ));
+    }
 }
 
-/// Every case directory of a rule.
-fn cases(rule_dir: &Path) -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(rule_dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    cases.sort();
-    cases
-}
-
-fn check_rule(rule: &str) -> Result<(), String> {
-    let dir = Path::new("testdata").join(rule);
+/// Checks every case of one rule's folder; returns the mismatches.
+fn check_rule(rule: &str, dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for case in cases(&dir) {
-        let files = case_files(&case);
-        let report = check(vec![display(&case)], rule);
-        let expected = expectations(&files);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(dir)
+            .join(SNAPSHOTS),
+    );
+    settings.set_prepend_module_to_snapshot(false);
+    for case in cases(dir) {
+        let report = check(&case, rule);
         let mut got: BTreeMap<(String, u64), Vec<String>> = BTreeMap::new();
         let mut snapshot = String::new();
-        for d in report["diagnostics"].as_array().unwrap() {
+        for d in common::diagnostics(&report) {
             if d["rule"] != rule {
                 continue;
             }
@@ -108,27 +150,9 @@ fn check_rule(rule: &str) -> Result<(), String> {
                     d["message"]
                 ));
             }
-            snapshot.push_str(&format!(
-                "{file}:{line}:{}: {}[{rule}] {}: {}\n",
-                d["column"],
-                d["severity"].as_str().unwrap(),
-                d["path"].as_str().unwrap_or("-"),
-                d["message"].as_str().unwrap()
-            ));
-            if let Some(h) = d["help"].as_str() {
-                snapshot.push_str(&format!("    help: {h}\n"));
-            }
-            for r in d["related"].as_array().unwrap() {
-                snapshot.push_str(&format!(
-                    "    related {}:{}:{}: {}\n",
-                    r["file"].as_str().unwrap(),
-                    r["line"],
-                    r["column"],
-                    r["message"].as_str().unwrap()
-                ));
-            }
+            snapshot_line(d, rule, &mut snapshot);
         }
-        let want: BTreeMap<(String, u64), Vec<String>> = expected
+        let want: BTreeMap<(String, u64), Vec<String>> = expectations(&case_files(&case))
             .into_iter()
             .filter_map(|(k, ids)| {
                 let mine: Vec<String> = ids.into_iter().filter(|i| i == rule).collect();
@@ -156,41 +180,21 @@ fn check_rule(rule: &str) -> Result<(), String> {
                 ));
             }
         }
-        let name = format!(
-            "{rule}__{}",
-            case.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .replace('.', "_")
-        );
-        insta::assert_snapshot!(name, snapshot);
+        let name = case
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "_");
+        settings.bind(|| insta::assert_snapshot!(name, snapshot));
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    problems
 }
 
 #[test]
 fn every_rule_fixture_matches_its_expectations() {
     let mut failures = Vec::new();
-    let mut rules: Vec<PathBuf> = std::fs::read_dir("testdata")
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    rules.sort();
-    for dir in rules {
-        let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let known = k8lint::rules::find(&rule).is_some() || k8lint::policy::find(&rule).is_some();
-        if rule == "demo" || !known {
-            continue;
-        }
-        if let Err(e) = check_rule(&rule) {
-            failures.push(e);
-        }
+    for (meta, dir) in rules() {
+        failures.extend(check_rule(meta.id, &dir));
     }
     assert!(
         failures.is_empty(),
@@ -199,11 +203,42 @@ fn every_rule_fixture_matches_its_expectations() {
     );
 }
 
+/// A fixture folder under a name that is no rule would never run: a typo, or a rule that
+/// was renamed or removed without its fixtures.
+#[test]
+fn every_fixture_folder_belongs_to_a_rule() {
+    let mut stray = Vec::new();
+    for dir in folders(TESTDATA) {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if k8lint::rules::find(&id).is_none() {
+            let hint = if k8lint::policy::find(&id).is_some() {
+                format!("a default policy's cases live in {POLICIES}/{id}.cases/")
+            } else {
+                "not a built-in rule id".to_owned()
+            };
+            stray.push(format!("{}: {hint}", dir.display()));
+        }
+    }
+    for dir in folders(POLICIES) {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(id) = name.strip_suffix(".cases") else {
+            continue; // policies/examples: not shipped, tested by tests/policies.rs
+        };
+        if k8lint::policy::find(id).is_none() {
+            stray.push(format!("{}: not a default policy id", dir.display()));
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "stray fixture folders:\n{}",
+        stray.join("\n")
+    );
+}
+
 #[test]
 fn every_rule_has_docs_and_fixtures() {
     let mut missing = Vec::new();
-    for rule in k8lint::rules::builtin() {
-        let m = rule.meta();
+    for (m, dir) in rules() {
         let docs = m.docs_text();
         for section in [
             "## What it does",
@@ -215,21 +250,14 @@ fn every_rule_has_docs_and_fixtures() {
                 missing.push(format!("{}: docs lack `{section}`", m.id));
             }
         }
-        let dir = Path::new("testdata").join(m.id);
-        let names: Vec<String> = if dir.is_dir() {
-            std::fs::read_dir(&dir)
-                .unwrap()
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        if !names.iter().any(|n| n.starts_with("fires")) {
-            missing.push(format!("{}: no testdata/{}/fires* case", m.id, m.id));
-        }
-        if !names.iter().any(|n| n.starts_with("passes")) {
-            missing.push(format!("{}: no testdata/{}/passes* case", m.id, m.id));
+        let names: Vec<String> = cases(&dir)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        for kind in ["fires", "passes"] {
+            if !names.iter().any(|n| n.starts_with(kind)) {
+                missing.push(format!("{}: no {}/{kind}* case", m.id, dir.display()));
+            }
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));

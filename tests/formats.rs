@@ -1,24 +1,22 @@
-//! The CI formats on one sample repository (testdata/formats): snapshots of each, SARIF
+//! The CI formats on one sample repository (tests/data/formats): snapshots of each, SARIF
 //! validated against the SARIF 2.1.0 schema, GitHub workflow commands checked against the
 //! syntax the runner parses, and the per-rule statistics.
+
+mod common;
 
 use k8lint::app;
 use k8lint::cli::{CheckArgs, CheckFormat};
 use serde_json::Value;
 
-const SAMPLE: &str = "testdata/formats";
+const SAMPLE: &str = "tests/data/formats";
 
 fn run(format: CheckFormat, statistics: bool) -> String {
-    let args = CheckArgs {
+    common::check_text(&CheckArgs {
         paths: vec![SAMPLE.to_owned()],
         format,
         statistics,
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    app::check(&args, &mut out, &mut err).unwrap_or_else(|e| panic!("check failed: {e}"));
-    String::from_utf8(out).expect("reports are UTF-8")
+    })
 }
 
 fn json_report() -> Value {
@@ -91,7 +89,7 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
         assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
         let uri = artifact["uri"].as_str().unwrap();
         assert!(
-            uri.starts_with("testdata/formats/"),
+            uri.starts_with("tests/data/formats/"),
             "{uri} is relative to the repository"
         );
         let region = &r["locations"][0]["physicalLocation"]["region"];
@@ -218,7 +216,7 @@ fn github_escapes_separators_in_properties() {
 #[test]
 fn junit_fails_the_objects_with_findings_at_fail_on() {
     let xml = run(CheckFormat::Junit, false);
-    assert!(xml.contains(r#"<testsuite name="testdata/formats/web.yaml" tests="5""#));
+    assert!(xml.contains(r#"<testsuite name="tests/data/formats/web.yaml" tests="5""#));
     assert_eq!(xml.matches("<failure ").count(), 2, "{xml}");
     // The info finding is kept, as output of a passing case.
     assert!(xml.contains("<system-out>14:"));

@@ -1,6 +1,8 @@
 //! A bug in one rule (a panic) becomes one `internal-error` finding naming the rule and
 //! the object, and every other rule still reports.
 
+mod common;
+
 use k8lint::base::Diagnostic;
 use k8lint::check::{self, Selection};
 use k8lint::compile::{Inputs, compile};
@@ -41,12 +43,11 @@ impl Rule for Panicky {
 fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
     std::panic::set_hook(Box::new(|_| {}));
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.yaml");
-    std::fs::write(
-        &path,
+    let path = common::write(
+        dir.path(),
+        "m.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: boom}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata: {a: p, a: q}\n",
-    )
-    .unwrap();
+    );
     let compiled = compile(&Inputs {
         files: vec![InputPath {
             path: Some(path),

@@ -1,4 +1,4 @@
-//! `k8lint graph` on testdata/graph: the three formats as snapshots, broken references in
+//! `k8lint graph` on tests/data/graph: the three formats as snapshots, broken references in
 //! red, and the other generated outputs (completions, man page).
 
 use k8lint::app;
@@ -8,7 +8,7 @@ use k8lint::declare_rule;
 use k8lint::picture::{self, Picture};
 use k8lint::rules::Rule;
 
-const SAMPLE: &str = "testdata/graph";
+const SAMPLE: &str = "tests/data/graph";
 
 fn graph(format: GraphFormat) -> String {
     let args = GraphArgs {

@@ -2,6 +2,8 @@
 //! `policy-error` diagnostic in the `.rhai` file while every other policy still runs;
 //! ids may not clash; `policy test` passes the shipped cases and fails wrong ones.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -49,29 +51,22 @@ fn run(policies: &[(&str, String)]) -> (tempfile::TempDir, Result<Value, String>
     let pdir = dir.path().join("policies");
     std::fs::create_dir(&pdir).unwrap();
     for (name, text) in policies {
-        std::fs::write(pdir.join(name), text).unwrap();
+        common::write(&pdir, name, text);
     }
-    let manifest = dir.path().join("app.yaml");
-    std::fs::write(&manifest, MANIFEST).unwrap();
-    let args = CheckArgs {
+    let manifest = common::write(dir.path(), "app.yaml", MANIFEST);
+    let result = common::try_check_json(CheckArgs {
         paths: vec![manifest.display().to_string()],
-        format: CheckFormat::Json,
         policies: vec![pdir],
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let result = app::check(&args, &mut out, &mut err)
-        .map(|_| serde_json::from_slice(&out).expect("the JSON report parses"))
-        .map_err(|e| e.to_string());
+    })
+    .map_err(|e| e.to_string());
     (dir, result)
 }
 
 /// The `policy-error` findings as `name:line:col: message`, file names relative.
 fn policy_errors(report: &Value) -> Vec<String> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    common::diagnostics(report)
         .iter()
         .filter(|d| d["rule"] == "policy-error")
         .map(|d| {
@@ -91,9 +86,7 @@ fn policy_errors(report: &Value) -> Vec<String> {
 }
 
 fn rules_reported(report: &Value) -> Vec<String> {
-    let mut ids: Vec<String> = report["diagnostics"]
-        .as_array()
-        .unwrap()
+    let mut ids: Vec<String> = common::diagnostics(report)
         .iter()
         .map(|d| d["rule"].as_str().unwrap().to_owned())
         .collect();
@@ -104,17 +97,13 @@ fn rules_reported(report: &Value) -> Vec<String> {
 
 /// `check --format json` on one manifest, asserting that no policy failed.
 fn check_json(manifest: &Path, policies: Vec<PathBuf>, enable: Vec<String>) -> Value {
-    let args = CheckArgs {
+    let report = common::check_json(CheckArgs {
         paths: vec![manifest.display().to_string()],
-        format: CheckFormat::Json,
         policies,
         enable,
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new()).unwrap();
-    let report: Value = serde_json::from_slice(&out).unwrap();
+    });
     assert_eq!(policy_errors(&report), Vec::<String>::new());
     report
 }
@@ -295,27 +284,20 @@ fn a_policy_is_selectable_and_suppressible_like_a_rule() {
     let pdir = dir.path().join("p");
     std::fs::create_dir(&pdir).unwrap();
     std::fs::write(pdir.join("good.rhai"), policy("good", GOOD)).unwrap();
-    let manifest = dir.path().join("a.yaml");
-    std::fs::write(
-        &manifest,
+    let manifest = common::write(
+        dir.path(),
+        "a.yaml",
         MANIFEST.replace("  name: api\n", "  name: api # k8lint: ignore good\n"),
-    )
-    .unwrap();
+    );
     let check = |disable: Vec<String>| {
-        let args = CheckArgs {
+        let report = common::check_json(CheckArgs {
             paths: vec![manifest.display().to_string()],
-            format: CheckFormat::Json,
             policies: vec![pdir.clone()],
             disable,
             max_file_size: Some(1 << 20),
             ..CheckArgs::default()
-        };
-        let mut out = Vec::new();
-        app::check(&args, &mut out, &mut Vec::new()).unwrap();
-        let report: Value = serde_json::from_slice(&out).unwrap();
-        report["diagnostics"]
-            .as_array()
-            .unwrap()
+        });
+        common::diagnostics(&report)
             .iter()
             .filter(|d| d["rule"] == "good")
             .map(|d| d["message"].as_str().unwrap().to_owned())
@@ -342,8 +324,7 @@ fn the_shipped_policies_pass_their_cases() {
 #[test]
 fn policy_test_fails_a_wrong_expectation() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("good.rhai");
-    std::fs::write(&file, policy("good", GOOD)).unwrap();
+    let file = common::write(dir.path(), "good.rhai", policy("good", GOOD));
     let cases = dir.path().join("good.cases");
     std::fs::create_dir(&cases).unwrap();
     // The finding is on line 4 (metadata.name), the mark on line 3; `dont-fire` reported.
@@ -384,8 +365,10 @@ fn default_policies_are_documented_rules() {
         }
         assert!(!p.meta.help.is_empty(), "{} has help", p.meta.id);
         assert!(
-            std::path::Path::new("testdata").join(p.meta.id).is_dir(),
-            "{} has fixtures",
+            std::path::Path::new("policies")
+                .join(format!("{}.cases", p.meta.id))
+                .is_dir(),
+            "{} has cases",
             p.meta.id
         );
     }
@@ -409,9 +392,9 @@ fn default_policies_are_documented_rules() {
 #[test]
 fn default_policies_survive_fields_of_the_wrong_type() {
     let dir = tempfile::tempdir().unwrap();
-    let manifest = dir.path().join("odd.yaml");
-    std::fs::write(
-        &manifest,
+    let manifest = common::write(
+        dir.path(),
+        "odd.yaml",
         "\
 apiVersion: v1
 kind: Pod
@@ -444,8 +427,7 @@ spec:
   replicas: three
   template: []
 ",
-    )
-    .unwrap();
+    );
     check_json(&manifest, Vec::new(), Vec::new());
 }
 
@@ -465,13 +447,8 @@ fn the_pdb_example_reports_with_related_budgets() {
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new()).unwrap();
-    let mut json_args = args;
-    json_args.format = CheckFormat::Json;
-    let mut json = Vec::new();
-    app::check(&json_args, &mut json, &mut Vec::new()).unwrap();
-    let report: Value = serde_json::from_slice(&json).unwrap();
+    let out = common::check_text(&args);
+    let report = common::check_json(args);
     let related: Vec<String> = report["diagnostics"][0]["related"]
         .as_array()
         .unwrap()
@@ -486,11 +463,7 @@ fn the_pdb_example_reports_with_related_budgets() {
             )
         })
         .collect();
-    insta::assert_snapshot!(format!(
-        "{}related:\n{}",
-        String::from_utf8(out).unwrap(),
-        related.join("\n")
-    ));
+    insta::assert_snapshot!(format!("{}related:\n{}", out, related.join("\n")));
 }
 
 /// Every context call of docs/policies.md, on one small repository.
@@ -538,9 +511,9 @@ fn check(object, ctx) {
 "#,
     )
     .unwrap();
-    let manifest = dir.path().join("m.yaml");
-    std::fs::write(
-        &manifest,
+    let manifest = common::write(
+        dir.path(),
+        "m.yaml",
         "\
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
@@ -584,8 +557,7 @@ kind: Service
 metadata: {name: external}
 spec: {type: ExternalName, externalName: example.com}
 ",
-    )
-    .unwrap();
+    );
     let report = check_json(&manifest, vec![pdir], vec!["api".to_owned()]);
     let lines: Vec<String> = report["diagnostics"]
         .as_array()

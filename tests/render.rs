@@ -2,6 +2,8 @@
 //! output directories, `--expand`, and the two promises of render: it is idempotent and
 //! it loses nothing of the input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use k8lint::app::{self, Outcome};
@@ -38,8 +40,7 @@ fn render_ok(args: &RenderArgs) -> String {
 
 fn render_text(text: &str, extra: impl FnOnce(&mut RenderArgs)) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("in.yaml");
-    std::fs::write(&path, text).unwrap();
+    let path = common::write(dir.path(), "in.yaml", text);
     let mut a = args(&[path.to_str().unwrap()]);
     extra(&mut a);
     render_ok(&a)
@@ -54,7 +55,7 @@ fn documents(text: &str) -> Vec<Value> {
 
 #[test]
 fn defaults_per_kind() {
-    for entry in std::fs::read_dir("testdata/render/kinds").unwrap() {
+    for entry in std::fs::read_dir("tests/data/render/kinds").unwrap() {
         let path = entry.unwrap().path();
         let out = render_ok(&args(&[path.to_str().unwrap()]));
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
@@ -64,7 +65,7 @@ fn defaults_per_kind() {
 
 #[test]
 fn no_defaults_keeps_only_normalization() {
-    let mut a = args(&["testdata/render/kinds/pod.yaml"]);
+    let mut a = args(&["tests/data/render/kinds/pod.yaml"]);
     a.no_defaults = true;
     insta::assert_snapshot!("no_defaults_pod", render_ok(&a));
 }
@@ -144,7 +145,7 @@ fn every_quantity_example_renders_canonically() {
 
 #[test]
 fn strings_yaml_would_retype_are_quoted() {
-    let out = render_ok(&args(&["testdata/render/kinds/core.yaml"]));
+    let out = render_ok(&args(&["tests/data/render/kinds/core.yaml"]));
     for quoted in [
         "enabled: \"yes\"",
         "mode: \"0755\"",
@@ -165,7 +166,7 @@ fn strings_yaml_would_retype_are_quoted() {
 
 #[test]
 fn documents_are_in_apply_order() {
-    let out = render_ok(&args(&["testdata/render/kinds"]));
+    let out = render_ok(&args(&["tests/data/render/kinds"]));
     let kinds: Vec<String> = documents(&out)
         .iter()
         .map(|d| d["kind"].as_str().unwrap().to_owned())
@@ -189,7 +190,7 @@ fn documents_are_in_apply_order() {
 
 #[test]
 fn namespace_is_explicit_and_follows_the_flag() {
-    let mut a = args(&["testdata/render/kinds/storage.yaml"]);
+    let mut a = args(&["tests/data/render/kinds/storage.yaml"]);
     a.namespace = Some("team".to_owned());
     let docs = documents(&render_ok(&a));
     for d in &docs {
@@ -203,7 +204,7 @@ fn namespace_is_explicit_and_follows_the_flag() {
 
 #[test]
 fn json_output_is_a_list() {
-    let mut a = args(&["testdata/render/kinds/core.yaml"]);
+    let mut a = args(&["tests/data/render/kinds/core.yaml"]);
     a.format = RenderFormat::Json;
     let v: Value = serde_json::from_str(&render_ok(&a)).unwrap();
     assert_eq!(v["kind"], "List");
@@ -215,14 +216,14 @@ fn json_output_is_a_list() {
 }
 
 fn template_args(values: &[&str]) -> RenderArgs {
-    let mut a = args(&["testdata/render/templates/app.yaml"]);
+    let mut a = args(&["tests/data/render/templates/app.yaml"]);
     a.values.files = values.iter().map(PathBuf::from).collect();
     a
 }
 
 #[test]
 fn templates_insert_typed_values_interpolate_and_remove() {
-    let a = template_args(&["testdata/render/templates/base.yaml"]);
+    let a = template_args(&["tests/data/render/templates/base.yaml"]);
     let out = render_ok(&a);
     insta::assert_snapshot!("template_base", out);
     let d = &documents(&out)[0];
@@ -251,8 +252,8 @@ fn templates_insert_typed_values_interpolate_and_remove() {
 #[test]
 fn values_files_merge_in_order_then_set() {
     let mut a = template_args(&[
-        "testdata/render/templates/base.yaml",
-        "testdata/render/templates/prod.yaml",
+        "tests/data/render/templates/base.yaml",
+        "tests/data/render/templates/prod.yaml",
     ]);
     let d = &documents(&render_ok(&a))[0];
     assert_eq!(
@@ -379,7 +380,7 @@ fn bad_values_are_usage_errors() {
         ),
     ];
     for (values, want) in cases {
-        let mut a = args(&["testdata/render/kinds/core.yaml"]);
+        let mut a = args(&["tests/data/render/kinds/core.yaml"]);
         a.values = values;
         let mut out = Vec::new();
         let e = app::render(&a, &mut out, &mut Vec::new())
@@ -392,12 +393,11 @@ fn bad_values_are_usage_errors() {
 #[test]
 fn check_lints_rendered_objects_with_locations_in_the_template() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.yaml");
-    std::fs::write(
-        &path,
+    let path = common::write(
+        dir.path(),
+        "t.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${{ values.name }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"${{ values.name }}\"\n",
-    )
-    .unwrap();
+    );
     let args = CheckArgs {
         paths: vec![path.to_string_lossy().into_owned()],
         format: CheckFormat::Json,
@@ -461,13 +461,13 @@ fn output_dir_writes_one_file_per_object_and_never_clobbers() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out");
     let mut a = args(&[
-        "testdata/render/kinds/storage.yaml",
-        "testdata/render/kinds/core.yaml",
+        "tests/data/render/kinds/storage.yaml",
+        "tests/data/render/kinds/core.yaml",
     ]);
     a.output_dir = Some(target.clone());
     a.namespace = Some("apps".to_owned());
     render_ok(&a);
-    let mut files: Vec<String> = walk(&target)
+    let mut files: Vec<String> = common::walk(&target)
         .iter()
         .map(|p| {
             p.strip_prefix(&target)
@@ -504,22 +504,9 @@ fn output_dir_writes_one_file_per_object_and_never_clobbers() {
     );
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[test]
 fn expand_emits_what_the_controllers_create() {
-    let mut a = args(&["testdata/render/expand/app.yaml"]);
+    let mut a = args(&["tests/data/render/expand/app.yaml"]);
     a.expand = true;
     let out = render_ok(&a);
     insta::assert_snapshot!("expand_app", out);
@@ -569,11 +556,21 @@ fn expand_emits_what_the_controllers_create() {
     assert_eq!(render_text(&out, |_| {}), out);
 }
 
-/// Every YAML file of testdata that renders: render∘render = render, byte for byte, and
-/// every leaf of the input is in the output.
+/// Every YAML file of the test data (rule fixtures, policy cases, scenarios) that renders:
+/// render∘render = render, byte for byte, and every leaf of the input is in the output.
 #[test]
 fn render_is_idempotent_and_faithful_over_testdata() {
-    let mut files = walk(Path::new("testdata"));
+    let mut files = Vec::new();
+    for root in [
+        "testdata",
+        "policies",
+        "tests/data/demo",
+        "tests/data/formats",
+        "tests/data/graph",
+        "tests/data/render",
+    ] {
+        files.extend(common::walk(Path::new(root)));
+    }
     files.retain(|p| {
         matches!(
             p.extension().and_then(|e| e.to_str()),
@@ -584,7 +581,7 @@ fn render_is_idempotent_and_faithful_over_testdata() {
     let mut rendered = 0;
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        if text.contains("${{") || path.starts_with("testdata/render/templates") {
+        if text.contains("${{") || path.starts_with("tests/data/render/templates") {
             continue; // templates are transformations; their outputs are checked above
         }
         let (outcome, first, _) = run(&args(&[path.to_str().unwrap()]));

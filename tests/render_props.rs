@@ -1,6 +1,8 @@
 //! Property tests of render on generated manifests: the emitter reads back as the same
 //! value, render∘render = render byte for byte, and no input leaf is lost.
 
+mod common;
+
 use k8lint::app::{self, Outcome};
 use k8lint::cli::RenderArgs;
 use k8lint::render::emit;
@@ -150,8 +152,7 @@ fn manifest() -> impl Strategy<Value = Vec<Value>> {
 
 fn render(text: &str, defaults: bool) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("in.yaml");
-    std::fs::write(&path, text).unwrap();
+    let path = common::write(dir.path(), "in.yaml", text);
     let args = RenderArgs {
         paths: vec![path.to_string_lossy().into_owned()],
         no_defaults: !defaults,

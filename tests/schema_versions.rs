@@ -1,8 +1,10 @@
 //! Schemas end to end: CRDs given with `--context`, and `--kubernetes-version` choosing
 //! the embedded schemas and the lifecycle of apiVersions.
 
-use k8lint::app::{self, Fatal};
-use k8lint::cli::{CheckArgs, CheckFormat};
+mod common;
+
+use k8lint::app::Fatal;
+use k8lint::cli::CheckArgs;
 use serde_json::Value;
 
 const CRD: &str = "\
@@ -35,29 +37,23 @@ fn run(
 ) -> Result<Value, Fatal> {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p.to_string_lossy().into_owned()
+        common::write(dir.path(), name, text)
+            .to_string_lossy()
+            .into_owned()
     };
     let paths = files.iter().map(|(n, t)| write(n, t)).collect();
     let context = context.iter().map(|(n, t)| write(n, t)).collect();
-    let args = CheckArgs {
+    common::try_check_json(CheckArgs {
         paths,
         context,
-        format: CheckFormat::Json,
         kubernetes_version: version.map(str::to_owned),
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new())?;
-    Ok(serde_json::from_slice(&out).unwrap())
+    })
 }
 
 fn findings(report: &Value, rule: &str) -> Vec<String> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    common::diagnostics(report)
         .iter()
         .filter(|d| d["rule"] == rule)
         .map(|d| {
@@ -122,4 +118,22 @@ fn an_unknown_version_lists_the_known_ones() {
     for v in k8lint::versions::KNOWN {
         assert!(message.contains(v), "{message}");
     }
+}
+
+/// Env var names: strict before 1.32, any printable ASCII but `=` from 1.32, when the
+/// RelaxedEnvironmentVariableValidation feature gate became on by default.
+#[test]
+fn api_validation_env_names_follow_the_target_version() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      env:\n        - {name: 1ST VAR, value: x}\n        - {name: A=B, value: y}\n";
+    let old = run(&[("p.yaml", pod)], &[], Some("1.31")).unwrap();
+    let old = findings(&old, "api-validation");
+    assert_eq!(old.len(), 2, "{old:?}");
+    assert!(old[0].starts_with("/spec/containers/0/env/0/name: spec.containers[0].env[0].name: Invalid value: \"1ST VAR\": a valid environment variable name must consist of alphabetic characters"), "{old:?}");
+    let new = run(&[("p.yaml", pod)], &[], Some("1.32")).unwrap();
+    assert_eq!(
+        findings(&new, "api-validation"),
+        [
+            "/spec/containers/0/env/1/name: spec.containers[0].env[1].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='"
+        ]
+    );
 }

@@ -1,8 +1,9 @@
 //! Suppression scoping: a `# k8lint: ignore` comment covers its node and everything under
 //! it; annotations cover the object or only its pod template.
 
-use k8lint::app;
-use k8lint::cli::{CheckArgs, CheckFormat};
+mod common;
+
+use k8lint::cli::CheckArgs;
 
 /// The rules these tests suppress; findings of other rules (advice such as a missing
 /// liveness probe on these minimal pods) are beside the point.
@@ -15,19 +16,12 @@ const UNDER_TEST: [&str; 3] = [
 /// `(line, rule)` of every finding of the rules under test for one file's text.
 fn findings(text: &str) -> Vec<(u64, String)> {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.yaml");
-    std::fs::write(&path, text).unwrap();
-    let args = CheckArgs {
+    let path = common::write(dir.path(), "m.yaml", text);
+    let report = common::check_json(CheckArgs {
         paths: vec![path.display().to_string()],
-        format: CheckFormat::Json,
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    app::check(&args, &mut out, &mut Vec::new()).unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
+    });
+    common::diagnostics(&report)
         .iter()
         .filter(|d| UNDER_TEST.contains(&d["rule"].as_str().unwrap()))
         .map(|d| {

@@ -1,28 +1,21 @@
 //! `--context` objects resolve references and bind claims first, but are never reported
 //! on (issue 5): one repository checked against a cluster dump.
 
-use k8lint::app;
-use k8lint::cli::{CheckArgs, CheckFormat};
+mod common;
+
+use k8lint::cli::CheckArgs;
 use serde_json::Value;
 
 fn check(context: Vec<String>) -> Vec<Value> {
-    let args = CheckArgs {
+    let report = common::check_json(CheckArgs {
         paths: vec!["tests/context/inputs".to_owned()],
         context,
-        format: CheckFormat::Json,
         max_file_size: None,
         ..CheckArgs::default()
-    };
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    app::check(&args, &mut out, &mut err).expect("check runs");
-    let report: Value = serde_json::from_slice(&out).expect("JSON report");
+    });
     // Only the wiring rules' findings matter here (not probes, policies, ...).
-    report["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
+    common::diagnostics(&report)
+        .iter()
         .filter(|d| {
             use k8lint::rules::Category;
             k8lint::rules::find(d["rule"].as_str().unwrap_or("")).is_some_and(|r| {
@@ -32,6 +25,7 @@ fn check(context: Vec<String>) -> Vec<Value> {
                 )
             })
         })
+        .cloned()
         .collect()
 }
 

@@ -4,7 +4,8 @@
 //! checked as one repository) is a case, named `fires*` or `passes*` by convention. A
 //! `# expect: ID` comment marks each line where the policy must report, checked exactly
 //! per line; an object named `dont-fire…` must produce nothing; a `policy-error` always
-//! fails the case. Only the policy under test runs.
+//! fails the case. Only the policy under test runs. A `snapshots/` folder among the cases
+//! is not a case: k8lint's own fixture tests keep their recorded findings there.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -58,18 +59,31 @@ pub fn cases_dir(policy: &Path) -> PathBuf {
     policy.with_extension("cases")
 }
 
+/// The folder that holds a fixture folder's recorded findings; not a case.
+pub const SNAPSHOTS: &str = "snapshots";
+
+/// The cases of a case folder, sorted: every entry but [`SNAPSHOTS`]. A missing folder has
+/// none. The rule fixture tests list their folders with this function too.
+pub fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .filter(|e| e.file_name() != SNAPSHOTS)
+            .map(|e| e.path())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    cases.sort();
+    cases
+}
+
 /// Runs every case of every policy file; `None` results are policies without cases.
 pub fn run(files: &[PathBuf], namespace: &str) -> Result<Vec<(String, Vec<CaseResult>)>, String> {
     let mut out = Vec::new();
     for file in files {
         let set = PolicySet::only(std::slice::from_ref(file))?;
         let name = crate::policy::load::read(file)?.name;
-        let dir = cases_dir(file);
-        let mut cases: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
-            Err(_) => Vec::new(),
-        };
-        cases.sort();
+        let cases = cases(&cases_dir(file));
         let mut results = Vec::new();
         if let Some(b) = set.broken.first() {
             results.push(CaseResult {

@@ -1,12 +1,26 @@
 //! The rule registry: every rule's id, default severity, category and docs, next to the
 //! code that checks it. One file per rule, grouped by category.
 
+/// A category's rules, one line each in catalogue order: `module::Rule,` declares the
+/// rule's file as a module and lists the rule in the category's `RULES`. Adding a rule
+/// is its file, its `testdata/<rule-id>/` folder and this one line (`scripts/new-rule`
+/// writes all three).
+macro_rules! rules {
+    ($(#[doc = $doc:literal])* $($module:ident::$rule:ident),+ $(,)?) => {
+        $(mod $module;)+
+
+        $(#[doc = $doc])*
+        pub static RULES: &[&dyn $crate::rules::Rule] = &[$(&$module::$rule),+];
+    };
+}
+
 pub mod input;
 pub mod probe;
 pub mod refs;
 pub mod schema;
 pub mod service;
 pub mod storage;
+pub mod validation;
 pub mod workload;
 
 use std::borrow::Cow;
@@ -164,6 +178,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(service::RULES);
     all.extend_from_slice(refs::RULES);
     all.extend_from_slice(storage::RULES);
+    all.extend_from_slice(validation::RULES);
     all
 }
 

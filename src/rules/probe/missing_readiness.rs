@@ -2,7 +2,7 @@ use serde_json::Value;
 
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::model::{Container, Object, PodTemplate};
+use crate::model::{Container, Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::{ProbeKind, probe};
@@ -14,8 +14,18 @@ declare_rule! {
     /// container declares one of the Service's target ports with the same protocol — a
     /// named `targetPort` goes to the first container declaring that name (regular
     /// containers, then sidecars, as the endpoints controller searches), a number to every
-    /// container declaring that `containerPort` (`targetPort` defaults to `port`). Containers
-    /// that no Service reaches, and pods no Service selects, are not reported.
+    /// container declaring that `containerPort` (`targetPort` defaults to `port`).
+    ///
+    /// Two more cases are reported once per pod template, at its first container, when no
+    /// container has a readiness probe (one probe gates the whole pod's readiness) and no
+    /// container was reported as above:
+    /// - a Service sends traffic to a numeric `targetPort` that no container declares:
+    ///   declaring ports is optional, the traffic still reaches the pod;
+    /// - a Deployment (RollingUpdate strategy, the default) or StatefulSet (RollingUpdate
+    ///   update strategy, the default) with at least one replica that no Service selects,
+    ///   whose containers declare ports: its rollout moves on when new pods are ready, so
+    ///   without a probe it replaces old pods before the new ones can serve. A container
+    ///   without ports (a worker) is not reported; nor are DaemonSets, Jobs or bare pods.
     ///
     /// ## Why is this bad?
     /// Without a readiness probe a pod is ready as soon as its containers have started, so
@@ -51,7 +61,7 @@ declare_rule! {
         id: "probe-missing-readiness",
         severity: Warning,
         category: Probe,
-        summary: "a container that a Service sends traffic to has no readiness probe",
+        summary: "a container that a Service sends traffic to, or whose rollout waits for readiness, has no readiness probe",
         help: "add a readinessProbe that succeeds only when the container can serve requests",
     }
 }
@@ -108,6 +118,29 @@ fn serves(serving: &[Container<'_>], index: usize, service_port: &Value) -> bool
     }
 }
 
+/// Whether a Service port's numeric target is declared by none of the serving containers:
+/// the traffic still reaches the pod's IP, whichever container listens there.
+fn undeclared_number(serving: &[Container<'_>], service_port: &Value) -> bool {
+    matches!(target(service_port), Some(Target::Number(_)))
+        && !serving.iter().any(|c| declares(c, service_port))
+}
+
+/// Whether the workload's rollout waits for new pods to become ready: a Deployment with
+/// the RollingUpdate strategy (the default) or a StatefulSet with the RollingUpdate
+/// update strategy (the default), running at least one replica.
+fn rollout_gated(template: &PodTemplate<'_>) -> bool {
+    let strategy = match template.kind {
+        WorkloadKind::Deployment => "/spec/strategy/type",
+        WorkloadKind::StatefulSet => "/spec/updateStrategy/type",
+        _ => return false,
+    };
+    let rolling = matches!(
+        template.object.at(strategy).and_then(Value::as_str),
+        None | Some("" | "RollingUpdate")
+    );
+    rolling && template.replicas().is_some_and(|r| r > 0)
+}
+
 impl Rule for ProbeMissingReadiness {
     fn meta(&self) -> &'static RuleMeta {
         &PROBE_MISSING_READINESS
@@ -117,11 +150,13 @@ impl Rule for ProbeMissingReadiness {
         let Some(template) = PodTemplate::of(object) else {
             return;
         };
-        let services = cx.graph.services_selecting(object);
-        if services.is_empty() {
-            return;
-        }
         let serving: Vec<Container<'_>> = template.spec.serving_containers().collect();
+        // A readiness probe on any container gates the whole pod's readiness.
+        let pod_gated = serving
+            .iter()
+            .any(|c| probe(c, ProbeKind::Readiness).is_some());
+        let services = cx.graph.services_selecting(object);
+        let before = out.len();
         for (index, c) in serving.iter().enumerate() {
             if probe(c, ProbeKind::Readiness).is_some() {
                 continue;
@@ -150,6 +185,50 @@ impl Rule for ProbeMissingReadiness {
                         ),
                 );
             }
+        }
+        // One root cause, one finding: the pod-level cases below only speak when no
+        // container was reported above and no container has a readiness probe.
+        if out.len() > before || pod_gated {
+            return;
+        }
+        let Some(first) = template.spec.containers().next() else {
+            return;
+        };
+        let undeclared = services.iter().find_map(|svc| {
+            let ports = svc.at("/spec/ports")?.as_array()?;
+            let i = ports.iter().position(|p| undeclared_number(&serving, p))?;
+            Some((svc, i, target(&ports[i])))
+        });
+        if let Some((svc, i, Some(Target::Number(n)))) = undeclared {
+            out.push(
+                PROBE_MISSING_READINESS.at(object.id,
+                    first.pointer.clone(),
+                    format!(
+                        "Service {} sends traffic to port {n}, which no container declares; it still reaches the pod, and with no readinessProbe on any container the pod is ready as soon as its containers start",
+                        svc.name
+                    ),
+                )
+                .with_related(
+                    svc.id,
+                    Pointer::root().path("spec/ports").index(i),
+                    "the Service port that targets the pod",
+                ),
+            );
+            return;
+        }
+        if services.is_empty() && rollout_gated(&template) {
+            // Only a container that serves something on the network needs to say when
+            // it is ready; a worker without ports is left alone.
+            let Some(c) = serving.iter().find(|c| c.ports().next().is_some()) else {
+                return;
+            };
+            out.push(PROBE_MISSING_READINESS.at(object.id,
+                c.pointer.clone(),
+                format!(
+                    "{} {} rolls out by pod readiness, but no container has a readinessProbe: a new pod counts as ready as soon as its containers start, so old pods are replaced before the new ones can serve",
+                    object.kind, object.name
+                ),
+            ));
         }
     }
 }

@@ -2,44 +2,23 @@
 //! timing, and which containers need which probe. Probes are read through the pod
 //! template accessor, so every rule applies to every workload kind alike.
 
-mod handler;
-mod identical;
-mod init_container;
-mod missing_liveness;
-mod missing_readiness;
-mod port;
-mod restart_never;
-mod threshold;
-mod timing;
+rules! {
+    /// The probe rules, in catalogue order.
+    handler::ProbeHandler,
+    init_container::ProbeInitContainer,
+    port::ProbePort,
+    threshold::ProbeThreshold,
+    timing::ProbeTiming,
+    identical::ProbeIdentical,
+    missing_readiness::ProbeMissingReadiness,
+    missing_liveness::ProbeMissingLiveness,
+    restart_never::ProbeRestartNever,
+}
 
 use serde_json::Value;
 
-use super::Rule;
 use crate::base::Pointer;
 use crate::model::Container;
-
-pub use handler::PROBE_HANDLER;
-pub use identical::PROBE_IDENTICAL;
-pub use init_container::PROBE_INIT_CONTAINER;
-pub use missing_liveness::PROBE_MISSING_LIVENESS;
-pub use missing_readiness::PROBE_MISSING_READINESS;
-pub use port::PROBE_PORT;
-pub use restart_never::PROBE_RESTART_NEVER;
-pub use threshold::PROBE_THRESHOLD;
-pub use timing::PROBE_TIMING;
-
-/// The probe rules, in catalogue order.
-pub static RULES: &[&dyn Rule] = &[
-    &handler::ProbeHandler,
-    &init_container::ProbeInitContainer,
-    &port::ProbePort,
-    &threshold::ProbeThreshold,
-    &timing::ProbeTiming,
-    &identical::ProbeIdentical,
-    &missing_readiness::ProbeMissingReadiness,
-    &missing_liveness::ProbeMissingLiveness,
-    &restart_never::ProbeRestartNever,
-];
 
 /// The probe handlers; a probe needs exactly one.
 pub(crate) const HANDLERS: [&str; 4] = ["exec", "httpGet", "tcpSocket", "grpc"];

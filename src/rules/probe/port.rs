@@ -18,6 +18,9 @@ declare_rule! {
     ///   when the container declares some ports. A container that declares none is not
     ///   reported: declaring ports is optional.
     ///
+    /// A named port that the container declares with protocol UDP (or SCTP) is an error
+    /// too: the kubelet's `tcpSocket` and `httpGet` probes connect over TCP.
+    ///
     /// A quoted number (`port: "8080"`) is a port name to Kubernetes and is reported as
     /// one that no port has. Unrendered placeholders (`${PORT}`, `{{ .port }}`, `$(PORT)`)
     /// are skipped.
@@ -87,7 +90,25 @@ impl Rule for ProbePort {
                     let field = p.kind.field();
                     if let Some(name) = port.as_str() {
                         // An unrendered placeholder (`${PORT}`, `{{ .port }}`) is not a name.
-                        if c.port_named(name).is_some() || is_placeholder(name) {
+                        if is_placeholder(name) {
+                            continue;
+                        }
+                        if let Some((_, declared)) = c.port_named(name) {
+                            // The kubelet connects over TCP (gRPC runs over it too), whatever
+                            // protocol the named port was declared with.
+                            let protocol = declared
+                                .get("protocol")
+                                .and_then(Value::as_str)
+                                .unwrap_or("TCP");
+                            if protocol != "TCP" && !protocol.is_empty() {
+                                out.push(PROBE_PORT.at(object.id,
+                                    at,
+                                    format!(
+                                        "{field} of {} uses port `{name}`, which the container declares with protocol {protocol}; a {handler} probe connects over TCP and can never succeed",
+                                        c.describe()
+                                    ),
+                                ));
+                            }
                             continue;
                         }
                         if name.parse::<u16>().is_ok() {

@@ -2,53 +2,30 @@
 //! volumes and mounts, env vars, images and the Downward API. Every rule reaches the pod
 //! through `PodTemplate::of`, so it applies to every workload kind alike.
 
-mod deprecated_volume;
+rules! {
+    /// The workload rules, in catalogue order.
+    selector_mismatch::SelectorMismatch,
+    restart_policy::RestartPolicy,
+    duplicate_container::DuplicateContainer,
+    duplicate_port::DuplicatePort,
+    volume_mount_unknown::VolumeMountUnknown,
+    duplicate_volume::DuplicateVolume,
+    duplicate_env::DuplicateEnv,
+    image_tag::ImageTag,
+    downward_api::DownwardApi,
+    deprecated_volume::DeprecatedVolume,
+    duplicate_port_name::DuplicatePortName,
+}
+
 mod divisor;
-mod downward_api;
-mod duplicate_container;
-mod duplicate_env;
-mod duplicate_port;
-mod duplicate_port_name;
-mod duplicate_volume;
-mod image_tag;
-mod restart_policy;
-mod selector_mismatch;
-mod volume_mount_unknown;
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
 use serde_json::Value;
 
-use super::{Rule, RuleMeta};
+use super::RuleMeta;
 use crate::base::{Diagnostic, ObjectId, Pointer};
-
-pub use deprecated_volume::DEPRECATED_VOLUME;
-pub use downward_api::DOWNWARD_API;
-pub use duplicate_container::DUPLICATE_CONTAINER;
-pub use duplicate_env::DUPLICATE_ENV;
-pub use duplicate_port::DUPLICATE_PORT;
-pub use duplicate_port_name::DUPLICATE_PORT_NAME;
-pub use duplicate_volume::DUPLICATE_VOLUME;
-pub use image_tag::IMAGE_TAG;
-pub use restart_policy::RESTART_POLICY;
-pub use selector_mismatch::SELECTOR_MISMATCH;
-pub use volume_mount_unknown::VOLUME_MOUNT_UNKNOWN;
-
-/// The workload rules, in catalogue order.
-pub static RULES: &[&dyn Rule] = &[
-    &selector_mismatch::SelectorMismatch,
-    &restart_policy::RestartPolicy,
-    &duplicate_container::DuplicateContainer,
-    &duplicate_port::DuplicatePort,
-    &volume_mount_unknown::VolumeMountUnknown,
-    &duplicate_volume::DuplicateVolume,
-    &duplicate_env::DuplicateEnv,
-    &image_tag::ImageTag,
-    &downward_api::DownwardApi,
-    &deprecated_volume::DeprecatedVolume,
-    &duplicate_port_name::DuplicatePortName,
-];
 
 /// A value seen a second time: where it is now, and where it was first.
 pub(crate) struct Repeat<K> {
