@@ -96,9 +96,9 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Target Kubernetes version (`1.NN`); the default is the newest known.
-    #[arg(long, value_name = "1.NN")]
-    pub kubernetes_version: Option<String>,
+    /// The Kubernetes release to check against.
+    #[command(flatten)]
+    pub target: TargetArgs,
     /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -237,6 +237,14 @@ pub enum GraphFormat {
     Json,
 }
 
+/// `--kubernetes-version`, shared by the commands that run the checks.
+#[derive(Debug, Args, Default, Clone)]
+pub struct TargetArgs {
+    /// Target Kubernetes version (`1.NN`); the default is the newest known.
+    #[arg(long, value_name = "1.NN")]
+    pub kubernetes_version: Option<String>,
+}
+
 /// `k8lint graph`.
 #[derive(Debug, Args, Default)]
 pub struct GraphArgs {
@@ -254,9 +262,9 @@ pub struct GraphArgs {
     /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Target Kubernetes version (`1.NN`), for the checks that color broken edges.
-    #[arg(long, value_name = "1.NN")]
-    pub kubernetes_version: Option<String>,
+    /// The Kubernetes release to check against (for the checks that color broken edges).
+    #[command(flatten)]
+    pub target: TargetArgs,
 }
 
 /// Shells `completions` knows.

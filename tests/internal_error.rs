@@ -11,6 +11,7 @@ use k8lint::declare_rule;
 use k8lint::load::InputPath;
 use k8lint::model::Object;
 use k8lint::rules::{self, Context, Rule, RuleMeta};
+use k8lint::versions::KubeVersion;
 
 declare_rule! {
     /// ## What it does
@@ -62,7 +63,12 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
     let mut all = rules::builtin();
     all.push(&Panicky);
     let selection = Selection::new(&all, &Config::default(), &[], &[]).unwrap();
-    let found = check::run(&compiled, &all, &selection, "1.34");
+    let found = check::run(
+        &compiled,
+        &all,
+        &selection,
+        KubeVersion::resolve("1.34").unwrap(),
+    );
     let ids: Vec<(&str, String)> = found
         .iter()
         .map(|d| (d.rule.as_str(), d.message.clone()))

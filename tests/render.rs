@@ -660,9 +660,9 @@ fn leaves_present(input: &Value, output: &Value, at: String, problems: &mut Vec<
         leaf => {
             let same_quantity = || {
                 let q = |v: &Value| match v {
-                    Value::String(s) => k8lint::model::quantity::Quantity::parse(s).ok(),
+                    Value::String(s) => k8lint::semantics::quantity::Quantity::parse(s).ok(),
                     Value::Number(n) => {
-                        k8lint::model::quantity::Quantity::parse(&n.to_string()).ok()
+                        k8lint::semantics::quantity::Quantity::parse(&n.to_string()).ok()
                     }
                     _ => None,
                 };

@@ -189,12 +189,14 @@ fn contains(input: &Value, output: &Value) -> bool {
             .all(|(i, v)| output.get(i).is_some_and(|o| contains(v, o))),
         leaf => {
             let q = |v: &Value| match v {
-                Value::String(s) => k8lint::model::quantity::Quantity::parse(s).ok(),
-                Value::Number(n) => k8lint::model::quantity::Quantity::parse(&n.to_string()).ok(),
+                Value::String(s) => k8lint::semantics::quantity::Quantity::parse(s).ok(),
+                Value::Number(n) => {
+                    k8lint::semantics::quantity::Quantity::parse(&n.to_string()).ok()
+                }
                 _ => None,
             };
             // Resource lists are rounded up to milli-units by defaulting (§A.2).
-            let same_amount = |a: Option<k8lint::model::quantity::Quantity>, b| match (a, b) {
+            let same_amount = |a: Option<k8lint::semantics::quantity::Quantity>, b| match (a, b) {
                 (Some(mut a), Some(b)) => {
                     a == b || {
                         a.round_up_milli();

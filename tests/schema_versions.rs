@@ -4,7 +4,7 @@
 mod common;
 
 use k8lint::app::Fatal;
-use k8lint::cli::CheckArgs;
+use k8lint::cli::{CheckArgs, TargetArgs};
 use serde_json::Value;
 
 const CRD: &str = "\
@@ -46,7 +46,9 @@ fn run(
     common::try_check_json(CheckArgs {
         paths,
         context,
-        kubernetes_version: version.map(str::to_owned),
+        target: TargetArgs {
+            kubernetes_version: version.map(str::to_owned),
+        },
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()
     })

@@ -27,7 +27,7 @@ use crate::report::roots::Roots;
 use crate::report::{self, Report};
 use crate::rules::input::Reported;
 use crate::rules::{self, Rule, RuleMeta};
-use crate::versions;
+use crate::versions::KubeVersion;
 
 /// Stack size of worker threads, in bytes (reserved address space, not memory in use).
 const WORKER_STACK: usize = 64 * 1024 * 1024;
@@ -81,12 +81,13 @@ pub struct Checked {
 pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Checked, Fatal> {
     let config = load_config(args.config.as_deref())?;
     let version = args
+        .target
         .kubernetes_version
         .as_deref()
         .or(config.kubernetes_version.as_deref());
     let kubernetes_version = match version {
-        Some(v) => versions::resolve(v).map_err(Fatal::Usage)?,
-        None => versions::newest(),
+        Some(v) => KubeVersion::resolve(v).map_err(Fatal::Usage)?,
+        None => KubeVersion::newest(),
     };
     let builtin = rules::builtin();
     let policy_dirs: Vec<PathBuf> = args
@@ -249,7 +250,7 @@ pub fn graph(
         context: args.context.clone(),
         namespace: args.namespace.clone(),
         config: args.config.clone(),
-        kubernetes_version: args.kubernetes_version.clone(),
+        target: args.target.clone(),
         ..CheckArgs::default()
     };
     let checked = compile_and_check(&check_args, stderr)?;

@@ -20,6 +20,7 @@ use crate::policy::{POLICY_ERROR, Policy, PolicySet};
 use crate::report::Report;
 use crate::rules::Rule;
 use crate::rules::input::Reported;
+use crate::versions::KubeVersion;
 
 /// The outcome of one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +142,7 @@ fn run_case(
     )?;
     let (compiled, rules) = set.attach(compiled);
     let rules: Vec<&dyn Rule> = rules.iter().map(AsRef::as_ref).collect();
-    let diagnostics = check::run(&compiled, &rules, &selection, crate::versions::newest());
+    let diagnostics = check::run(&compiled, &rules, &selection, KubeVersion::newest());
     let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
 
     let mut problems = Vec::new();

@@ -14,6 +14,8 @@ use crate::compile::Compiled;
 use crate::config::{Config, Level};
 use crate::rules::input::INTERNAL_ERROR;
 use crate::rules::{Context, Rule};
+use crate::schema::SchemaSet;
+use crate::versions::KubeVersion;
 
 /// Which rules run, at which severity.
 #[derive(Debug, Clone, Default)]
@@ -94,12 +96,15 @@ pub fn run(
     compiled: &Compiled,
     rules: &[&dyn Rule],
     selection: &Selection,
-    kubernetes_version: &str,
+    version: KubeVersion,
 ) -> Vec<Diagnostic> {
     let graph = &compiled.graph;
+    let schemas = SchemaSet::for_checked(graph, version)
+        .expect("every known version has embedded schemas (a catalog test keeps them equal)");
     let cx = Context {
         graph,
-        kubernetes_version,
+        version,
+        schemas: &schemas,
     };
     let active: Vec<&dyn Rule> = rules
         .iter()

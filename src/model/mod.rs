@@ -1,7 +1,6 @@
 //! Typed objects: identity, pointers, selectors, and views of pod templates.
 
 pub mod object;
-pub mod quantity;
 pub mod selector;
 pub mod workload;
 

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::base::{Diagnostic, Location, ObjectId};
 use crate::graph::Graph;
-use crate::graph::edges::{self, Missing, Relation, Target};
 use crate::model::{Object, WorkloadKind};
 use crate::rules::{Category, Rule};
+use crate::semantics::edges::{self, Missing, Relation, Target};
 
 /// How a node is colored: by what the object is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

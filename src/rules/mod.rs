@@ -29,6 +29,8 @@ use std::fmt;
 use crate::base::{Diagnostic, Location, ObjectId, Pointer, RuleId, Severity};
 use crate::graph::Graph;
 use crate::model::Object;
+use crate::schema::SchemaSet;
+use crate::versions::KubeVersion;
 
 /// What part of a manifest a rule is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,12 +122,16 @@ impl RuleMeta {
     }
 }
 
-/// What a rule sees while it checks.
+/// What a rule sees while it checks: the run's graph, target version and schemas, each
+/// prepared once.
 pub struct Context<'a> {
     /// The whole graph (input and context objects).
     pub graph: &'a Graph,
-    /// The target Kubernetes version, `1.NN`.
-    pub kubernetes_version: &'a str,
+    /// The target Kubernetes version.
+    pub version: KubeVersion,
+    /// The schemas of the run: the target version's built-in schemas and those of the
+    /// CRDs, prepared for the checked objects.
+    pub schemas: &'a SchemaSet,
 }
 
 /// A rule: metadata plus the checks it needs. Rules that earlier stages report (syntax,

@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::base::ObjectId;
 use crate::graph::Graph;
 use crate::model::Object;
+use crate::versions::KubeVersion;
 
 pub use catalog::VersionSchemas;
 pub use crd::CrdIndex;
@@ -46,9 +47,9 @@ pub struct SchemaSet {
 }
 
 impl SchemaSet {
-    /// The schemas for a run against `version` (which must be a known version).
-    pub fn new(graph: &Graph, version: &str) -> Option<SchemaSet> {
-        let builtin = catalog::for_version(version)?;
+    /// The schemas for a run against `version`; `None` when no schemas are embedded for it.
+    pub fn new(graph: &Graph, version: KubeVersion) -> Option<SchemaSet> {
+        let builtin = catalog::for_version(version.as_str())?;
         let crds = CrdIndex::from_graph(graph);
         Some(SchemaSet {
             builtin,
@@ -60,7 +61,7 @@ impl SchemaSet {
 
     /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
     /// [`SchemaSet::prepare_crds`] for them.
-    pub fn for_checked(graph: &Graph, version: &str) -> Option<SchemaSet> {
+    pub fn for_checked(graph: &Graph, version: KubeVersion) -> Option<SchemaSet> {
         let mut set = SchemaSet::new(graph, version)?;
         set.prepare_crds(graph.checked());
         Some(set)

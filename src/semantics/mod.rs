@@ -1,4 +1,17 @@
-//! Kubernetes semantics that rules ask about: what the API server and the controllers
-//! would do with an object, kept apart from the rules that report it.
+//! What Kubernetes does with the objects, in one layer below the rules: which pods a
+//! Service's Endpoints would hold, how the PersistentVolume binder pairs claims and
+//! volumes, every way a pod names another object, which names and labels the API server
+//! accepts, which API versions a release serves, how quantities read, and what the API
+//! server's validation refuses. Rules select objects, ask this layer and report; the
+//! `graph` pictures and policies ask it too.
 
+pub mod api_versions;
+pub mod divisor;
+pub mod edges;
+pub mod endpoints;
+pub mod implicit_type;
+pub mod names;
+pub mod quantity;
+pub mod references;
+pub mod storage;
 pub mod validation;

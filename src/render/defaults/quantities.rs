@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::quantity::Quantity;
 use crate::model::{Object, PodTemplate};
+use crate::semantics::quantity::Quantity;
 
 /// Rewrites every quantity of the object in canonical form; with `round`, resource lists
 /// are first rounded up to milli-units as defaulting does.

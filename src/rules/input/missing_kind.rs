@@ -1,4 +1,8 @@
+use serde_json::Value;
+
+use crate::base::{Diagnostic, FileId, Location, Pointer, Span};
 use crate::declare_rule;
+use crate::yaml::Document;
 
 declare_rule! {
     /// ## What it does
@@ -42,5 +46,68 @@ declare_rule! {
         category: Input,
         summary: "a document has no apiVersion or no kind",
         help: "add `apiVersion` and `kind`",
+    }
+}
+
+/// The finding for a file named on the command line that holds no object; `first` is its
+/// first document that is not a tool's config.
+pub fn no_object(file: FileId, first: Option<&Document>) -> Diagnostic {
+    let span = first.map_or(Span::default(), |d| d.tree.label_span());
+    MISSING_KIND.diagnostic(
+        Location::File { file, span },
+        "this file holds no Kubernetes object (no document has both apiVersion and kind)",
+    )
+}
+
+/// The finding for a document without identity, if it has none.
+pub fn check_document(file: FileId, doc: &Document) -> Option<Diagnostic> {
+    let message = missing_identity(&doc.value)?;
+    let span = doc.tree.label_span();
+    Some(MISSING_KIND.diagnostic(Location::File { file, span }, message))
+}
+
+/// The findings for the items of a List document that have no identity.
+pub fn check_list_items(file: FileId, doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, item) in list_items(&doc.value).into_iter().flatten().enumerate() {
+        if let Some(message) = missing_identity(item) {
+            let (node, _) = doc.tree.resolve(&Pointer::root().key("items").index(i));
+            out.push(MISSING_KIND.diagnostic(
+                Location::File {
+                    file,
+                    span: node.label_span(),
+                },
+                format!("List item {i}: {message}"),
+            ));
+        }
+    }
+    out
+}
+
+/// The items of a `…List` document.
+pub fn list_items(value: &Value) -> Option<&Vec<Value>> {
+    let kind = value.get("kind")?.as_str()?;
+    if !kind.ends_with("List") {
+        return None;
+    }
+    value.get("items")?.as_array()
+}
+
+/// What a document lacks to be an object (`None`: nothing, or it is null).
+pub fn missing_identity(value: &Value) -> Option<String> {
+    if value.is_null() {
+        return None;
+    }
+    let Some(map) = value.as_object() else {
+        return Some("a Kubernetes object must be a mapping".to_owned());
+    };
+    let missing: Vec<&str> = ["apiVersion", "kind"]
+        .into_iter()
+        .filter(|k| !map.get(*k).is_some_and(Value::is_string))
+        .collect();
+    match missing.as_slice() {
+        [] => None,
+        [one] => Some(format!("the document has no `{one}`")),
+        _ => Some("the document has no `apiVersion` and no `kind`".to_owned()),
     }
 }

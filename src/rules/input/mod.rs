@@ -1,14 +1,16 @@
 //! Rules about reading the input: YAML syntax, duplicate keys, unrendered templates,
-//! documents without a kind, duplicate objects, unused suppressions.
+//! documents without a kind, duplicate objects, unused suppressions. The first five
+//! are found while the input is compiled: their files hold the checks that the compile
+//! driver calls.
 
 mod duplicate_object;
 mod internal_error;
-mod missing_kind;
-mod template_error;
-mod template_syntax;
+pub mod missing_kind;
+pub mod template_error;
+pub mod template_syntax;
 mod unused_suppression;
-mod yaml_duplicate_key;
-mod yaml_syntax;
+pub mod yaml_duplicate_key;
+pub mod yaml_syntax;
 
 pub use duplicate_object::DUPLICATE_OBJECT;
 pub use internal_error::INTERNAL_ERROR;

@@ -1,3 +1,4 @@
+use crate::base::{Diagnostic, FileId, Location, Span};
 use crate::declare_rule;
 
 declare_rule! {
@@ -43,4 +44,9 @@ declare_rule! {
         summary: "a `${{ }}` expression fails, or uses an undefined value",
         help: "define the value with --values FILE or --set KEY=VALUE, or fix the expression",
     }
+}
+
+/// The finding for a `${{ }}` expression that the template stage could not expand.
+pub fn check(file: FileId, span: Span, message: String) -> Diagnostic {
+    TEMPLATE_ERROR.diagnostic(Location::File { file, span }, message)
 }

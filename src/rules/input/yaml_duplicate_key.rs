@@ -1,4 +1,6 @@
+use crate::base::{Diagnostic, FileId, Location};
 use crate::declare_rule;
+use crate::yaml::{Problem, ProblemKind};
 
 declare_rule! {
     /// ## What it does
@@ -32,4 +34,19 @@ declare_rule! {
         summary: "a mapping repeats a key",
         help: "remove one of the two keys; kubectl keeps only the last",
     }
+}
+
+/// The finding for a parse problem that is a repeated key (`None` for other problems).
+pub fn check(file: FileId, problem: &Problem) -> Option<Diagnostic> {
+    if problem.kind != ProblemKind::DuplicateKey {
+        return None;
+    }
+    let d = YAML_DUPLICATE_KEY.diagnostic(
+        Location::File {
+            file,
+            span: problem.span,
+        },
+        problem.message.clone(),
+    );
+    Some(super::yaml_syntax::with_related(d, file, problem))
 }

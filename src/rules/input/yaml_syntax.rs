@@ -1,4 +1,6 @@
+use crate::base::{Diagnostic, FileId, Location, Span};
 use crate::declare_rule;
+use crate::yaml::Problem;
 
 declare_rule! {
     /// ## What it does
@@ -38,4 +40,41 @@ declare_rule! {
         summary: "the YAML cannot be parsed",
         help: "fix the syntax at the marked position; the other documents of the file are still checked",
     }
+}
+
+/// The finding for a parse problem (any but a duplicate key, which is
+/// `yaml-duplicate-key`'s).
+pub fn check(file: FileId, problem: &Problem) -> Diagnostic {
+    let d = YAML_SYNTAX.diagnostic(
+        Location::File {
+            file,
+            span: problem.span,
+        },
+        problem.message.clone(),
+    );
+    with_related(d, file, problem)
+}
+
+/// Adds the earlier place a parse problem names, if it names one.
+pub(super) fn with_related(d: Diagnostic, file: FileId, problem: &Problem) -> Diagnostic {
+    match &problem.related {
+        Some((span, message)) => d.with_related_span(file, *span, message.clone()),
+        None => d,
+    }
+}
+
+/// The finding for a file that cannot be read as text, at the byte `offset`.
+pub fn unreadable(file: FileId, offset: usize, message: String) -> Diagnostic {
+    let span = Span::new(offset, offset + 1);
+    YAML_SYNTAX.diagnostic(Location::File { file, span }, message)
+}
+
+/// The finding on the first document past the run's object limit.
+pub fn too_many_objects(file: FileId, span: Span, max_objects: usize) -> Diagnostic {
+    YAML_SYNTAX.diagnostic(
+        Location::File { file, span },
+        format!(
+            "the run has more than {max_objects} objects (limits.max-objects); this one and the rest are not checked"
+        ),
+    )
 }

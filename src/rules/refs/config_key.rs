@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::references::{keys_of, references};
+use crate::semantics::references::{keys_of, references};
 
 declare_rule! {
     /// ## What it does
@@ -63,8 +63,8 @@ impl Rule for ConfigKey {
             return;
         };
         let ns = object.namespace.as_deref();
-        for r in references(&template) {
-            if r.optional || r.keys.is_empty() {
+        for r in references(&template.spec) {
+            if !r.target.has_keys() || r.optional || r.keys.is_empty() {
                 continue;
             }
             let Some(source) = cx.graph.get("", r.target.kind(), ns, r.name) else {

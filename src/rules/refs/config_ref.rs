@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::references::references;
+use crate::semantics::references::references;
 
 declare_rule! {
     /// ## What it does
@@ -58,8 +58,9 @@ impl Rule for ConfigRef {
             return;
         };
         let ns = object.namespace.as_deref();
-        for r in references(&template) {
-            if r.optional
+        for r in references(&template.spec) {
+            if !r.target.has_keys()
+                || r.optional
                 || r.name.is_empty()
                 || cx.graph.get("", r.target.kind(), ns, r.name).is_some()
             {

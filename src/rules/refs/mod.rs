@@ -12,4 +12,3 @@ rules! {
 }
 
 pub mod data;
-pub mod references;

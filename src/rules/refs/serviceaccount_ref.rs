@@ -1,9 +1,8 @@
-use serde_json::Value;
-
 use crate::base::Diagnostic;
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantics::references::service_account;
 
 declare_rule! {
     /// ## What it does
@@ -55,23 +54,17 @@ impl Rule for ServiceaccountRef {
         let Some(template) = PodTemplate::of(object) else {
             return;
         };
-        // serviceAccountName wins over the deprecated serviceAccount.
-        let Some((field, name)) = ["serviceAccountName", "serviceAccount"]
-            .into_iter()
-            .find_map(|f| {
-                let v = template.spec.get(f).and_then(Value::as_str)?;
-                (!v.is_empty()).then_some((f, v))
-            })
-        else {
+        let Some(account) = service_account(&template.spec) else {
             return;
         };
+        let name = account.name;
         let ns = object.namespace.as_deref();
         if name == "default" || cx.graph.get("", "ServiceAccount", ns, name).is_some() {
             return;
         }
         out.push(SERVICEACCOUNT_REF.at(
             object.id,
-            template.spec.pointer.key(field),
+            account.name_at,
             format!(
                 "ServiceAccount {name} is not in namespace {} in the inputs",
                 ns.unwrap_or("default")

@@ -1,9 +1,8 @@
-use super::api_versions::{self, Status};
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::schema::catalog;
+use crate::semantics::api_versions::{self, Status};
 
 declare_rule! {
     /// ## What it does
@@ -49,9 +48,7 @@ impl Rule for DeprecatedApi {
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        let Some(target) = catalog::for_version(cx.kubernetes_version) else {
-            return;
-        };
+        let target = cx.schemas.builtin;
         if let Status::Deprecated {
             since,
             removed,

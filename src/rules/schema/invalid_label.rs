@@ -1,10 +1,10 @@
 use serde_json::{Map, Value};
 
-use super::names;
 use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantics::names;
 
 declare_rule! {
     /// ## What it does

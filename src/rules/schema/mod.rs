@@ -2,7 +2,6 @@
 //! and CRDs, removed and deprecated apiVersions, object names and labels, kinds without a
 //! schema, and YAML scalars that Kubernetes reads as another type.
 
-mod api_versions;
 rules! {
     /// The schema and API-version rules (and the input rules that need schemas).
     yaml_implicit_type::YamlImplicitType,
@@ -13,5 +12,3 @@ rules! {
     invalid_name::InvalidName,
     invalid_label::InvalidLabel,
 }
-
-mod names;

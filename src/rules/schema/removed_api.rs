@@ -1,9 +1,8 @@
-use super::api_versions::{self, Status};
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::schema::catalog;
+use crate::semantics::api_versions::{self, Status};
 
 declare_rule! {
     /// ## What it does
@@ -56,9 +55,7 @@ impl Rule for RemovedApi {
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        let Some(target) = catalog::for_version(cx.kubernetes_version) else {
-            return;
-        };
+        let target = cx.schemas.builtin;
         if let Status::Removed {
             removed,
             replacement,
@@ -71,7 +68,7 @@ impl Rule for RemovedApi {
                 Pointer::root().key("apiVersion"),
                 format!(
                     "{} {} is not served since Kubernetes 1.{removed} (target {}){instead}",
-                    object.api_version, object.kind, cx.kubernetes_version
+                    object.api_version, object.kind, cx.version
                 ),
             );
             if let Some(r) = replacement {

@@ -1,12 +1,12 @@
 use rayon::prelude::*;
 
-use super::yaml_implicit_type;
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::SchemaSet;
 use crate::schema::message::{self, ViolationKind};
+use crate::semantics::implicit_type;
 
 declare_rule! {
     /// ## What it does
@@ -82,9 +82,7 @@ impl Rule for Schema {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(set) = SchemaSet::for_checked(cx.graph, cx.kubernetes_version) else {
-            return;
-        };
+        let set = cx.schemas;
         let objects: Vec<&Object> = cx.graph.checked().collect();
         let found: Vec<Diagnostic> = objects
             .par_iter()
@@ -112,7 +110,7 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
             // A scalar that YAML typed as a bool or number where a string is wanted is
             // yaml-implicit-type's finding, with a better message.
             !matches!(&v.kind, ViolationKind::Type(wanted) if wanted.contains(&"string")
-                && yaml_implicit_type::reports(cx.graph, root.as_ref(), object, &v.pointer))
+                && implicit_type::mistyped_scalar(cx.graph, root.as_ref(), object, &v.pointer))
         })
         .map(|v| {
             let mut d = SCHEMA.at(object.id, v.pointer.clone(), v.message);

@@ -1,10 +1,10 @@
-use super::api_versions::{self, Status};
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::CrdIndex;
 use crate::schema::catalog::{self, VersionSchemas};
+use crate::semantics::api_versions::{self, Status};
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +54,8 @@ impl Rule for UnknownKind {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(target) = catalog::for_version(cx.kubernetes_version) else {
-            return;
-        };
-        let crds = CrdIndex::from_graph(cx.graph);
+        let target = cx.schemas.builtin;
+        let crds = &cx.schemas.crds;
         for object in cx.graph.checked() {
             if let Some(message) = unknown(object, target, &crds) {
                 out.push(UNKNOWN_KIND.at(object.id, Pointer::root().key("kind"), message));

@@ -5,12 +5,12 @@ use serde_json::Value;
 
 use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::graph::Graph;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::SchemaSet;
 use crate::schema::message::dotted;
-use crate::schema::walk::{Root, Types};
+use crate::schema::walk::Types;
+use crate::semantics::implicit_type;
 use crate::yaml::scalar::Resolved;
 use crate::yaml::{NodeKind, ScalarStyle};
 
@@ -69,9 +69,7 @@ impl Rule for YamlImplicitType {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(set) = SchemaSet::for_checked(cx.graph, cx.kubernetes_version) else {
-            return;
-        };
+        let set = cx.schemas;
         let objects: Vec<&Object> = cx.graph.checked().collect();
         let found: Vec<Diagnostic> = objects
             .par_iter()
@@ -136,7 +134,7 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
         let raw = text
             .get(node.span.start as usize..node.span.end as usize)
             .unwrap_or_default();
-        if !quoting_fixes(&root, pointer, raw) {
+        if !implicit_type::quoting_fixes(&root, pointer, raw) {
             return;
         }
         out.push(diagnostic(object, pointer, raw, *resolved, value));
@@ -188,52 +186,4 @@ fn diagnostic(
             format!("{field}: unquoted {shown} is read as {read_as}, but this field is a string"),
         )
         .with_help(help)
-}
-
-/// Whether quoting the text would satisfy the enums and patterns that apply at the node:
-/// `protocol: 22` or `cpu: true` are wrong values, not wrongly typed ones, and stay the
-/// `schema` rule's findings.
-fn quoting_fixes(root: &Root<'_>, pointer: &Pointer, raw: &str) -> bool {
-    let text = Value::String(raw.to_owned());
-    root.at(pointer).into_iter().all(|s| {
-        let enum_ok = s
-            .get("enum")
-            .and_then(Value::as_array)
-            .is_none_or(|values| values.contains(&text));
-        let pattern_ok = s.get("pattern").and_then(Value::as_str).is_none_or(|p| {
-            jsonschema::options()
-                .build(&serde_json::json!({ "pattern": p }))
-                .map_or(true, |v| v.is_valid(&text))
-        });
-        enum_ok && pattern_ok
-    })
-}
-
-/// Whether `yaml-implicit-type` reports the node at `pointer`: a plain scalar that YAML 1.1
-/// typed as a non-string where quoting it gives a valid string.
-pub fn reports(graph: &Graph, root: Option<&Root<'_>>, object: &Object, pointer: &Pointer) -> bool {
-    let chain = graph.node_chain(object.id, pointer);
-    if chain.len() != pointer.tokens().count() + 1 {
-        return false;
-    }
-    let Some(node) = chain.last() else {
-        return false;
-    };
-    let NodeKind::Scalar {
-        style: ScalarStyle::Plain,
-        resolved,
-    } = &node.kind
-    else {
-        return false;
-    };
-    if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
-        return false;
-    }
-    let (_, file) = graph.node_at(object.id, pointer);
-    let raw = graph
-        .file(file)
-        .text
-        .get(node.span.start as usize..node.span.end as usize)
-        .unwrap_or_default();
-    root.is_some_and(|r| quoting_fixes(r, pointer, raw))
 }

@@ -6,7 +6,7 @@ use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::ingress_service::{PortRef, backends, is_ingress};
-use super::wiring::service_ports;
+use crate::semantics::endpoints::service_ports;
 
 declare_rule! {
     /// ## What it does

@@ -17,5 +17,3 @@ rules! {
     pdb_no_pods::PdbNoPods,
     ingress_tls::IngressTls,
 }
-
-pub mod wiring;

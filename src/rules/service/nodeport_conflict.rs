@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::wiring::service_ports;
+use crate::semantics::endpoints::service_ports;
 
 declare_rule! {
     /// ## What it does

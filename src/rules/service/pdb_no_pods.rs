@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::{Object, Selector};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::wiring::pod_workloads;
+use crate::semantics::endpoints::pod_workloads;
 
 declare_rule! {
     /// ## What it does

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::wiring::{pod_workloads, service_selector};
+use crate::semantics::endpoints::{Selected, selected};
 
 declare_rule! {
     /// ## What it does
@@ -50,13 +50,9 @@ impl Rule for ServiceMultipleWorkloads {
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        if !object.is("", "Service") {
-            return;
-        }
-        let Some(selector) = service_selector(object) else {
+        let Some(Selected { workloads, .. }) = selected(cx.graph, object) else {
             return;
         };
-        let workloads = pod_workloads(cx.graph, object.namespace.as_deref(), &selector);
         if workloads.len() < 2 {
             return;
         }

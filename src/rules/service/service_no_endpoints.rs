@@ -6,7 +6,7 @@ use crate::graph::Graph;
 use crate::model::{Object, Selector};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::wiring::is_external_name;
+use crate::semantics::endpoints::is_external_name;
 
 declare_rule! {
     /// ## What it does

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::wiring::{nearest_miss, pod_workloads, service_selector};
+use crate::semantics::endpoints::{Selected, nearest_miss, selected};
 
 declare_rule! {
     /// ## What it does
@@ -60,13 +60,14 @@ impl Rule for ServiceNoPods {
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        if !object.is("", "Service") {
-            return;
-        }
-        let Some(selector) = service_selector(object) else {
+        let Some(Selected {
+            selector,
+            workloads,
+        }) = selected(cx.graph, object)
+        else {
             return;
         };
-        if !pod_workloads(cx.graph, object.namespace.as_deref(), &selector).is_empty() {
+        if !workloads.is_empty() {
             return;
         }
         let ns = object.namespace.as_deref().unwrap_or("default");

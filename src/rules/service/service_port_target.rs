@@ -5,9 +5,9 @@ use crate::declare_rule;
 use crate::model::{ContainerKind, Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::wiring::{
-    NamedPort, ServicePort, Target, describe_ports, find_named_port, pod_workloads, service_ports,
-    service_selector, serving_containers,
+use crate::semantics::endpoints::{
+    NamedPort, Selected, ServicePort, Target, describe_ports, find_named_port, selected,
+    service_ports, serving_containers,
 };
 
 declare_rule! {
@@ -68,13 +68,9 @@ impl Rule for ServicePortTarget {
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        if !object.is("", "Service") {
-            return;
-        }
-        let Some(selector) = service_selector(object) else {
+        let Some(Selected { workloads, .. }) = selected(cx.graph, object) else {
             return;
         };
-        let workloads = pod_workloads(cx.graph, object.namespace.as_deref(), &selector);
         let templates: Vec<PodTemplate<'_>> = workloads
             .iter()
             .filter_map(|w| PodTemplate::of(w))

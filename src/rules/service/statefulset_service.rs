@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::wiring::{is_headless, service_selector};
+use crate::semantics::endpoints::{is_headless, service_selector};
 
 declare_rule! {
     /// ## What it does

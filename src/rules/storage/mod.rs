@@ -1,8 +1,6 @@
 //! Storage: claims, volumes and classes, with the PV controller's binding simulated over
 //! the inputs (K8S-SEMANTICS.md §C.5).
 
-pub mod binder;
-pub mod claims;
 rules! {
     /// The storage rules.
     pvc_ref::PvcRef,

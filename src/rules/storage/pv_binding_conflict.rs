@@ -2,8 +2,8 @@ use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::binder::{Outcome, bind};
 use super::report::fold;
+use crate::semantics::storage::binder::{Outcome, bind};
 
 declare_rule! {
     /// ## What it does

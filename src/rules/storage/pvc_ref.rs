@@ -7,7 +7,7 @@ use crate::declare_rule;
 use crate::model::{PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::claims::{Origin, claims};
+use crate::semantics::storage::claims::{Origin, claims};
 
 declare_rule! {
     /// ## What it does

@@ -2,9 +2,9 @@ use crate::base::{Diagnostic, Pointer, Severity};
 use crate::declare_rule;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::binder::{Outcome, bind};
-use super::claims::ClassSpec;
 use super::report::fold;
+use crate::semantics::storage::binder::{Outcome, bind};
+use crate::semantics::storage::claims::ClassSpec;
 
 declare_rule! {
     /// ## What it does

@@ -6,7 +6,7 @@ use crate::base::Diagnostic;
 use crate::declare_rule;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::claims::{CLASS_ANNOTATION, ClassSpec, claims_of};
+use crate::semantics::storage::claims::{CLASS_ANNOTATION, ClassSpec, claims_of};
 
 declare_rule! {
     /// ## What it does

@@ -109,7 +109,7 @@ impl Rule for ApiValidation {
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        let version = Version::parse(cx.kubernetes_version);
+        let version = Version::parse(cx.version.as_str());
         for e in validation::validate(object, version) {
             out.push(API_VALIDATION.at(object.id, e.pointer.clone(), e.message()));
         }

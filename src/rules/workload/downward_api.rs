@@ -4,6 +4,7 @@ use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantics::names;
 
 declare_rule! {
     /// ## What it does
@@ -107,10 +108,10 @@ impl Place {
 fn field_path_problem(path: &str, place: Place) -> Option<String> {
     if let Some((base, key)) = split_subscript(path) {
         return match base {
-            "metadata.labels" if !is_qualified_name(key) => {
+            "metadata.labels" if names::qualified_name(key).is_err() => {
                 Some(format!("`{key}` is not a valid label key"))
             }
-            "metadata.annotations" if !is_qualified_name(&key.to_ascii_lowercase()) => {
+            "metadata.annotations" if names::qualified_name(&key.to_ascii_lowercase()).is_err() => {
                 Some(format!("`{key}` is not a valid annotation key"))
             }
             "metadata.labels" | "metadata.annotations" => None,
@@ -142,40 +143,6 @@ fn split_subscript(path: &str) -> Option<(&str, &str)> {
     let inner = path.strip_suffix("']")?;
     let (base, key) = inner.split_once("['")?;
     (!base.is_empty()).then_some((base, key))
-}
-
-/// A label or annotation key: optional DNS-1123 subdomain prefix and `/`, then a name.
-fn is_qualified_name(key: &str) -> bool {
-    let (prefix, name) = match key.split_once('/') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, key),
-    };
-    let name_ok = !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        && name
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric())
-        && name
-            .bytes()
-            .last()
-            .is_some_and(|b| b.is_ascii_alphanumeric());
-    let prefix_ok = prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.len() <= 253
-            && p.split('.').all(|label| {
-                !label.is_empty()
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-            })
-    });
-    name_ok && prefix_ok
 }
 
 fn resource_ok(resource: &str) -> bool {
@@ -227,7 +194,7 @@ impl Checker<'_> {
             let at = at.key("resourceFieldRef");
             let resource = resource_ref.get("resource").and_then(Value::as_str);
             if let (Some(resource), Some(divisor)) = (resource, resource_ref.get("divisor")) {
-                if let Some(problem) = super::divisor::problem(resource, divisor) {
+                if let Some(problem) = crate::semantics::divisor::problem(resource, divisor) {
                     self.report(at.key("divisor"), problem);
                 }
             }

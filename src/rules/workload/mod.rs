@@ -17,8 +17,6 @@ rules! {
     duplicate_port_name::DuplicatePortName,
 }
 
-mod divisor;
-
 use std::collections::HashMap;
 use std::hash::Hash;
 

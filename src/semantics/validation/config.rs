@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Errors;
 use crate::base::Pointer;
 use crate::model::Object;
-use crate::model::quantity::Quantity;
+use crate::semantics::quantity::Quantity;
 
 /// The keys a Secret of a type must hold, any one of each group (`ValidateSecret`).
 fn required_keys(ty: &str) -> &'static [&'static [&'static str]] {

@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::formats::{self, IntOrPercent};
 use super::{Errors, Version, int, list};
 use crate::base::{At, Pointer};
-use crate::model::quantity::Quantity;
 use crate::model::{Container, PodTemplate, WorkloadKind};
+use crate::semantics::quantity::Quantity;
 
 /// Validates the pod spec of a Pod or of a workload's template.
 pub fn validate_pod_spec(template: &PodTemplate<'_>, version: Version, errs: &mut Errors) {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{Errors, list};
 use crate::base::{At, Pointer};
 use crate::model::Object;
-use crate::model::quantity::Quantity;
+use crate::semantics::quantity::Quantity;
 
 /// `ValidatePersistentVolumeClaimSpec`: at least one access mode, ReadWriteOncePod alone,
 /// and a positive storage request.

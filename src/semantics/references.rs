@@ -1,10 +1,12 @@
-//! The ConfigMaps and Secrets a pod spec reads, wherever it names them: env `valueFrom`,
-//! `envFrom`, configMap/secret volumes, projected volume sources and imagePullSecrets.
+//! Every way a pod names another object, in one walk: ConfigMaps and Secrets (env
+//! `valueFrom`, `envFrom`, configMap/secret volumes and projected volume sources),
+//! PersistentVolumeClaims (volumes), its ServiceAccount and its image pull Secrets. The
+//! reference rules, the graph's edges and the `graph` pictures all read this one list.
 
 use serde_json::Value;
 
 use crate::base::{At, Pointer};
-use crate::model::PodTemplate;
+use crate::model::{Object, PodSpec};
 
 /// The kind of object referenced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +15,10 @@ pub enum Target {
     ConfigMap,
     /// A Secret.
     Secret,
+    /// A PersistentVolumeClaim.
+    Claim,
+    /// A ServiceAccount.
+    ServiceAccount,
 }
 
 impl Target {
@@ -21,33 +27,61 @@ impl Target {
         match self {
             Target::ConfigMap => "ConfigMap",
             Target::Secret => "Secret",
+            Target::Claim => "PersistentVolumeClaim",
+            Target::ServiceAccount => "ServiceAccount",
         }
+    }
+
+    /// A ConfigMap or a Secret: an object whose keys a pod can read.
+    pub fn has_keys(self) -> bool {
+        matches!(self, Target::ConfigMap | Target::Secret)
     }
 }
 
-/// One reference from a pod spec to a ConfigMap or Secret.
+/// Where in the pod spec the reference is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A container's `env[].valueFrom`.
+    Env,
+    /// A container's `envFrom`.
+    EnvFrom,
+    /// A volume (or one source of a projected volume).
+    Volume,
+    /// `serviceAccountName` (or the deprecated `serviceAccount`).
+    ServiceAccount,
+    /// `imagePullSecrets`.
+    PullSecret,
+}
+
+/// One reference from a pod spec to another object.
 #[derive(Debug, Clone)]
 pub struct Reference<'a> {
     /// What is referenced.
     pub target: Target,
+    /// Where it is written.
+    pub via: Via,
     /// Its name.
     pub name: &'a str,
     /// Pointer to the name node.
     pub name_at: Pointer,
+    /// Pointer to the whole entry that makes the reference (the env entry, the volume…).
+    pub site: Pointer,
     /// `optional: true`: a missing object or key is fine.
     pub optional: bool,
     /// The keys read, with pointers to them (empty: the whole object).
     pub keys: Vec<(&'a str, Pointer)>,
-    /// How it is used, for messages (`env FOO`, `volume config`).
+    /// How it is used, for messages (`env FOO of container app`, `volume config`).
     pub usage: String,
 }
 
-/// Every reference of a pod template, in document order.
-pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
+/// Every reference of a pod spec: each container's env and envFrom, then volumes, pull
+/// Secrets and the ServiceAccount, in document order.
+pub fn references<'a>(spec: &PodSpec<'a>) -> Vec<Reference<'a>> {
     let mut out = Vec::new();
-    for c in template.spec.all_containers() {
+    for c in spec.all_containers() {
         for (i, env) in c.list("env").iter().enumerate() {
             let env_name = env.get("name").and_then(Value::as_str).unwrap_or("?");
+            let site = c.pointer.key("env").index(i);
             for (field, target) in [
                 ("configMapKeyRef", Target::ConfigMap),
                 ("secretKeyRef", Target::Secret),
@@ -55,10 +89,10 @@ pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
                 let Some(r) = env.at(&format!("/valueFrom/{field}")) else {
                     continue;
                 };
-                let at = c.pointer.key("env").index(i).key("valueFrom").key(field);
                 let Some(name) = r.get("name").and_then(Value::as_str) else {
                     continue;
                 };
+                let at = site.key("valueFrom").key(field);
                 let keys = r
                     .get("key")
                     .and_then(Value::as_str)
@@ -67,8 +101,10 @@ pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
                     .collect();
                 out.push(Reference {
                     target,
+                    via: Via::Env,
                     name,
                     name_at: at.key("name"),
+                    site: site.clone(),
                     optional: is_optional(r),
                     keys,
                     usage: format!("env {env_name} of {}", c.describe()),
@@ -76,6 +112,7 @@ pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
             }
         }
         for (i, from) in c.list("envFrom").iter().enumerate() {
+            let site = c.pointer.key("envFrom").index(i);
             for (field, target) in [
                 ("configMapRef", Target::ConfigMap),
                 ("secretRef", Target::Secret),
@@ -86,8 +123,10 @@ pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
                 };
                 out.push(Reference {
                     target,
+                    via: Via::EnvFrom,
                     name,
-                    name_at: c.pointer.key("envFrom").index(i).key(field).key("name"),
+                    name_at: site.key(field).key("name"),
+                    site: site.clone(),
                     optional: is_optional(r),
                     keys: Vec::new(),
                     usage: format!("envFrom of {}", c.describe()),
@@ -95,86 +134,92 @@ pub fn references<'a>(template: &PodTemplate<'a>) -> Vec<Reference<'a>> {
             }
         }
     }
-    for (i, volume) in template.spec.volumes() {
-        let at = template.spec.pointer.key("volumes").index(i);
+    for (i, volume) in spec.volumes() {
+        let site = spec.pointer.key("volumes").index(i);
         let vol_name = volume.get("name").and_then(Value::as_str).unwrap_or("?");
         let usage = format!("volume {vol_name}");
-        if let Some(cm) = volume.get("configMap") {
-            source(
-                cm,
-                "name",
-                Target::ConfigMap,
-                at.key("configMap"),
-                &usage,
-                &mut out,
-            );
+        let claim = volume.at("/persistentVolumeClaim/claimName");
+        if let Some(name) = claim.and_then(Value::as_str) {
+            out.push(Reference {
+                target: Target::Claim,
+                via: Via::Volume,
+                name,
+                name_at: site.path("persistentVolumeClaim/claimName"),
+                site: site.clone(),
+                optional: false,
+                keys: Vec::new(),
+                usage: usage.clone(),
+            });
         }
-        if let Some(secret) = volume.get("secret") {
-            source(
-                secret,
-                "secretName",
-                Target::Secret,
-                at.key("secret"),
-                &usage,
-                &mut out,
-            );
+        let direct = [
+            ("configMap", "name", Target::ConfigMap),
+            ("secret", "secretName", Target::Secret),
+        ];
+        for (field, name_field, target) in direct {
+            if let Some(v) = volume.get(field) {
+                let at = (site.key(field), site.clone());
+                source(v, name_field, target, at, &usage, &mut out);
+            }
         }
         let sources = volume.at("/projected/sources").and_then(Value::as_array);
         for (j, s) in sources.into_iter().flatten().enumerate() {
-            let s_at = at.path("projected/sources").index(j);
-            if let Some(cm) = s.get("configMap") {
-                source(
-                    cm,
-                    "name",
-                    Target::ConfigMap,
-                    s_at.key("configMap"),
-                    &usage,
-                    &mut out,
-                );
-            }
-            if let Some(secret) = s.get("secret") {
-                source(
-                    secret,
-                    "name",
-                    Target::Secret,
-                    s_at.key("secret"),
-                    &usage,
-                    &mut out,
-                );
+            let s_site = site.path("projected/sources").index(j);
+            for (field, target) in [("configMap", Target::ConfigMap), ("secret", Target::Secret)] {
+                if let Some(v) = s.get(field) {
+                    let at = (s_site.key(field), s_site.clone());
+                    source(v, "name", target, at, &usage, &mut out);
+                }
             }
         }
     }
-    let pull = template
-        .spec
-        .get("imagePullSecrets")
-        .and_then(Value::as_array);
+    let pull = spec.get("imagePullSecrets").and_then(Value::as_array);
     for (i, p) in pull.into_iter().flatten().enumerate() {
         let Some(name) = p.get("name").and_then(Value::as_str) else {
             continue;
         };
+        let site = spec.pointer.key("imagePullSecrets").index(i);
         out.push(Reference {
             target: Target::Secret,
+            via: Via::PullSecret,
             name,
-            name_at: template
-                .spec
-                .pointer
-                .key("imagePullSecrets")
-                .index(i)
-                .key("name"),
+            name_at: site.key("name"),
+            site,
             optional: false,
             keys: Vec::new(),
             usage: "imagePullSecrets".to_owned(),
         });
     }
+    out.extend(service_account(spec));
     out
 }
 
+/// The ServiceAccount a pod spec names, if it names one.
+pub fn service_account<'a>(spec: &PodSpec<'a>) -> Option<Reference<'a>> {
+    // serviceAccountName wins over the deprecated serviceAccount; the API server copies a
+    // non-empty one into the other.
+    let (field, name) = ["serviceAccountName", "serviceAccount"]
+        .into_iter()
+        .find_map(|f| Some((f, spec.str(f).filter(|v| !v.is_empty())?)))?;
+    let site = spec.pointer.key(field);
+    Some(Reference {
+        target: Target::ServiceAccount,
+        via: Via::ServiceAccount,
+        name,
+        name_at: site.clone(),
+        site,
+        optional: false,
+        keys: Vec::new(),
+        usage: field.to_owned(),
+    })
+}
+
 /// A configMap/secret volume or projected source: its name field and `items[].key`.
+/// `at` is the source's pointer and the site of the reference.
 fn source<'a>(
     value: &'a Value,
     name_field: &str,
     target: Target,
-    at: Pointer,
+    (at, site): (Pointer, Pointer),
     usage: &str,
     out: &mut Vec<Reference<'a>>,
 ) {
@@ -193,8 +238,10 @@ fn source<'a>(
         .collect();
     out.push(Reference {
         target,
+        via: Via::Volume,
         name,
         name_at: at.key(name_field),
+        site,
         optional: is_optional(value),
         keys,
         usage: usage.to_owned(),
@@ -207,7 +254,7 @@ fn is_optional(value: &Value) -> bool {
 
 /// The keys a ConfigMap or Secret holds: `data` and `binaryData` for a ConfigMap, `data`
 /// and `stringData` for a Secret (stringData is merged into data on write).
-pub fn keys_of(object: &crate::model::Object) -> Vec<&str> {
+pub fn keys_of(object: &Object) -> Vec<&str> {
     let fields: &[&str] = if object.kind == "Secret" {
         &["data", "stringData"]
     } else {

@@ -1,21 +1,26 @@
-//! load → parse → model → graph: turns paths into the object graph, with the diagnostics
-//! of the input stages (syntax, duplicate keys, templates, documents without a kind).
+//! The input pipeline's driver, load → parse → model → graph: turns paths into the
+//! object graph. Which documents are objects is [`classify`]'s, their identity
+//! [`identity`]'s; the findings of the input stages (syntax, duplicate keys, templates,
+//! documents without a kind) are made by the input rules' own files.
+
+pub mod classify;
+pub mod identity;
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::Value;
 
-use crate::base::{At, Diagnostic, DocId, FileId, Location, ObjectId, Pointer, Span};
+use crate::base::{Diagnostic, DocId, FileId, ObjectId, Pointer};
 use crate::graph::{DocTree, Graph};
 use crate::load::{self, InputPath, LoadError, SourceFile};
 use crate::model::Object;
-use crate::model::object::{group_of, is_cluster_scoped_builtin, str_at};
 use crate::render::template::Templates;
 use crate::rules::input::{
-    MISSING_KIND, TEMPLATE_ERROR, TEMPLATE_SYNTAX, YAML_DUPLICATE_KEY, YAML_SYNTAX,
+    missing_kind, template_error, template_syntax, yaml_duplicate_key, yaml_syntax,
 };
 use crate::yaml::{self, Comment, ParseLimits, ProblemKind};
+use classify::{classify, has_identity, is_tool_config, strip_unidentified_items};
+use identity::{apply_crd_scopes, make_object};
 
 /// Bounds on input size.
 #[derive(Debug, Clone)]
@@ -185,16 +190,9 @@ fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Com
                 if objects.len() >= max_objects {
                     if !over_limit && !context {
                         over_limit = true;
-                        let message = format!(
-                            "the run has more than {max_objects} objects (limits.max-objects); this one and the rest are not checked"
-                        );
-                        diagnostics.push(YAML_SYNTAX.diagnostic(
-                            Location::File {
-                                file: pf.source.id,
-                                span: doc.tree.label_span(),
-                            },
-                            message,
-                        ));
+                        let span = doc.tree.label_span();
+                        let d = yaml_syntax::too_many_objects(pf.source.id, span, max_objects);
+                        diagnostics.push(d);
                     }
                     break;
                 }
@@ -227,110 +225,6 @@ fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Com
         comments,
         counts,
     }
-}
-
-/// A document's value → the objects in it (a `List` gives its items).
-fn classify(value: Value, base: Pointer, out: &mut Vec<(Pointer, Value)>) {
-    let is_list = value
-        .get("kind")
-        .and_then(Value::as_str)
-        .is_some_and(|k| k.ends_with("List"))
-        && value.get("items").is_some_and(Value::is_array);
-    if !is_list {
-        out.push((base, value));
-        return;
-    }
-    let Value::Object(mut map) = value else {
-        return;
-    };
-    let Some(Value::Array(items)) = map.remove("items") else {
-        return;
-    };
-    for (i, item) in items.into_iter().enumerate() {
-        out.push((base.key("items").index(i), item));
-    }
-}
-
-fn make_object(
-    id: ObjectId,
-    file: FileId,
-    doc: DocId,
-    base: Pointer,
-    value: Value,
-    context: bool,
-    default_ns: &str,
-) -> Object {
-    let s = |p: &str| str_at(&value, p);
-    let api_version = s("/apiVersion");
-    let kind = s("/kind");
-    let name = s("/metadata/name");
-    let group = group_of(&api_version).to_owned();
-    let namespace = if is_cluster_scoped_builtin(&group, &kind) {
-        None
-    } else {
-        Some(
-            value
-                .at("/metadata/namespace")
-                .and_then(Value::as_str)
-                .filter(|n| !n.is_empty())
-                .unwrap_or(default_ns)
-                .to_owned(),
-        )
-    };
-    Object {
-        id,
-        file,
-        doc,
-        base,
-        value,
-        api_version,
-        kind,
-        group,
-        namespace,
-        name,
-        context,
-    }
-}
-
-/// Custom resources of a cluster-scoped CRD in the inputs have no namespace.
-fn apply_crd_scopes(objects: &mut [Object]) {
-    let cluster: std::collections::HashSet<(String, String)> = objects
-        .iter()
-        .filter(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition"))
-        .filter(|o| o.at("/spec/scope").and_then(Value::as_str) == Some("Cluster"))
-        .filter_map(|o| {
-            let group = o.at("/spec/group")?.as_str()?.to_owned();
-            let kind = o.at("/spec/names/kind")?.as_str()?.to_owned();
-            Some((group, kind))
-        })
-        .collect();
-    if cluster.is_empty() {
-        return;
-    }
-    for o in objects.iter_mut() {
-        if cluster.contains(&(o.group.clone(), o.kind.clone())) {
-            o.namespace = None;
-        }
-    }
-}
-
-/// Whether a document is a tool's config that never reaches a cluster.
-fn is_tool_config(value: &Value) -> bool {
-    let api = value
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let group = group_of(api);
-    matches!(
-        group,
-        "kustomize.config.k8s.io" | "kpt.dev" | "config.kubernetes.io" | "fn.kpt.dev"
-    ) || api.starts_with("skaffold/")
-}
-
-/// Whether a document has the shape of an object: string `apiVersion` and `kind`.
-fn has_identity(value: &Value) -> bool {
-    value.get("apiVersion").is_some_and(Value::is_string)
-        && value.get("kind").is_some_and(Value::is_string)
 }
 
 fn read_and_parse(
@@ -376,33 +270,20 @@ fn parse_bytes(
         input.context,
     );
     let stream = yaml::parse(&text, &limits.parse);
-    let mut diagnostics = Vec::new();
-    let file_loc = |span: Span| Location::File { file: id, span };
-
     let broken = stream
         .problems
         .iter()
         .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::ComplexKey));
     if broken {
-        if let Some(span) = template_action(&text) {
-            let d = TEMPLATE_SYNTAX.diagnostic(
-                file_loc(span),
-                "this file is a Go template (Helm chart template), not a manifest",
-            );
+        if let Some(d) = template_syntax::check(id, &text) {
             return ParsedFile::without_documents(source, vec![d], false);
         }
     }
-    for p in &stream.problems {
-        let meta = match p.kind {
-            ProblemKind::DuplicateKey => &YAML_DUPLICATE_KEY,
-            ProblemKind::Syntax | ProblemKind::ComplexKey | ProblemKind::Limit => &YAML_SYNTAX,
-        };
-        let mut d = meta.diagnostic(file_loc(p.span), p.message.clone());
-        if let Some((span, message)) = &p.related {
-            d = d.with_related_span(id, *span, message.clone());
-        }
-        diagnostics.push(d);
-    }
+    let mut diagnostics: Vec<Diagnostic> = stream
+        .problems
+        .iter()
+        .map(|p| yaml_duplicate_key::check(id, p).unwrap_or_else(|| yaml_syntax::check(id, p)))
+        .collect();
 
     // Which documents are objects; a walked file with none is not a Kubernetes file.
     let parsed_documents = stream.documents.len();
@@ -419,13 +300,7 @@ fn parse_bytes(
     if !any_object {
         let skipped = !input.explicit || tool_configs > 0;
         if !skipped && diagnostics.is_empty() {
-            diagnostics.push(MISSING_KIND.diagnostic(file_loc(
-                    documents
-                        .first()
-                        .map_or(Span::default(), |d| d.tree.label_span()),
-                ),
-                "this file holds no Kubernetes object (no document has both apiVersion and kind)",
-            ));
+            diagnostics.push(missing_kind::no_object(id, documents.first()));
         }
         let comments = if skipped { Vec::new() } else { stream.comments };
         return ParsedFile {
@@ -440,33 +315,23 @@ fn parse_bytes(
     // The template stage: between parse and model, on the files that hold objects.
     if text.contains("${{") {
         for doc in &mut documents {
-            for p in templates.expand(&mut doc.tree, &mut doc.value, &text) {
-                diagnostics.push(TEMPLATE_ERROR.diagnostic(file_loc(p.span), p.message));
-            }
+            let problems = templates.expand(&mut doc.tree, &mut doc.value, &text);
+            diagnostics.extend(
+                problems
+                    .into_iter()
+                    .map(|p| template_error::check(id, p.span, p.message)),
+            );
         }
     }
     let mut kept = Vec::with_capacity(documents.len());
     for doc in documents {
-        match missing_identity(&doc.value) {
+        match missing_kind::check_document(id, &doc) {
             None => kept.push(doc),
-            Some(message) => {
-                diagnostics.push(MISSING_KIND.diagnostic(file_loc(doc.tree.label_span()), message))
-            }
+            Some(d) => diagnostics.push(d),
         }
     }
-    // List items without identity.
     for doc in &kept {
-        if let Some(items) = list_items(&doc.value) {
-            for (i, item) in items.iter().enumerate() {
-                if let Some(message) = missing_identity(item) {
-                    let (node, _) = doc.tree.resolve(&Pointer::root().key("items").index(i));
-                    diagnostics.push(MISSING_KIND.diagnostic(
-                        file_loc(node.label_span()),
-                        format!("List item {i}: {message}"),
-                    ));
-                }
-            }
-        }
+        diagnostics.extend(missing_kind::check_list_items(id, doc));
     }
     let kept = kept
         .into_iter()
@@ -508,103 +373,6 @@ fn unreadable(
 ) -> ParsedFile {
     let offset = offset.min(text.len());
     let source = SourceFile::new(id, name, input.path.clone(), Arc::from(text), input.context);
-    let d = YAML_SYNTAX.diagnostic(
-        Location::File {
-            file: id,
-            span: Span::new(offset, offset + 1),
-        },
-        message,
-    );
+    let d = yaml_syntax::unreadable(id, offset, message);
     ParsedFile::without_documents(source, vec![d], false)
-}
-
-fn list_items(value: &Value) -> Option<&Vec<Value>> {
-    let kind = value.get("kind")?.as_str()?;
-    if !kind.ends_with("List") {
-        return None;
-    }
-    value.get("items")?.as_array()
-}
-
-/// List items that cannot become objects are replaced by null so that item indexes (and
-/// so pointers) stay those of the file; null items are dropped when objects are made.
-fn strip_unidentified_items(value: &mut Value) {
-    if list_items(value).is_none() {
-        return;
-    }
-    if let Some(Value::Array(items)) = value.get_mut("items") {
-        for item in items.iter_mut() {
-            if missing_identity(item).is_some() {
-                *item = Value::Null;
-            }
-        }
-    }
-}
-
-fn missing_identity(value: &Value) -> Option<String> {
-    if value.is_null() {
-        return None;
-    }
-    let Some(map) = value.as_object() else {
-        return Some("a Kubernetes object must be a mapping".to_owned());
-    };
-    let missing: Vec<&str> = ["apiVersion", "kind"]
-        .into_iter()
-        .filter(|k| !map.get(*k).is_some_and(Value::is_string))
-        .collect();
-    match missing.as_slice() {
-        [] => None,
-        [one] => Some(format!("the document has no `{one}`")),
-        _ => Some("the document has no `apiVersion` and no `kind`".to_owned()),
-    }
-}
-
-/// The first Go-template action where YAML structure stands: a line or a value that starts
-/// with `{{`. `None` when the file has no `{{` at all.
-fn template_action(text: &str) -> Option<Span> {
-    // `${{ }}` is k8lint's own template syntax, not Helm's.
-    let first = memchr::memmem::find_iter(text.as_bytes(), b"{{")
-        .find(|&i| i == 0 || text.as_bytes()[i - 1] != b'$')?;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let lead = line.len() - trimmed.len();
-        let starts = trimmed.strip_prefix("- ").map_or(trimmed, str::trim_start);
-        let after_key = trimmed.find(": {{").map(|i| i + 2);
-        let at = if starts.starts_with("{{") {
-            Some(lead + (trimmed.len() - starts.len()))
-        } else {
-            after_key.map(|i| lead + i)
-        };
-        if let Some(at) = at {
-            let start = offset + at;
-            let end = line[at..]
-                .find("}}")
-                .map_or(offset + line.trim_end().len(), |e| offset + at + e + 2);
-            return Some(Span::new(start, end));
-        }
-        offset += line.len();
-    }
-    Some(Span::new(first, first + 2))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn template_action_finds_the_first_structural_action() {
-        let text = "a: \"x {{ y }}\"\n{{- if .Values.on }}\nb: 1\n";
-        let s = template_action(text).unwrap();
-        assert_eq!(
-            &text[s.start as usize..s.end as usize],
-            "{{- if .Values.on }}"
-        );
-        let text = "metadata:\n  name: {{ .Release.Name }}-web\n";
-        let s = template_action(text).unwrap();
-        assert_eq!(
-            &text[s.start as usize..s.end as usize],
-            "{{ .Release.Name }}"
-        );
-    }
 }

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::base::{At, Pointer};
 use crate::graph::Graph;
-use crate::model::quantity::Quantity;
 use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
+use crate::semantics::quantity::Quantity;
 
 /// The annotation that predates `storageClassName` and still wins over it (§C.5).
 pub const CLASS_ANNOTATION: &str = "volume.beta.kubernetes.io/storage-class";

@@ -29,6 +29,29 @@ pub fn service_selector(service: &Object) -> Option<Selector> {
     (!sel.is_empty()).then_some(sel)
 }
 
+/// What the Endpoints controller selects for a Service: its selector and the workloads
+/// whose pods match it.
+pub struct Selected<'a> {
+    /// The Service's selector.
+    pub selector: Selector,
+    /// The workloads whose pods it selects (empty: it selects none).
+    pub workloads: Vec<&'a Object>,
+}
+
+/// What the Endpoints controller would select for an object: `None` unless it is a
+/// Service that has a selector the controller uses.
+pub fn selected<'a>(graph: &'a Graph, object: &Object) -> Option<Selected<'a>> {
+    if !object.is("", "Service") {
+        return None;
+    }
+    let selector = service_selector(object)?;
+    let workloads = pod_workloads(graph, object.namespace.as_deref(), &selector);
+    Some(Selected {
+        selector,
+        workloads,
+    })
+}
+
 /// Whether a workload's pods are really run by another workload (a ReplicaSet owned by a
 /// Deployment, a Job owned by a CronJob): counted through their owner.
 fn is_controlled(object: &Object) -> bool {
@@ -101,8 +124,8 @@ fn selects_generated(workload: &Object, selector: &Selector) -> bool {
                 .find(|(k, _)| k == "statefulset.kubernetes.io/pod-name")
                 .and_then(|(_, v)| v.strip_prefix(&format!("{name}-")))
                 .and_then(|o| o.parse::<i64>().ok());
-            let Some(ordinal) =
-                wanted.filter(|o| crate::rules::storage::claims::ordinals(workload).contains(o))
+            let Some(ordinal) = wanted
+                .filter(|o| crate::semantics::storage::claims::ordinals(workload).contains(o))
             else {
                 return false;
             };

@@ -6,10 +6,11 @@
 
 use serde_json::Value;
 
-use super::Graph;
 use crate::base::{At, ObjectId, Pointer};
+use crate::graph::Graph;
 use crate::model::object::group_of;
 use crate::model::{Object, PodSpec, PodTemplate, Selector, WorkloadKind};
+use crate::semantics::references::{Target as RefTarget, Via, references};
 
 /// What a reference means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -185,10 +186,6 @@ fn refer(
 
 fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.at(pointer)?.as_str()
-}
-
-fn is_optional(value: &Value) -> bool {
-    value.get("optional").and_then(Value::as_bool) == Some(true)
 }
 
 fn ingress(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
@@ -425,138 +422,24 @@ fn stateful_set(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
 
 /// Volumes, env, envFrom, the service account and pull secrets of a pod spec.
 fn pod_spec(graph: &Graph, o: &Object, spec: &PodSpec<'_>, out: &mut Vec<Edge>) {
-    const CM: (&str, &str) = ("", "ConfigMap");
-    const SECRET: (&str, &str) = ("", "Secret");
-    for (i, v) in spec.volumes() {
-        let site = spec.pointer.key("volumes").index(i);
-        if let Some(name) = str_at(v, "/persistentVolumeClaim/claimName") {
-            let pvc = ("", "PersistentVolumeClaim");
-            refer(
-                graph,
-                o,
-                Relation::Mounts,
-                pvc,
-                name,
-                site.clone(),
-                false,
-                out,
-            );
+    for r in references(spec) {
+        let relation = match r.via {
+            Via::Env => Relation::Env,
+            Via::EnvFrom => Relation::EnvFrom,
+            Via::Volume => Relation::Mounts,
+            Via::ServiceAccount => Relation::RunsAs,
+            Via::PullSecret => Relation::PullSecret,
+        };
+        // Every namespace has a `default` ServiceAccount: not missing when not written.
+        if r.target == RefTarget::ServiceAccount
+            && r.name == "default"
+            && graph
+                .get("", "ServiceAccount", o.namespace.as_deref(), r.name)
+                .is_none()
+        {
+            continue;
         }
-        if let Some(cm) = v.get("configMap") {
-            if let Some(name) = str_at(cm, "/name") {
-                refer(
-                    graph,
-                    o,
-                    Relation::Mounts,
-                    CM,
-                    name,
-                    site.clone(),
-                    is_optional(cm),
-                    out,
-                );
-            }
-        }
-        if let Some(secret) = v.get("secret") {
-            if let Some(name) = str_at(secret, "/secretName") {
-                let opt = is_optional(secret);
-                refer(
-                    graph,
-                    o,
-                    Relation::Mounts,
-                    SECRET,
-                    name,
-                    site.clone(),
-                    opt,
-                    out,
-                );
-            }
-        }
-        let sources = v.at("/projected/sources").and_then(Value::as_array);
-        for (j, source) in sources.into_iter().flatten().enumerate() {
-            let site = site.path("projected/sources").index(j);
-            for (field, what) in [("configMap", CM), ("secret", SECRET)] {
-                if let Some(r) = source.get(field) {
-                    if let Some(name) = str_at(r, "/name") {
-                        let opt = is_optional(r);
-                        refer(
-                            graph,
-                            o,
-                            Relation::Mounts,
-                            what,
-                            name,
-                            site.clone(),
-                            opt,
-                            out,
-                        );
-                    }
-                }
-            }
-        }
-    }
-    for c in spec.all_containers() {
-        for (k, from) in c.list("envFrom").iter().enumerate() {
-            let site = c.pointer.key("envFrom").index(k);
-            for (field, what) in [("configMapRef", CM), ("secretRef", SECRET)] {
-                if let Some(r) = from.get(field) {
-                    if let Some(name) = str_at(r, "/name") {
-                        let opt = is_optional(r);
-                        refer(
-                            graph,
-                            o,
-                            Relation::EnvFrom,
-                            what,
-                            name,
-                            site.clone(),
-                            opt,
-                            out,
-                        );
-                    }
-                }
-            }
-        }
-        for (k, env) in c.list("env").iter().enumerate() {
-            let site = c.pointer.key("env").index(k);
-            for (field, what) in [("configMapKeyRef", CM), ("secretKeyRef", SECRET)] {
-                if let Some(r) = env.at(&format!("/valueFrom/{field}")) {
-                    if let Some(name) = str_at(r, "/name") {
-                        let opt = is_optional(r);
-                        refer(graph, o, Relation::Env, what, name, site.clone(), opt, out);
-                    }
-                }
-            }
-        }
-    }
-    // `serviceAccount` is the deprecated spelling; the API server copies one to the other.
-    for field in ["serviceAccountName", "serviceAccount"] {
-        if let Some(name) = spec.str(field) {
-            // Every namespace has a `default` ServiceAccount: not missing when not written.
-            if name == "default"
-                && graph
-                    .get("", "ServiceAccount", o.namespace.as_deref(), name)
-                    .is_none()
-            {
-                break;
-            }
-            let site = spec.pointer.key(field);
-            let sa = ("", "ServiceAccount");
-            refer(graph, o, Relation::RunsAs, sa, name, site, false, out);
-            break;
-        }
-    }
-    let pull = spec.get("imagePullSecrets").and_then(Value::as_array);
-    for (i, s) in pull.into_iter().flatten().enumerate() {
-        if let Some(name) = str_at(s, "/name") {
-            let site = spec.pointer.key("imagePullSecrets").index(i);
-            refer(
-                graph,
-                o,
-                Relation::PullSecret,
-                SECRET,
-                name,
-                site,
-                false,
-                out,
-            );
-        }
+        let kind = ("", r.target.kind());
+        refer(graph, o, relation, kind, r.name, r.site, r.optional, out);
     }
 }

@@ -1,0 +1,59 @@
+//! Which documents are objects: a tool's config (kustomize, kpt, skaffold) is not, a
+//! `…List` gives its items, and items without identity are set aside.
+
+use serde_json::Value;
+
+use crate::base::Pointer;
+use crate::model::object::group_of;
+use crate::rules::input::missing_kind::{list_items, missing_identity};
+
+/// A document's value → the objects in it (a `List` gives its items).
+pub fn classify(value: Value, base: Pointer, out: &mut Vec<(Pointer, Value)>) {
+    if list_items(&value).is_none() {
+        out.push((base, value));
+        return;
+    }
+    let Value::Object(mut map) = value else {
+        return;
+    };
+    let Some(Value::Array(items)) = map.remove("items") else {
+        return;
+    };
+    for (i, item) in items.into_iter().enumerate() {
+        out.push((base.key("items").index(i), item));
+    }
+}
+
+/// List items that cannot become objects are replaced by null so that item indexes (and
+/// so pointers) stay those of the file; null items are dropped when objects are made.
+pub fn strip_unidentified_items(value: &mut Value) {
+    if list_items(value).is_none() {
+        return;
+    }
+    if let Some(Value::Array(items)) = value.get_mut("items") {
+        for item in items.iter_mut() {
+            if missing_identity(item).is_some() {
+                *item = Value::Null;
+            }
+        }
+    }
+}
+
+/// Whether a document is a tool's config that never reaches a cluster.
+pub fn is_tool_config(value: &Value) -> bool {
+    let api = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let group = group_of(api);
+    matches!(
+        group,
+        "kustomize.config.k8s.io" | "kpt.dev" | "config.kubernetes.io" | "fn.kpt.dev"
+    ) || api.starts_with("skaffold/")
+}
+
+/// Whether a document has the shape of an object: string `apiVersion` and `kind`.
+pub fn has_identity(value: &Value) -> bool {
+    value.get("apiVersion").is_some_and(Value::is_string)
+        && value.get("kind").is_some_and(Value::is_string)
+}

@@ -1,0 +1,64 @@
+//! Plain YAML scalars that YAML 1.1 types as booleans, numbers or null where the schema
+//! wants a string (`on`, `1.10`, `0755`): whether quoting one would make it valid.
+
+use serde_json::Value;
+
+use crate::base::Pointer;
+use crate::graph::Graph;
+use crate::model::Object;
+use crate::schema::walk::Root;
+use crate::yaml::scalar::Resolved;
+use crate::yaml::{NodeKind, ScalarStyle};
+
+/// Whether quoting the text would satisfy the enums and patterns that apply at the node:
+/// `protocol: 22` or `cpu: true` are wrong values, not wrongly typed ones, and stay the
+/// `schema` rule's findings.
+pub fn quoting_fixes(root: &Root<'_>, pointer: &Pointer, raw: &str) -> bool {
+    let text = Value::String(raw.to_owned());
+    root.at(pointer).into_iter().all(|s| {
+        let enum_ok = s
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_none_or(|values| values.contains(&text));
+        let pattern_ok = s.get("pattern").and_then(Value::as_str).is_none_or(|p| {
+            jsonschema::options()
+                .build(&serde_json::json!({ "pattern": p }))
+                .map_or(true, |v| v.is_valid(&text))
+        });
+        enum_ok && pattern_ok
+    })
+}
+
+/// Whether the node at `pointer` is a plain scalar that YAML 1.1 typed as a non-string
+/// where quoting it gives a valid string (what `yaml-implicit-type` reports).
+pub fn mistyped_scalar(
+    graph: &Graph,
+    root: Option<&Root<'_>>,
+    object: &Object,
+    pointer: &Pointer,
+) -> bool {
+    let chain = graph.node_chain(object.id, pointer);
+    if chain.len() != pointer.tokens().count() + 1 {
+        return false;
+    }
+    let Some(node) = chain.last() else {
+        return false;
+    };
+    let NodeKind::Scalar {
+        style: ScalarStyle::Plain,
+        resolved,
+    } = &node.kind
+    else {
+        return false;
+    };
+    if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
+        return false;
+    }
+    let (_, file) = graph.node_at(object.id, pointer);
+    let raw = graph
+        .file(file)
+        .text
+        .get(node.span.start as usize..node.span.end as usize)
+        .unwrap_or_default();
+    root.is_some_and(|r| quoting_fixes(r, pointer, raw))
+}
