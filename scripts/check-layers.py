@@ -25,20 +25,22 @@ LAYERS = [
     ["base", "versions", "progress"],
     # YAML parsed with spans.
     ["yaml"],
-    # Inputs and objects: reading files and kustomizations, the config file, Kubernetes
-    # objects over the parsed values.
-    ["load", "config", "model"],
+    # Inputs and objects: reading files and finding kustomizations, Kubernetes objects
+    # over the parsed values.
+    ["load", "model"],
     # Objects joined into one graph: identities, label index, references.
     ["graph"],
-    # Schemas: the embedded catalogue per version, CRDs from the graph.
-    ["schema"],
+    # Schemas: the embedded catalogue per version, CRDs from the graph; the CEL engine
+    # that evaluates their rules.
+    ["schema", "cel"],
     # Kubernetes semantics over the graph (controllers simulated, validation tables) and
     # rendering (defaults, templates, expansion).
     ["semantics", "render"],
     # Built-in rules: select objects, ask semantics, report.
     ["rules"],
-    # The pipeline driver: inputs classified and compiled into a graph.
-    ["compile"],
+    # The pipeline driver: inputs classified, kustomizations built, compiled into a
+    # graph; the config file that steers the run.
+    ["compile", "kustomize", "config"],
     # Running rules and Rhai policies over a compiled graph.
     ["check", "policy"],
     # Output: reports and graph pictures.

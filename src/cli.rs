@@ -99,6 +99,10 @@ pub struct CheckArgs {
     /// The Kubernetes release to check against.
     #[command(flatten)]
     pub target: TargetArgs,
+    /// Pod Security Standards level enforced where no Namespace label sets one
+    /// (`privileged|baseline|restricted[:VERSION]`; default `baseline`).
+    #[arg(long, value_name = "LEVEL[:VERSION]")]
+    pub pod_security: Option<String>,
     /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -91,6 +91,8 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// `limits`: bounds on input size, by key (`max-file-size`, …).
     pub limits: BTreeMap<String, u64>,
+    /// `pod-security`: the default level and the exemptions.
+    pub pod_security: Option<crate::semantics::pod_security::Settings>,
 }
 
 /// The keys of the `limits` section.
@@ -263,6 +265,11 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                     config.limits.insert(lk.clone(), n);
                 }
             }
+            "pod-security" => {
+                config.pod_security = Some(
+                    pod_security(v).map_err(|(ptr, m)| err(&format!("/pod-security{ptr}"), m))?,
+                );
+            }
             "rules" => {
                 let Some(rules) = v.as_object() else {
                     return Err(err(
@@ -314,13 +321,95 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 return Err(err_key(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
                     format!(
-                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits)"
+                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits, pod-security)"
                     ),
                 ));
             }
         }
     }
     Ok(config)
+}
+
+/// `pod-security:` — `LEVEL[:VERSION]`, or a mapping with `level`, `version` and
+/// `exemptions` (`namespaces`, `runtimeClasses`). Errors carry a pointer below the key.
+fn pod_security(v: &Value) -> Result<crate::semantics::pod_security::Settings, (String, String)> {
+    use crate::semantics::pod_security::{LevelVersion, Settings, Version};
+    let mut settings = Settings::default();
+    let map = match v {
+        Value::String(s) => {
+            settings.default = LevelVersion::parse(s).map_err(|m| (String::new(), m))?;
+            return Ok(settings);
+        }
+        Value::Object(map) => map,
+        _ => return Err((
+            String::new(),
+            "`pod-security` must be LEVEL[:VERSION] or a mapping with level, version, exemptions"
+                .to_owned(),
+        )),
+    };
+    let list = |ptr: String, v: &Value| -> Result<Vec<String>, (String, String)> {
+        v.as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .ok_or((ptr, "expected a list of strings".to_owned()))
+    };
+    for (key, value) in map {
+        let text = || {
+            value
+                .as_str()
+                .ok_or((format!("/{key}"), "expected a string".to_owned()))
+        };
+        match key.as_str() {
+            "level" => {
+                settings.default.level = LevelVersion::parse(text()?)
+                    .map_err(|m| (format!("/{key}"), m))?
+                    .level
+            }
+            "version" => {
+                let t = text()?;
+                settings.default.version = Version::parse(t).ok_or((
+                    format!("/{key}"),
+                    format!("unknown Pod Security version `{t}` (expected latest or v1.N)"),
+                ))?;
+            }
+            "exemptions" => {
+                let Some(ex) = value.as_object() else {
+                    return Err((
+                        "/exemptions".to_owned(),
+                        "expected a mapping with namespaces, runtimeClasses".to_owned(),
+                    ));
+                };
+                for (ek, ev) in ex {
+                    let ptr = format!("/exemptions/{ek}");
+                    match ek.as_str() {
+                        "namespaces" => settings.exemptions.namespaces = list(ptr, ev)?,
+                        "runtimeClasses" => settings.exemptions.runtime_classes = list(ptr, ev)?,
+                        other => {
+                            return Err((
+                                ptr,
+                                format!(
+                                    "unknown key `pod-security.exemptions.{other}` (expected namespaces, runtimeClasses)"
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            other => {
+                return Err((
+                    format!("/{other}"),
+                    format!(
+                        "unknown key `pod-security.{other}` (expected level, version, exemptions)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(settings)
 }
 
 fn relative_to(base: &Path, p: &str) -> PathBuf {

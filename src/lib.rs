@@ -6,11 +6,13 @@
 
 pub mod app;
 pub mod base;
+pub mod cel;
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod config;
 pub mod graph;
+pub mod kustomize;
 pub mod load;
 pub mod model;
 pub mod picture;

@@ -37,6 +37,15 @@ impl KubeVersion {
     pub fn as_str(self) -> &'static str {
         self.0
     }
+
+    /// The minor number (`NN` of `1.NN`).
+    pub fn minor(self) -> u32 {
+        self.0
+            .split('.')
+            .nth(1)
+            .and_then(|m| m.parse().ok())
+            .expect("every known version is 1.NN")
+    }
 }
 
 impl std::fmt::Display for KubeVersion {

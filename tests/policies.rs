@@ -56,6 +56,9 @@ fn run(policies: &[(&str, String)]) -> (tempfile::TempDir, Result<Value, String>
     let manifest = common::write(dir.path(), "app.yaml", MANIFEST);
     let result = common::try_check_json(CheckArgs {
         paths: vec![manifest.display().to_string()],
+        // The privileged container is `pod-security`'s at any other level; here it shows
+        // that the default policies run.
+        pod_security: Some("privileged".to_owned()),
         policies: vec![pdir],
         max_file_size: Some(1 << 20),
         ..CheckArgs::default()

@@ -89,6 +89,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         Some(v) => KubeVersion::resolve(v).map_err(Fatal::Usage)?,
         None => KubeVersion::newest(),
     };
+    let pod_security = pod_security_settings(args.pod_security.as_deref(), &config)?;
     let builtin = rules::builtin();
     let policy_dirs: Vec<PathBuf> = args
         .policies
@@ -139,7 +140,13 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
             .copied()
             .chain(policy_rules.iter().map(AsRef::as_ref))
             .collect();
-        let diagnostics = check::run(&compiled, &all_rules, &selection, kubernetes_version);
+        let diagnostics = check::run(
+            &compiled,
+            &all_rules,
+            &selection,
+            kubernetes_version,
+            &pod_security,
+        );
         Ok((compiled, diagnostics))
     })?;
     progress.finish();
@@ -150,6 +157,19 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         rules: known.iter().map(|r| r.meta()).collect(),
         unreadable,
     })
+}
+
+/// The Pod Security settings: the config's, with `--pod-security` replacing its level.
+fn pod_security_settings(
+    flag: Option<&str>,
+    config: &Config,
+) -> Result<crate::semantics::pod_security::Settings, Fatal> {
+    let mut settings = config.pod_security.clone().unwrap_or_default();
+    if let Some(text) = flag {
+        settings.default = crate::semantics::pod_security::LevelVersion::parse(text)
+            .map_err(|m| Fatal::Usage(format!("--pod-security: {m}")))?;
+    }
+    Ok(settings)
 }
 
 /// `k8lint check`.

@@ -133,16 +133,37 @@ fn run_case(
     };
     let compiled = compile::compile(&inputs).map_err(|e| e.to_string())?;
     let metas: Vec<Reported> = set.metas().into_iter().map(Reported).collect();
-    let known: Vec<&dyn Rule> = metas.iter().map(|r| r as &dyn Rule).collect();
+    // `pod-security` runs as in a default check, so that a policy that yields to it on a
+    // field is tested that way too.
+    let pod_security = crate::rules::find(crate::rules::security::POD_SECURITY.id);
+    let known: Vec<&dyn Rule> = metas
+        .iter()
+        .map(|r| r as &dyn Rule)
+        .chain(pod_security)
+        .collect();
     let selection = Selection::new(
         &known,
         &Config::default(),
-        &[id.to_owned(), POLICY_ERROR.id.to_owned()],
+        &[
+            id.to_owned(),
+            POLICY_ERROR.id.to_owned(),
+            crate::rules::security::POD_SECURITY.id.to_owned(),
+        ],
         &[],
     )?;
     let (compiled, rules) = set.attach(compiled);
-    let rules: Vec<&dyn Rule> = rules.iter().map(AsRef::as_ref).collect();
-    let diagnostics = check::run(&compiled, &rules, &selection, KubeVersion::newest());
+    let rules: Vec<&dyn Rule> = rules
+        .iter()
+        .map(AsRef::as_ref)
+        .chain(pod_security)
+        .collect();
+    let diagnostics = check::run(
+        &compiled,
+        &rules,
+        &selection,
+        KubeVersion::newest(),
+        &crate::semantics::pod_security::Settings::default(),
+    );
     let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
 
     let mut problems = Vec::new();

@@ -20,6 +20,12 @@ impl Pointer {
         (text.is_empty() || text.starts_with('/')).then(|| Pointer(text.to_owned()))
     }
 
+    /// The first `depth` tokens of this pointer.
+    pub fn truncated(&self, depth: usize) -> Pointer {
+        let tokens: Vec<_> = self.tokens().take(depth).collect();
+        Pointer::from_tokens(tokens.iter().map(|t| t.as_ref()))
+    }
+
     /// A pointer built from plain (unescaped) tokens.
     pub fn from_tokens<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Pointer {
         let mut p = Pointer::root();

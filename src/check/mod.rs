@@ -1,6 +1,7 @@
 //! check: runs the selected rules over the graph, applies severities and suppressions,
 //! and returns the findings in a deterministic order.
 
+pub mod precedence;
 pub mod suppress;
 
 use std::collections::{HashMap, HashSet};
@@ -97,6 +98,7 @@ pub fn run(
     rules: &[&dyn Rule],
     selection: &Selection,
     version: KubeVersion,
+    pod_security: &crate::semantics::pod_security::Settings,
 ) -> Vec<Diagnostic> {
     let graph = &compiled.graph;
     let schemas = SchemaSet::for_checked(graph, version)
@@ -105,6 +107,7 @@ pub fn run(
         graph,
         version,
         schemas: &schemas,
+        pod_security,
     };
     let active: Vec<&dyn Rule> = rules
         .iter()
@@ -160,6 +163,13 @@ pub fn run(
         })
         .collect();
 
+    if selection
+        .severity(crate::rules::security::POD_SECURITY.id)
+        .is_some()
+    {
+        precedence::apply(&cx, &mut kept);
+    }
+
     let mut suppressions = suppress::Suppressions::collect(compiled);
     kept.retain(|d| !suppressions.suppresses(graph, d));
     if let Some(sev) = selection.severity(crate::rules::input::UNUSED_SUPPRESSION.id) {
@@ -175,6 +185,7 @@ pub fn run(
     // Bugs are never filtered, suppressed or re-graded.
     kept.retain(|d| d.rule.as_str() != INTERNAL_ERROR.id);
     kept.extend(internal);
+    crate::kustomize::relate(graph, &mut kept);
     sort(graph, &mut kept);
     kept
 }

@@ -163,7 +163,7 @@ impl Suppressions {
                         }
                     }
                 }
-                let source_file = graph.object(*object).file;
+                let source_file = graph.node_at(*object, pointer).1;
                 let source = graph.file(source_file);
                 let lines = graph
                     .node_chain(*object, pointer)

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::base::{Diagnostic, DocId, FileId, ObjectId, Pointer};
 use crate::graph::{DocTree, Graph};
+use crate::kustomize::{self, Builds};
 use crate::load::{self, InputPath, LoadError, SourceFile};
 use crate::model::Object;
 use crate::render::template::Templates;
@@ -113,21 +114,28 @@ impl ParsedFile {
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
-    let patches = load::kustomize::patch_files(&inputs.files);
+    // Kustomizations are built first: the files they read are checked through the build.
+    let builds = kustomize::build_inputs(
+        &inputs.files,
+        inputs.files.len() as u32,
+        &inputs.limits.parse,
+        inputs.limits.max_file_bytes,
+    );
     let parsed: Vec<ParsedFile> = inputs
         .files
         .par_iter()
         .enumerate()
         .map(|(i, input)| {
             let id = FileId(i as u32);
-            if load::kustomize::is_patch(input, &patches) {
-                return Ok(skipped(id, input));
+            if builds.covers(input) {
+                return Ok(built(id, input));
             }
             read_and_parse(id, input, &inputs.limits, &inputs.templates)
         })
         .collect::<Result<_, _>>()?;
     Ok(assemble(
         parsed,
+        builds,
         &inputs.namespace,
         inputs.limits.max_objects,
     ))
@@ -158,11 +166,16 @@ pub fn compile_in_memory(
             )
         })
         .collect();
-    assemble(parsed, namespace, limits.max_objects)
+    assemble(parsed, Builds::default(), namespace, limits.max_objects)
 }
 
 /// Objects get ids and the graph its indexes, in input order.
-fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Compiled {
+fn assemble(
+    parsed: Vec<ParsedFile>,
+    builds: Builds,
+    namespace: &str,
+    max_objects: usize,
+) -> Compiled {
     let mut files = Vec::with_capacity(parsed.len());
     // One object per document, but for Lists: exact in the common case, and these live
     // until the run ends.
@@ -212,9 +225,39 @@ fn assemble(parsed: Vec<ParsedFile>, namespace: &str, max_objects: usize) -> Com
                 index: doc.index,
                 span: doc.span,
                 tree: doc.tree,
+                built: None,
             });
         }
         files.push(pf.source);
+    }
+    // Built objects, after the inputs: their files have the ids after the inputs'.
+    files.extend(builds.files);
+    comments.extend(builds.comments);
+    diagnostics.extend(builds.diagnostics);
+    for b in builds.objects {
+        if objects.len() >= max_objects {
+            break;
+        }
+        counts.documents += 1;
+        let doc_id = DocId(docs.len() as u32);
+        let file = b.built.switches.first().map_or(b.built.by.0, |s| s.1);
+        let id = ObjectId(objects.len() as u32);
+        objects.push(make_object(
+            id,
+            file,
+            doc_id,
+            Pointer::root(),
+            b.value,
+            false,
+            namespace,
+        ));
+        docs.push(DocTree {
+            file,
+            index: 0,
+            span: b.tree.span,
+            tree: b.tree,
+            built: Some(Box::new(b.built)),
+        });
     }
     counts.objects = objects.iter().filter(|o: &&Object| !o.context).count();
     apply_crd_scopes(&mut objects);
@@ -364,8 +407,8 @@ fn parse_bytes(
     }
 }
 
-/// A kustomize patch found in a walk: counted as skipped, never parsed.
-fn skipped(id: FileId, input: &InputPath) -> ParsedFile {
+/// A file a kustomization build read: checked through the built objects, not on its own.
+fn built(id: FileId, input: &InputPath) -> ParsedFile {
     let source = SourceFile::new(
         id,
         input.display(),
@@ -373,7 +416,7 @@ fn skipped(id: FileId, input: &InputPath) -> ParsedFile {
         Arc::from(""),
         input.context,
     );
-    ParsedFile::without_documents(source, Vec::new(), true)
+    ParsedFile::without_documents(source, Vec::new(), false)
 }
 
 /// A file that cannot be parsed at all: one `yaml-syntax` finding at `offset`.

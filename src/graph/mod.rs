@@ -20,6 +20,29 @@ pub struct DocTree {
     pub span: Span,
     /// The span tree.
     pub tree: Node,
+    /// For an object built from a kustomization: its nodes' files.
+    pub built: Option<Box<Built>>,
+}
+
+/// Where the nodes of a built object come from: the file of each subtree (its spans are in
+/// that file) and the kustomization that built it.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Pointers where the file changes, in tree order; the first is the root's.
+    pub switches: Vec<(Pointer, FileId)>,
+    /// The kustomization file, and the span to show for it.
+    pub by: (FileId, Span),
+}
+
+impl Built {
+    /// The file of the node at `pointer`: that of the deepest switch above it.
+    pub fn file_at(&self, pointer: &Pointer) -> Option<FileId> {
+        self.switches
+            .iter()
+            .rev()
+            .find(|(p, _)| pointer.starts_with(p))
+            .map(|(_, f)| *f)
+    }
 }
 
 type LabelKey = (Option<String>, String, String);
@@ -265,8 +288,12 @@ impl Graph {
         let o = self.object(object);
         let doc = &self.docs[o.doc.0 as usize];
         let (base, _) = doc.tree.resolve(&o.base);
-        let (node, _) = base.resolve(pointer);
-        (node, doc.file)
+        let (node, depth) = base.resolve(pointer);
+        let file = match &doc.built {
+            None => doc.file,
+            Some(built) => built.file_at(&pointer.truncated(depth)).unwrap_or(doc.file),
+        };
+        (node, file)
     }
 
     /// The chain of span-tree nodes from an object's root to the node at `pointer`.

@@ -1,7 +1,7 @@
 //! Finding input files and reading them: paths and directories (gitignore-aware), stdin,
 //! decoding to UTF-8. What the files mean is decided later.
 
-pub mod kustomize;
+pub mod kustomization;
 pub mod source;
 
 use std::io::Read;
@@ -148,7 +148,15 @@ pub fn collect(paths: &[String], context: bool, ignore: &IgnoreGlobs) -> Collect
                 path: given.clone(),
                 source,
             }),
-            Ok(meta) if meta.is_dir() => walk(&path, context, ignore, &mut out),
+            // A folder with a kustomization is what `kubectl kustomize` builds: its build.
+            Ok(meta) if meta.is_dir() => match kustomization::find_kustomization(&path) {
+                Some(k) => out.files.push(InputPath {
+                    path: Some(k),
+                    explicit: false,
+                    context,
+                }),
+                None => walk(&path, context, ignore, &mut out),
+            },
             Ok(meta) if meta.is_file() => out.files.push(InputPath {
                 path: Some(path),
                 explicit: true,

@@ -14,10 +14,16 @@ macro_rules! rules {
     };
 }
 
+pub mod cel;
 pub mod input;
+pub mod kustomize;
 pub mod probe;
+pub mod rbac;
 pub mod refs;
+pub mod reliability;
 pub mod schema;
+pub mod secrets;
+pub mod security;
 pub mod service;
 pub mod storage;
 pub mod validation;
@@ -49,6 +55,12 @@ pub enum Category {
     Config,
     /// Claims, volumes and storage classes.
     Storage,
+    /// Pod security, credentials and hardening.
+    Security,
+    /// Roles, bindings and what they grant.
+    Rbac,
+    /// Availability: disruption budgets, replicas, schedules, network policies.
+    Reliability,
     /// Rhai policies.
     Policy,
 }
@@ -64,6 +76,9 @@ impl Category {
             Category::Service => "service",
             Category::Config => "config",
             Category::Storage => "storage",
+            Category::Security => "security",
+            Category::Rbac => "rbac",
+            Category::Reliability => "reliability",
             Category::Policy => "policy",
         }
     }
@@ -132,6 +147,8 @@ pub struct Context<'a> {
     /// The schemas of the run: the target version's built-in schemas and those of the
     /// CRDs, prepared for the checked objects.
     pub schemas: &'a SchemaSet,
+    /// The Pod Security level enforced where no namespace label says otherwise.
+    pub pod_security: &'a crate::semantics::pod_security::Settings,
 }
 
 /// A rule: metadata plus the checks it needs. Rules that earlier stages report (syntax,
@@ -178,13 +195,19 @@ macro_rules! declare_rule {
 pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
+    all.extend_from_slice(kustomize::RULES);
     all.extend_from_slice(schema::RULES);
+    all.extend_from_slice(cel::RULES);
     all.extend_from_slice(workload::RULES);
     all.extend_from_slice(probe::RULES);
     all.extend_from_slice(service::RULES);
     all.extend_from_slice(refs::RULES);
     all.extend_from_slice(storage::RULES);
     all.extend_from_slice(validation::RULES);
+    all.extend_from_slice(security::RULES);
+    all.extend_from_slice(secrets::RULES);
+    all.extend_from_slice(rbac::RULES);
+    all.extend_from_slice(reliability::RULES);
     all
 }
 

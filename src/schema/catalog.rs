@@ -213,6 +213,15 @@ impl VersionSchemas {
         out
     }
 
+    /// Whether any built-in kind of this version is served in API `group` (`""` is the
+    /// core group): a kind unknown in such a group cannot come from a CRD that is merely
+    /// missing from the inputs.
+    pub fn serves_group(&self, group: &str) -> bool {
+        self.kinds
+            .keys()
+            .any(|(a, _)| crate::model::object::group_of(a) == group)
+    }
+
     /// Every kind served by an apiVersion in this version, sorted.
     pub fn kinds_of(&self, api_version: &str) -> Vec<&str> {
         let mut out: Vec<&str> = self

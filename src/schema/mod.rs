@@ -5,6 +5,8 @@
 
 pub mod catalog;
 pub mod crd;
+pub mod crd_check;
+pub mod listtype;
 pub mod message;
 pub mod walk;
 

@@ -119,6 +119,25 @@ pub static TABLE: &[Lifecycle] = &[
         22,
     ),
     l("scheduling.k8s.io/v1beta1", &["PriorityClass"], 14, 22),
+    // Alpha versions removed before the oldest embedded schema (1.27): no older schema
+    // can show they were served, so the table says it.
+    l("scheduling.k8s.io/v1alpha1", &["PriorityClass"], 14, 17),
+    l("node.k8s.io/v1alpha1", &["RuntimeClass"], 14, 22),
+    l("batch/v2alpha1", &["CronJob"], 8, 21),
+    l("flowcontrol.apiserver.k8s.io/v1alpha1", FLOW, 20, 21),
+    l("storage.k8s.io/v1alpha1", &["CSIStorageCapacity"], 21, 24),
+    Lifecycle {
+        note: Some(
+            "PodPreset has no replacement: set the fields in the pod templates (or a mutating admission policy)",
+        ),
+        ..l("settings.k8s.io/v1alpha1", &["PodPreset"], 20, 20)
+    },
+    Lifecycle {
+        note: Some(
+            "AuditSink has no replacement: configure auditing with the API server's audit policy and webhook flags",
+        ),
+        ..l("auditregistration.k8s.io/v1alpha1", &["AuditSink"], 19, 19)
+    },
     l(
         "storage.k8s.io/v1beta1",
         &["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"],

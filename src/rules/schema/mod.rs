@@ -12,3 +12,6 @@ rules! {
     invalid_name::InvalidName,
     invalid_label::InvalidLabel,
 }
+
+/// The CEL rules report invalid CRDs under this rule's id.
+pub use schema_rule::SCHEMA;

@@ -4,8 +4,8 @@ use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::schema::SchemaSet;
 use crate::schema::message::{self, ViolationKind};
+use crate::schema::{SchemaSet, Source};
 use crate::semantics::implicit_type;
 
 declare_rule! {
@@ -86,9 +86,20 @@ impl Rule for Schema {
         let objects: Vec<&Object> = cx.graph.checked().collect();
         let found: Vec<Diagnostic> = objects
             .par_iter()
-            .flat_map_iter(|o| check(cx, &set, o))
+            .flat_map_iter(|o| {
+                check(cx, set, o)
+                    .into_iter()
+                    .chain(list_duplicates(set, o))
+            })
             .collect();
         out.extend(found);
+        for crd in cx
+            .graph
+            .checked()
+            .filter(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition"))
+        {
+            out.extend(crate::rules::cel::crd_definition(crd));
+        }
     }
 }
 
@@ -128,6 +139,25 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
             }
             d
         })
+        .collect()
+}
+
+/// Items of a CRD's `x-kubernetes-list-type: set` or `map` that repeat (the API server's
+/// `Duplicate value`); built-in kinds are validated by the server's own code instead.
+fn list_duplicates(set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
+    let Some(Source::Crd(..)) = set.source(&object.api_version, &object.kind) else {
+        return Vec::new();
+    };
+    let Some(schema) = set
+        .crds
+        .get(&object.api_version, &object.kind)
+        .and_then(|k| k.schema.as_ref())
+    else {
+        return Vec::new();
+    };
+    crate::schema::listtype::duplicates(schema, &object.value)
+        .into_iter()
+        .map(|d| SCHEMA.at(object.id, d.pointer, d.message))
         .collect()
 }
 

@@ -1,4 +1,4 @@
-use crate::base::{Diagnostic, Pointer};
+use crate::base::{Diagnostic, Pointer, Severity};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -17,6 +17,12 @@ declare_rule! {
     ///
     /// Custom resources of operators installed in the cluster are the usual cause: add
     /// their CRDs with `--context crds/`, or `--disable unknown-kind`.
+    ///
+    /// In an API group that Kubernetes itself serves (`v1`, `apps/v1`,
+    /// `networking.k8s.io/v1`, …) the finding is an error: no cluster can serve a kind
+    /// there that the release does not define (`kind: configmap` in `v1`), whatever is
+    /// installed. In other groups it is a warning: the CRD may simply be missing from the
+    /// inputs.
     ///
     /// ## Why is this bad?
     /// A typo in `kind` or `apiVersion` fails at apply time with `no matches for kind`;
@@ -57,8 +63,14 @@ impl Rule for UnknownKind {
         let target = cx.schemas.builtin;
         let crds = &cx.schemas.crds;
         for object in cx.graph.checked() {
-            if let Some(message) = unknown(object, target, &crds) {
-                out.push(UNKNOWN_KIND.at(object.id, Pointer::root().key("kind"), message));
+            if let Some(message) = unknown(object, target, crds) {
+                let mut d = UNKNOWN_KIND.at(object.id, Pointer::root().key("kind"), message);
+                if target.serves_group(&object.group) {
+                    d = d.with_severity(Severity::Error).with_help(
+                        "fix apiVersion/kind: a CRD cannot add a kind to an API group that Kubernetes serves",
+                    );
+                }
+                out.push(d);
             }
         }
     }

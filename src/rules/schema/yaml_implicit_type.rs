@@ -75,7 +75,7 @@ impl Rule for YamlImplicitType {
             .par_iter()
             // One cache of "types at this path" per worker thread: the same fields recur
             // in every object of a kind.
-            .map_init(HashMap::new, |memo, o| check(cx, &set, o, memo))
+            .map_init(HashMap::new, |memo, o| check(cx, set, o, memo))
             .flatten_iter()
             .collect();
         out.extend(found);

@@ -1,6 +1,6 @@
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::model::{Object, PodTemplate};
+use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use crate::semantics::endpoints::{Selected, nearest_miss, selected};
@@ -12,7 +12,9 @@ declare_rule! {
     /// `key: value` map: a pod is selected when it carries every pair. Pods in other
     /// namespaces never count. Services without a selector and ExternalName Services are
     /// left to `service-no-endpoints`. When a workload comes close, the finding names how
-    /// its pod labels differ.
+    /// its pod labels differ. A workload whose template carries the selected labels but
+    /// has no pod `spec` (so it runs no pods) is the root cause and is reported by
+    /// `schema`; the Service is then not reported too.
     ///
     /// ## Why is this bad?
     /// The Service gets no endpoints: every connection to it fails, usually because of a
@@ -70,6 +72,11 @@ impl Rule for ServiceNoPods {
         if !workloads.is_empty() {
             return;
         }
+        // A workload whose template carries the labels but cannot run pods (no pod spec)
+        // is the one root cause, and the schema reports it: not this rule.
+        if broken_workload_labelled(cx, object, &selector) {
+            return;
+        }
         let ns = object.namespace.as_deref().unwrap_or("default");
         let mut d = SERVICE_NO_PODS.at(
             object.id,
@@ -88,4 +95,23 @@ impl Rule for ServiceNoPods {
         }
         out.push(d);
     }
+}
+
+/// Whether a workload in the Service's namespace has pod template labels the selector
+/// selects while its template is not a usable pod template (no `spec`).
+fn broken_workload_labelled(cx: &Context<'_>, service: &Object, selector: &Selector) -> bool {
+    cx.graph
+        .in_namespace(service.namespace.as_deref())
+        .any(|o| {
+            let Some(kind) = WorkloadKind::of(o) else {
+                return false;
+            };
+            if PodTemplate::of(o).is_some() {
+                return false;
+            }
+            let labels = o
+                .at(&format!("{}/metadata/labels", kind.template_pointer()))
+                .and_then(serde_json::Value::as_object);
+            labels.is_some() && selector.matches_opt(labels)
+        })
 }

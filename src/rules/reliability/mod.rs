@@ -1,0 +1,126 @@
+//! Reliability: disruption budgets, replica counts, spreading, autoscalers, network
+//! policy coverage, CronJob schedules, image pull policies and wildcard Ingress hosts.
+//! Questions across objects go through the graph's label index: each budget, policy and
+//! autoscaler is resolved once from its own side.
+
+pub use bare_pod::BARE_POD;
+pub use cronjob_schedule::CRONJOB_SCHEDULE;
+pub use hpa_replicas::HPA_REPLICAS;
+pub use image_pull_policy::IMAGE_PULL_POLICY;
+pub use ingress_wildcard_host::INGRESS_WILDCARD_HOST;
+pub use network_policy_coverage::NETWORK_POLICY_COVERAGE;
+pub use network_policy_no_pods::NETWORK_POLICY_NO_PODS;
+pub use pdb_blocks_eviction::PDB_BLOCKS_EVICTION;
+pub use pdb_missing::PDB_MISSING;
+pub use single_replica::SINGLE_REPLICA;
+pub use spread_missing::SPREAD_MISSING;
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::base::ObjectId;
+use crate::graph::Graph;
+use crate::model::object::group_of;
+use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
+use crate::semantics::endpoints::pod_workloads;
+
+rules! {
+    /// The reliability rules.
+    network_policy_coverage::NetworkPolicyCoverage,
+    network_policy_no_pods::NetworkPolicyNoPods,
+    pdb_blocks_eviction::PdbBlocksEviction,
+    pdb_missing::PdbMissing,
+    hpa_replicas::HpaReplicas,
+    single_replica::SingleReplica,
+    spread_missing::SpreadMissing,
+    bare_pod::BarePod,
+    cronjob_schedule::CronjobSchedule,
+    image_pull_policy::ImagePullPolicy,
+    ingress_wildcard_host::IngressWildcardHost,
+}
+
+/// For each workload an HPA scales, that HPA (the first, when several name it).
+pub(crate) fn autoscalers(graph: &Graph) -> HashMap<ObjectId, &Object> {
+    let mut out = HashMap::new();
+    for hpa in graph.of_kind("autoscaling", "HorizontalPodAutoscaler") {
+        let Some(target) = hpa.at("/spec/scaleTargetRef") else {
+            continue;
+        };
+        let field = |k: &str| target.get(k).and_then(Value::as_str).unwrap_or("");
+        let group = match group_of(field("apiVersion")) {
+            "" | "extensions" => "apps",
+            g => g,
+        };
+        if let Some(w) = graph.get(
+            group,
+            field("kind"),
+            hpa.namespace.as_deref(),
+            field("name"),
+        ) {
+            out.entry(w.id).or_insert(hpa);
+        }
+    }
+    out
+}
+
+/// An HPA's `minReplicas` (default 1).
+pub(crate) fn min_replicas(hpa: &Object) -> i64 {
+    hpa.at("/spec/minReplicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1)
+}
+
+/// The selector of a PodDisruptionBudget, when it is readable and selects something.
+pub(crate) fn budget_selector(pdb: &Object) -> Option<Selector> {
+    let value = pdb.at("/spec/selector").filter(|v| !v.is_null())?;
+    Selector::from_label_selector(value).ok()
+}
+
+/// For each workload, the PodDisruptionBudgets whose selector covers its pods.
+pub(crate) fn budgets(graph: &Graph) -> HashMap<ObjectId, Vec<ObjectId>> {
+    let mut out: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+    for pdb in graph.of_kind("policy", "PodDisruptionBudget") {
+        let Some(selector) = budget_selector(pdb) else {
+            continue;
+        };
+        for w in pod_workloads(graph, pdb.namespace.as_deref(), &selector) {
+            out.entry(w.id).or_default().push(pdb.id);
+        }
+    }
+    out
+}
+
+/// Whether a checked object runs pods of its own: a workload other than a PodTemplate,
+/// not controlled by another workload (a Deployment's ReplicaSet counts through the
+/// Deployment).
+pub(crate) fn runs_own_pods(object: &Object) -> bool {
+    let Some(kind) = WorkloadKind::of(object) else {
+        return false;
+    };
+    let controlled = object
+        .at("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .is_some_and(|refs| {
+            refs.iter()
+                .any(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
+        });
+    kind != WorkloadKind::PodTemplate && !controlled && PodTemplate::of(object).is_some()
+}
+
+/// Whether an API group is a custom one (a CustomResourceDefinition's): built-in groups
+/// are the core group, single words (`apps`, `batch`) and `*.k8s.io`.
+pub(crate) fn is_custom_group(group: &str) -> bool {
+    group.contains('.') && !group.ends_with(".k8s.io")
+}
+
+/// The namespaces holding custom resources: there an operator may run pods that the
+/// inputs do not show (a Prometheus resource becomes a StatefulSet only in the cluster).
+pub(crate) fn namespaces_with_custom_resources(graph: &Graph) -> HashSet<Option<&str>> {
+    graph
+        .objects
+        .iter()
+        .filter(|o| is_custom_group(&o.group))
+        .map(|o| o.namespace.as_deref())
+        .collect()
+}
