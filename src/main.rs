@@ -68,7 +68,7 @@ fn run() -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
-        Ok(Outcome::InternalError) => ExitCode::from(2),
+        Ok(Outcome::InternalError | Outcome::Unreadable) => ExitCode::from(2),
         // `k8lint check | head` closes the pipe early: not an error worth a message.
         Err(Fatal::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

@@ -19,7 +19,7 @@ use crate::cli::{
 use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
 use crate::deadline;
-use crate::load;
+use crate::load::{self, IgnoreGlobs};
 use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
 use crate::progress::Progress;
@@ -42,6 +42,8 @@ pub enum Outcome {
     Findings,
     /// Exit 2: the report is complete, but a rule failed on some object (a bug).
     InternalError,
+    /// Exit 2: a path could not be read; the others were checked and reported.
+    Unreadable,
 }
 
 /// A failure that ends the run with exit status 2.
@@ -71,6 +73,8 @@ pub struct Checked {
     pub config: Config,
     /// Every rule of the run (built-in rules, then policies): the SARIF driver's list.
     pub rules: Vec<&'static RuleMeta>,
+    /// A path could not be read (said on stderr): the run ends with exit status 2.
+    pub unreadable: bool,
 }
 
 /// Loads the config and inputs, compiles them and runs the selected rules and policies:
@@ -103,7 +107,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         .collect();
     let selection =
         Selection::new(&known, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
-    let inputs = inputs(
+    let (inputs, unreadable) = inputs(
         &config,
         &args.paths,
         &args.context,
@@ -152,6 +156,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         diagnostics,
         config,
         rules: known.iter().map(|r| r.meta()).collect(),
+        unreadable,
     })
 }
 
@@ -179,6 +184,7 @@ pub fn check(
         diagnostics,
         config,
         rules: catalogue,
+        unreadable,
     } = compile_and_check(args, stderr)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
 
@@ -244,6 +250,9 @@ pub fn check(
     if internal {
         return Ok(Outcome::InternalError);
     }
+    if unreadable {
+        return Ok(Outcome::Unreadable);
+    }
     Ok(if failed {
         Outcome::Findings
     } else {
@@ -274,7 +283,11 @@ pub fn graph(
         GraphFormat::Json => picture::json::write(graph, &picture, stdout)?,
     }
     stdout.flush()?;
-    Ok(Outcome::Success)
+    Ok(if checked.unreadable {
+        Outcome::Unreadable
+    } else {
+        Outcome::Success
+    })
 }
 
 /// `k8lint completions SHELL`.
@@ -354,7 +367,7 @@ fn inputs(
     values: &ValuesArgs,
     max_file_size: Option<u64>,
     stderr: &mut dyn Write,
-) -> Result<Inputs, Fatal> {
+) -> Result<(Inputs, bool), Fatal> {
     let ignore = {
         let mut b = GlobSetBuilder::new();
         for g in &config.ignore {
@@ -362,14 +375,25 @@ fn inputs(
                 Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
             );
         }
-        b.build().map_err(|e| Fatal::Usage(e.to_string()))?
+        let set = b.build().map_err(|e| Fatal::Usage(e.to_string()))?;
+        // Globs are written relative to the config file's folder, whatever path the run
+        // was given (`check "$PWD"`, `check ..`).
+        let base = config
+            .source
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        IgnoreGlobs::new(set, base)
     };
     let paths = if paths.is_empty() {
         vec![".".to_owned()]
     } else {
         paths.to_vec()
     };
-    let mut files = load::collect(&paths, false, &ignore)?;
+    let found = load::collect(&paths, false, &ignore);
+    let mut files = found.files;
+    let mut unreadable = found.unreadable;
     let inputs_found = files.len();
     let context: Vec<String> = context
         .iter()
@@ -381,8 +405,15 @@ fn inputs(
                 .map(|p: &PathBuf| p.display().to_string()),
         )
         .collect();
-    files.extend(load::collect(&context, true, &ignore)?);
-    if inputs_found == 0 {
+    let found = load::collect(&context, true, &ignore);
+    files.extend(found.files);
+    unreadable.extend(found.unreadable);
+    // An unreadable path is said now and fails the run at its end; the other paths are
+    // still checked.
+    for e in &unreadable {
+        writeln!(stderr, "k8lint: {e}")?;
+    }
+    if inputs_found == 0 && unreadable.is_empty() {
         writeln!(
             stderr,
             "k8lint: no YAML or JSON files found in {}",
@@ -404,7 +435,7 @@ fn inputs(
         limits.max_file_bytes,
     )
     .map_err(Fatal::Usage)?;
-    Ok(Inputs {
+    let inputs = Inputs {
         files,
         namespace: namespace
             .map(str::to_owned)
@@ -412,7 +443,8 @@ fn inputs(
             .unwrap_or_else(|| "default".to_owned()),
         limits,
         templates: Templates::new(values),
-    })
+    };
+    Ok((inputs, !unreadable.is_empty()))
 }
 
 /// What `render` refuses, as `check` rates it: the errors of reading the input and of the
@@ -461,7 +493,7 @@ pub fn render(
     stderr: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
     let config = load_config(args.config.as_deref())?;
-    let inputs = inputs(
+    let (inputs, unreadable) = inputs(
         &config,
         &args.paths,
         &args.context,
@@ -470,6 +502,14 @@ pub fn render(
         args.max_file_size,
         stderr,
     )?;
+    if unreadable {
+        // Rendering part of the input would hand kubectl half the objects.
+        writeln!(
+            stderr,
+            "k8lint: render stopped: a path could not be read; nothing was written"
+        )?;
+        return Ok(Outcome::Unreadable);
+    }
     let compiled = compile::compile(&inputs)?;
     // A render with broken input would hand kubectl half the objects: print nothing.
     let errors = render_blockers(&compiled, &config)?;

@@ -12,12 +12,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::GlobSet;
-
 use crate::check::{self, Selection};
 use crate::compile::{self, Inputs};
 use crate::config::Config;
-use crate::load;
+use crate::load::{self, IgnoreGlobs};
 use crate::policy::{POLICY_ERROR, Policy, PolicySet};
 use crate::report::Report;
 use crate::rules::Rule;
@@ -122,8 +120,11 @@ fn run_case(
     namespace: &str,
 ) -> Result<Vec<String>, String> {
     let id = policy.meta.id;
-    let files =
-        load::collect(&[display(case)], false, &GlobSet::empty()).map_err(|e| e.to_string())?;
+    let found = load::collect(&[display(case)], false, &IgnoreGlobs::none());
+    if let Some(e) = found.unreadable.first() {
+        return Err(e.to_string());
+    }
+    let files = found.files;
     let case_files: Vec<PathBuf> = files.iter().filter_map(|f| f.path.clone()).collect();
     let inputs = Inputs {
         files,

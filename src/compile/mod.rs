@@ -339,19 +339,33 @@ fn parse_bytes(
         }
         documents.push(doc);
     }
-    let any_object = documents.iter().any(|d| has_identity(&d.value));
+    // A document that names an apiVersion or a kind, even misspelled, is an attempted
+    // object: what it lacks is reported, never skipped.
+    let any_object = documents
+        .iter()
+        .any(|d| has_identity(&d.value) || missing_kind::attempts_identity(&d.value));
     if !any_object {
         let skipped = !input.explicit || tool_configs > 0;
         if !skipped && diagnostics.is_empty() {
             diagnostics.push(missing_kind::no_object(id, documents.first()));
         }
-        let comments = if skipped { Vec::new() } else { stream.comments };
+        if skipped {
+            // Foreign YAML is skipped, but a file that does not parse is reported whatever
+            // it holds: a broken manifest must never pass as "no objects".
+            diagnostics.retain(|d| d.rule.as_str() == yaml_syntax::YAML_SYNTAX.id);
+        }
+        let reported = !diagnostics.is_empty();
+        let comments = if skipped && !reported {
+            Vec::new()
+        } else {
+            stream.comments
+        };
         return ParsedFile {
             source,
             documents: Vec::new(),
             comments,
-            diagnostics: if skipped { Vec::new() } else { diagnostics },
-            skipped,
+            diagnostics,
+            skipped: skipped && !reported,
             parsed_documents: if skipped { 0 } else { parsed_documents },
         };
     }

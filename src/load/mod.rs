@@ -59,18 +59,83 @@ pub enum LoadError {
     Walk(String),
 }
 
+/// `ignore` globs and the folder they are relative to (the config file's folder), so that
+/// a glob matches however a path was given: relative, absolute, or from a subfolder.
+#[derive(Debug, Clone)]
+pub struct IgnoreGlobs {
+    set: GlobSet,
+    base: PathBuf,
+}
+
+impl IgnoreGlobs {
+    /// Globs relative to `base`.
+    pub fn new(set: GlobSet, base: &Path) -> IgnoreGlobs {
+        IgnoreGlobs {
+            set,
+            base: absolute(base),
+        }
+    }
+
+    /// No globs.
+    pub fn none() -> IgnoreGlobs {
+        IgnoreGlobs::new(GlobSet::empty(), Path::new("."))
+    }
+
+    /// Whether a path found in a walk is ignored: its path relative to the globs' folder
+    /// matches (a path outside that folder is matched as it was given).
+    pub fn matches(&self, path: &Path) -> bool {
+        if self.set.is_empty() {
+            return false;
+        }
+        let full = absolute(path);
+        match full.strip_prefix(&self.base) {
+            Ok(relative) => self.set.is_match(relative),
+            Err(_) => self.set.is_match(path) || self.set.is_match(display_path(path)),
+        }
+    }
+}
+
+/// A path made absolute against the current directory and freed of `.` and `..` without
+/// touching the file system (symlinks are not followed: the folders the user sees count).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The files found, and the paths that could not be read: one unreadable path never stops
+/// the others from being checked.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Files to read, in order.
+    pub files: Vec<InputPath>,
+    /// Paths that do not exist or cannot be walked; the run ends with exit status 2.
+    pub unreadable: Vec<LoadError>,
+}
+
 /// Expands the given paths to files: directories are walked for `*.yaml`, `*.yml` and
 /// `*.json`, skipping hidden entries, `.gitignore`d and `.k8lintignore`d paths and the
 /// `ignore` globs of the config.
-pub fn collect(
-    paths: &[String],
-    context: bool,
-    ignore: &GlobSet,
-) -> Result<Vec<InputPath>, LoadError> {
-    let mut out = Vec::new();
+pub fn collect(paths: &[String], context: bool, ignore: &IgnoreGlobs) -> Collected {
+    let mut out = Collected::default();
     for given in paths {
         if given == "-" {
-            out.push(InputPath {
+            out.files.push(InputPath {
                 path: None,
                 explicit: true,
                 context,
@@ -78,39 +143,32 @@ pub fn collect(
             continue;
         }
         let path = PathBuf::from(given);
-        let meta = std::fs::metadata(&path).map_err(|source| LoadError::Io {
-            path: given.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
+        match std::fs::metadata(&path) {
+            Err(source) => out.unreadable.push(LoadError::Io {
+                path: given.clone(),
+                source,
+            }),
             // A folder with a kustomization is what `kubectl kustomize` builds: its build.
-            match kustomization::find_kustomization(&path) {
-                Some(k) => out.push(InputPath {
+            Ok(meta) if meta.is_dir() => match kustomization::find_kustomization(&path) {
+                Some(k) => out.files.push(InputPath {
                     path: Some(k),
                     explicit: false,
                     context,
                 }),
-                None => walk(&path, context, ignore, &mut out)?,
-            }
-        } else if meta.is_file() {
-            out.push(InputPath {
+                None => walk(&path, context, ignore, &mut out),
+            },
+            Ok(meta) if meta.is_file() => out.files.push(InputPath {
                 path: Some(path),
                 explicit: true,
                 context,
-            });
-        } else {
-            return Err(LoadError::NotAFile(given.clone()));
+            }),
+            Ok(_) => out.unreadable.push(LoadError::NotAFile(given.clone())),
         }
     }
-    Ok(out)
+    out
 }
 
-fn walk(
-    dir: &Path,
-    context: bool,
-    ignore: &GlobSet,
-    out: &mut Vec<InputPath>,
-) -> Result<(), LoadError> {
+fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
@@ -122,7 +180,13 @@ fn walk(
         .sort_by_file_path(Ord::cmp)
         .build();
     for entry in walker {
-        let entry = entry.map_err(|e| LoadError::Walk(e.to_string()))?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.unreadable.push(LoadError::Walk(e.to_string()));
+                continue;
+            }
+        };
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -131,16 +195,15 @@ fn walk(
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
-        if !is_manifest || ignore.is_match(path) || ignore.is_match(display_path(path)) {
+        if !is_manifest || ignore.matches(path) {
             continue;
         }
-        out.push(InputPath {
+        out.files.push(InputPath {
             path: Some(path.to_path_buf()),
             explicit: false,
             context,
         });
     }
-    Ok(())
 }
 
 /// Why a file's bytes are not text that can be parsed.

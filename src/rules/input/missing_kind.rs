@@ -59,11 +59,50 @@ pub fn no_object(file: FileId, first: Option<&Document>) -> Diagnostic {
     )
 }
 
-/// The finding for a document without identity, if it has none.
+/// The finding for a document without identity, if it has none: at a misspelled
+/// `apiVersion`/`kind` key when there is one, else at the document.
 pub fn check_document(file: FileId, doc: &Document) -> Option<Diagnostic> {
     let message = missing_identity(&doc.value)?;
-    let span = doc.tree.label_span();
+    let near = doc.value.as_object().and_then(|map| {
+        IDENTITY_KEYS
+            .into_iter()
+            .filter(|k| !map.get(*k).is_some_and(Value::is_string))
+            .find_map(|k| near_miss(map, k))
+    });
+    let span = match near {
+        Some(key) => {
+            let (node, _) = doc.tree.resolve(&Pointer::root().key(key));
+            node.key_span().unwrap_or_else(|| node.label_span())
+        }
+        None => doc.tree.label_span(),
+    };
     Some(MISSING_KIND.diagnostic(Location::File { file, span }, message))
+}
+
+const IDENTITY_KEYS: [&str; 2] = ["apiVersion", "kind"];
+
+/// Whether a document tries to be an object: a mapping with a key that is, or nearly is,
+/// `apiVersion` or `kind` (`Kind`, `apiversion`, `APIVersion`, `api_version`).
+pub fn attempts_identity(value: &Value) -> bool {
+    value.as_object().is_some_and(|map| {
+        map.keys()
+            .any(|k| IDENTITY_KEYS.iter().any(|want| folded(k) == folded(want)))
+    })
+}
+
+/// A key of the map that differs from `wanted` only in case, `_` or `-`.
+fn near_miss<'a>(map: &'a serde_json::Map<String, Value>, wanted: &str) -> Option<&'a str> {
+    map.keys()
+        .find(|k| k.as_str() != wanted && folded(k) == folded(wanted))
+        .map(String::as_str)
+}
+
+/// A key without case, `_` and `-`, to compare near-misses.
+fn folded(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The findings for the items of a List document that have no identity.
@@ -101,13 +140,20 @@ pub fn missing_identity(value: &Value) -> Option<String> {
     let Some(map) = value.as_object() else {
         return Some("a Kubernetes object must be a mapping".to_owned());
     };
-    let missing: Vec<&str> = ["apiVersion", "kind"]
+    let missing: Vec<&str> = IDENTITY_KEYS
         .into_iter()
         .filter(|k| !map.get(*k).is_some_and(Value::is_string))
         .collect();
+    let hint = missing
+        .iter()
+        .find_map(|want| near_miss(map, want).map(|k| (k, *want)))
+        .map(|(found, want)| format!(" (did you mean `{want}` instead of `{found}`?)"))
+        .unwrap_or_default();
     match missing.as_slice() {
         [] => None,
-        [one] => Some(format!("the document has no `{one}`")),
-        _ => Some("the document has no `apiVersion` and no `kind`".to_owned()),
+        [one] => Some(format!("the document has no `{one}`{hint}")),
+        _ => Some(format!(
+            "the document has no `apiVersion` and no `kind`{hint}"
+        )),
     }
 }
