@@ -1,7 +1,6 @@
 //! The object graph: every object of the run, indexed by identity, kind and label, and the
 //! one mechanism that turns a JSON pointer into a place in a file.
 
-
 use std::collections::HashMap;
 
 use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
