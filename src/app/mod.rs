@@ -411,7 +411,7 @@ fn inputs(
     // An unreadable path is said now and fails the run at its end; the other paths are
     // still checked.
     for e in &unreadable {
-        writeln!(stderr, "k8lint: {e}")?;
+        writeln!(stderr, "k8lint: error: {e}")?;
     }
     if inputs_found == 0 && unreadable.is_empty() {
         writeln!(

@@ -10,10 +10,13 @@ declare_rule! {
     /// objects, a document that is not a mapping, a `List` item without them, and a file
     /// named on the command line that holds no Kubernetes object at all.
     ///
-    /// Files found by walking a directory that hold no Kubernetes object (CI configs, Helm
+    /// A document that has `apiVersion` or `kind`, or a key that nearly is one (`Kind`,
+    /// `apiversion`, `APIVersion`, `api_version`), is an attempted object wherever it is
+    /// found: what it lacks is reported at the misspelled key, with a did-you-mean.
+    /// Files found by walking a directory that hold no such document (CI configs, Helm
     /// `values.yaml`, `Chart.yaml`) and tool configs that never reach a cluster
     /// (kustomize's Kustomization and Component, kpt, skaffold) are skipped and counted,
-    /// not reported.
+    /// not reported — unless they do not parse, which `yaml-syntax` reports.
     ///
     /// ## Why is this bad?
     /// The API server cannot decode an object without `apiVersion` and `kind`: kubectl
