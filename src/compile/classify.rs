@@ -39,6 +39,13 @@ pub fn strip_unidentified_items(value: &mut Value) {
     }
 }
 
+/// Whether a file is a tool's own by its name: Helm's `Chart.yaml` carries an
+/// `apiVersion` (`v1`, `v2`) but is never an object.
+pub fn is_tool_file(path: Option<&std::path::Path>) -> bool {
+    path.and_then(|p| p.file_name())
+        .is_some_and(|n| n == "Chart.yaml")
+}
+
 /// Whether a document is a tool's config that never reaches a cluster.
 pub fn is_tool_config(value: &Value) -> bool {
     let api = value

@@ -20,7 +20,7 @@ use crate::rules::input::{
     missing_kind, template_error, template_syntax, yaml_duplicate_key, yaml_syntax,
 };
 use crate::yaml::{self, Comment, ParseLimits, ProblemKind};
-use classify::{classify, has_identity, is_tool_config, strip_unidentified_items};
+use classify::{classify, has_identity, is_tool_config, is_tool_file, strip_unidentified_items};
 use identity::{apply_crd_scopes, make_object};
 
 /// Bounds on input size.
@@ -332,8 +332,9 @@ fn parse_bytes(
     let parsed_documents = stream.documents.len();
     let mut documents = Vec::with_capacity(stream.documents.len());
     let mut tool_configs = 0;
+    let tool_file = is_tool_file(input.path.as_deref());
     for doc in stream.documents {
-        if is_tool_config(&doc.value) {
+        if tool_file || is_tool_config(&doc.value) {
             tool_configs += 1;
             continue;
         }
