@@ -611,17 +611,22 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
         check::run(compiled, &gate, &selection, version, &pod_security)
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
-            // Of the schema's findings, those in names, labels and annotations: a value
-            // typed by YAML 1.1 (`--set image.tag=1.10` as a label) is not a string there.
-            .filter(|d| d.rule.as_str() != "schema" || in_metadata(d))
+            // Of the schema's findings, those in labels and annotations: a value typed by
+            // YAML 1.1 (`--set image.tag=1.10` as a label) is not a string there. Not the
+            // rest of metadata: `--expand` output (ownerReferences without a uid) must
+            // render again.
+            .filter(|d| d.rule.as_str() != "schema" || in_labels(d))
             .collect(),
     )
 }
 
-/// Whether a finding is about an object's `metadata`.
-fn in_metadata(d: &Diagnostic) -> bool {
+/// Whether a finding is about an object's labels or annotations.
+fn in_labels(d: &Diagnostic) -> bool {
     match &d.location {
-        crate::base::Location::Object { pointer, .. } => pointer.as_str().starts_with("/metadata/"),
+        crate::base::Location::Object { pointer, .. } => {
+            let p = pointer.as_str();
+            p.starts_with("/metadata/labels/") || p.starts_with("/metadata/annotations/")
+        }
         crate::base::Location::File { .. } => false,
     }
 }
