@@ -3,7 +3,7 @@
 # tree (`git archive HEAD`: nothing built, nothing uncommitted) into a temporary root:
 #
 #   cargo install --locked --path .
-#   cargo install --locked --git URL
+#   cargo install --locked --git URL k8lint
 #
 # (the git one from this repository's own history, as a file:// URL), then runs the
 # installed binary on the demo. To stay cheap it builds the debug profile and reuses
@@ -27,9 +27,10 @@ git -C "$root" archive HEAD | tar -x -C "$work/src"
 echo "== cargo install --locked --path . (root $work/path)"
 (cd "$work/src" && cargo install --locked --path . --root "$work/path" "${profile[@]}" --quiet)
 
-echo "== cargo install --locked --git file://$root (root $work/git)"
+# The package is named: the repository also holds the fuzz crate's binaries.
+echo "== cargo install --locked --git file://$root k8lint (root $work/git)"
 cargo install --locked --git "file://$root" --rev "$(git -C "$root" rev-parse HEAD)" \
-    --root "$work/git" "${profile[@]}" --quiet
+    --root "$work/git" "${profile[@]}" --quiet k8lint
 
 for bin in "$work/path/bin/k8lint" "$work/git/bin/k8lint"; do
     echo "== $bin"
