@@ -13,6 +13,7 @@ mod build;
 mod files;
 mod generate;
 mod json6902;
+mod metadata;
 mod namerefs;
 mod node;
 mod patches;
@@ -21,6 +22,7 @@ mod resource;
 mod sha256;
 mod smp;
 mod transform;
+mod vars;
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
