@@ -12,6 +12,7 @@
 mod build;
 mod files;
 mod generate;
+mod inline;
 mod json6902;
 mod metadata;
 mod namerefs;

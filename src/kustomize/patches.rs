@@ -6,6 +6,7 @@ use std::path::Path;
 use regex::Regex;
 
 use super::build::{At, Builder};
+use super::inline::BlockMap;
 use super::node::{MKind, MNode, Origin};
 use super::resource::Resource;
 use super::{json6902, smp};
@@ -52,13 +53,18 @@ fn load(
         );
         return None;
     }
-    let origin = Origin::entry(node.origin.file, node.origin.span);
+    let file = node.origin.file;
+    let map = BlockMap::of(b.files.text(file), node.origin.span, text);
+    let origin = Origin::entry(file, node.origin.span);
     Some(
         stream
             .documents
             .iter()
             .filter(|d| !d.value.is_null())
-            .map(|d| MNode::synthetic(&d.value, origin))
+            .map(|d| match &map {
+                Some(map) => MNode::from_parsed_at(file, &d.tree, &d.value, &|s| map.span(s)),
+                None => MNode::synthetic(&d.value, origin),
+            })
             .collect(),
     )
 }
