@@ -14,6 +14,7 @@ mod files;
 mod generate;
 mod inline;
 mod json6902;
+mod merge_keys;
 mod metadata;
 mod namerefs;
 mod node;

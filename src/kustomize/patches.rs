@@ -9,7 +9,7 @@ use super::build::{At, Builder};
 use super::inline::BlockMap;
 use super::node::{MKind, MNode, Origin};
 use super::resource::Resource;
-use super::{json6902, smp};
+use super::{json6902, merge_keys, smp};
 use crate::yaml::{self, ParseLimits};
 
 /// A patch's documents: from its file, or parsed from inline text (every node of inline
@@ -183,7 +183,8 @@ fn apply_smp(r: &mut Resource, patch: &MNode) {
     }
     patch.remove("apiVersion");
     patch.remove("kind");
-    if smp::merge(&mut r.node, &patch, &mut Vec::new()) == smp::Outcome::Delete {
+    let schema = merge_keys::of_kind(r.api_version(), r.kind());
+    if smp::merge(&mut r.node, &patch, &mut Vec::new(), schema) == smp::Outcome::Delete {
         r.node.kind = MKind::Scalar(
             serde_json::Value::Null,
             crate::yaml::ScalarStyle::Plain,
