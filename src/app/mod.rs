@@ -338,6 +338,10 @@ fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
     l.parse.max_documents = get("max-documents").map_or(l.parse.max_documents, usize_of);
     l.parse.max_alias_nodes = get("max-alias-nodes").map_or(l.parse.max_alias_nodes, usize_of);
     l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
+    l.parse.max_alias_bytes = get("max-alias-bytes").map_or(l.parse.max_alias_bytes, usize_of);
+    if let Some(max) = get("max-input-bytes") {
+        l.parse.run = Some(std::sync::Arc::new(crate::yaml::InputBudget::new(max)));
+    }
     l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
     // Scripts' clocks are process-wide: the run's templates and policies share one budget.
     deadline::configure(
@@ -545,8 +549,11 @@ pub fn render(
             writeln!(stderr, "k8lint: wrote {n} object(s) to {}", dir.display())?;
         }
         None => {
-            stdout.write_all(output::to_text(&objects, format).as_bytes())?;
-            stdout.flush()?;
+            // Buffered: standard output flushes at every line otherwise.
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *stdout);
+            output::write(&objects, format, &mut buffered)?;
+            // Flushing the buffer flushes standard output under it.
+            buffered.flush()?;
         }
     }
     Ok(Outcome::Success)
