@@ -396,6 +396,23 @@ fn inputs(
         paths.to_vec()
     };
     let found = load::collect(&paths, false, &ignore);
+    // Said, so that a symlinked manifest never passes unnoticed as checked.
+    if !found.symlinks.is_empty() {
+        writeln!(
+            stderr,
+            "k8lint: skipped {} symbolic link(s) in the walk (not followed):",
+            found.symlinks.len()
+        )?;
+        for link in &found.symlinks {
+            let what = if link.inside {
+                "its target is inside the walked folder, checked there if it is a manifest"
+            } else {
+                "it leads outside the walked folder: refused"
+            };
+            let shown = link.path.display().to_string();
+            writeln!(stderr, "  {}: {what}", crate::escape::line(&shown))?;
+        }
+    }
     let mut files = found.files;
     let mut unreadable = found.unreadable;
     let inputs_found = files.len();

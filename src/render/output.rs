@@ -71,9 +71,9 @@ pub fn write(objects: &[Rendered], format: Format, out: &mut dyn io::Write) -> i
         }
         // The same bytes `serde_json::to_string_pretty` gives the whole `List`, written
         // item by item.
-        Format::Json if objects.is_empty() => {
-            out.write_all(b"{\n  \"apiVersion\": \"v1\",\n  \"items\": [],\n  \"kind\": \"List\"\n}\n")
-        }
+        Format::Json if objects.is_empty() => out.write_all(
+            b"{\n  \"apiVersion\": \"v1\",\n  \"items\": [],\n  \"kind\": \"List\"\n}\n",
+        ),
         Format::Json => {
             out.write_all(b"{\n  \"apiVersion\": \"v1\",\n  \"items\": [")?;
             for (i, r) in objects.iter().enumerate() {
@@ -310,7 +310,11 @@ mod tests {
                 .collect();
             let items: Vec<Value> = objects.iter().map(|r| emit::sorted(&r.value)).collect();
             let whole = json!({"apiVersion": "v1", "items": items, "kind": "List"});
-            assert_eq!(to_text(&objects, Format::Json), json_text(&whole), "{n} items");
+            assert_eq!(
+                to_text(&objects, Format::Json),
+                json_text(&whole),
+                "{n} items"
+            );
         }
     }
 }
