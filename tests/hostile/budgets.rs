@@ -7,11 +7,11 @@ use std::path::Path;
 use super::run::{k8lint, k8lint_to};
 use super::short;
 
-/// A ConfigMap whose `data` key `a` anchors a `scalar_bytes` scalar that `copies` aliases
+/// A custom resource whose `spec.a` anchors a `scalar_bytes` scalar that `copies` aliases
 /// repeat.
 fn aliased_scalar(scalar_bytes: usize, copies: usize) -> String {
     format!(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  a: &a {}\n  b: [{}]\n",
+        "apiVersion: example.com/v1\nkind: Blob\nmetadata: {{name: big}}\nspec:\n  a: &a {}\n  b: [{}]\n",
         "x".repeat(scalar_bytes),
         vec!["*a"; copies].join(",")
     )
@@ -107,7 +107,7 @@ fn nesting_stacked_through_aliases() {
     let (code, out) = short(dir.path(), "deep.yaml");
     assert_eq!(code, Some(1));
     assert!(
-        out.contains("deep.yaml:6:259: error[yaml-syntax]: this alias nests its value 503 levels deep, past the limit of 255 levels"),
+        out.contains("deep.yaml:6:261: error[yaml-syntax]: this alias nests its value 502 levels deep, past the limit of 255 levels"),
         "{out}"
     );
 }
@@ -129,7 +129,8 @@ fn wide_and_deep(dir: &Path, width: usize) {
 fn render_json_streams_a_huge_output() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    wide_and_deep(d, 1000);
+    // 990 copies of 1,001 nodes: just under limits.max-alias-nodes.
+    wide_and_deep(d, 990);
     fs::write(
         d.join(".k8lint.yaml"),
         "limits: {max-alias-bytes: 100000000}\n",
