@@ -40,13 +40,13 @@ pub fn k8lint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
 
 /// Like [`k8lint`], with standard output written to `stdout` instead of returned: for
 /// outputs too large to hold in the test.
-pub fn k8lint_to(dir: &Path, args: &[&str], stdout: File) -> (Option<i32>, String) {
+pub fn k8lint_to(dir: &Path, args: &[&str], stdout: File) -> (Option<i32>, String, Usage) {
     let (code, _, err, usage) = measured_with(dir, args, Stdio::from(stdout));
     assert!(
         usage.cpu < MAX_CPU && usage.max_rss_bytes < MAX_RSS_BYTES,
         "k8lint {args:?} used {usage:?} (bounds: {MAX_CPU:?}, {MAX_RSS_BYTES} bytes)"
     );
-    (code, err)
+    (code, err, usage)
 }
 
 /// Runs k8lint and returns what it used, without asserting the bounds.
