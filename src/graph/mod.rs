@@ -73,8 +73,11 @@ pub struct Graph {
     service_groups: Vec<Vec<ObjectId>>,
     /// The workloads each namespace and selector selects, once computed: Services,
     /// budgets, policies and several rules ask for the same selector again and again.
-    selections: Mutex<HashMap<(Option<String>, Selector), Arc<[ObjectId]>>>,
+    selections: Mutex<HashMap<SelectionKey, Arc<[ObjectId]>>>,
 }
+
+/// A namespace and a selector: what one selection is asked by.
+type SelectionKey = (Option<String>, Selector);
 
 impl Graph {
     /// Builds the indexes over files, documents and objects.

@@ -75,7 +75,8 @@ pub fn utilization_metrics(hpa: &Object) -> Vec<UtilizationMetric> {
             Some("ContainerResource") => (
                 "containerResource",
                 metric
-                    .pointer("/containerResource/container")
+                    .get("containerResource")
+                    .and_then(|c| c.get("container"))
                     .and_then(Value::as_str),
             ),
             _ => continue,
@@ -87,14 +88,18 @@ pub fn utilization_metrics(hpa: &Object) -> Vec<UtilizationMetric> {
             continue;
         };
         // v2 and v2beta2: `target.type: Utilization`; v2beta1: `targetAverageUtilization`.
-        let pointer =
-            if source.pointer("/target/type").and_then(Value::as_str) == Some("Utilization") {
-                at.key(field).key("target")
-            } else if source.get("targetAverageUtilization").is_some() {
-                at.key(field).key("targetAverageUtilization")
-            } else {
-                continue;
-            };
+        let pointer = if source
+            .get("target")
+            .and_then(|t| t.get("type"))
+            .and_then(Value::as_str)
+            == Some("Utilization")
+        {
+            at.key(field).key("target")
+        } else if source.get("targetAverageUtilization").is_some() {
+            at.key(field).key("targetAverageUtilization")
+        } else {
+            continue;
+        };
         out.push(UtilizationMetric {
             pointer,
             resource: resource.to_owned(),
