@@ -98,10 +98,12 @@ pub struct Config {
 }
 
 /// The keys of the `limits` section.
-pub const LIMIT_KEYS: [&str; 7] = [
+pub const LIMIT_KEYS: [&str; 9] = [
     "max-file-size",
     "max-documents",
     "max-alias-nodes",
+    "max-alias-bytes",
+    "max-input-bytes",
     "max-scalar-bytes",
     "max-objects",
     "script-call-ms",

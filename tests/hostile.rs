@@ -5,6 +5,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "hostile/budgets.rs"]
+mod budgets;
 #[path = "hostile/fuzz_loop.rs"]
 mod fuzz_loop;
 #[path = "hostile/output.rs"]
@@ -38,6 +40,19 @@ fn billion_laughs() {
         prev = name;
     }
     fs::write(dir.path().join("lol.yaml"), text).unwrap();
+    let (code, out) = short(dir.path(), "lol.yaml");
+    assert_eq!(code, Some(1));
+    // Copies of small nodes: the bytes they take reach their bound first.
+    assert!(
+        out.contains("error[yaml-syntax]: alias expansion exceeds the limit of 4194304 copied bytes (limits.max-alias-bytes)"),
+        "{out}"
+    );
+    // With room for the bytes, the node count holds.
+    fs::write(
+        dir.path().join(".k8lint.yaml"),
+        "limits: {max-alias-bytes: 1000000000}\n",
+    )
+    .unwrap();
     let (code, out) = short(dir.path(), "lol.yaml");
     assert_eq!(code, Some(1));
     assert!(

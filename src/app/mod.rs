@@ -458,6 +458,10 @@ fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
     l.parse.max_documents = get("max-documents").map_or(l.parse.max_documents, usize_of);
     l.parse.max_alias_nodes = get("max-alias-nodes").map_or(l.parse.max_alias_nodes, usize_of);
     l.parse.max_scalar_bytes = get("max-scalar-bytes").map_or(l.parse.max_scalar_bytes, usize_of);
+    l.parse.max_alias_bytes = get("max-alias-bytes").map_or(l.parse.max_alias_bytes, usize_of);
+    if let Some(max) = get("max-input-bytes") {
+        l.parse.run = Some(std::sync::Arc::new(crate::yaml::InputBudget::new(max)));
+    }
     l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
     // Scripts' clocks are process-wide: the run's templates and policies share one budget.
     deadline::configure(
@@ -521,6 +525,23 @@ fn inputs(
         paths.to_vec()
     };
     let found = load::collect(&paths, false, &ignore);
+    // Said, so that a symlinked manifest never passes unnoticed as checked.
+    if !found.symlinks.is_empty() {
+        writeln!(
+            stderr,
+            "k8lint: skipped {} symbolic link(s) in the walk (not followed):",
+            found.symlinks.len()
+        )?;
+        for link in &found.symlinks {
+            let what = if link.inside {
+                "its target is inside the walked folder, checked there if it is a manifest"
+            } else {
+                "it leads outside the walked folder: refused"
+            };
+            let shown = link.path.display().to_string();
+            writeln!(stderr, "  {}: {what}", crate::escape::line(&shown))?;
+        }
+    }
     let mut files = found.files;
     let mut unreadable = found.unreadable;
     let inputs_found = files.len();
@@ -690,8 +711,11 @@ pub fn render(
             writeln!(stderr, "k8lint: wrote {n} object(s) to {}", dir.display())?;
         }
         None => {
-            stdout.write_all(output::to_text(&objects, format).as_bytes())?;
-            stdout.flush()?;
+            // Buffered: standard output flushes at every line otherwise.
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *stdout);
+            output::write(&objects, format, &mut buffered)?;
+            // Flushing the buffer flushes standard output under it.
+            buffered.flush()?;
         }
     }
     Ok(Outcome::Success)

@@ -19,7 +19,7 @@ use crate::render::template::Templates;
 use crate::rules::input::{
     missing_kind, template_error, template_syntax, yaml_duplicate_key, yaml_syntax,
 };
-use crate::yaml::{self, Comment, ParseLimits, ProblemKind};
+use crate::yaml::{self, Comment, InputBudget, ParseLimits, ProblemKind};
 use classify::{classify, has_identity, is_tool_config, is_tool_file, strip_unidentified_items};
 use identity::{apply_crd_scopes, make_object};
 
@@ -34,11 +34,18 @@ pub struct Limits {
     pub max_objects: usize,
 }
 
+/// The default of `limits.max-input-bytes`: every file's text plus what aliases expand
+/// to, over the whole run (real repositories are tens of MiB).
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 64 * 1024 * 1024,
-            parse: ParseLimits::default(),
+            parse: ParseLimits {
+                run: Some(Arc::new(InputBudget::new(DEFAULT_MAX_INPUT_BYTES))),
+                ..ParseLimits::default()
+            },
             max_objects: 1_000_000,
         }
     }
@@ -304,6 +311,12 @@ fn parse_bytes(
         // Not text: keep what decodes, so the diagnostic lands at the offending byte.
         Err(e) => return unreadable(id, name, input, e.lossy, e.offset, e.message),
     };
+    // The run's ceiling on parsed input: a file past it is not kept, not even its text.
+    if let Some(run) = &limits.parse.run {
+        if !run.charge(text.len() as u64) {
+            return unreadable(id, name, input, String::new(), 0, run.exceeded());
+        }
+    }
     let text: Arc<str> = Arc::from(text);
     let source = SourceFile::new(
         id,

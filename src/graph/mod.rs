@@ -2,6 +2,7 @@
 //! one mechanism that turns a JSON pointer into a place in a file.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
 use crate::load::SourceFile;
@@ -62,11 +63,21 @@ pub struct Graph {
     workloads_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
     object_labels: HashMap<LabelKey, Vec<ObjectId>>,
     objects_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
-    /// For each workload, the Services whose selector selects its pods, in id order.
-    /// Computed once from the Services' side through the label index: asking from the
-    /// workload's side would meet every Service sharing one common label (`team: x`).
-    services_of: HashMap<ObjectId, Vec<ObjectId>>,
+    /// For each workload, the groups of Services whose selector selects its pods (see
+    /// `service_groups`), in id order. Computed once from the Services' side through the
+    /// label index: asking from the workload's side would meet every Service sharing one
+    /// common label (`team: x`).
+    services_of: HashMap<ObjectId, Vec<u32>>,
+    /// Services grouped by namespace and selector, in id order: n Services with one
+    /// selector over n workloads are n + n entries, not n × n.
+    service_groups: Vec<Vec<ObjectId>>,
+    /// The workloads each namespace and selector selects, once computed: Services,
+    /// budgets, policies and several rules ask for the same selector again and again.
+    selections: Mutex<HashMap<SelectionKey, Arc<[ObjectId]>>>,
 }
+
+/// A namespace and a selector: what one selection is asked by.
+type SelectionKey = (Option<String>, Selector);
 
 impl Graph {
     /// Builds the indexes over files, documents and objects.
@@ -114,7 +125,8 @@ impl Graph {
                 }
             }
         }
-        let mut services_of: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        let mut groups: HashMap<(Option<String>, Selector), u32> = HashMap::new();
+        let mut service_groups: Vec<Vec<ObjectId>> = Vec::new();
         for svc in g.of_kind("", "Service") {
             let Some(selector) = svc
                 .at("/spec/selector")
@@ -126,11 +138,24 @@ impl Graph {
             if selector.is_empty() {
                 continue;
             }
-            for w in g.workloads_selected_by(svc.namespace.as_deref(), &selector) {
-                services_of.entry(w.id).or_default().push(svc.id);
+            let key = (svc.namespace.clone(), selector);
+            let group = *groups.entry(key).or_insert_with(|| {
+                service_groups.push(Vec::new());
+                (service_groups.len() - 1) as u32
+            });
+            service_groups[group as usize].push(svc.id);
+        }
+        let mut services_of: HashMap<ObjectId, Vec<u32>> = HashMap::new();
+        let mut by_group: Vec<((Option<String>, Selector), u32)> = groups.into_iter().collect();
+        // Groups in the order of their first Service, so that each workload's list is too.
+        by_group.sort_by_key(|(_, group)| *group);
+        for ((namespace, selector), group) in by_group {
+            for w in g.workloads_selected_by(namespace.as_deref(), &selector) {
+                services_of.entry(w.id).or_default().push(group);
             }
         }
         g.services_of = services_of;
+        g.service_groups = service_groups;
         g
     }
 
@@ -212,18 +237,39 @@ impl Graph {
         namespace: Option<&str>,
         selector: &Selector,
     ) -> Vec<&'a Object> {
-        let ns = namespace.map(str::to_owned);
-        let candidates = self.candidates(
-            &self.template_labels,
-            &self.workloads_by_namespace,
-            &ns,
-            selector,
-        );
-        candidates
-            .iter()
-            .map(|&id| self.object(id))
-            .filter(|o| PodTemplate::of(o).is_some_and(|t| selector.matches_opt(t.labels())))
-            .collect()
+        let key = (namespace.map(str::to_owned), selector.clone());
+        let known = self
+            .selections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        let ids = match known {
+            Some(ids) => ids,
+            None => {
+                // Matched outside the lock: the other threads keep going meanwhile.
+                let candidates = self.candidates(
+                    &self.template_labels,
+                    &self.workloads_by_namespace,
+                    &key.0,
+                    selector,
+                );
+                let ids: Arc<[ObjectId]> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&id| {
+                        PodTemplate::of(self.object(id))
+                            .is_some_and(|t| selector.matches_opt(t.labels()))
+                    })
+                    .collect();
+                self.selections
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(key, Arc::clone(&ids));
+                ids
+            }
+        };
+        ids.iter().map(|&id| self.object(id)).collect()
     }
 
     /// Objects in a namespace whose own labels the selector selects.
@@ -249,12 +295,20 @@ impl Graph {
     /// Services in the workload's namespace whose selector selects its pods (a Service
     /// without a selector selects nothing).
     pub fn services_selecting<'a>(&'a self, workload: &Object) -> Vec<&'a Object> {
-        self.services_of
+        let groups = self
+            .services_of
             .get(&workload.id)
-            .map_or(&[][..], Vec::as_slice)
+            .map_or(&[][..], Vec::as_slice);
+        let mut services: Vec<&Object> = groups
             .iter()
+            .flat_map(|&g| &self.service_groups[g as usize])
             .map(|&id| self.object(id))
-            .collect()
+            .collect();
+        // Groups interleave in id order only within each group.
+        if groups.len() > 1 {
+            services.sort_by_key(|s| s.id);
+        }
+        services
     }
 
     /// The smallest posting list among the selector's labels, or the whole namespace.

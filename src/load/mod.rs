@@ -126,6 +126,20 @@ pub struct Collected {
     pub files: Vec<InputPath>,
     /// Paths that do not exist or cannot be walked; the run ends with exit status 2.
     pub unreadable: Vec<LoadError>,
+    /// Symbolic links a walk met and did not follow.
+    pub symlinks: Vec<SkippedLink>,
+}
+
+/// A symbolic link in a walk, to a manifest or a folder. A walk never follows one: a link
+/// that stays inside the walked folder names files the walk reads anyway (following it
+/// would report every object twice), and one that leaves it could read anything on the
+/// machine (the trust model). Links named on the command line are followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLink {
+    /// The link.
+    pub path: PathBuf,
+    /// Whether its target resolves inside the walked folder (false: outside, or dangling).
+    pub inside: bool,
 }
 
 /// Expands the given paths to files: directories are walked for `*.yaml`, `*.yml` and
@@ -187,14 +201,24 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
                 continue;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
         let path = entry.path();
         let is_manifest = path
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
+        if entry.path_is_symlink() {
+            let to_dir = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+            if (is_manifest || to_dir) && !ignore.matches(path) {
+                out.symlinks.push(SkippedLink {
+                    path: path.to_path_buf(),
+                    inside: resolves_inside(path, dir),
+                });
+            }
+            continue;
+        }
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
         if !is_manifest || ignore.matches(path) {
             continue;
         }
@@ -203,6 +227,15 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
             explicit: false,
             context,
         });
+    }
+}
+
+/// Whether `link` resolves to a path inside `root` (both canonical; false when either does
+/// not resolve).
+fn resolves_inside(link: &Path, root: &Path) -> bool {
+    match (std::fs::canonicalize(link), std::fs::canonicalize(root)) {
+        (Ok(target), Ok(root)) => target.starts_with(root),
+        _ => false,
     }
 }
 

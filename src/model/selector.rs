@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 /// One `matchExpressions` requirement.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Requirement {
     /// Key present with one of the values.
     In(String, Vec<String>),
@@ -34,7 +34,7 @@ impl Requirement {
 }
 
 /// A label selector as the API server matches it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Selector {
     /// Labels that must be equal.
     pub match_labels: Vec<(String, String)>,

@@ -8,7 +8,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Rendered;
 use super::emit;
@@ -56,15 +56,62 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
-/// The whole output as one text.
-pub fn to_text(objects: &[Rendered], format: Format) -> String {
+/// Writes the whole output, one object at a time: the output of a small input can be
+/// far larger than the input (aliases, deep indentation), so it is never held whole.
+pub fn write(objects: &[Rendered], format: Format, out: &mut dyn io::Write) -> io::Result<()> {
     match format {
-        Format::Yaml => emit::yaml_stream(objects.iter().map(|r| &r.value)),
-        Format::Json => {
-            let items: Vec<Value> = objects.iter().map(|r| emit::sorted(&r.value)).collect();
-            let list = json!({"apiVersion": "v1", "items": items, "kind": "List"});
-            json_text(&list)
+        Format::Yaml => {
+            for (i, r) in objects.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b"---\n")?;
+                }
+                out.write_all(emit::yaml_stream([&r.value]).as_bytes())?;
+            }
+            Ok(())
         }
+        // The same bytes `serde_json::to_string_pretty` gives the whole `List`, written
+        // item by item.
+        Format::Json if objects.is_empty() => out.write_all(
+            b"{\n  \"apiVersion\": \"v1\",\n  \"items\": [],\n  \"kind\": \"List\"\n}\n",
+        ),
+        Format::Json => {
+            out.write_all(b"{\n  \"apiVersion\": \"v1\",\n  \"items\": [")?;
+            for (i, r) in objects.iter().enumerate() {
+                out.write_all(if i > 0 { b",\n    " } else { b"\n    " })?;
+                let mut indented = Indented { out: &mut *out };
+                serde_json::to_writer_pretty(&mut indented, &emit::sorted(&r.value))?;
+            }
+            out.write_all(b"\n  ],\n  \"kind\": \"List\"\n}\n")
+        }
+    }
+}
+
+/// The whole output as one text (for tests and small outputs).
+pub fn to_text(objects: &[Rendered], format: Format) -> String {
+    let mut out = Vec::new();
+    write(objects, format, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("YAML and JSON output are UTF-8")
+}
+
+/// Indents every line after the first by the two levels of a `List`'s items. JSON text
+/// has no raw line break inside a string, so each one is between tokens.
+struct Indented<'a> {
+    out: &'a mut dyn io::Write,
+}
+
+impl io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n    ")?;
+            }
+            self.out.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -238,4 +285,36 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<(), OutputError> {
         return Err(io_err(dir)(e));
     }
     fs::remove_dir_all(&old).map_err(io_err(&old))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Streamed item by item, the JSON output is byte for byte the whole `List` printed at
+    /// once.
+    #[test]
+    fn streamed_json_is_the_pretty_list() {
+        let values = [
+            json!({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "a"},
+                   "data": {"k": "line\nbreak", "e": {}, "l": []}}),
+            json!({"kind": "Service", "apiVersion": "v1", "metadata": {"name": "b"},
+                   "spec": {"ports": [{"port": 80}, {"port": 443}]}}),
+        ];
+        for n in 0..=values.len() {
+            let objects: Vec<Rendered> = values[..n]
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Rendered::new(v.clone(), None, i))
+                .collect();
+            let items: Vec<Value> = objects.iter().map(|r| emit::sorted(&r.value)).collect();
+            let whole = json!({"apiVersion": "v1", "items": items, "kind": "List"});
+            assert_eq!(
+                to_text(&objects, Format::Json),
+                json_text(&whole),
+                "{n} items"
+            );
+        }
+    }
 }

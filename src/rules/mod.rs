@@ -15,6 +15,7 @@ macro_rules! rules {
 }
 
 pub mod cel;
+pub mod hardening;
 pub mod input;
 pub mod kustomize;
 pub mod probe;
@@ -208,6 +209,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     all.extend_from_slice(secrets::RULES);
     all.extend_from_slice(rbac::RULES);
     all.extend_from_slice(reliability::RULES);
+    all.extend_from_slice(hardening::RULES);
     all
 }
 

@@ -57,8 +57,12 @@ pub fn selected<'a>(graph: &'a Graph, object: &Object) -> Option<Selected<'a>> {
 /// Whether a workload's pods are really run by another workload (a ReplicaSet owned by a
 /// Deployment, a Job owned by a CronJob): counted through their owner.
 fn is_controlled(object: &Object) -> bool {
+    // Asked once per selected workload of every selector: direct lookups, no pointer to
+    // parse.
     object
-        .at("/metadata/ownerReferences")
+        .value
+        .get("metadata")
+        .and_then(|m| m.get("ownerReferences"))
         .and_then(Value::as_array)
         .is_some_and(|refs| {
             refs.iter()

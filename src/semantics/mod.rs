@@ -3,12 +3,14 @@
 //! volumes, every way a pod names another object, which names and labels the API server
 //! accepts, which API versions a release serves, how quantities read, what the API
 //! server's validation refuses, what the PodSecurity admission plugin decides, what RBAC
-//! grants, how cron schedules read, and which values are credentials.
+//! grants, how cron schedules read, which values are credentials, and what an autoscaler
+//! needs from the pods it scales.
 //! Rules select objects, ask this layer and report; the `graph` pictures and policies
 //! ask it too.
 
 pub mod admission;
 pub mod api_versions;
+pub mod autoscaling;
 pub mod cron;
 pub mod divisor;
 pub mod edges;

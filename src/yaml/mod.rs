@@ -4,5 +4,7 @@ pub mod parse;
 pub mod scalar;
 pub mod tree;
 
-pub use parse::{Comment, Document, ParseLimits, Problem, ProblemKind, Stream, parse};
+pub use parse::{
+    Comment, Document, InputBudget, MAX_DEPTH, ParseLimits, Problem, ProblemKind, Stream, parse,
+};
 pub use tree::{Key, Node, NodeKind, ScalarStyle};

@@ -4,6 +4,8 @@
 //! swapped. A syntax error abandons its document only: parsing resumes at the next `---`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use granit_parser::{Event, Parser, ScalarStyle as GStyle, ScanError, Span as GSpan};
 use serde_json::{Map, Value};
@@ -19,8 +21,14 @@ pub struct ParseLimits {
     pub max_alias_nodes: usize,
     /// Documents in one file.
     pub max_documents: usize,
+    /// Bytes that aliases may copy in one file, summed over every alias: one large scalar
+    /// aliased many times costs memory that no node count sees.
+    pub max_alias_bytes: usize,
     /// Bytes in one scalar.
     pub max_scalar_bytes: usize,
+    /// The run's ceiling on parsed input, shared by every file of the run (`None`: no
+    /// ceiling, for a single config or values file).
+    pub run: Option<Arc<InputBudget>>,
 }
 
 impl Default for ParseLimits {
@@ -28,8 +36,97 @@ impl Default for ParseLimits {
         ParseLimits {
             max_alias_nodes: 1_000_000,
             max_documents: 100_000,
+            max_alias_bytes: 4 * 1024 * 1024,
             max_scalar_bytes: 8 * 1024 * 1024,
+            run: None,
         }
+    }
+}
+
+/// Nesting of a value after its aliases are expanded. The parser refuses text nested
+/// deeper; an alias must not stack an anchored value on top of its own nesting past it,
+/// or every recursive walk of the value (rules, the JSON report, drop) could exhaust the
+/// stack.
+pub const MAX_DEPTH: usize = 255;
+
+/// Memory a value node costs besides its text: what the bytes budget charges per node.
+const NODE_BYTES: usize = 32;
+
+/// A run-wide byte budget for parsed input: the text of every file plus what aliases
+/// expand to, shared by the files parsed in parallel.
+#[derive(Debug)]
+pub struct InputBudget {
+    limit: u64,
+    used: AtomicU64,
+}
+
+impl InputBudget {
+    /// A budget of `limit` bytes, none used.
+    pub fn new(limit: u64) -> InputBudget {
+        InputBudget {
+            limit,
+            used: AtomicU64::new(0),
+        }
+    }
+
+    /// The ceiling, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Takes `bytes` from the budget; false (and nothing taken) when they do not fit.
+    pub fn charge(&self, bytes: u64) -> bool {
+        self.used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                used.checked_add(bytes).filter(|&total| total <= self.limit)
+            })
+            .is_ok()
+    }
+
+    /// The message of a file or alias refused by the budget.
+    pub fn exceeded(&self) -> String {
+        format!(
+            "the run's parsed input exceeds the limit of {} bytes (limits.max-input-bytes); from here on the input is not read",
+            self.limit
+        )
+    }
+}
+
+/// What a value costs, the measure aliases are charged by.
+#[derive(Debug, Clone, Copy)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+    /// Levels of collections, 0 for a scalar.
+    depth: usize,
+}
+
+impl Size {
+    fn scalar(value: &Value) -> Size {
+        let text = match value {
+            Value::String(s) => s.len(),
+            _ => 0,
+        };
+        Size {
+            nodes: 1,
+            bytes: NODE_BYTES + text,
+            depth: 0,
+        }
+    }
+
+    /// An empty collection, to which its children are added.
+    fn collection() -> Size {
+        Size {
+            nodes: 1,
+            bytes: NODE_BYTES,
+            depth: 1,
+        }
+    }
+
+    fn add_child(&mut self, child: Size) {
+        self.nodes = self.nodes.saturating_add(child.nodes);
+        self.bytes = self.bytes.saturating_add(child.bytes);
+        self.depth = self.depth.max(child.depth.saturating_add(1));
     }
 }
 
@@ -110,11 +207,16 @@ struct Builder<'a> {
     text: &'a str,
     comments: Vec<Comment>,
     problems: Vec<Problem>,
-    /// Anchored values of the current document, with their node counts.
-    anchors: HashMap<usize, (Value, usize)>,
+    /// Anchored values of the current document, with what they cost.
+    anchors: HashMap<usize, (Value, Size)>,
     alias_budget: usize,
     max_alias_nodes: usize,
+    alias_bytes_budget: usize,
+    max_alias_bytes: usize,
     max_scalar_bytes: usize,
+    run: Option<Arc<InputBudget>>,
+    /// Collections open around the node being built.
+    depth: usize,
     /// The entries of the mappings being built, innermost last; see [`Builder::mapping`].
     pending_entries: Vec<(String, Node, Value)>,
     /// The items of the sequences being built, innermost last.
@@ -131,7 +233,11 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
         anchors: HashMap::new(),
         alias_budget: limits.max_alias_nodes,
         max_alias_nodes: limits.max_alias_nodes,
+        alias_bytes_budget: limits.max_alias_bytes,
+        max_alias_bytes: limits.max_alias_bytes,
         max_scalar_bytes: limits.max_scalar_bytes,
+        run: limits.run.clone(),
+        depth: 0,
         pending_entries: Vec::new(),
         pending_items: Vec::new(),
     };
@@ -255,6 +361,7 @@ impl<'a> Builder<'a> {
         // What an abandoned document left half-built.
         self.pending_entries.clear();
         self.pending_items.clear();
+        self.depth = 0;
         let (first, first_span) = self.next()?;
         if matches!(first, Event::DocumentEnd) {
             return Ok(Some(None));
@@ -278,13 +385,13 @@ impl<'a> Builder<'a> {
         })))
     }
 
-    /// Builds one node from its first event. Returns the node, its value and its node count.
+    /// Builds one node from its first event. Returns the node, its value and its size.
     fn node(
         &mut self,
         event: Event<'a>,
         span: Span,
         key_span: Option<Span>,
-    ) -> Result<(Node, Value, usize), Abort> {
+    ) -> Result<(Node, Value, Size), Abort> {
         match event {
             Event::Scalar(text, _, _, _) if text.len() > self.max_scalar_bytes => {
                 Err(Abort::Limit(
@@ -306,30 +413,19 @@ impl<'a> Builder<'a> {
                         related: None,
                     });
                 }
+                let size = Size::scalar(&value);
                 if anchor != 0 {
-                    self.anchors.insert(anchor, (value.clone(), 1));
+                    self.anchors.insert(anchor, (value.clone(), size));
                 }
                 let node = Node::new(span, key_span, NodeKind::Scalar { style, resolved });
-                Ok((node, value, 1))
+                Ok((node, value, size))
             }
-            Event::Alias(id) => {
-                let (value, count) = self.anchors.get(&id).cloned().unwrap_or((Value::Null, 1));
-                if count > self.alias_budget {
-                    return Err(Abort::Limit(
-                        span,
-                        format!(
-                            "alias expansion exceeds the limit of {} copied nodes (limits.max-alias-nodes; a \"billion laughs\" document?)",
-                            self.max_alias_nodes
-                        ),
-                    ));
-                }
-                self.alias_budget -= count;
-                Ok((Node::new(span, key_span, NodeKind::Alias), value, count))
-            }
+            Event::Alias(id) => self.alias(id, span, key_span),
             Event::SequenceStart(_, anchor, _) => {
                 let first = self.pending_items.len();
-                let mut count = 1;
+                let mut size = Size::collection();
                 let mut end = span;
+                self.depth += 1;
                 loop {
                     let (ev, ev_span) = self.next()?;
                     if matches!(ev, Event::SequenceEnd) {
@@ -340,14 +436,15 @@ impl<'a> Builder<'a> {
                     }
                     let (child, value, n) = self.node(ev, ev_span, None)?;
                     end = child.span;
-                    count += n;
+                    size.add_child(n);
                     self.pending_items.push((child, value));
                 }
+                self.depth -= 1;
                 let (items, values): (Vec<Node>, Vec<Value>) =
                     exact(self.pending_items.drain(first..));
                 let value = Value::Array(values);
                 if anchor != 0 {
-                    self.anchors.insert(anchor, (value.clone(), count));
+                    self.anchors.insert(anchor, (value.clone(), size));
                 }
                 Ok((
                     Node::new(
@@ -356,15 +453,17 @@ impl<'a> Builder<'a> {
                         NodeKind::Seq(items.into_boxed_slice()),
                     ),
                     value,
-                    count,
+                    size,
                 ))
             }
             Event::MappingStart(_, anchor, _) => {
-                let (node, value, count) = self.mapping(span, key_span)?;
+                self.depth += 1;
+                let (node, value, size) = self.mapping(span, key_span)?;
+                self.depth -= 1;
                 if anchor != 0 {
-                    self.anchors.insert(anchor, (value.clone(), count));
+                    self.anchors.insert(anchor, (value.clone(), size));
                 }
-                Ok((node, value, count))
+                Ok((node, value, size))
             }
             other => Err(Abort::Scan(ScanError::new(
                 granit_parser::Marker::new(span.start as usize, 0, 0)
@@ -372,6 +471,58 @@ impl<'a> Builder<'a> {
                 format!("unexpected YAML event {other:?}"),
             ))),
         }
+    }
+
+    /// A copy of an anchored value, charged to the file's alias budgets (nodes and bytes),
+    /// to the run's input budget, and refused when it would nest the value too deep.
+    fn alias(
+        &mut self,
+        id: usize,
+        span: Span,
+        key_span: Option<Span>,
+    ) -> Result<(Node, Value, Size), Abort> {
+        let Some((value, size)) = self.anchors.get(&id) else {
+            let null = Value::Null;
+            let size = Size::scalar(&null);
+            return Ok((Node::new(span, key_span, NodeKind::Alias), null, size));
+        };
+        let size = *size;
+        if size.nodes > self.alias_budget {
+            return Err(Abort::Limit(
+                span,
+                format!(
+                    "alias expansion exceeds the limit of {} copied nodes (limits.max-alias-nodes; a \"billion laughs\" document?)",
+                    self.max_alias_nodes
+                ),
+            ));
+        }
+        if size.bytes > self.alias_bytes_budget {
+            return Err(Abort::Limit(
+                span,
+                format!(
+                    "alias expansion exceeds the limit of {} copied bytes (limits.max-alias-bytes)",
+                    self.max_alias_bytes
+                ),
+            ));
+        }
+        if self.depth.saturating_add(size.depth) > MAX_DEPTH {
+            return Err(Abort::Limit(
+                span,
+                format!(
+                    "this alias nests its value {} levels deep, past the limit of {MAX_DEPTH} levels",
+                    self.depth.saturating_add(size.depth)
+                ),
+            ));
+        }
+        if let Some(run) = &self.run {
+            if !run.charge(size.bytes as u64) {
+                return Err(Abort::Limit(span, run.exceeded()));
+            }
+        }
+        self.alias_budget -= size.nodes;
+        self.alias_bytes_budget -= size.bytes;
+        let value = value.clone();
+        Ok((Node::new(span, key_span, NodeKind::Alias), value, size))
     }
 
     /// A mapping, from the event after its start.
@@ -385,10 +536,10 @@ impl<'a> Builder<'a> {
         &mut self,
         span: Span,
         key_span: Option<Span>,
-    ) -> Result<(Node, Value, usize), Abort> {
+    ) -> Result<(Node, Value, Size), Abort> {
         let first = self.pending_entries.len();
         let mut merged: Vec<Map<String, Value>> = Vec::new();
-        let mut count = 1;
+        let mut size = Size::collection();
         let mut end = span;
         loop {
             let (ev, kspan) = self.next()?;
@@ -404,7 +555,7 @@ impl<'a> Builder<'a> {
             let (vev, vspan) = self.next()?;
             let (child, value, n) = self.node(vev, vspan, Some(key_span))?;
             end = child.span;
-            count += n;
+            size.add_child(n);
             if is_merge {
                 collect_merge(value, &mut merged);
                 continue;
@@ -427,6 +578,7 @@ impl<'a> Builder<'a> {
                 }
                 (_, Some(k)) => k,
             };
+            size.bytes = size.bytes.saturating_add(key.len());
             self.pending_entries.push((key, child, value));
         }
         let pending = self.pending_entries.len() - first;
@@ -462,7 +614,7 @@ impl<'a> Builder<'a> {
             key_span,
             NodeKind::Map(entries.into_boxed_slice()),
         );
-        Ok((node, Value::Object(map), count))
+        Ok((node, Value::Object(map), size))
     }
 }
 
@@ -629,6 +781,68 @@ mod tests {
         assert!(s.documents.is_empty());
         assert_eq!(s.problems.len(), 1);
         assert_eq!(s.problems[0].kind, ProblemKind::Limit);
+    }
+
+    #[test]
+    fn alias_bytes_are_bounded() {
+        // Few nodes, many bytes: one large scalar copied again and again.
+        let big = "x".repeat(100_000);
+        let mut text = format!("a: &a {big}\nb: [");
+        text.push_str(&vec!["*a"; 100].join(", "));
+        text.push_str("]\n");
+        let s = parse(&text, &ParseLimits::default());
+        assert!(s.documents.is_empty());
+        assert_eq!(s.problems.len(), 1);
+        assert!(
+            s.problems[0]
+                .message
+                .contains("limit of 4194304 copied bytes (limits.max-alias-bytes)"),
+            "{:?}",
+            s.problems
+        );
+        // The 42nd copy is the one past 4 MiB.
+        let at = s.problems[0].span.start as usize;
+        assert_eq!(text[..at].matches("*a").count(), 41);
+    }
+
+    #[test]
+    fn aliases_do_not_nest_past_the_depth_bound() {
+        let deep = |n: usize, inner: &str| format!("{}{inner}{}", "[".repeat(n), "]".repeat(n));
+        let text = format!("a: &a {}\nb: &b {}\n", deep(200, "1"), deep(100, "*a"));
+        let s = parse(&text, &ParseLimits::default());
+        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+        assert_eq!(s.problems[0].kind, ProblemKind::Limit);
+        assert!(
+            s.problems[0]
+                .message
+                .contains("nests its value 301 levels deep, past the limit of 255"),
+            "{}",
+            s.problems[0].message
+        );
+        // Within the bound, an alias is copied as usual.
+        let text = format!("a: &a {}\nb: {}\n", deep(100, "1"), deep(100, "*a"));
+        assert!(parse(&text, &ParseLimits::default()).problems.is_empty());
+    }
+
+    #[test]
+    fn the_run_budget_is_shared_by_files() {
+        let run = Arc::new(InputBudget::new(1_000_000));
+        let limits = ParseLimits {
+            run: Some(Arc::clone(&run)),
+            ..ParseLimits::default()
+        };
+        let text = format!("a: &a {}\nb: [*a, *a, *a]\n", "x".repeat(100_000));
+        // Each file copies 300 KB: three fit in the run, the fourth does not.
+        for _ in 0..3 {
+            assert!(parse(&text, &limits).problems.is_empty());
+        }
+        let s = parse(&text, &limits);
+        assert_eq!(s.problems.len(), 1);
+        assert!(
+            s.problems[0]
+                .message
+                .contains("exceeds the limit of 1000000 bytes (limits.max-input-bytes)")
+        );
     }
 
     #[test]

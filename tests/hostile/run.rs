@@ -3,6 +3,7 @@
 //! every hostile case must hold. CPU time rather than wall time, so that a busy machine
 //! does not fail the suite; a wall-clock deadline still kills a hang.
 
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -37,15 +38,30 @@ pub fn k8lint(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     (code, out, err)
 }
 
+/// Like [`k8lint`], with standard output written to `stdout` instead of returned: for
+/// outputs too large to hold in the test.
+pub fn k8lint_to(dir: &Path, args: &[&str], stdout: File) -> (Option<i32>, String, Usage) {
+    let (code, _, err, usage) = measured_with(dir, args, Stdio::from(stdout));
+    assert!(
+        usage.cpu < MAX_CPU && usage.max_rss_bytes < MAX_RSS_BYTES,
+        "k8lint {args:?} used {usage:?} (bounds: {MAX_CPU:?}, {MAX_RSS_BYTES} bytes)"
+    );
+    (code, err, usage)
+}
+
 /// Runs k8lint and returns what it used, without asserting the bounds.
+pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usage) {
+    measured_with(dir, args, Stdio::piped())
+}
+
 // The child is reaped by `wait4` (which also returns its resource usage), not `Child::wait`.
 #[allow(clippy::zombie_processes)]
-pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usage) {
+fn measured_with(dir: &Path, args: &[&str], stdout: Stdio) -> (Option<i32>, String, String, Usage) {
     let mut child = Command::new(get_cargo_bin("k8lint"))
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("k8lint starts");
@@ -56,7 +72,7 @@ pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usag
             String::from_utf8_lossy(&s).into_owned()
         })
     };
-    let out = drain(Box::new(child.stdout.take().expect("piped")));
+    let out = child.stdout.take().map(|o| drain(Box::new(o)));
     let err = drain(Box::new(child.stderr.take().expect("piped")));
     let pid = i32::try_from(child.id()).expect("a pid fits an i32");
     let deadline = Instant::now() + HANG;
@@ -77,7 +93,8 @@ pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usag
             };
             return (
                 code,
-                out.join().expect("stdout reader"),
+                out.map(|o| o.join().expect("stdout reader"))
+                    .unwrap_or_default(),
                 err.join().expect("stderr reader"),
                 usage,
             );

@@ -101,3 +101,38 @@ fn values_files_must_be_small_regular_files() {
         "{err}"
     );
 }
+
+#[test]
+fn a_walk_counts_symlinks_and_never_follows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(repo.join("sub")).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    let cm = |name: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata: {{k: v}}\n")
+    };
+    fs::write(repo.join("sub/real.yaml"), cm("real")).unwrap();
+    fs::write(outside.join("stolen.yaml"), cm("stolen")).unwrap();
+    std::os::unix::fs::symlink("sub/real.yaml", repo.join("inside.yaml")).unwrap();
+    std::os::unix::fs::symlink(outside.join("stolen.yaml"), repo.join("out.yaml")).unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("linked-dir")).unwrap();
+    std::os::unix::fs::symlink("nowhere.yaml", repo.join("dangling.yaml")).unwrap();
+    let (code, out, err) = k8lint(&repo, &["check", ".", "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // One object: the real file, read once; nothing from outside.
+    assert_eq!(report["summary"]["objects"], 1, "{out}");
+    assert_eq!(
+        err,
+        "k8lint: skipped 4 symbolic link(s) in the walk (not followed):\n\
+         \x20 ./dangling.yaml: it leads outside the walked folder: refused\n\
+         \x20 ./inside.yaml: its target is inside the walked folder, checked there if it is a manifest\n\
+         \x20 ./linked-dir: it leads outside the walked folder: refused\n\
+         \x20 ./out.yaml: it leads outside the walked folder: refused\n"
+    );
+    // Named on the command line, a link is followed: its author chose it.
+    let (code, out, _) = k8lint(&repo, &["check", "out.yaml", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("\"objects\": 1"), "{out}");
+}

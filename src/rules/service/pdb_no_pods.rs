@@ -1,8 +1,11 @@
+use std::collections::HashSet;
+
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::{Object, Selector};
 use crate::rules::{Context, Rule, RuleMeta};
 
+use crate::rules::reliability::namespaces_with_custom_resources;
 use crate::semantics::endpoints::pod_workloads;
 
 declare_rule! {
@@ -10,7 +13,9 @@ declare_rule! {
     /// Reports a PodDisruptionBudget whose `spec.selector` (matchLabels and
     /// matchExpressions) selects the pods of no workload in its namespace in the inputs,
     /// or that has no selector at all. In policy/v1 an empty selector `{}` selects every
-    /// pod of the namespace.
+    /// pod of the namespace. A budget in a namespace that holds custom resources is not
+    /// reported when it selects nothing: an operator may create the pods it protects (a
+    /// `Prometheus` resource becomes a StatefulSet only in the cluster).
     ///
     /// ## Why is this bad?
     /// The budget protects nothing: a node drain evicts the pods it was meant to keep
@@ -49,10 +54,29 @@ impl Rule for PdbNoPods {
         &PDB_NO_PODS
     }
 
-    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        if !object.is("policy", "PodDisruptionBudget") {
+    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let budgets: Vec<&Object> = cx
+            .graph
+            .of_kind("policy", "PodDisruptionBudget")
+            .filter(|o| !o.context)
+            .collect();
+        if budgets.is_empty() {
             return;
         }
+        // Once per run, not per budget.
+        let operated = namespaces_with_custom_resources(cx.graph);
+        for object in budgets {
+            check(cx, object, &operated, out);
+        }
+    }
+}
+
+fn check(
+    cx: &Context<'_>,
+    object: &Object,
+    operated: &HashSet<Option<&str>>,
+    out: &mut Vec<Diagnostic>,
+) {
         let ns = object.namespace.as_deref();
         let Some(value) = object.at("/spec/selector").filter(|v| !v.is_null()) else {
             out.push(PDB_NO_PODS.at(
@@ -66,7 +90,7 @@ impl Rule for PdbNoPods {
         let Ok(selector) = Selector::from_label_selector(value) else {
             return;
         };
-        if !pod_workloads(cx.graph, ns, &selector).is_empty() {
+        if operated.contains(&ns) || !pod_workloads(cx.graph, ns, &selector).is_empty() {
             return;
         }
         out.push(PDB_NO_PODS.at(
@@ -82,5 +106,4 @@ impl Rule for PdbNoPods {
                 }
             ),
         ));
-    }
 }
