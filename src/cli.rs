@@ -26,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// List the embedded schemas: Kubernetes versions and the CRDs of common operators.
+    Schemas(SchemasArgs),
     /// Draw the object graph: Ingress → Service → workloads → claims, config consumers.
     Graph(GraphArgs),
     /// Print a shell completion script.
@@ -139,6 +141,10 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Do not validate custom resources against the embedded CRDs of common operators
+    /// (`k8lint schemas` lists them): only CRDs in the inputs or `--context` count.
+    #[arg(long)]
+    pub no_builtin_crds: bool,
 }
 
 /// Values of `${{ }}` template expressions (`check` and `render`).
@@ -217,6 +223,14 @@ pub enum RulesFormat {
 /// `k8lint rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RulesFormat,
+}
+
+/// `k8lint schemas`.
+#[derive(Debug, Args, Default)]
+pub struct SchemasArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: RulesFormat,

@@ -2,6 +2,7 @@
 //! `rules`, `explain`, `policy test`, `completions` and `man`.
 
 pub mod policy_test;
+pub mod schemas;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -91,6 +92,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         None => KubeVersion::newest(),
     };
     let pod_security = pod_security_settings(args.pod_security.as_deref(), &config)?;
+    let builtin_crds = !args.no_builtin_crds && config.builtin_crds.unwrap_or(true);
     let builtin = rules::builtin();
     let policy_dirs: Vec<PathBuf> = args
         .policies
@@ -146,6 +148,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
             &all_rules,
             &selection,
             kubernetes_version,
+            builtin_crds,
             &pod_security,
         );
         Ok((compiled, diagnostics))
@@ -479,7 +482,14 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
     // Pod security is not among what render refuses: any settings do.
     let pod_security = crate::semantics::pod_security::Settings::default();
     Ok(
-        check::run(compiled, &gate, &selection, version, &pod_security)
+        check::run(
+            compiled,
+            &gate,
+            &selection,
+            version,
+            config.builtin_crds.unwrap_or(true),
+            &pod_security,
+        )
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
             .collect(),

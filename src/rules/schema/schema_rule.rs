@@ -151,7 +151,7 @@ fn list_duplicates(set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
     let Some(schema) = set
         .crds
         .get(&object.api_version, &object.kind)
-        .and_then(|k| k.schema.as_ref())
+        .and_then(|k| k.schema)
     else {
         return Vec::new();
     };
