@@ -129,6 +129,6 @@ fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex) -> Option<
         ));
     }
     Some(format!(
-        "no schema for {api} {kind} in Kubernetes {version} and no CustomResourceDefinition for it in the inputs"
+        "no schema for {api} {kind} in Kubernetes {version}, and no CustomResourceDefinition for it in the inputs or among the embedded ones (`k8lint schemas`)"
     ))
 }
