@@ -15,7 +15,8 @@ declare_rule! {
     /// types, required fields, enums, quantities and unknown fields (strict, as kubectl's
     /// server-side field validation). Custom resources are validated against the
     /// `openAPIV3Schema` of the CustomResourceDefinition found in the inputs or in
-    /// `--context`. Each violation is reported once, at the offending node; an unknown
+    /// `--context`, else of the CRD that k8lint embeds for the common operators (`k8lint
+    /// schemas` lists them; `--no-builtin-crds` turns them off). Each violation is reported once, at the offending node; an unknown
     /// field at its key, a missing required field at its parent.
     ///
     /// The schemas are the Kubernetes OpenAPI definitions (from the kubernetes-validate
