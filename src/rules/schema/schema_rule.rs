@@ -16,8 +16,9 @@ declare_rule! {
     /// server-side field validation). Custom resources are validated against the
     /// `openAPIV3Schema` of the CustomResourceDefinition found in the inputs or in
     /// `--context`, else of the CRD that k8lint embeds for the common operators (`k8lint
-    /// schemas` lists them; `--no-builtin-crds` turns them off). Each violation is reported once, at the offending node; an unknown
-    /// field at its key, a missing required field at its parent.
+    /// schemas` lists them; `--no-builtin-crds` turns them off). Each violation is
+    /// reported once, at the offending node; an unknown field at its key, a missing
+    /// required field at its parent.
     ///
     /// The schemas are the Kubernetes OpenAPI definitions (from the kubernetes-validate
     /// package) plus the enums the API server enforces that they lack: `imagePullPolicy`,
