@@ -244,7 +244,10 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
             "namespace" => config.namespace = Some(string(key, v)?),
             "builtin-crds" => {
                 config.builtin_crds = Some(v.as_bool().ok_or_else(|| {
-                    err("/builtin-crds", "`builtin-crds` must be true or false".to_owned())
+                    err(
+                        "/builtin-crds",
+                        "`builtin-crds` must be true or false".to_owned(),
+                    )
                 })?);
             }
             "fail-on" => {

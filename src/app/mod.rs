@@ -481,19 +481,17 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
         .collect();
     // Pod security is not among what render refuses: any settings do.
     let pod_security = crate::semantics::pod_security::Settings::default();
-    Ok(
-        check::run(
-            compiled,
-            &gate,
-            &selection,
-            version,
-            config.builtin_crds.unwrap_or(true),
-            &pod_security,
-        )
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect(),
+    Ok(check::run(
+        compiled,
+        &gate,
+        &selection,
+        version,
+        config.builtin_crds.unwrap_or(true),
+        &pod_security,
     )
+    .into_iter()
+    .filter(|d| d.severity == Severity::Error)
+    .collect())
 }
 
 /// `k8lint render`.

@@ -11,8 +11,8 @@ use super::crd::CrdRules;
 use crate::base::At;
 use crate::base::Pointer;
 use crate::graph::Graph;
-use crate::schema::{CrdIndex, CrdOrigin};
 use crate::schema::catalog::VersionSchemas;
+use crate::schema::{CrdIndex, CrdOrigin};
 
 /// The rules of one custom resource kind and where they come from.
 pub struct KindRules {

@@ -92,7 +92,10 @@ pub fn catalog() -> &'static Catalog {
         let mut by_api = HashMap::new();
         for (i, k) in file.kinds.iter().enumerate() {
             for (version, schema) in &k.versions {
-                by_api.insert((format!("{}/{version}", k.group), k.kind.clone()), (i, *schema));
+                by_api.insert(
+                    (format!("{}/{version}", k.group), k.kind.clone()),
+                    (i, *schema),
+                );
             }
         }
         Catalog {
@@ -124,7 +127,9 @@ impl Catalog {
 
     /// Whether the catalog has `kind` in `group`, in any version.
     pub fn defines_kind_in_group(&self, group: &str, kind: &str) -> bool {
-        self.kinds.iter().any(|k| k.group == group && k.kind == kind)
+        self.kinds
+            .iter()
+            .any(|k| k.group == group && k.kind == kind)
     }
 
     /// The kinds of an operator, sorted by group and kind.
@@ -151,7 +156,10 @@ mod tests {
         let cert = c.get("cert-manager.io/v1", "Certificate").unwrap();
         assert_eq!(cert.operator.name, "cert-manager");
         assert!(cert.schema.unwrap()["properties"]["spec"].is_object());
-        assert!(c.get("networking.istio.io/v1alpha3", "VirtualService").is_some());
+        assert!(
+            c.get("networking.istio.io/v1alpha3", "VirtualService")
+                .is_some()
+        );
         assert!(c.get("kafka.strimzi.io/v1beta2", "Kafka").is_some());
         assert!(c.get("cert-manager.io/v1", "Deployment").is_none());
         assert!(c.defines_kind_in_group("gateway.networking.k8s.io", "HTTPRoute"));

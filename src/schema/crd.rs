@@ -156,7 +156,10 @@ impl CrdIndex {
             return None;
         }
         let c = builtin_crds::catalog();
-        let k = c.kinds.iter().find(|k| k.group == group && k.kind == kind)?;
+        let k = c
+            .kinds
+            .iter()
+            .find(|k| k.group == group && k.kind == kind)?;
         Some((k, &c.operators[k.operator]))
     }
 
@@ -283,8 +286,9 @@ pub fn convert(schema: &Value) -> Value {
                     out.insert(key.clone(), value.clone());
                 }
             }
-            "$ref" | "type" | "enum" | "required" | "pattern" | "maxLength" | "minLength" | "maxItems"
-            | "minItems" | "uniqueItems" | "maxProperties" | "minProperties" | "multipleOf" => {
+            "$ref" | "type" | "enum" | "required" | "pattern" | "maxLength" | "minLength"
+            | "maxItems" | "minItems" | "uniqueItems" | "maxProperties" | "minProperties"
+            | "multipleOf" => {
                 out.insert(key.clone(), value.clone());
             }
             // description, format, default, example, nullable, x-kubernetes-*: annotations
