@@ -148,6 +148,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema;
 
     #[test]
     fn the_catalog_indexes_every_served_version() {
@@ -168,7 +169,7 @@ mod tests {
     #[test]
     fn every_schema_converts_and_compiles() {
         // A schema that does not compile would leave its kind silently unchecked.
-        let target = super::super::catalog::for_version(
+        let target = schema::catalog::for_version(
             crate::versions::KNOWN[crate::versions::KNOWN.len() - 1],
         )
         .unwrap();
@@ -176,10 +177,10 @@ mod tests {
         for k in &c.kinds {
             for (version, schema) in &k.versions {
                 let Some(i) = schema else { continue };
-                let schema = c.schema(*i).unwrap();
-                let root = super::super::crd::root_schema(schema, target);
+                let openapi = c.schema(*i).unwrap();
+                let root = schema::crd::root_schema(openapi, target);
                 assert!(
-                    super::super::compile(&root).is_some(),
+                    schema::compile(&root).is_some(),
                     "{}/{version} {}",
                     k.group,
                     k.kind
