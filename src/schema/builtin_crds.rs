@@ -169,10 +169,9 @@ mod tests {
     #[test]
     fn every_schema_converts_and_compiles() {
         // A schema that does not compile would leave its kind silently unchecked.
-        let target = schema::catalog::for_version(
-            crate::versions::KNOWN[crate::versions::KNOWN.len() - 1],
-        )
-        .unwrap();
+        let target =
+            schema::catalog::for_version(crate::versions::KNOWN[crate::versions::KNOWN.len() - 1])
+                .unwrap();
         let c = catalog();
         for k in &c.kinds {
             for (version, schema) in &k.versions {

@@ -218,6 +218,13 @@ fn without_closed_properties(mut schema: Value) -> Value {
 
 /// OpenAPI v3 (the structural-schema subset) → JSON Schema draft 2020-12.
 pub fn convert(schema: &Value) -> Value {
+    convert_node(schema, true)
+}
+
+/// Converts one node; `structural` is false inside `allOf`, `anyOf`, `oneOf` and `not`,
+/// whose branches only validate values: the fields a branch does not name are not unknown
+/// (the enclosing schema decides that), so a branch never gets `additionalProperties`.
+fn convert_node(schema: &Value, structural: bool) -> Value {
     let Value::Object(src) = schema else {
         return Value::Bool(true);
     };
@@ -239,17 +246,24 @@ pub fn convert(schema: &Value) -> Value {
             "properties" | "patternProperties" => {
                 let converted: Map<String, Value> = value
                     .as_object()
-                    .map(|m| m.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), convert_node(v, structural)))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 out.insert(key.clone(), Value::Object(converted));
             }
-            "items" | "not" => {
-                out.insert(key.clone(), convert(value));
+            "items" => {
+                out.insert(key.clone(), convert_node(value, structural));
+            }
+            "not" => {
+                out.insert(key.clone(), convert_node(value, false));
             }
             "additionalProperties" => {
                 let v = match value {
                     Value::Bool(b) => Value::Bool(*b),
-                    other => convert(other),
+                    other => convert_node(other, structural),
                 };
                 out.insert(key.clone(), v);
             }
@@ -257,7 +271,7 @@ pub fn convert(schema: &Value) -> Value {
                 if let Some(list) = value.as_array() {
                     out.insert(
                         key.clone(),
-                        Value::Array(list.iter().map(convert).collect()),
+                        Value::Array(list.iter().map(|b| convert_node(b, false)).collect()),
                     );
                 }
             }
@@ -332,7 +346,7 @@ pub fn convert(schema: &Value) -> Value {
     }
     // Fields the schema does not name are unknown (kubectl's strict field validation),
     // unless the schema keeps them.
-    if has_properties && !preserve && !out.contains_key("additionalProperties") {
+    if structural && has_properties && !preserve && !out.contains_key("additionalProperties") {
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
     Value::Object(out)
@@ -367,5 +381,24 @@ mod tests {
                 .is_none()
         );
         assert_eq!(c["properties"]["mode"]["enum"], json!(["a", "b", null]));
+    }
+
+    #[test]
+    fn a_junction_branch_does_not_close_the_object() {
+        // Strimzi's trustedCertificates: {secretName, certificate} matches the first branch;
+        // `secretName` is not unknown because the branch does not name it.
+        let s = json!({
+            "type": "object",
+            "properties": {"secretName": {"type": "string"}, "certificate": {"type": "string"}},
+            "oneOf": [
+                {"properties": {"certificate": {}}, "required": ["certificate"]},
+                {"properties": {"pattern": {}}, "required": ["pattern"]}
+            ]
+        });
+        let c = convert(&s);
+        assert_eq!(c["additionalProperties"], json!(false));
+        for branch in c["oneOf"].as_array().unwrap() {
+            assert!(branch.get("additionalProperties").is_none(), "{branch}");
+        }
     }
 }

@@ -95,9 +95,21 @@ fn check(object: &Object, kind: &KindRules) -> Vec<Diagnostic> {
                 _ => f.message,
             };
             let mut d = meta.at(object.id, f.pointer, message);
-            // A rule of the embedded catalog has no place in the inputs to point at.
-            if let (Some(site), Some(crd)) = (&f.site, kind.origin.object()) {
-                d = d.with_related(crd, kind.schema_at.join(site), what);
+            match kind.origin.object() {
+                Some(crd) => {
+                    if let Some(site) = &f.site {
+                        d = d.with_related(crd, kind.schema_at.join(site), what);
+                    }
+                }
+                // A rule of an embedded CRD has no place in the inputs to point at, and one
+                // the offline engine cannot evaluate is k8lint's limit, not the user's
+                // mistake: said, but as an info.
+                None if f.outcome == Outcome::Unsupported => {
+                    d = d.with_severity(Severity::Info).with_help(
+                        "a rule of the CRD k8lint embeds for this kind: the API server evaluates it",
+                    );
+                }
+                None => {}
             }
             d
         })
