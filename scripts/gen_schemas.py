@@ -5,7 +5,8 @@ The wheel ships `kubernetes-json-schema/v1.NN.0-local-strict/_definitions.json`:
 Kubernetes OpenAPI definitions as JSON Schema (draft 2020-12), strict (no unknown
 fields). This script keeps every minor version from 1.27 on and makes them small:
 
-- descriptions, formats and `x-kubernetes-*` annotations are dropped (the group/version/kind
+- descriptions, formats and `x-kubernetes-*` annotations (but the strategic-merge keys,
+  strategies and list types) are dropped (the group/version/kind
   of each top-level definition is kept as `gvk`);
 - IntOrString and Quantity become plain type unions (a Quantity string must also match the
   quantity grammar, K8S-SEMANTICS.md §D.1) so that errors read "expected integer or string";
@@ -139,6 +140,8 @@ QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 # K8S-SEMANTICS.md §D.1: sign, number, then a binary-SI, decimal-SI or exponent suffix.
 QUANTITY_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$"
 DROPPED = {"description", "format", "$schema", "$id", "readOnly", "default", "example"}
+# The strategic-merge annotations stay: the kustomize build merges lists by them.
+KEPT = {"x-kubernetes-patch-merge-key", "x-kubernetes-patch-strategy", "x-kubernetes-list-type"}
 
 
 def slim(schema):
@@ -147,7 +150,7 @@ def slim(schema):
         return schema
     out = {}
     for key, value in schema.items():
-        if key in DROPPED or key.startswith("x-kubernetes-"):
+        if key in DROPPED or (key.startswith("x-kubernetes-") and key not in KEPT):
             continue
         if key in ("properties", "$defs", "patternProperties"):
             out[key] = {name: slim(sub) for name, sub in value.items()}
