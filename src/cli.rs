@@ -26,6 +26,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// List the embedded schemas: Kubernetes versions and the CRDs of common operators.
+    Schemas(SchemasArgs),
     /// Draw the object graph: Ingress → Service → workloads → claims, config consumers.
     Graph(GraphArgs),
     /// Print a shell completion script.
@@ -170,6 +172,10 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Do not validate custom resources against the embedded CRDs of common operators
+    /// (`k8lint schemas` lists them): only CRDs in the inputs or `--context` count.
+    #[arg(long)]
+    pub no_builtin_crds: bool,
 }
 
 /// Values of `${{ }}` template expressions (`check` and `render`).
@@ -257,6 +263,14 @@ pub struct RulesArgs {
     /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// `k8lint schemas`.
+#[derive(Debug, Args, Default)]
+pub struct SchemasArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RulesFormat,
 }
 
 /// `k8lint explain`.

@@ -93,6 +93,9 @@ pub struct Config {
     pub limits: BTreeMap<String, u64>,
     /// `pod-security`: the default level and the exemptions.
     pub pod_security: Option<crate::semantics::pod_security::Settings>,
+    /// `builtin-crds`: whether the embedded CRD catalog validates custom resources
+    /// (default true).
+    pub builtin_crds: Option<bool>,
     /// `baseline`: the findings file of `check --write-baseline` to report against.
     pub baseline: Option<PathBuf>,
 }
@@ -243,6 +246,14 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 config.kubernetes_version = Some(s);
             }
             "namespace" => config.namespace = Some(string(key, v)?),
+            "builtin-crds" => {
+                config.builtin_crds = Some(v.as_bool().ok_or_else(|| {
+                    err(
+                        "/builtin-crds",
+                        "`builtin-crds` must be true or false".to_owned(),
+                    )
+                })?);
+            }
             "fail-on" => {
                 let s = string(key, v)?;
                 config.fail_on = Some(<FailOn as clap::ValueEnum>::from_str(&s, false).map_err(
@@ -343,7 +354,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 return Err(err_key(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
                     format!(
-                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits, pod-security, baseline)"
+                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits, pod-security, baseline, builtin-crds)"
                     ),
                 ));
             }

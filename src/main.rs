@@ -60,6 +60,7 @@ fn run() -> ExitCode {
         Command::Render(args) => app::render(args, &mut stdout, &mut stderr),
         Command::Rules(args) => app::rules(args, &mut stdout),
         Command::Explain(args) => app::explain(args, &mut stdout),
+        Command::Schemas(args) => app::schemas::schemas(args, &mut stdout),
         Command::Graph(args) => app::graph(args, &mut stdout, &mut stderr),
         Command::Completions(args) => app::completions(args, &mut stdout),
         Command::Man => app::man(&mut stdout),

@@ -68,6 +68,7 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
         &all,
         &selection,
         KubeVersion::resolve("1.34").unwrap(),
+        true,
         &k8lint::semantics::pod_security::Settings::default(),
     );
     let ids: Vec<(&str, String)> = found

@@ -2,6 +2,7 @@
 //! `rules`, `explain`, `policy test`, `completions` and `man`.
 
 pub mod policy_test;
+pub mod schemas;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -92,6 +93,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         None => KubeVersion::newest(),
     };
     let pod_security = pod_security_settings(args.pod_security.as_deref(), &config)?;
+    let builtin_crds = !args.no_builtin_crds && config.builtin_crds.unwrap_or(true);
     let builtin = rules::builtin();
     let policy_dirs: Vec<PathBuf> = args
         .policies
@@ -147,6 +149,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
             &all_rules,
             &selection,
             kubernetes_version,
+            builtin_crds,
             &pod_security,
         );
         Ok((compiled, diagnostics))
@@ -628,17 +631,22 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
         .collect();
     // Pod security is not among what render refuses: any settings do.
     let pod_security = crate::semantics::pod_security::Settings::default();
-    Ok(
-        check::run(compiled, &gate, &selection, version, &pod_security)
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            // Of the schema's findings, those in labels and annotations: a value typed by
-            // YAML 1.1 (`--set image.tag=1.10` as a label) is not a string there. Not the
-            // rest of metadata: `--expand` output (ownerReferences without a uid) must
-            // render again.
-            .filter(|d| d.rule.as_str() != "schema" || in_labels(d))
-            .collect(),
+    Ok(check::run(
+        compiled,
+        &gate,
+        &selection,
+        version,
+        config.builtin_crds.unwrap_or(true),
+        &pod_security,
     )
+    .into_iter()
+    .filter(|d| d.severity == Severity::Error)
+    // Of the schema's findings, those in labels and annotations: a value typed by
+    // YAML 1.1 (`--set image.tag=1.10` as a label) is not a string there. Not the
+    // rest of metadata: `--expand` output (ownerReferences without a uid) must
+    // render again.
+    .filter(|d| d.rule.as_str() != "schema" || in_labels(d))
+    .collect())
 }
 
 /// Whether a finding is about an object's labels or annotations.

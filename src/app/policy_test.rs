@@ -162,6 +162,7 @@ fn run_case(
         &rules,
         &selection,
         KubeVersion::newest(),
+        true,
         &crate::semantics::pod_security::Settings::default(),
     );
     let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);

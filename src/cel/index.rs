@@ -9,16 +9,16 @@ use serde_json::Value;
 
 use super::crd::CrdRules;
 use crate::base::At;
-use crate::base::{ObjectId, Pointer};
+use crate::base::Pointer;
 use crate::graph::Graph;
-use crate::schema::CrdIndex;
 use crate::schema::catalog::VersionSchemas;
+use crate::schema::{CrdIndex, CrdOrigin};
 
 /// The rules of one custom resource kind and where they come from.
 pub struct KindRules {
-    /// The CRD that defines the kind.
-    pub crd: ObjectId,
-    /// The `openAPIV3Schema` node of the served version, in the CRD.
+    /// Where the CRD that defines the kind comes from.
+    pub origin: CrdOrigin,
+    /// The `openAPIV3Schema` node of the served version, in the CRD (root for the catalog).
     pub schema_at: Pointer,
     /// The compiled rules.
     pub rules: CrdRules,
@@ -33,8 +33,7 @@ pub struct RuleIndex {
 impl RuleIndex {
     /// Compiles the rules of every custom resource kind the checked objects use (built-in
     /// kinds are never CRD kinds), in parallel.
-    pub fn for_checked(graph: &Graph, builtin: &VersionSchemas) -> RuleIndex {
-        let crds = CrdIndex::from_graph(graph);
+    pub fn for_checked(graph: &Graph, builtin: &VersionSchemas, crds: &CrdIndex) -> RuleIndex {
         let mut wanted: Vec<(String, String)> = graph
             .checked()
             .filter(|o| builtin.definition_of(&o.api_version, &o.kind).is_none())
@@ -47,14 +46,16 @@ impl RuleIndex {
             .into_par_iter()
             .filter_map(|(api, kind)| {
                 let k = crds.get(&api, &kind)?;
-                let schema = k.schema.as_ref()?;
-                let crd = graph.object(k.crd);
+                let schema = k.schema?;
                 let rules = CrdRules::compile(schema, &api, &kind);
-                let schema_at = schema_pointer(&crd.value, &api);
+                let schema_at = match k.origin {
+                    CrdOrigin::Input(crd) => schema_pointer(&graph.object(crd).value, &api),
+                    CrdOrigin::Builtin(_) => Pointer::root(),
+                };
                 Some((
                     (api, kind),
                     Arc::new(KindRules {
-                        crd: k.crd,
+                        origin: k.origin,
                         schema_at,
                         rules,
                     }),

@@ -92,16 +92,18 @@ impl Selection {
     }
 }
 
-/// Runs every selected rule and returns the findings, sorted.
+/// Runs every selected rule and returns the findings, sorted; with `builtin_crds`, custom
+/// resources of the operators in the embedded CRD catalog are validated too.
 pub fn run(
     compiled: &Compiled,
     rules: &[&dyn Rule],
     selection: &Selection,
     version: KubeVersion,
+    builtin_crds: bool,
     pod_security: &crate::semantics::pod_security::Settings,
 ) -> Vec<Diagnostic> {
     let graph = &compiled.graph;
-    let schemas = SchemaSet::for_checked(graph, version)
+    let schemas = SchemaSet::for_checked(graph, version, builtin_crds)
         .expect("every known version has embedded schemas (a catalog test keeps them equal)");
     let cx = Context {
         graph,

@@ -273,7 +273,7 @@ impl VersionSchemas {
 }
 
 /// Calls `f` with every `$ref` in a schema.
-fn refs_in(schema: &Value, f: &mut dyn FnMut(&str)) {
+pub fn refs_in(schema: &Value, f: &mut dyn FnMut(&str)) {
     match schema {
         Value::Object(map) => {
             for (k, v) in map {

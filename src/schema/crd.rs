@@ -3,16 +3,36 @@
 //! server reads it (the rules follow the
 //! apiextensions "structural schema" conventions).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
 use crate::base::{At, ObjectId};
 use crate::graph::Graph;
 
+use super::builtin_crds;
 use super::catalog::{DEFS_PREFIX, VersionSchemas};
 
 const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
+/// Where the definition of a custom resource kind comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrdOrigin {
+    /// A CustomResourceDefinition object of the inputs or the context.
+    Input(ObjectId),
+    /// The embedded catalog: the index of the operator in [`builtin_crds::Catalog::operators`].
+    Builtin(usize),
+}
+
+impl CrdOrigin {
+    /// The CRD object, when the kind comes from one.
+    pub fn object(self) -> Option<ObjectId> {
+        match self {
+            CrdOrigin::Input(id) => Some(id),
+            CrdOrigin::Builtin(_) => None,
+        }
+    }
+}
 
 /// One custom resource kind that a CRD defines.
 #[derive(Debug)]
@@ -23,16 +43,32 @@ pub struct CrdKind {
     pub schema: Option<Value>,
 }
 
-/// Custom resource kinds by `(apiVersion, kind)`.
+/// A custom resource kind as a lookup finds it, in the inputs or in the catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct FoundKind<'a> {
+    /// Where it is defined.
+    pub origin: CrdOrigin,
+    /// `openAPIV3Schema` of that version, if the definition gives one.
+    pub schema: Option<&'a Value>,
+}
+
+/// Custom resource kinds by `(apiVersion, kind)`: those of the CRDs in the inputs and
+/// context, then, unless turned off, those of the embedded catalog.
 #[derive(Debug, Default)]
 pub struct CrdIndex {
     kinds: HashMap<(String, String), CrdKind>,
+    /// `(group, kind)` of every kind the CRDs of the graph define.
+    group_kinds: HashSet<(String, String)>,
+    /// Whether the embedded catalog is consulted.
+    builtin: bool,
 }
 
 impl CrdIndex {
     /// Every served version of every CRD in the graph (context included); the first CRD
-    /// that defines a kind wins.
-    pub fn from_graph(graph: &Graph) -> CrdIndex {
+    /// that defines a kind wins. With `builtin`, the embedded catalog answers for the kinds
+    /// no CRD of the graph defines in any version (a CRD in the inputs replaces the
+    /// catalog's definition of its kind entirely).
+    pub fn from_graph(graph: &Graph, builtin: bool) -> CrdIndex {
         let mut kinds = HashMap::new();
         for crd in graph.of_kind("apiextensions.k8s.io", "CustomResourceDefinition") {
             let spec = crd.at("/spec");
@@ -72,19 +108,65 @@ impl CrdIndex {
                     });
             }
         }
-        CrdIndex { kinds }
-    }
-
-    /// The CRD kind for an object's apiVersion and kind.
-    pub fn get(&self, api_version: &str, kind: &str) -> Option<&CrdKind> {
-        self.kinds.get(&(api_version.to_owned(), kind.to_owned()))
-    }
-
-    /// Whether any CRD defines `kind` in `group`, in any version.
-    pub fn defines_kind_in_group(&self, group: &str, kind: &str) -> bool {
-        self.kinds
+        let group_kinds = kinds
             .keys()
-            .any(|(a, k)| k == kind && crate::model::object::group_of(a) == group)
+            .map(|(a, k)| (crate::model::object::group_of(a).to_owned(), k.clone()))
+            .collect();
+        CrdIndex {
+            kinds,
+            group_kinds,
+            builtin,
+        }
+    }
+
+    /// The custom resource kind for an object's apiVersion and kind.
+    pub fn get(&self, api_version: &str, kind: &str) -> Option<FoundKind<'_>> {
+        if let Some(k) = self.kinds.get(&(api_version.to_owned(), kind.to_owned())) {
+            return Some(FoundKind {
+                origin: CrdOrigin::Input(k.crd),
+                schema: k.schema.as_ref(),
+            });
+        }
+        let group = crate::model::object::group_of(api_version);
+        if !self.builtin || self.defines_in_inputs(group, kind) {
+            return None;
+        }
+        let entry = builtin_crds::catalog().get(api_version, kind)?;
+        Some(FoundKind {
+            origin: CrdOrigin::Builtin(entry.kind.operator),
+            schema: entry.schema,
+        })
+    }
+
+    /// Whether any CRD (of the inputs, or of the catalog when it is on) defines `kind` in
+    /// `group`, in any version.
+    pub fn defines_kind_in_group(&self, group: &str, kind: &str) -> bool {
+        self.defines_in_inputs(group, kind)
+            || (self.builtin && builtin_crds::catalog().defines_kind_in_group(group, kind))
+    }
+
+    /// The catalog's definition of `kind` in `group` (any version), when the catalog is on
+    /// and no CRD of the graph defines that kind.
+    pub fn catalog_kind(
+        &self,
+        group: &str,
+        kind: &str,
+    ) -> Option<(&'static builtin_crds::Kind, &'static builtin_crds::Operator)> {
+        if !self.builtin || self.defines_in_inputs(group, kind) {
+            return None;
+        }
+        let c = builtin_crds::catalog();
+        let k = c
+            .kinds
+            .iter()
+            .find(|k| k.group == group && k.kind == kind)?;
+        Some((k, &c.operators[k.operator]))
+    }
+
+    /// Whether a CRD of the inputs or context defines `kind` in `group`, in any version.
+    pub fn defines_in_inputs(&self, group: &str, kind: &str) -> bool {
+        self.group_kinds
+            .contains(&(group.to_owned(), kind.to_owned()))
     }
 }
 
@@ -94,6 +176,17 @@ pub fn root_schema(openapi: &Value, builtin: &VersionSchemas) -> Value {
     let mut root = convert(openapi);
     let mut defs = Map::new();
     builtin.collect_refs(OBJECT_META, &mut defs);
+    // Schemas taken from OpenAPI documents rather than CRDs (OpenShift's aggregated APIs in
+    // the catalog) refer to Kubernetes definitions, which the embedded schemas provide.
+    let mut wanted = Vec::new();
+    super::catalog::refs_in(&root, &mut |r| {
+        if let Some(name) = r.strip_prefix(DEFS_PREFIX) {
+            wanted.push(name.to_owned());
+        }
+    });
+    for name in wanted {
+        builtin.collect_refs(&name, &mut defs);
+    }
     if let Some(map) = root.as_object_mut() {
         let props = map
             .entry("properties")
@@ -125,6 +218,13 @@ fn without_closed_properties(mut schema: Value) -> Value {
 
 /// OpenAPI v3 (the structural-schema subset) → JSON Schema draft 2020-12.
 pub fn convert(schema: &Value) -> Value {
+    convert_node(schema, true)
+}
+
+/// Converts one node; `structural` is false inside `allOf`, `anyOf`, `oneOf` and `not`,
+/// whose branches only validate values: the fields a branch does not name are not unknown
+/// (the enclosing schema decides that), so a branch never gets `additionalProperties`.
+fn convert_node(schema: &Value, structural: bool) -> Value {
     let Value::Object(src) = schema else {
         return Value::Bool(true);
     };
@@ -146,17 +246,24 @@ pub fn convert(schema: &Value) -> Value {
             "properties" | "patternProperties" => {
                 let converted: Map<String, Value> = value
                     .as_object()
-                    .map(|m| m.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), convert_node(v, structural)))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 out.insert(key.clone(), Value::Object(converted));
             }
-            "items" | "not" => {
-                out.insert(key.clone(), convert(value));
+            "items" => {
+                out.insert(key.clone(), convert_node(value, structural));
+            }
+            "not" => {
+                out.insert(key.clone(), convert_node(value, false));
             }
             "additionalProperties" => {
                 let v = match value {
                     Value::Bool(b) => Value::Bool(*b),
-                    other => convert(other),
+                    other => convert_node(other, structural),
                 };
                 out.insert(key.clone(), v);
             }
@@ -164,7 +271,7 @@ pub fn convert(schema: &Value) -> Value {
                 if let Some(list) = value.as_array() {
                     out.insert(
                         key.clone(),
-                        Value::Array(list.iter().map(convert).collect()),
+                        Value::Array(list.iter().map(|b| convert_node(b, false)).collect()),
                     );
                 }
             }
@@ -193,8 +300,9 @@ pub fn convert(schema: &Value) -> Value {
                     out.insert(key.clone(), value.clone());
                 }
             }
-            "type" | "enum" | "required" | "pattern" | "maxLength" | "minLength" | "maxItems"
-            | "minItems" | "uniqueItems" | "maxProperties" | "minProperties" | "multipleOf" => {
+            "$ref" | "type" | "enum" | "required" | "pattern" | "maxLength" | "minLength"
+            | "maxItems" | "minItems" | "uniqueItems" | "maxProperties" | "minProperties"
+            | "multipleOf" => {
                 out.insert(key.clone(), value.clone());
             }
             // description, format, default, example, nullable, x-kubernetes-*: annotations
@@ -238,7 +346,7 @@ pub fn convert(schema: &Value) -> Value {
     }
     // Fields the schema does not name are unknown (kubectl's strict field validation),
     // unless the schema keeps them.
-    if has_properties && !preserve && !out.contains_key("additionalProperties") {
+    if structural && has_properties && !preserve && !out.contains_key("additionalProperties") {
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
     Value::Object(out)
@@ -273,5 +381,24 @@ mod tests {
                 .is_none()
         );
         assert_eq!(c["properties"]["mode"]["enum"], json!(["a", "b", null]));
+    }
+
+    #[test]
+    fn a_junction_branch_does_not_close_the_object() {
+        // Strimzi's trustedCertificates: {secretName, certificate} matches the first branch;
+        // `secretName` is not unknown because the branch does not name it.
+        let s = json!({
+            "type": "object",
+            "properties": {"secretName": {"type": "string"}, "certificate": {"type": "string"}},
+            "oneOf": [
+                {"properties": {"certificate": {}}, "required": ["certificate"]},
+                {"properties": {"pattern": {}}, "required": ["pattern"]}
+            ]
+        });
+        let c = convert(&s);
+        assert_eq!(c["additionalProperties"], json!(false));
+        for branch in c["oneOf"].as_array().unwrap() {
+            assert!(branch.get("additionalProperties").is_none(), "{branch}");
+        }
     }
 }

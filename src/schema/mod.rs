@@ -3,6 +3,7 @@
 //! ([`crd`]), compiled validators shared across threads ([`SchemaSet`]), and what a
 //! schema expects at a node ([`walk`]).
 
+pub mod builtin_crds;
 pub mod catalog;
 pub mod crd;
 pub mod crd_check;
@@ -22,7 +23,7 @@ use crate::model::Object;
 use crate::versions::KubeVersion;
 
 pub use catalog::VersionSchemas;
-pub use crd::CrdIndex;
+pub use crd::{CrdIndex, CrdOrigin};
 
 /// A validator compiled on first use; `None` when the schema does not compile.
 type ValidatorCell = OnceLock<Option<Arc<Validator>>>;
@@ -32,8 +33,8 @@ type ValidatorCell = OnceLock<Option<Arc<Validator>>>;
 pub enum Source<'a> {
     /// A built-in kind: its definition name in the target version.
     Builtin(&'a str),
-    /// A custom resource: the CRD that defines it, and its converted root schema.
-    Crd(ObjectId, &'a Value),
+    /// A custom resource: where its CRD comes from, and its converted root schema.
+    Crd(CrdOrigin, &'a Value),
 }
 
 /// The schemas of one run: the target version's built-in schemas, the CRDs of the graph,
@@ -41,18 +42,19 @@ pub enum Source<'a> {
 pub struct SchemaSet {
     /// The built-in schemas of the target version.
     pub builtin: &'static VersionSchemas,
-    /// CRDs of the inputs and context.
+    /// CRDs of the inputs and context, and the embedded catalog unless it is off.
     pub crds: CrdIndex,
     /// Converted CRD schemas, by `(apiVersion, kind)`.
-    crd_roots: HashMap<(String, String), (ObjectId, Value)>,
+    crd_roots: HashMap<(String, String), (CrdOrigin, Value)>,
     validators: Mutex<HashMap<(String, String), Arc<ValidatorCell>>>,
 }
 
 impl SchemaSet {
-    /// The schemas for a run against `version`; `None` when no schemas are embedded for it.
-    pub fn new(graph: &Graph, version: KubeVersion) -> Option<SchemaSet> {
+    /// The schemas for a run against `version`, with the embedded CRD catalog when
+    /// `builtin_crds`; `None` when no schemas are embedded for the version.
+    pub fn new(graph: &Graph, version: KubeVersion, builtin_crds: bool) -> Option<SchemaSet> {
         let builtin = catalog::for_version(version.as_str())?;
-        let crds = CrdIndex::from_graph(graph);
+        let crds = CrdIndex::from_graph(graph, builtin_crds);
         Some(SchemaSet {
             builtin,
             crds,
@@ -63,8 +65,12 @@ impl SchemaSet {
 
     /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
     /// [`SchemaSet::prepare_crds`] for them.
-    pub fn for_checked(graph: &Graph, version: KubeVersion) -> Option<SchemaSet> {
-        let mut set = SchemaSet::new(graph, version)?;
+    pub fn for_checked(
+        graph: &Graph,
+        version: KubeVersion,
+        builtin_crds: bool,
+    ) -> Option<SchemaSet> {
+        let mut set = SchemaSet::new(graph, version, builtin_crds)?;
         set.prepare_crds(graph.checked());
         Some(set)
     }
@@ -81,11 +87,11 @@ impl SchemaSet {
             let Some(k) = self.crds.get(&key.0, &key.1) else {
                 continue;
             };
-            let Some(schema) = &k.schema else {
+            let Some(schema) = k.schema else {
                 continue;
             };
             let root = crd::root_schema(schema, self.builtin);
-            self.crd_roots.insert(key, (k.crd, root));
+            self.crd_roots.insert(key, (k.origin, root));
         }
     }
 
@@ -157,14 +163,15 @@ fn build(root: &Value) -> Result<Validator, String> {
 }
 
 /// Why a CRD's schema for a kind does not compile (`None` when it does, or when the kind
-/// has no CRD schema): its custom resources then go unvalidated, which must be said.
+/// has no CRD schema of the graph: the catalog's schemas all compile, a unit test says
+/// so): its custom resources then go unvalidated, which must be said.
 pub fn crd_schema_error(
     set: &SchemaSet,
     api_version: &str,
     kind: &str,
 ) -> Option<(ObjectId, String)> {
     match set.source(api_version, kind)? {
-        Source::Crd(crd, root) => build(root).err().map(|e| (crd, e)),
-        Source::Builtin(_) => None,
+        Source::Crd(CrdOrigin::Input(crd), root) => build(root).err().map(|e| (crd, e)),
+        Source::Crd(CrdOrigin::Builtin(_), _) | Source::Builtin(_) => None,
     }
 }

@@ -65,7 +65,7 @@ impl Rule for CelValidation {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let index = RuleIndex::for_checked(cx.graph, cx.schemas.builtin);
+        let index = RuleIndex::for_checked(cx.graph, cx.schemas.builtin, &cx.schemas.crds);
         let objects: Vec<&Object> = cx.graph.checked().collect();
         let found: Vec<Diagnostic> = objects
             .par_iter()
@@ -95,8 +95,21 @@ fn check(object: &Object, kind: &KindRules) -> Vec<Diagnostic> {
                 _ => f.message,
             };
             let mut d = meta.at(object.id, f.pointer, message);
-            if let Some(site) = &f.site {
-                d = d.with_related(kind.crd, kind.schema_at.join(site), what);
+            match kind.origin.object() {
+                Some(crd) => {
+                    if let Some(site) = &f.site {
+                        d = d.with_related(crd, kind.schema_at.join(site), what);
+                    }
+                }
+                // A rule of an embedded CRD has no place in the inputs to point at, and one
+                // the offline engine cannot evaluate is k8lint's limit, not the user's
+                // mistake: said, but as an info.
+                None if f.outcome == Outcome::Unsupported => {
+                    d = d.with_severity(Severity::Info).with_help(
+                        "a rule of the CRD k8lint embeds for this kind: the API server evaluates it",
+                    );
+                }
+                None => {}
             }
             d
         })
@@ -113,12 +126,16 @@ fn skipped_transition_rules(cx: &Context<'_>, index: &RuleIndex) -> Vec<Diagnost
         .checked()
         .filter_map(|o| index.get(&o.api_version, &o.kind))
         .collect();
-    kinds.dedup_by_key(|k| (k.crd, k.schema_at.clone()));
+    kinds.dedup_by_key(|k| (k.origin, k.schema_at.clone()));
     for kind in kinds {
+        // The catalog's CRDs are not in the inputs: nothing to say them on.
+        let Some(crd) = kind.origin.object() else {
+            continue;
+        };
         let Some(first) = kind.rules.sites().iter().find(|s| s.transition) else {
             continue;
         };
-        if !seen.insert((kind.crd, kind.schema_at.clone())) {
+        if !seen.insert((crd, kind.schema_at.clone())) {
             continue;
         }
         let n = kind.rules.sites().iter().filter(|s| s.transition).count();
@@ -128,7 +145,7 @@ fn skipped_transition_rules(cx: &Context<'_>, index: &RuleIndex) -> Vec<Diagnost
         );
         out.push(
             CEL_UNSUPPORTED
-                .at(kind.crd, kind.schema_at.join(&first.pointer), message)
+                .at(crd, kind.schema_at.join(&first.pointer), message)
                 .with_severity(Severity::Info)
                 .with_help("transition rules are checked by the API server on update"),
         );

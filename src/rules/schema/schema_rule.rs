@@ -15,8 +15,10 @@ declare_rule! {
     /// types, required fields, enums, quantities and unknown fields (strict, as kubectl's
     /// server-side field validation). Custom resources are validated against the
     /// `openAPIV3Schema` of the CustomResourceDefinition found in the inputs or in
-    /// `--context`. Each violation is reported once, at the offending node; an unknown
-    /// field at its key, a missing required field at its parent.
+    /// `--context`, else of the CRD that k8lint embeds for the common operators (`k8lint
+    /// schemas` lists them; `--no-builtin-crds` turns them off). Each violation is
+    /// reported once, at the offending node; an unknown field at its key, a missing
+    /// required field at its parent.
     ///
     /// The schemas are the Kubernetes OpenAPI definitions (from the kubernetes-validate
     /// package) plus the enums the API server enforces that they lack: `imagePullPolicy`,
@@ -152,7 +154,7 @@ fn list_duplicates(set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
     let Some(schema) = set
         .crds
         .get(&object.api_version, &object.kind)
-        .and_then(|k| k.schema.as_ref())
+        .and_then(|k| k.schema)
     else {
         return Vec::new();
     };

@@ -9,14 +9,17 @@ use crate::semantics::api_versions::{self, Status};
 declare_rule! {
     /// ## What it does
     /// Reports an object whose apiVersion and kind have no schema in the target
-    /// Kubernetes version and no CustomResourceDefinition in the inputs or in
-    /// `--context`, so that nothing about it can be checked. An apiVersion that was
+    /// Kubernetes version, no CustomResourceDefinition in the inputs or in `--context`,
+    /// and no CRD among those k8lint embeds for the common operators (`k8lint schemas`
+    /// lists them), so that nothing about it can be checked. An apiVersion that was
     /// removed is `removed-api`'s finding instead. The message says when the kind is
     /// served under another apiVersion, only by newer Kubernetes versions, or by a CRD
-    /// in the inputs that does not serve that version.
+    /// that does not serve that version.
     ///
-    /// Custom resources of operators installed in the cluster are the usual cause: add
-    /// their CRDs with `--context crds/`, or `--disable unknown-kind`.
+    /// Custom resources of other operators installed in the cluster are the usual cause:
+    /// add their CRDs with `--context crds/`, or `--disable unknown-kind`. With
+    /// `--no-builtin-crds` (or `builtin-crds: false` in the config) the embedded CRDs are
+    /// not used, and their custom resources are reported here too.
     ///
     /// In an API group that Kubernetes itself serves (`v1`, `apps/v1`,
     /// `networking.k8s.io/v1`, …) the finding is an error: no cluster can serve a kind
@@ -96,9 +99,22 @@ fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex) -> Option<
         ));
     }
     let group = crate::model::object::group_of(api);
-    if crds.defines_kind_in_group(group, kind) {
+    if crds.defines_in_inputs(group, kind) {
         return Some(format!(
             "the CustomResourceDefinition for {kind} in the inputs does not serve {api}"
+        ));
+    }
+    if let Some((known, operator)) = crds.catalog_kind(group, kind) {
+        let served: Vec<String> = known
+            .versions
+            .iter()
+            .map(|(v, _)| format!("{group}/{v}"))
+            .collect();
+        return Some(format!(
+            "{api} does not serve {kind}: the CRD of {} {} serves it as {}",
+            operator.name,
+            operator.version,
+            served.join(", ")
         ));
     }
     if let Some(close) = super::schema_rule::suggest(kind, &target.kinds_of(api)) {
@@ -114,6 +130,6 @@ fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex) -> Option<
         ));
     }
     Some(format!(
-        "no schema for {api} {kind} in Kubernetes {version} and no CustomResourceDefinition for it in the inputs"
+        "no schema for {api} {kind} in Kubernetes {version}, and no CustomResourceDefinition for it in the inputs or among the embedded ones (`k8lint schemas`)"
     ))
 }
