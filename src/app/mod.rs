@@ -1,6 +1,7 @@
 //! The commands: wiring the pipeline stages together for `check`, `render`, `graph`,
 //! `rules`, `explain`, `policy test`, `completions` and `man`.
 
+pub mod fix;
 pub mod policy_test;
 
 use std::io::{self, IsTerminal, Write};
@@ -69,6 +70,8 @@ pub struct Checked {
     pub compiled: Arc<Compiled>,
     /// The findings, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The target Kubernetes version.
+    pub version: KubeVersion,
     /// The config in force.
     pub config: Config,
     /// Every rule of the run (built-in rules, then policies): the SARIF driver's list.
@@ -80,6 +83,16 @@ pub struct Checked {
 /// Loads the config and inputs, compiles them and runs the selected rules and policies:
 /// the pipeline that every reporting command shares.
 pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Checked, Fatal> {
+    compile_and_check_with(args, &load::Overlay::default(), stderr)
+}
+
+/// [`compile_and_check`] with some files' texts replaced (unsaved editor buffers, fixed
+/// texts not yet written).
+pub fn compile_and_check_with(
+    args: &CheckArgs,
+    overlay: &load::Overlay,
+    stderr: &mut dyn Write,
+) -> Result<Checked, Fatal> {
     let config = load_config(args.config.as_deref())?;
     let version = args
         .target
@@ -107,7 +120,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         .collect();
     let selection =
         Selection::new(&known, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
-    let (inputs, unreadable) = inputs(
+    let (mut inputs, unreadable) = inputs(
         &config,
         &args.paths,
         &args.context,
@@ -116,6 +129,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         args.max_file_size,
         stderr,
     )?;
+    inputs.overlay = overlay.clone();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Parsing and checking recurse once per nesting level (bounded by the parser's
@@ -154,6 +168,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
     Ok(Checked {
         compiled,
         diagnostics,
+        version: kubernetes_version,
         config,
         rules: known.iter().map(|r| r.meta()).collect(),
         unreadable,
@@ -179,12 +194,21 @@ pub fn check(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
+    if args.fix {
+        let options = crate::fix::Options {
+            unsafe_fixes: args.unsafe_fixes,
+            rules: Vec::new(),
+        };
+        let run = fix::run(args, &options, stderr)?;
+        fix::write(&run, stderr)?;
+    }
     let Checked {
         compiled,
         diagnostics,
         config,
         rules: catalogue,
         unreadable,
+        ..
     } = compile_and_check(args, stderr)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
 
@@ -443,6 +467,7 @@ fn inputs(
             .unwrap_or_else(|| "default".to_owned()),
         limits,
         templates: Templates::new(values),
+        overlay: load::Overlay::default(),
     };
     Ok((inputs, !unreadable.is_empty()))
 }
