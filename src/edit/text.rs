@@ -293,8 +293,8 @@ mod tests {
             ("drop".into(), Yaml::Seq(vec![Yaml::raw("ALL")])),
         ]);
         assert_eq!(
-            v.block_body(4),
-            "service:\n      name: web\n    drop:\n      - ALL"
+            v.block_body(4).as_deref(),
+            Some("service:\n      name: web\n    drop:\n      - ALL")
         );
         assert_eq!(v.flow(), "{service: {name: web}, drop: [ALL]}");
         assert_eq!(
