@@ -29,7 +29,11 @@ pub struct Server {
     root: Option<PathBuf>,
     open: BTreeMap<PathBuf, Arc<str>>,
     checked: Option<Checked>,
-    published: BTreeSet<PathBuf>,
+    /// What was last published per file (files without findings are left out).
+    published: BTreeMap<PathBuf, Vec<lt::Diagnostic>>,
+    /// Buffers changed since the last publication: published even when unchanged, so that
+    /// the editor knows the new text was checked.
+    touched: BTreeSet<PathBuf>,
     rules: HashMap<&'static str, &'static RuleMeta>,
     initialized: bool,
     shutdown: bool,
@@ -58,7 +62,8 @@ impl Server {
             root: None,
             open: BTreeMap::new(),
             checked: None,
-            published: BTreeSet::new(),
+            published: BTreeMap::new(),
+            touched: BTreeSet::new(),
             rules,
             initialized: false,
             shutdown: false,
@@ -245,6 +250,7 @@ impl Server {
         let Some(path) = path_of(uri) else {
             return false;
         };
+        self.touched.insert(path.clone());
         match text {
             Some(t) => {
                 self.open.insert(path, Arc::from(t));
@@ -269,15 +275,22 @@ impl Server {
                 }
             }
         }
-        for path in self.published.iter().chain(self.open.keys()) {
+        for path in self.published.keys().chain(self.open.keys()) {
             now.entry(path.clone()).or_default();
         }
-        self.published = now
-            .iter()
-            .filter(|(_, d)| !d.is_empty())
-            .map(|(p, _)| p.clone())
-            .collect();
+        let touched = std::mem::take(&mut self.touched);
+        let first = self.published.is_empty();
         for (path, diagnostics) in now {
+            let before = self.published.get(&path);
+            let same = before.map_or(diagnostics.is_empty() && !first, |b| *b == diagnostics);
+            if same && !touched.contains(&path) {
+                continue;
+            }
+            if diagnostics.is_empty() {
+                self.published.remove(&path);
+            } else {
+                self.published.insert(path.clone(), diagnostics.clone());
+            }
             let Some(uri) = uri_of(&path) else {
                 continue;
             };
