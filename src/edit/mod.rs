@@ -214,17 +214,15 @@ fn insert(root: &Node, text: &str, pointer: &Pointer, value: &Yaml) -> Option<(S
             ))
         }
         NodeKind::Scalar { .. } if text::is_null(text, parent) => {
-            // `securityContext:` with nothing after it: the field follows in flow style.
-            let s = parent.span.start as usize;
-            let pad = if text.get(..s).is_some_and(|t| t.ends_with(':')) {
-                " "
-            } else {
-                ""
-            };
-            Some((
-                parent.span,
-                format!("{pad}{{{}}}", Yaml::entry_flow(first, &inner)),
-            ))
+            // `securityContext:` with nothing after it: the field follows the colon in flow
+            // style (an empty scalar's own position may be on the next line).
+            let flow = format!("{{{}}}", Yaml::entry_flow(first, &inner));
+            if parent.span.start == parent.span.end {
+                let key = parent.key_span()?;
+                let colon = key.end as usize + text.get(key.end as usize..)?.find(':')?;
+                return Some((Span::new(colon + 1, colon + 1), format!(" {flow}")));
+            }
+            Some((parent.span, flow))
         }
         _ => None,
     }

@@ -80,6 +80,17 @@ pub fn read(input: &mut dyn BufRead) -> io::Result<Incoming> {
         Ok(v) => v,
         Err(e) => return Ok(Incoming::Invalid(-32700, format!("parse error: {e}"))),
     };
+    // Neither a request, a notification nor a response (`{"id": 1}` alone would read as an
+    // empty response and go unanswered).
+    let shaped = value.get("method").is_some_and(Value::is_string)
+        || value.get("result").is_some()
+        || value.get("error").is_some();
+    if !shaped {
+        return Ok(Incoming::Invalid(
+            -32600,
+            "invalid request: no method".to_owned(),
+        ));
+    }
     match serde_json::from_value::<Message>(value) {
         Ok(m) => Ok(Incoming::Message(m)),
         Err(e) => Ok(Incoming::Invalid(-32600, format!("invalid request: {e}"))),
