@@ -122,10 +122,10 @@ fn unified(run: &FixRun, root: &Path) -> String {
     out
 }
 
-fn case(
-    name: &str,
-    unsafe_fixes: bool,
-) -> (String, BTreeMap<String, usize>, BTreeMap<String, usize>) {
+/// Findings per rule.
+type Counts = BTreeMap<String, usize>;
+
+fn case(name: &str, unsafe_fixes: bool) -> (String, Counts, Counts) {
     let (dir, paths) = copy(&[PathBuf::from(format!("tests/data/fix/{name}.yaml"))]);
     let before = findings(&paths);
     let run = fix(&paths, unsafe_fixes);

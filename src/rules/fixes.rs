@@ -8,13 +8,10 @@ use crate::edit::{Change, Yaml};
 use crate::rules::{Fix, FixContext, Safety};
 
 /// The fix a default policy's finding gets.
-pub(super) fn for_policy(cx: &FixContext<'_>, id: &str, finding: &Diagnostic) -> Option<Fix> {
+pub(super) fn for_policy(_cx: &FixContext<'_>, id: &str, finding: &Diagnostic) -> Option<Fix> {
     match id {
         "privilege-escalation" => no_privilege_escalation(finding),
-        _ => {
-            let _ = cx;
-            None
-        }
+        _ => None,
     }
 }
 
