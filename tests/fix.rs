@@ -196,7 +196,7 @@ fn a_file_that_does_not_parse_is_never_written() {
     let path = dir.path().join("broken.yaml");
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: yes\n  b: [\n";
     std::fs::write(&path, text).expect("written");
-    let run = fix(&[path.clone()], true);
+    let run = fix(std::slice::from_ref(&path), true);
     assert!(run.files.is_empty());
     assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
 }

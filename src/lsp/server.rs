@@ -400,6 +400,9 @@ impl Server {
         Some((checked, file.id, offset as u32))
     }
 
+    // `WorkspaceEdit` is keyed by `Uri`, whose parsed parts sit in cells; its hash and
+    // equality are those of its text, which never changes.
+    #[allow(clippy::mutable_key_type)]
     fn code_actions(&self, p: &lt::CodeActionParams) -> Vec<lt::CodeAction> {
         let mut out = Vec::new();
         let Some((checked, file, start)) = self.at(&p.text_document.uri, p.range.start) else {
@@ -446,6 +449,7 @@ impl Server {
     }
 
     /// `# k8lint: ignore RULE -- ` on its own line above the finding's node.
+    #[allow(clippy::mutable_key_type)]
     fn suppression(&self, graph: &Graph, d: &Diagnostic) -> Option<lt::CodeAction> {
         let (file, offset) = match &d.location {
             Location::Object { object, pointer } => {
