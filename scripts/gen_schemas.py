@@ -5,12 +5,13 @@ The wheel ships `kubernetes-json-schema/v1.NN.0-local-strict/_definitions.json`:
 Kubernetes OpenAPI definitions as JSON Schema (draft 2020-12), strict (no unknown
 fields). This script keeps every minor version from 1.27 on and makes them small:
 
-- descriptions, formats and `x-kubernetes-*` annotations are dropped (the group/version/kind
+- descriptions, formats and `x-kubernetes-*` annotations (but the strategic-merge keys,
+  strategies and list types) are dropped (the group/version/kind
   of each top-level definition is kept as `gvk`);
 - IntOrString and Quantity become plain type unions (a Quantity string must also match the
-  quantity grammar, K8S-SEMANTICS.md §D.1) so that errors read "expected integer or string";
+  quantity grammar) so that errors read "expected integer or string";
 - the enums the API server enforces but the published schemas lack are added
-  (K8S-SEMANTICS.md §B; ENUMS below), and the fields it requires (REQUIRED);
+ , and the fields it requires (REQUIRED);
 - a definition identical in several versions is stored once, with the list of versions.
 
 Usage: scripts/gen_schemas.py [--wheel PATH] [--version X.Y.Z]
@@ -33,8 +34,7 @@ OUT = ROOT / "schemas" / "kubernetes.json"
 VERSIONS_RS = ROOT / "src" / "versions.rs"
 
 # (definition name without the `io.k8s.api.` prefix, property, values, applies to items)
-# Values the API server's validation accepts (K8S-SEMANTICS.md §B.3-§B.12 and the
-# validation code it cites); only fields whose valid values did not change from 1.27 on.
+# Values the API server's validation accepts; only fields whose valid values did not change from 1.27 on.
 PROTOCOLS = ["TCP", "UDP", "SCTP"]
 ENUMS = [
     ("core.v1.Container", "imagePullPolicy", ["Always", "IfNotPresent", "Never"], False),
@@ -107,7 +107,7 @@ ENUMS = [
     ("admissionregistration.v1.MutatingWebhook", "reinvocationPolicy", ["Never", "IfNeeded"], False),
 ]
 # Plain (non-pointer) string fields that the API server defaults when empty: `""` is as
-# good as absent there (K8S-SEMANTICS.md §A).
+# good as absent there.
 DEFAULTED_WHEN_EMPTY = {
     ("core.v1.Container", "imagePullPolicy"), ("core.v1.EphemeralContainer", "imagePullPolicy"),
     ("core.v1.Container", "terminationMessagePolicy"),
@@ -126,7 +126,7 @@ DEFAULTED_WHEN_EMPTY = {
     ("batch.v1.CronJobSpec", "concurrencyPolicy"),
 }
 # Fields that validation requires although the OpenAPI types leave them optional
-# (K8S-SEMANTICS.md §B.3: a container's image is required in Pods and pod templates).
+#.
 REQUIRED = [
     ("core.v1.Container", "image"),
     ("core.v1.EphemeralContainer", "image"),
@@ -136,9 +136,11 @@ SCOPE_ENUM = (EXTENSIONS_CRD + "CustomResourceDefinitionSpec", "scope", ["Namesp
 
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
-# K8S-SEMANTICS.md §D.1: sign, number, then a binary-SI, decimal-SI or exponent suffix.
+# Quantity grammar: sign, number, then a binary-SI, decimal-SI or exponent suffix.
 QUANTITY_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$"
 DROPPED = {"description", "format", "$schema", "$id", "readOnly", "default", "example"}
+# The strategic-merge annotations stay: the kustomize build merges lists by them.
+KEPT = {"x-kubernetes-patch-merge-key", "x-kubernetes-patch-strategy", "x-kubernetes-list-type"}
 
 
 def slim(schema):
@@ -147,7 +149,7 @@ def slim(schema):
         return schema
     out = {}
     for key, value in schema.items():
-        if key in DROPPED or key.startswith("x-kubernetes-"):
+        if key in DROPPED or (key.startswith("x-kubernetes-") and key not in KEPT):
             continue
         if key in ("properties", "$defs", "patternProperties"):
             out[key] = {name: slim(sub) for name, sub in value.items()}

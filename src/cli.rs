@@ -1,4 +1,4 @@
-//! The command line (a contract: see DESIGN.md). Definitions only.
+//! The command line (a contract: flags are added, never removed). Definitions only.
 
 use std::path::PathBuf;
 
@@ -77,6 +77,28 @@ pub enum CheckFormat {
     Github,
 }
 
+/// The least severity `--min-severity` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Everything (the default).
+    Info,
+}
+
+impl MinSeverity {
+    /// As a severity.
+    pub fn severity(self) -> crate::base::Severity {
+        match self {
+            MinSeverity::Error => crate::base::Severity::Error,
+            MinSeverity::Warning => crate::base::Severity::Warning,
+            MinSeverity::Info => crate::base::Severity::Info,
+        }
+    }
+}
+
 /// When to color the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum ColorChoice {
@@ -110,15 +132,24 @@ pub struct CheckArgs {
     /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Run a rule (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Run rules (repeatable, or a comma-separated list).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub enable: Vec<String>,
-    /// Do not run a rule (repeatable).
-    #[arg(long, value_name = "RULE")]
+    /// Do not run rules (repeatable, or a comma-separated list).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub disable: Vec<String>,
     /// A directory of Rhai policies to run besides the default ones (repeatable).
     #[arg(long, value_name = "DIR")]
     pub policies: Vec<PathBuf>,
+    /// Print only findings of this severity or above (the summary still counts all).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<MinSeverity>,
+    /// Report only findings that are not in this baseline file (config `baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of this run in a baseline file instead of reporting them.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Manifests used to resolve references, never reported on (repeatable).
     #[arg(long, value_name = "PATH")]
     pub context: Vec<String>,
@@ -262,6 +293,12 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: RulesFormat,
+    /// A directory of Rhai policies to list besides the default ones (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `k8lint explain`.
@@ -269,6 +306,12 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// The rule id.
     pub rule: String,
+    /// A directory of Rhai policies whose rules can be explained too (repeatable).
+    #[arg(long, value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Output formats of `graph`.

@@ -93,6 +93,8 @@ pub struct Config {
     pub limits: BTreeMap<String, u64>,
     /// `pod-security`: the default level and the exemptions.
     pub pod_security: Option<crate::semantics::pod_security::Settings>,
+    /// `baseline`: the findings file of `check --write-baseline` to report against.
+    pub baseline: Option<PathBuf>,
 }
 
 /// The keys of the `limits` section.
@@ -256,6 +258,14 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
             "context" => config.context = paths("/context", v)?,
             "values" => config.values = paths("/values", v)?,
             "ignore" => config.ignore = strings("/ignore", v)?,
+            "baseline" => {
+                let text = string(key, v)?;
+                let path = relative_to(base, &text);
+                if let Some(root) = &root {
+                    crate::confine::check(root, &path).map_err(|m| err("/baseline", m))?;
+                }
+                config.baseline = Some(path);
+            }
             "limits" => {
                 let Some(limits) = v.as_object() else {
                     return Err(err("/limits", "`limits` must be a mapping".to_owned()));
@@ -331,7 +341,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 return Err(err_key(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
                     format!(
-                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits, pod-security)"
+                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits, pod-security, baseline)"
                     ),
                 ));
             }
@@ -462,6 +472,21 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!((e.line, e.column), (3, 8));
+    }
+
+    #[test]
+    fn a_baseline_outside_the_repository_is_refused_at_its_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        let c = parse("baseline: k8lint-baseline.json\n", "c.yaml", &base).unwrap();
+        assert_eq!(c.baseline, Some(base.join("k8lint-baseline.json")));
+        let e = parse("namespace: a\nbaseline: ../b.json\n", "c.yaml", &base).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 11));
+        assert!(
+            e.message.contains("outside the repository"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -315,3 +315,171 @@ fn rules_and_explain() {
     );
     assert_cmd_snapshot!(k8lint().args(["explain", "duplicate-object"]));
 }
+
+#[test]
+fn statistics_refuse_sarif_and_junit() {
+    for format in ["sarif", "junit"] {
+        let out = run(
+            &[
+                "check",
+                "tests/data/demo",
+                "--statistics",
+                "--format",
+                format,
+            ],
+            Path::new("."),
+        );
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: nothing half-written");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--statistics cannot be written as"),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_stops_every_format_quietly() {
+    use std::process::Stdio;
+    for format in ["human", "short", "json", "sarif", "junit", "github"] {
+        let args = ["check", "testdata", "--format", format, "--color", "never"];
+        let expected = run(&args, Path::new(".")).status.code();
+        let mut child = k8lint()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the report is written, as `| head -1` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), expected, "{format}: {stderr}");
+        assert!(
+            !stderr.contains("k8lint: error") && !stderr.contains("pipe"),
+            "{format}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn enable_and_disable_take_comma_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "dup.yaml", DUPLICATE_KEY);
+    let out = run(
+        &[
+            "check",
+            "dup.yaml",
+            "--disable",
+            "yaml-duplicate-key,unused-suppression",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(
+        &[
+            "check",
+            "dup.yaml",
+            "--disable",
+            "yaml-duplicate-key,no-such-rule",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_config_file_is_a_plain_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "clean.yaml", CLEAN);
+    let out = run(
+        &["check", "clean.yaml", "--config", "nope.yaml"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read the config file nope.yaml"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(":1:1"), "{stderr}");
+}
+
+#[test]
+fn the_man_page_refers_to_no_other_page() {
+    let out = run(&["man"], Path::new("."));
+    assert!(out.status.success());
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(!page.contains("(1)"), "refers to another page:\n{page}");
+    for command in ["K8LINT CHECK", "K8LINT POLICY TEST", "K8LINT EXPLAIN"] {
+        assert!(page.contains(command), "{command}");
+    }
+    assert!(
+        page.contains("min\\-severity"),
+        "the options of check are listed"
+    );
+}
+
+#[test]
+fn rules_and_explain_know_the_policies_of_the_command_line_and_the_config() {
+    let listed =
+        |args: &[&str], cwd: &Path| String::from_utf8_lossy(&run(args, cwd).stdout).into_owned();
+    let repo = std::env::current_dir().unwrap();
+    let examples = repo.join("policies/examples");
+    let examples = examples.to_str().unwrap();
+    assert!(!listed(&["rules"], &repo).contains("deployment-pdb"));
+    assert!(listed(&["rules", "--policies", examples], &repo).contains("deployment-pdb"));
+    let out = run(
+        &["explain", "deployment-pdb", "--policies", examples],
+        &repo,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A config's `policies` too.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("mine")).unwrap();
+    fs::copy(
+        repo.join("policies/examples/deployment-pdb.rhai"),
+        dir.path().join("mine/deployment-pdb.rhai"),
+    )
+    .unwrap();
+    common::write(dir.path(), ".k8lint.yaml", "policies: [mine]\n");
+    assert!(listed(&["rules"], dir.path()).contains("deployment-pdb"));
+    assert!(
+        run(&["explain", "deployment-pdb"], dir.path())
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn render_refuses_a_label_that_check_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "app.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  labels:\n    version: ${{ values.image.tag }}\n",
+    );
+    let check = run(
+        &["check", "app.yaml", "--set", "image.tag=1.10"],
+        dir.path(),
+    );
+    assert_eq!(check.status.code(), Some(1));
+    let render = run(
+        &["render", "app.yaml", "--set", "image.tag=1.10"],
+        dir.path(),
+    );
+    assert_eq!(render.status.code(), Some(1));
+    assert!(render.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&render.stderr).contains("render stopped"));
+    // As a string it renders.
+    let render = run(
+        &["render", "app.yaml", "--set-string", "image.tag=1.10"],
+        dir.path(),
+    );
+    assert_eq!(render.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&render.stdout).contains("version: \"1.10\""));
+}

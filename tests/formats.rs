@@ -67,6 +67,8 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     let mut listed = Vec::new();
     let rules_args = k8lint::cli::RulesArgs {
         format: k8lint::cli::RulesFormat::Json,
+        policies: Vec::new(),
+        config: None,
     };
     app::rules(&rules_args, &mut listed).unwrap();
     let listed: Value = serde_json::from_slice(&listed).unwrap();

@@ -192,3 +192,52 @@ fn findings_point_at_the_line_that_made_the_value() {
         "{found:?}"
     );
 }
+
+#[test]
+fn build_metadata_and_vars_report_at_their_entries() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kustomize-metadata");
+    let report = check(&root);
+    let found: Vec<(String, u64)> = findings(&report)
+        .into_iter()
+        .filter(|f| f.0 != "service-no-pods")
+        .map(|f| (f.0, f.2))
+        .collect();
+    // kubectl's kustomize writes `kustomize-(devel)`, which the API server refuses as a label
+    // value: reported at the option that asked for it.
+    assert!(
+        found.contains(&("invalid-label".to_owned(), 4)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("kustomize-unsupported".to_owned(), 5)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("kustomize-error".to_owned(), 7)),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn values_from_inline_patches_point_at_their_line_in_the_kustomization() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kustomize-mapping");
+    let report = check(&root.join("overlays/inline"));
+    let lines = |rule: &str| -> Vec<(String, u64)> {
+        findings(&report)
+            .into_iter()
+            .filter(|f| f.0 == rule)
+            .map(|f| {
+                let file = f.1.rsplit("kustomize-mapping/").next().unwrap_or("");
+                (file.to_owned(), f.2)
+            })
+            .collect()
+    };
+    let kustomization = "overlays/inline/kustomization.yaml".to_owned();
+    // The strategic-merge patch's probe port, line 16; the JSON patch's image, line 23.
+    assert_eq!(lines("probe-port"), vec![(kustomization.clone(), 16)]);
+    assert!(
+        lines("image-tag").contains(&(kustomization, 23)),
+        "{:?}",
+        lines("image-tag")
+    );
+}

@@ -379,6 +379,8 @@ fn default_policies_are_documented_rules() {
     app::explain(
         &k8lint::cli::ExplainArgs {
             rule: "secret-env".to_owned(),
+            policies: Vec::new(),
+            config: None,
         },
         &mut out,
     )

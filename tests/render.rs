@@ -70,7 +70,7 @@ fn no_defaults_keeps_only_normalization() {
     insta::assert_snapshot!("no_defaults_pod", render_ok(&a));
 }
 
-/// K8S-SEMANTICS.md §D.4, every example: `(in, stored, after the milli round-up)`.
+/// The API server's quantity round-trips: `(in, stored, after the milli round-up)`.
 const QUANTITIES: &[(&str, &str, &str)] = &[
     ("1000m", "1", "1"),
     ("1.5", "1500m", "1500m"),

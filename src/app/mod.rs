@@ -25,6 +25,7 @@ use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
 use crate::progress::Progress;
 use crate::render::{self, output, template::Templates};
+use crate::report::baseline::Baseline;
 use crate::report::roots::Roots;
 use crate::report::{self, Report};
 use crate::rules::input::Reported;
@@ -194,6 +195,17 @@ pub fn check(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<Outcome, Fatal> {
+    // Statistics are a table (JSON with `--format json`): a SARIF or JUnit reader would
+    // choke on it, so the combination is refused before anything is written.
+    if args.statistics && matches!(args.format, CheckFormat::Sarif | CheckFormat::Junit) {
+        return Err(Fatal::Usage(format!(
+            "--statistics cannot be written as {}: use --format json for machine-read counts",
+            match args.format {
+                CheckFormat::Sarif => "SARIF",
+                _ => "JUnit",
+            }
+        )));
+    }
     if args.fix {
         let options = crate::fix::Options {
             unsafe_fixes: args.unsafe_fixes,
@@ -211,62 +223,61 @@ pub fn check(
         ..
     } = compile_and_check(args, stderr)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
-
-    let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
+    let mut report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
+    let internal = diagnostics
+        .iter()
+        .any(|d| d.rule.as_str() == rules::input::INTERNAL_ERROR.id);
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::of(&report.findings);
+        std::fs::write(path, baseline.to_json())
+            .map_err(|e| Fatal::Usage(format!("cannot write baseline {}: {e}", path.display())))?;
+        if !args.quiet {
+            writeln!(
+                stderr,
+                "k8lint: wrote {} finding(s) to the baseline {}",
+                baseline.len(),
+                path.display()
+            )?;
+        }
+        std::mem::forget(compiled);
+        return Ok(if internal {
+            Outcome::InternalError
+        } else if unreadable {
+            Outcome::Unreadable
+        } else {
+            Outcome::Success
+        });
+    }
+    // The command line's baseline is the CI author's; the config's is confined to the
+    // repository (checked when the config was read).
+    if let Some(path) = args.baseline.as_ref().or(config.baseline.as_ref()) {
+        report.apply_baseline(&read_baseline(path)?);
+    }
+    // The exit status counts what is reported, hidden or not: `--min-severity` only
+    // changes what is printed.
+    let failed = report.findings.iter().any(|f| fail_on.fails(f.severity));
+    if let Some(least) = args.min_severity {
+        report.hide_below(least.severity());
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    if args.statistics {
-        let options = report::statistics::Options {
-            json: args.format == CheckFormat::Json,
-        };
-        report::statistics::write(&report, &catalogue, options, stdout)?;
-    } else {
-        match args.format {
-            CheckFormat::Human => report::human::write(&report, stdout, color)?,
-            CheckFormat::Short => report::short::write(&report, stdout)?,
-            CheckFormat::Json => report::json::write(&report, stdout)?,
-            CheckFormat::Sarif => {
-                report::sarif::write(&report, &catalogue, &Roots::discover(), stdout)?;
-            }
-            CheckFormat::Junit => {
-                let options = report::junit::Options {
-                    fail_at: fail_on.least(),
-                };
-                report::junit::write(&report, options, stdout)?;
-            }
-            CheckFormat::Github => report::github::write(&report, &Roots::discover(), stdout)?,
-        }
+    let written = write_report(args, &report, &catalogue, fail_on, color, stdout);
+    match written {
+        // `k8lint check | head` closes the pipe early: stop writing, end as the run would.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
     }
-    stdout.flush()?;
     // Machine-read formats stay alone on stdout; the summary goes to stderr for the others.
     let machine = matches!(
         args.format,
         CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit
     );
     if !args.quiet && !machine {
-        let c = compiled.counts;
-        writeln!(
-            stderr,
-            "k8lint: {} error(s), {} warning(s), {} info(s) in {} object(s), {} file(s){}",
-            report.count(Severity::Error),
-            report.count(Severity::Warning),
-            report.count(Severity::Info),
-            c.objects,
-            c.files,
-            if c.skipped_files > 0 {
-                format!(" ({} skipped: no objects to apply)", c.skipped_files)
-            } else {
-                String::new()
-            },
-        )?;
+        writeln!(stderr, "{}", summary(&report))?;
     }
-    let failed = diagnostics.iter().any(|d| fail_on.fails(d.severity));
-    let internal = diagnostics
-        .iter()
-        .any(|d| d.rule.as_str() == rules::input::INTERNAL_ERROR.id);
     drop(report);
     // The process is about to exit: freeing every node of the graph one by one would
     // only cost time (ripgrep does the same with its large structures).
@@ -282,6 +293,83 @@ pub fn check(
     } else {
         Outcome::Success
     })
+}
+
+/// Writes the findings (or their statistics) in the chosen format.
+fn write_report(
+    args: &CheckArgs,
+    report: &Report<'_>,
+    catalogue: &[&'static RuleMeta],
+    fail_on: FailOn,
+    color: bool,
+    stdout: &mut dyn Write,
+) -> io::Result<()> {
+    if args.statistics {
+        let options = report::statistics::Options {
+            json: args.format == CheckFormat::Json,
+        };
+        report::statistics::write(report, catalogue, options, stdout)?;
+    } else {
+        match args.format {
+            CheckFormat::Human => report::human::write(report, stdout, color)?,
+            CheckFormat::Short => report::short::write(report, stdout)?,
+            CheckFormat::Json => report::json::write(report, stdout)?,
+            CheckFormat::Sarif => {
+                report::sarif::write(report, catalogue, &Roots::discover(), stdout)?;
+            }
+            CheckFormat::Junit => {
+                let options = report::junit::Options {
+                    fail_at: fail_on.least(),
+                };
+                report::junit::write(report, options, stdout)?;
+            }
+            CheckFormat::Github => report::github::write(report, &Roots::discover(), stdout)?,
+        }
+    }
+    stdout.flush()
+}
+
+/// The summary line on stderr: every finding counted, then what was not printed.
+fn summary(report: &Report<'_>) -> String {
+    let c = report.counts;
+    let mut line = format!(
+        "k8lint: {} error(s), {} warning(s), {} info(s) in {} object(s), {} file(s)",
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+        c.objects,
+        c.files,
+    );
+    if c.skipped_files > 0 {
+        line.push_str(&format!(
+            " ({} skipped: no objects to apply)",
+            c.skipped_files
+        ));
+    }
+    if let Some(least) = report.min_severity {
+        line.push_str(&format!(
+            "; {} below {least} not shown (--min-severity)",
+            report.hidden()
+        ));
+    }
+    if let Some(b) = report.baseline {
+        line.push_str(&format!("; {} in the baseline not shown", b.matched));
+        if b.gone > 0 {
+            line.push_str(&format!(
+                ", {} baseline entr{} gone (fixed: shrink the file with --write-baseline)",
+                b.gone,
+                if b.gone == 1 { "y" } else { "ies" }
+            ));
+        }
+    }
+    line
+}
+
+/// Reads a baseline file (exit status 2 when it cannot be used).
+fn read_baseline(path: &Path) -> Result<Baseline, Fatal> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Fatal::Usage(format!("cannot read baseline {}: {e}", path.display())))?;
+    Baseline::parse(&text).map_err(|m| Fatal::Usage(format!("baseline {}: {m}", path.display())))
 }
 
 /// `k8lint graph`: the typed graph as a picture, with broken references in red.
@@ -326,9 +414,42 @@ pub fn completions(args: &CompletionsArgs, stdout: &mut dyn Write) -> Result<Out
     Ok(Outcome::Success)
 }
 
-/// `k8lint man`: the man page, in roff.
+/// `k8lint man`: the man page, in roff. One page holds every command with its options:
+/// clap_mangen's default would refer to `k8lint-check(1)` pages that nobody installs.
 pub fn man(stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
-    clap_mangen::Man::new(Cli::command()).render(stdout)?;
+    let cmd = Cli::command();
+    let page = clap_mangen::Man::new(cmd.clone());
+    page.render_title(stdout)?;
+    page.render_name_section(stdout)?;
+    page.render_synopsis_section(stdout)?;
+    page.render_description_section(stdout)?;
+    let mut commands = Vec::new();
+    for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let name = format!("k8lint {}", sub.get_name());
+        if sub.has_subcommands() {
+            for leaf in sub.get_subcommands().filter(|c| !c.is_hide_set()) {
+                commands.push((format!("{name} {}", leaf.get_name()), leaf.clone()));
+            }
+        } else {
+            commands.push((name, sub.clone()));
+        }
+    }
+    for (name, sub) in commands {
+        writeln!(stdout, ".SH \"{}\"", name.to_uppercase())?;
+        let sub = sub.bin_name(name);
+        let sub_page = clap_mangen::Man::new(sub);
+        let mut text = Vec::new();
+        sub_page.render_synopsis_section(&mut text)?;
+        sub_page.render_description_section(&mut text)?;
+        sub_page.render_options_section(&mut text)?;
+        // The command's own headings become paragraphs of its section.
+        let text = String::from_utf8_lossy(&text)
+            .replace(".SH SYNOPSIS\n", ".PP\n")
+            .replace(".SH DESCRIPTION\n", ".PP\n")
+            .replace(".SH OPTIONS\n", ".PP\nOptions:\n");
+        stdout.write_all(text.as_bytes())?;
+    }
+    page.render_version_section(stdout)?;
     Ok(Outcome::Success)
 }
 
@@ -337,12 +458,11 @@ fn severity_name(meta: &RuleMeta) -> &'static str {
 }
 
 /// Every rule `rules` and `explain` know: the built-in rules, `policy-error`, the default
-/// policies and those of the config's `policies` directories.
-fn catalogue() -> Result<Vec<&'static RuleMeta>, Fatal> {
-    let dirs = match config::discover(Path::new(".")) {
-        Some(path) => config::load(&path)?.policies,
-        None => Vec::new(),
-    };
+/// policies, those of `--policies` and those of the config's `policies` directories (as
+/// `check` runs them).
+fn catalogue(policies: &[PathBuf], config: Option<&Path>) -> Result<Vec<&'static RuleMeta>, Fatal> {
+    let config = load_config(config)?;
+    let dirs: Vec<PathBuf> = policies.iter().chain(&config.policies).cloned().collect();
     let policies = PolicySet::with_dirs(&dirs).map_err(Fatal::Usage)?;
     Ok(rules::builtin()
         .iter()
@@ -374,7 +494,16 @@ fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
 /// The config named on the command line, or the one found from the current directory.
 fn load_config(path: Option<&Path>) -> Result<Config, Fatal> {
     Ok(match path {
-        Some(path) => config::load(path)?,
+        Some(path) => {
+            // A config that cannot be read has no line to point at: say so plainly.
+            if let Err(e) = std::fs::metadata(path) {
+                return Err(Fatal::Usage(format!(
+                    "cannot read the config file {}: {e}",
+                    path.display()
+                )));
+            }
+            config::load(path)?
+        }
         None => match config::discover(Path::new(".")) {
             Some(path) => config::load(&path)?,
             None => Config::default(),
@@ -497,7 +626,7 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
             r.meta().category == Category::Input
                 || matches!(
                     r.meta().id,
-                    "invalid-name" | "invalid-label" | "removed-api"
+                    "invalid-name" | "invalid-label" | "removed-api" | "schema"
                 )
         })
         .collect();
@@ -507,8 +636,24 @@ fn render_blockers(compiled: &Compiled, config: &Config) -> Result<Vec<Diagnosti
         check::run(compiled, &gate, &selection, version, &pod_security)
             .into_iter()
             .filter(|d| d.severity == Severity::Error)
+            // Of the schema's findings, those in labels and annotations: a value typed by
+            // YAML 1.1 (`--set image.tag=1.10` as a label) is not a string there. Not the
+            // rest of metadata: `--expand` output (ownerReferences without a uid) must
+            // render again.
+            .filter(|d| d.rule.as_str() != "schema" || in_labels(d))
             .collect(),
     )
+}
+
+/// Whether a finding is about an object's labels or annotations.
+fn in_labels(d: &Diagnostic) -> bool {
+    match &d.location {
+        crate::base::Location::Object { pointer, .. } => {
+            let p = pointer.as_str();
+            p.starts_with("/metadata/labels/") || p.starts_with("/metadata/annotations/")
+        }
+        crate::base::Location::File { .. } => false,
+    }
 }
 
 /// `k8lint render`.
@@ -579,7 +724,7 @@ pub fn render(
 
 /// `k8lint rules`.
 pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let all = catalogue()?;
+    let all = catalogue(&args.policies, args.config.as_deref())?;
     match args.format {
         RulesFormat::Text => {
             let width = all.iter().map(|m| m.id.len()).max().unwrap_or(0);
@@ -616,7 +761,10 @@ pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal>
 
 /// `k8lint explain`.
 pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal> {
-    let Some(m) = catalogue()?.into_iter().find(|m| m.id == args.rule) else {
+    let Some(m) = catalogue(&args.policies, args.config.as_deref())?
+        .into_iter()
+        .find(|m| m.id == args.rule)
+    else {
         return Err(Fatal::Usage(format!(
             "unknown rule `{}` (see `k8lint rules`)",
             args.rule

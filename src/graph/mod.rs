@@ -122,7 +122,7 @@ impl Graph {
             else {
                 continue;
             };
-            // A Service without a selector selects nothing (K8S-SEMANTICS.md §C.1).
+            // A Service without a selector selects nothing.
             if selector.is_empty() {
                 continue;
             }
@@ -247,7 +247,7 @@ impl Graph {
     }
 
     /// Services in the workload's namespace whose selector selects its pods (a Service
-    /// without a selector selects nothing; K8S-SEMANTICS.md §C.1).
+    /// without a selector selects nothing).
     pub fn services_selecting<'a>(&'a self, workload: &Object) -> Vec<&'a Object> {
         self.services_of
             .get(&workload.id)

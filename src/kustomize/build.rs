@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::files::Files;
 use super::node::{MKind, MNode, Origin};
 use super::resource::Resource;
-use super::{generate, namerefs, patches, replace, transform};
+use super::{generate, metadata, namerefs, patches, replace, transform, vars};
 use crate::base::{Diagnostic, FileId, Location, Span};
 use crate::load::kustomization::find_kustomization;
 use crate::rules::kustomize::{KUSTOMIZE_ERROR, KUSTOMIZE_UNSUPPORTED};
@@ -38,7 +38,10 @@ const UNSUPPORTED: [(&str, &str); 7] = [
 ];
 
 /// Keys k8lint does not build yet: reported so that nothing is skipped silently.
-const NOT_YET: [&str; 3] = ["vars", "openapi", "buildMetadata"];
+const NOT_YET: [(&str, &str); 1] = [(
+    "openapi",
+    "custom OpenAPI schemas are not loaded: strategic merges use the merge keys of the built-in kinds",
+)];
 
 /// A kustomization being built, and what the build found.
 pub struct Builder<'a> {
@@ -50,6 +53,8 @@ pub struct Builder<'a> {
     stack: Vec<PathBuf>,
     /// Every kustomization file read.
     pub kustomizations: Vec<FileId>,
+    /// The `vars` entries of every kustomization of the build, resolved at the top.
+    vars: Vec<MNode>,
 }
 
 /// A place in a kustomization: where a finding goes and what a transformer's nodes point at.
@@ -93,6 +98,7 @@ impl<'a> Builder<'a> {
             diagnostics: Vec::new(),
             stack: Vec::new(),
             kustomizations: Vec::new(),
+            vars: Vec::new(),
         }
     }
 
@@ -145,6 +151,16 @@ impl<'a> Builder<'a> {
         let mut resources = resources?;
         generate::add_hashes(&mut resources);
         namerefs::fix(&mut resources);
+        let declared = std::mem::take(&mut self.vars);
+        vars::resolve(self, &declared, &mut resources);
+        if let Some(k) = self
+            .files
+            .documents(file)
+            .ok()
+            .and_then(|d| d.into_iter().next())
+        {
+            metadata::apply(self, dir, &k, &mut resources);
+        }
         Some((file, resources))
     }
 
@@ -228,6 +244,12 @@ impl<'a> Builder<'a> {
             return None;
         }
         self.report_unsupported(&k);
+        if let Some(declared) = k.get("vars") {
+            match &declared.kind {
+                MKind::Seq(items) => self.vars.extend(items.iter().cloned()),
+                _ => self.error(At::of(declared), "`vars` must be a list"),
+            }
+        }
         // Files kustomize reads for its own configuration must exist, built or not.
         for key in ["configurations", "crds"] {
             if let Some(MKind::Seq(items)) = k.get(key).map(|n| &n.kind) {
@@ -287,13 +309,8 @@ impl<'a> Builder<'a> {
             };
             if let Some((_, why)) = UNSUPPORTED.iter().find(|(k, _)| k == key) {
                 self.unsupported(at, format!("`{key}`: {why}; the rest is built without it"));
-            } else if NOT_YET.contains(&key.as_str()) {
-                self.unsupported(
-                    at,
-                    format!(
-                        "`{key}` is not applied by k8lint's build yet; the rest is built without it"
-                    ),
-                );
+            } else if let Some((_, why)) = NOT_YET.iter().find(|(k, _)| k == key) {
+                self.unsupported(at, format!("`{key}`: {why}; the rest is built without it"));
             }
         }
     }

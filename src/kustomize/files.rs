@@ -77,6 +77,13 @@ impl Files {
             .map_or("", |s| &s.text)
     }
 
+    /// A file's path.
+    pub fn path(&self, id: FileId) -> Option<PathBuf> {
+        self.sources
+            .get(id.0.wrapping_sub(self.first) as usize)
+            .and_then(|s| s.path.clone())
+    }
+
     /// The documents of a file (a `List` gives its items), each as a mapped tree; empty
     /// documents are dropped. The error is a YAML problem, for the user.
     pub fn documents(&mut self, id: FileId) -> Result<Vec<MNode>, String> {

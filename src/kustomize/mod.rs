@@ -12,7 +12,10 @@
 mod build;
 mod files;
 mod generate;
+mod inline;
 mod json6902;
+mod merge_keys;
+mod metadata;
 mod namerefs;
 mod node;
 mod patches;
@@ -21,6 +24,7 @@ mod resource;
 mod sha256;
 mod smp;
 mod transform;
+mod vars;
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};

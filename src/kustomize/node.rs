@@ -54,10 +54,21 @@ pub enum MKind {
 impl MNode {
     /// Mirrors a parsed document: `value` and its span tree `tree`, from `file`.
     pub fn from_parsed(file: FileId, tree: &Node, value: &Value) -> MNode {
+        MNode::from_parsed_at(file, tree, value, &|s| s)
+    }
+
+    /// Mirrors a document parsed from text embedded in `file` (an inline patch), `at`
+    /// turning the text's spans into the file's.
+    pub fn from_parsed_at(
+        file: FileId,
+        tree: &Node,
+        value: &Value,
+        at: &dyn Fn(Span) -> Span,
+    ) -> MNode {
         let origin = Origin {
             file,
-            span: tree.span,
-            key: tree.key_span().unwrap_or(Span::NONE),
+            span: at(tree.span),
+            key: at(tree.key_span().unwrap_or(Span::NONE)),
         };
         // An alias (or a template) has no nodes below it: its copy points at the alias.
         let child = |token: &str| tree.child(token).unwrap_or(tree);
@@ -66,12 +77,12 @@ impl MNode {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| MNode::from_parsed(file, child(&i.to_string()), v))
+                    .map(|(i, v)| MNode::from_parsed_at(file, child(&i.to_string()), v, at))
                     .collect(),
             ),
             Value::Object(map) => MKind::Map(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), MNode::from_parsed(file, child(k), v)))
+                    .map(|(k, v)| (k.clone(), MNode::from_parsed_at(file, child(k), v, at)))
                     .collect(),
             ),
             scalar => {

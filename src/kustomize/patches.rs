@@ -6,9 +6,10 @@ use std::path::Path;
 use regex::Regex;
 
 use super::build::{At, Builder};
+use super::inline::BlockMap;
 use super::node::{MKind, MNode, Origin};
 use super::resource::Resource;
-use super::{json6902, smp};
+use super::{json6902, merge_keys, smp};
 use crate::yaml::{self, ParseLimits};
 
 /// A patch's documents: from its file, or parsed from inline text (every node of inline
@@ -52,13 +53,18 @@ fn load(
         );
         return None;
     }
-    let origin = Origin::entry(node.origin.file, node.origin.span);
+    let file = node.origin.file;
+    let map = BlockMap::of(b.files.text(file), node.origin.span, text);
+    let origin = Origin::entry(file, node.origin.span);
     Some(
         stream
             .documents
             .iter()
             .filter(|d| !d.value.is_null())
-            .map(|d| MNode::synthetic(&d.value, origin))
+            .map(|d| match &map {
+                Some(map) => MNode::from_parsed_at(file, &d.tree, &d.value, &|s| map.span(s)),
+                None => MNode::synthetic(&d.value, origin),
+            })
             .collect(),
     )
 }
@@ -177,7 +183,8 @@ fn apply_smp(r: &mut Resource, patch: &MNode) {
     }
     patch.remove("apiVersion");
     patch.remove("kind");
-    if smp::merge(&mut r.node, &patch, &mut Vec::new()) == smp::Outcome::Delete {
+    let schema = merge_keys::of_kind(r.api_version(), r.kind());
+    if smp::merge(&mut r.node, &patch, &mut Vec::new(), schema) == smp::Outcome::Delete {
         r.node.kind = MKind::Scalar(
             serde_json::Value::Null,
             crate::yaml::ScalarStyle::Plain,

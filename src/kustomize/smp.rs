@@ -1,11 +1,13 @@
 //! Strategic merge: a partial object merged into a whole one. Mappings merge key by key;
-//! a list of mappings merges item by item on its merge key (containers by `name`, container
-//! ports by `containerPort`, Service ports by `port`, …, as the Kubernetes schemas declare
-//! them, and kustomize's associative keys for kinds it has no schema for); other lists are
-//! replaced. `$patch: delete|replace` and `$setElementOrder/<list>` are honoured.
+//! a list of mappings merges item by item on its merge key as the embedded schemas declare
+//! it for built-in kinds (`x-kubernetes-patch-merge-key`; `x-kubernetes-list-type: atomic`
+//! lists are replaced), and on kustomize's associative keys for what the schemas do not
+//! describe (custom resources); other lists are replaced. `$patch: delete|replace` and
+//! `$setElementOrder/<list>` are honoured.
 
 use serde_json::Value;
 
+use super::merge_keys::{self, ListRule, Schema};
 use super::node::{MKind, MNode};
 
 /// What a merge asks of the node's parent.
@@ -28,7 +30,19 @@ const ASSOCIATIVE: [&str; 7] = [
     "containerPort",
 ];
 
-/// The merge key the schemas give a list field, by its name and its parent's.
+/// The merge key of a list: from the schemas when they know the field, else from the
+/// table below; `Some("")` asks the caller for an associative key.
+fn list_key(list: Schema, field: &str, parent: &str) -> Option<&'static str> {
+    match merge_keys::list_rule(list) {
+        ListRule::Key(key) => Some(key),
+        ListRule::Atomic => None,
+        ListRule::Unknown if list.is_some() => heuristic_marker(),
+        ListRule::Unknown => schema_key(field, parent),
+    }
+}
+
+/// The merge key of a list field by its name and its parent's, for objects the schemas
+/// do not describe (custom resources, older API versions).
 fn schema_key(field: &str, parent: &str) -> Option<&'static str> {
     Some(match (field, parent) {
         ("ports", "spec") => "port",
@@ -52,8 +66,9 @@ fn heuristic_marker() -> Option<&'static str> {
     Some("")
 }
 
-/// Merges `patch` into `target`; `path` holds the keys above (for merge keys).
-pub fn merge(target: &mut MNode, patch: &MNode, path: &mut Vec<String>) -> Outcome {
+/// Merges `patch` into `target`; `path` holds the keys above and `schema` is the
+/// target's schema when it is part of a built-in kind (for merge keys).
+pub fn merge(target: &mut MNode, patch: &MNode, path: &mut Vec<String>, schema: Schema) -> Outcome {
     let MKind::Map(entries) = &patch.kind else {
         *target = patch.clone();
         return Outcome::Keep;
@@ -91,13 +106,16 @@ pub fn merge(target: &mut MNode, patch: &MNode, path: &mut Vec<String>) -> Outco
         };
         path.push(key.clone());
         let outcome = match (&mut existing.kind, &value.kind) {
-            (MKind::Map(_), MKind::Map(_)) => merge(existing, value, path),
+            (MKind::Map(_), MKind::Map(_)) => {
+                merge(existing, value, path, merge_keys::field(schema, key))
+            }
             (MKind::Seq(_), MKind::Seq(_)) => {
                 let parent = path
                     .len()
                     .checked_sub(2)
                     .map_or_else(String::new, |i| path[i].clone());
-                merge_list(existing, value, key, &parent, path);
+                let list = merge_keys::field(schema, key);
+                merge_list(existing, value, (key, &parent), list, path);
                 Outcome::Keep
             }
             _ => {
@@ -115,7 +133,7 @@ pub fn merge(target: &mut MNode, patch: &MNode, path: &mut Vec<String>) -> Outco
         }
     }
     for (list, order) in orders {
-        reorder(target, list, order, path);
+        reorder(target, list, order, path, merge_keys::field(schema, list));
     }
     Outcome::Keep
 }
@@ -124,8 +142,8 @@ pub fn merge(target: &mut MNode, patch: &MNode, path: &mut Vec<String>) -> Outco
 fn merge_list(
     target: &mut MNode,
     patch: &MNode,
-    field: &str,
-    parent: &str,
+    (field, parent): (&str, &str),
+    list: Schema,
     path: &mut Vec<String>,
 ) {
     let (MKind::Seq(items), MKind::Seq(patch_items)) = (&mut target.kind, &patch.kind) else {
@@ -135,7 +153,7 @@ fn merge_list(
         .iter()
         .chain(patch_items)
         .all(|n| matches!(n.kind, MKind::Map(_)));
-    let key = schema_key(field, parent).and_then(|k| {
+    let key = list_key(list, field, parent).and_then(|k| {
         if !k.is_empty() {
             return Some(k);
         }
@@ -188,7 +206,7 @@ fn merge_list(
             }
             (Some(i), _) => {
                 if let Some(mut t) = rest[i].take() {
-                    if merge(&mut t, p, path) == Outcome::Keep {
+                    if merge(&mut t, p, path, merge_keys::items(list)) == Outcome::Keep {
                         out.push(t);
                     }
                 }
@@ -201,7 +219,7 @@ fn merge_list(
 }
 
 /// `$setElementOrder/<list>`: the list's items in the order given.
-fn reorder(target: &mut MNode, list: &str, order: &MNode, path: &[String]) {
+fn reorder(target: &mut MNode, list: &str, order: &MNode, path: &[String], schema: Schema) {
     let parent = path.last().map_or("", String::as_str);
     let Some(node) = target.get_mut(list) else {
         return;
@@ -209,7 +227,7 @@ fn reorder(target: &mut MNode, list: &str, order: &MNode, path: &[String]) {
     let (MKind::Seq(items), MKind::Seq(wanted)) = (&mut node.kind, &order.kind) else {
         return;
     };
-    let Some(key) = schema_key(list, parent)
+    let Some(key) = list_key(schema, list, parent)
         .filter(|k| !k.is_empty())
         .or_else(|| {
             ASSOCIATIVE

@@ -33,7 +33,7 @@ impl Requirement {
     }
 }
 
-/// A label selector as the API server matches it (K8S-SEMANTICS.md §B.2).
+/// A label selector as the API server matches it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Selector {
     /// Labels that must be equal.

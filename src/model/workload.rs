@@ -225,7 +225,7 @@ impl<'a> PodSpec<'a> {
     }
 
     /// The containers that keep running and may serve traffic: regular containers, then
-    /// sidecars, the order in which Services resolve named ports (K8S-SEMANTICS.md §C.1).
+    /// sidecars, the order in which Services resolve named ports.
     pub fn serving_containers(&self) -> impl Iterator<Item = Container<'a>> + '_ {
         self.containers().chain(
             self.containers_of(ContainerKind::Init)

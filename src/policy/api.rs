@@ -124,7 +124,7 @@ impl Ctx {
 fn selector_of(o: &Object) -> Option<Selector> {
     if o.is("", "Service") || o.is("", "ReplicationController") {
         let s = Selector::from_map(o.at("/spec/selector")?).ok()?;
-        // A Service without a selector selects nothing (K8S-SEMANTICS.md §C.1).
+        // A Service without a selector selects nothing.
         return (!s.is_empty()).then_some(s);
     }
     let value = o

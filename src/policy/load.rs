@@ -15,7 +15,7 @@ use crate::deadline;
 use crate::model::{Object, WorkloadKind};
 use crate::rules::{Category, RuleMeta};
 
-/// The default policies (RULES.md §Default policies), embedded at build time. A unit test
+/// The default policies , embedded at build time. A unit test
 /// keeps this list equal to the `.rhai` files in `policies/`.
 pub const DEFAULTS: &[(&str, &str)] = &[
     (

@@ -1,6 +1,6 @@
 //! The YAML emitter of `render`: block style as `kubectl get -o yaml` prints it, keys in
 //! sorted order, and every string quoted that go-yaml would otherwise read as another type
-//! (K8S-SEMANTICS.md §E.2). Written by hand because the order of keys and the choice of
+//!. Written by hand because the order of keys and the choice of
 //! quoting must be exact for render to be idempotent.
 
 use std::fmt::Write as _;

@@ -1,5 +1,5 @@
 //! `render --expand`: what the controllers would create from the rendered objects
-//! (K8S-SEMANTICS.md §C). A StatefulSet's pods `<name>-<ordinal>` and claims
+//!. A StatefulSet's pods `<name>-<ordinal>` and claims
 //! `<template>-<name>-<ordinal>`; a Deployment's ReplicaSet `<name>-<hash>` and its pods
 //! `<replicaset>-<suffix>` (likewise for a ReplicaSet in the input); for each Service with
 //! a selector, its Endpoints and EndpointSlice listing the selected pods.

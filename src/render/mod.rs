@@ -4,7 +4,7 @@
 //! earlier, by the compile stage (see [`template`]), so `check` sees the same objects.
 //!
 //! What the output promises, and where it deliberately differs from a cluster:
-//! - Defaults are those of K8S-SEMANTICS.md §A for the served versions (v1, apps/v1,
+//! - Defaults are those the API server applies for the served versions (v1, apps/v1,
 //!   batch/v1, networking.k8s.io/v1, storage.k8s.io/v1); pod template defaults apply to
 //!   every workload whatever its version. The cluster is taken to be single-stack IPv4
 //!   (Service `ipFamilies`); allocated values (cluster IPs, node ports, UIDs) are never

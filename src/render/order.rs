@@ -1,5 +1,5 @@
 //! The order in which rendered objects are applied: what others depend on first
-//! (DESIGN.md §Render; the same order as Helm's install order), then by namespace and name.
+//! (the same order as Helm's install order), then by namespace and name.
 
 use std::cmp::Ordering;
 

@@ -1,261 +1,319 @@
-//! `--format human`: rustc-style diagnostics through miette, with the offending node
-//! underlined in a source snippet. miette reads source through [`IndexedSource`], which
-//! uses k8lint's line index instead of rescanning the file for every diagnostic.
+//! `--format human`: diagnostics laid out as rustc and ruff print them. The first line
+//! says what it is (`error[rule-id]: message`, the severity as a word, colored on a
+//! terminal); then the finding's own place with its line underlined, each related place
+//! as a `note:` with its own line, and the help last.
+//!
+//! ```text
+//! error[config-key]: ConfigMap api-config has no key LOG_LEVEL
+//!   --> deploy/api.yaml:53:20
+//!    |
+//! 52 |               name: api-config
+//! 53 |               key: LOG_LEVEL
+//!    |                    ^^^^^^^^^ /spec/template/spec/containers/0/env/2/valueFrom/configMapKeyRef/key
+//!    |
+//! note: ConfigMap api-config: it has keys FEATURE_FLAGS, LISTEN_ADDR
+//!   --> deploy/api.yaml:6:1
+//!    |
+//!  6 | data:
+//!    | ^^^^
+//!    |
+//! help: add the key, or mark the reference optional
+//! ```
+//!
+//! Source lines are printed from the input, so every character that would drive a
+//! terminal is masked, and a long line (minified JSON, a 50 MB line) is cut to a window
+//! around the underlined node: the output of one finding is bounded whatever the input.
 
-use std::borrow::Cow;
-use std::fmt;
 use std::io::{self, Write};
 
-use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
-};
-
-use super::{Finding, Report};
-use crate::base::Severity;
+use super::{Finding, Place, Report};
+use crate::base::{FileId, Severity};
 use crate::escape;
 use crate::load::SourceFile;
 
-/// A source file as miette sees it: spans are read through the line index, from the
-/// file's text with the characters that would drive a terminal masked
-/// ([`escape::snippet`]), under its escaped name.
-struct IndexedSource<'a> {
-    file: &'a SourceFile,
-    text: &'a [u8],
-    name: String,
+/// The most characters of a source line printed; longer lines are cut around the node.
+const MAX_LINE_CHARS: usize = 120;
+/// How many characters before the node a cut line keeps.
+const LEAD_CHARS: usize = 40;
+
+/// ANSI styles, or nothing when the output is not colored.
+struct Style {
+    color: bool,
 }
 
-impl<'a> IndexedSource<'a> {
-    fn new(file: &'a SourceFile, text: &'a [u8]) -> IndexedSource<'a> {
-        IndexedSource {
-            file,
-            text,
-            name: escape::line(&file.name).into_owned(),
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
         }
     }
-}
 
-impl SourceCode for IndexedSource<'_> {
-    fn read_span<'b>(
-        &'b self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let f = self.file;
-        let len = f.text.len();
-        let start = span.offset().min(len);
-        let end = (span.offset() + span.len()).min(len);
-        if span.offset() > len {
-            return Err(MietteError::OutOfBounds);
-        }
-        if before == 0 && after == 0 {
-            // miette asks for the bare span to print the `file:line:column` header.
-            let at = f.line_col(start as u32);
-            return Ok(Box::new(MietteSpanContents::new_named(
-                self.name.clone(),
-                &self.text[start..end],
-                SourceSpan::from(start..end),
-                at.line as usize - 1,
-                at.column as usize - 1,
-                1,
-            )));
-        }
-        let first_line = f.line_of(start as u32).saturating_sub(before);
-        let last_line =
-            (f.line_of(end.saturating_sub(1).max(start) as u32) + after).min(f.line_count() - 1);
-        let window_start = f.line_span(first_line).start as usize;
-        let window_end = {
-            let e = f.line_span(last_line).end as usize;
-            // Keep the line break, as miette's own reader does.
-            let bytes = f.text.as_bytes();
-            let mut e = e;
-            while e < len && matches!(bytes[e], b'\r' | b'\n') {
-                e += 1;
-                if bytes[e - 1] == b'\n' {
-                    break;
-                }
-            }
-            e
-        };
-        let data = &self.text[window_start..window_end];
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            data,
-            SourceSpan::from(window_start..window_end),
-            first_line,
-            0,
-            last_line - first_line + 1,
-        )))
-    }
-}
-
-/// One finding as a miette diagnostic.
-struct Shown<'a> {
-    finding: Cow<'a, Finding>,
-    source: IndexedSource<'a>,
-    related: Vec<Shown<'a>>,
-    labels: Vec<LabeledSpan>,
-    is_related: bool,
-}
-
-impl fmt::Debug for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&escape::line(&self.finding.message))
-    }
-}
-
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&escape::line(&self.finding.message))
-    }
-}
-
-impl std::error::Error for Shown<'_> {}
-
-impl MietteDiagnostic for Shown<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        (!self.is_related).then(|| Box::new(&self.finding.rule) as Box<dyn fmt::Display>)
-    }
-
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        })
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
-            .as_ref()
-            .map(|h| Box::new(escape::line(h)) as Box<dyn fmt::Display>)
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn MietteDiagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn MietteDiagnostic),
-        ))
-    }
-}
-
-fn shown<'a>(report: &'a Report<'a>, texts: &'a Texts<'a>, f: &'a Finding) -> Shown<'a> {
-    let source = report.graph.file(f.file_id);
-    let len = (f.place.end - f.place.start) as usize;
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(label_for(f)),
-        (f.place.start as usize, len),
-    )];
-    let mut related = Vec::new();
-    for r in &f.related {
-        if r.place.file == f.place.file {
-            labels.push(LabeledSpan::new_with_span(
-                Some(escape::line(&r.message).into_owned()),
-                (
-                    r.place.start as usize,
-                    (r.place.end - r.place.start) as usize,
-                ),
-            ));
-        } else if let Some(file) = report.graph.files.iter().find(|s| s.name == r.place.file) {
-            // A related place in another file gets its own snippet.
-            let note = Finding {
-                rule: f.rule.clone(),
-                severity: Severity::Info,
-                message: r.message.clone(),
-                place: r.place.clone(),
-                pointer: None,
-                object: None,
-                help: None,
-                related: Vec::new(),
-                file_id: file.id,
-                object_id: None,
-            };
-            related.push(Shown {
-                finding: Cow::Owned(note),
-                source: IndexedSource::new(file, texts.of(file)),
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    None,
-                    (
-                        r.place.start as usize,
-                        (r.place.end - r.place.start) as usize,
-                    ),
-                )],
-                related: Vec::new(),
-                is_related: true,
-            });
+    fn severity_code(severity: Severity) -> &'static str {
+        match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
         }
     }
-    Shown {
-        finding: Cow::Borrowed(f),
-        source: IndexedSource::new(source, texts.of(source)),
-        related,
-        labels,
-        is_related: false,
+
+    fn gutter(&self, text: &str) -> String {
+        self.paint("1;34", text)
     }
 }
 
-/// Each file's masked text ([`escape::snippet`]; borrowed unless the file holds a
-/// character to mask), by file id.
-struct Texts<'a>(Vec<Cow<'a, [u8]>>);
-
-impl<'a> Texts<'a> {
-    fn new(report: &'a Report<'a>) -> Texts<'a> {
-        Texts(
-            report
-                .graph
-                .files
-                .iter()
-                .map(|f| escape::snippet(f.text.as_bytes()))
-                .collect(),
-        )
-    }
-
-    fn of(&'a self, file: &'a SourceFile) -> &'a [u8] {
-        self.0
-            .get(file.id.0 as usize)
-            .map_or(file.text.as_bytes(), |t| t)
-    }
+/// One line of source as printed: its masked text (cut to a window) and where the
+/// underline goes in it, in characters.
+struct Shown {
+    text: String,
+    underline: Option<(usize, usize)>,
 }
 
-fn label_for(f: &Finding) -> String {
-    match &f.pointer {
-        Some(p) if !p.is_empty() => escape::line(p).into_owned(),
-        _ => "here".to_owned(),
-    }
-}
-
-/// Writes the human format; `color` picks the colored theme.
-pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let theme = if color {
-        GraphicalTheme::unicode()
+/// A source line, masked and cut to at most [`MAX_LINE_CHARS`] characters around the
+/// byte range `mark` (clamped to the line), with the underline's character range.
+fn show_line(file: &SourceFile, line: usize, mark: Option<(usize, usize)>) -> Shown {
+    let span = file.line_span(line);
+    let (start, end) = (span.start as usize, span.end as usize);
+    let text = file.text.get(start..end).unwrap_or("");
+    // The window: whole when short; otherwise from a little before the node. Bytes are
+    // counted first so that a huge line is never scanned whole.
+    let anchor = mark.map_or(0, |(s, _)| s.saturating_sub(start).min(text.len()));
+    let (from, cut_front) = if text.len() <= MAX_LINE_CHARS {
+        (0, false)
     } else {
-        GraphicalTheme::unicode_nocolor()
+        let mut from = 0;
+        // Walk back LEAD_CHARS characters from the anchor.
+        let mut back = 0;
+        for (i, _) in text[..floor_boundary(text, anchor)].char_indices().rev() {
+            from = i;
+            back += 1;
+            if back == LEAD_CHARS {
+                break;
+            }
+        }
+        if anchor <= LEAD_CHARS {
+            from = 0;
+        }
+        (from, from > 0)
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_context_lines(1)
-        .with_links(false);
-    let texts = Texts::new(report);
+    let mut out = String::new();
+    if cut_front {
+        out.push('…');
+    }
+    let mut chars = usize::from(cut_front);
+    let mut underline_start = None;
+    let mut underline_end = None;
+    let (mark_start, mark_end) = mark.map_or((usize::MAX, usize::MAX), |(s, e)| {
+        (
+            s.saturating_sub(start),
+            e.saturating_sub(start).max(s.saturating_sub(start) + 1),
+        )
+    });
+    let mut cut_back = false;
+    for (i, c) in text[from..].char_indices() {
+        let at = from + i;
+        if chars >= MAX_LINE_CHARS - 1 && at < text.len() {
+            cut_back = true;
+            break;
+        }
+        if underline_start.is_none() && at >= mark_start {
+            underline_start = Some(chars);
+        }
+        if underline_start.is_some() && underline_end.is_none() && at >= mark_end {
+            underline_end = Some(chars);
+        }
+        // Tabs become one space and unsafe characters `?`: one column each, so the
+        // underline stays under its node.
+        out.push(match c {
+            '\t' => ' ',
+            c if escape::line(c.encode_utf8(&mut [0; 4])).len() != c.len_utf8() => '?',
+            c => c,
+        });
+        chars += 1;
+    }
+    if cut_back {
+        out.push('…');
+    }
+    let underline = mark.map(|_| {
+        let s = underline_start.unwrap_or(chars);
+        let e = underline_end.unwrap_or(chars).max(s + 1);
+        (s, e)
+    });
+    Shown {
+        text: out,
+        underline,
+    }
+}
+
+/// The largest char boundary at or below `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// One snippet: `--> file:line:col`, the line before, the line with the underline.
+struct Snippet {
+    header: String,
+    lines: Vec<(usize, Shown)>,
+    label: Option<String>,
+}
+
+fn snippet(file: &SourceFile, place: &Place, context: bool, label: Option<String>) -> Snippet {
+    let line = file.line_of(place.start);
+    let mut lines = Vec::new();
+    if context && line > 0 {
+        let before = show_line(file, line - 1, None);
+        // Only a line that says something: a blank one adds nothing.
+        if !before.text.trim().is_empty() {
+            lines.push((line, before));
+        }
+    }
+    lines.push((
+        line + 1,
+        show_line(file, line, Some((place.start as usize, place.end as usize))),
+    ));
+    Snippet {
+        header: format!(
+            "{}:{}:{}",
+            escape::line(&place.file),
+            place.line,
+            place.column
+        ),
+        lines,
+        label,
+    }
+}
+
+fn write_snippet(out: &mut String, s: &Snippet, width: usize, underline: &str, style: &Style) {
+    let pad = " ".repeat(width);
+    let bar = style.gutter("|");
+    out.push_str(&format!("{pad}{} {}\n", style.gutter("-->"), s.header));
+    out.push_str(&format!("{pad} {bar}\n"));
+    for (number, shown) in &s.lines {
+        let n = style.gutter(&format!("{number:>width$}"));
+        out.push_str(format!("{n} {bar} {}", shown.text).trim_end());
+        out.push('\n');
+        if let Some((from, to)) = shown.underline {
+            let marks = style.paint(underline, &"^".repeat(to - from));
+            let label = s
+                .label
+                .as_ref()
+                .map(|l| format!(" {}", style.paint(underline, l)))
+                .unwrap_or_default();
+            out.push_str(&format!("{pad} {bar} {}{marks}{label}\n", " ".repeat(from)));
+        }
+    }
+}
+
+fn file_of<'a>(report: &'a Report<'_>, id: FileId) -> &'a SourceFile {
+    report.graph.file(id)
+}
+
+/// One finding, laid out.
+fn render(report: &Report<'_>, f: &Finding, style: &Style) -> String {
+    let code = Style::severity_code(f.severity);
+    let mut out = format!(
+        "{}{}: {}\n",
+        style.paint(code, f.severity.as_str()),
+        style.paint(code, &format!("[{}]", f.rule)),
+        style.paint("1", &escape::line(&f.message)),
+    );
+    let label = f
+        .pointer
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(|p| escape::line(p).into_owned());
+    let main = snippet(file_of(report, f.file_id), &f.place, true, label);
+    let notes: Vec<(String, Snippet)> = f
+        .related
+        .iter()
+        .map(|r| {
+            (
+                escape::line(&r.message).into_owned(),
+                snippet(file_of(report, r.file_id), &r.place, false, None),
+            )
+        })
+        .collect();
+    let width = std::iter::once(&main)
+        .chain(notes.iter().map(|(_, s)| s))
+        .flat_map(|s| s.lines.iter().map(|(n, _)| n.to_string().len()))
+        .max()
+        .unwrap_or(1);
+    write_snippet(&mut out, &main, width, code, style);
+    let pad = " ".repeat(width);
+    for (message, s) in &notes {
+        out.push_str(&format!("{pad} {}\n", style.gutter("|")));
+        out.push_str(&format!("{}: {message}\n", style.paint("1;32", "note")));
+        write_snippet(&mut out, s, width, "1;32", style);
+    }
+    if let Some(help) = &f.help {
+        out.push_str(&format!("{pad} {}\n", style.gutter("|")));
+        out.push_str(&format!(
+            "{}: {}\n",
+            style.paint("1;36", "help"),
+            escape::line(help)
+        ));
+    }
+    out
+}
+
+/// Writes the human format; `color` adds ANSI colors.
+pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let style = Style { color };
     for f in &report.findings {
-        let s = shown(report, &texts, f);
-        let mut buf = String::new();
-        handler
-            .render_report(&mut buf, &s)
-            .map_err(io::Error::other)?;
-        out.write_all(buf.as_bytes())?;
+        out.write_all(render(report, f, &style).as_bytes())?;
         writeln!(out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(FileId(0), "a.yaml".to_owned(), None, Arc::from(text), false)
+    }
+
+    #[test]
+    fn a_short_line_is_printed_whole_with_the_underline_under_its_node() {
+        let f = file("a: 1\nkey: value\n");
+        let s = show_line(&f, 1, Some((10, 15)));
+        assert_eq!(s.text, "key: value");
+        assert_eq!(s.underline, Some((5, 10)));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_node() {
+        let text = format!(
+            "k: \"{}NODE{}\"\n",
+            "x".repeat(100_000),
+            "y".repeat(100_000)
+        );
+        let at = text.find("NODE").unwrap();
+        let f = file(&text);
+        let s = show_line(&f, 0, Some((at, at + 4)));
+        assert!(
+            s.text.chars().count() <= MAX_LINE_CHARS + 1,
+            "{}",
+            s.text.len()
+        );
+        assert!(s.text.starts_with('…') && s.text.ends_with('…'));
+        let (from, to) = s.underline.unwrap();
+        let shown: String = s.text.chars().skip(from).take(to - from).collect();
+        assert_eq!(shown, "NODE");
+    }
+
+    #[test]
+    fn control_characters_and_tabs_take_one_column() {
+        let f = file("a:\t\u{1b}[2J b\n");
+        let s = show_line(&f, 0, Some((8, 9)));
+        assert_eq!(s.text, "a: ?[2J b");
+        assert_eq!(s.underline, Some((8, 9)));
+    }
 }

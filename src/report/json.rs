@@ -1,4 +1,4 @@
-//! `--format json`: the stable report of DESIGN.md, byte-for-byte deterministic.
+//! `--format json`: the stable report (README.md, "JSON report"), byte-for-byte deterministic.
 
 use std::io::{self, Write};
 
@@ -23,6 +23,14 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    /// Findings counted above but not listed (`--min-severity`); absent without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hidden: Option<usize>,
+    /// Findings left out by a baseline, and its entries no longer found; absent without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_gone: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +70,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             infos: report.count(Severity::Info),
+            hidden: report.min_severity.map(|_| report.hidden()),
+            baselined: report.baseline.map(|b| b.matched),
+            baseline_gone: report.baseline.map(|b| b.gone),
         },
         diagnostics: report
             .findings

@@ -150,6 +150,9 @@ pub fn write(report: &Report<'_>, options: Options, out: &mut dyn Write) -> io::
         }
         junit.add_test_suite(suite);
     }
-    junit.serialize(&mut *out).map_err(io::Error::other)?;
+    // Serialized first, so that an error writing (a closed pipe) stays an I/O error that
+    // the caller can tell from a serialization bug.
+    let text = junit.to_string().map_err(io::Error::other)?;
+    out.write_all(text.as_bytes())?;
     writeln!(out)
 }

@@ -1,6 +1,7 @@
 //! report: resolves each diagnostic's location to file, line and column (through the
 //! graph's one mechanism) and writes it in the chosen format.
 
+pub mod baseline;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -56,6 +57,8 @@ pub struct RelatedPlace {
     pub place: Place,
     /// Why.
     pub message: String,
+    /// The file's index, to reach its text.
+    pub file_id: crate::base::FileId,
 }
 
 /// A diagnostic with every location resolved: what every format writes.
@@ -87,29 +90,73 @@ pub struct Finding {
 pub struct Report<'a> {
     /// The graph (files, for source text).
     pub graph: &'a Graph,
-    /// The findings, in order.
+    /// The findings to print, in order.
     pub findings: Vec<Finding>,
     /// Summary counts.
     pub counts: Counts,
+    /// Findings per severity (info, warning, error), those hidden by
+    /// [`Report::hide_below`] included: the summary counts everything that was found.
+    tally: [usize; 3],
+    /// The least severity printed, when `--min-severity` hides some.
+    pub min_severity: Option<Severity>,
+    /// What a baseline left out, when one was used.
+    pub baseline: Option<baseline::Outcome>,
+}
+
+fn slot(severity: Severity) -> usize {
+    match severity {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    }
 }
 
 impl<'a> Report<'a> {
     /// Resolves diagnostics for output.
     pub fn new(graph: &'a Graph, diagnostics: &[Diagnostic], counts: Counts) -> Report<'a> {
         let findings = diagnostics.iter().map(|d| resolve(graph, d)).collect();
-        Report {
+        let mut report = Report {
             graph,
             findings,
             counts,
+            tally: [0; 3],
+            min_severity: None,
+            baseline: None,
+        };
+        report.retally();
+        report
+    }
+
+    fn retally(&mut self) {
+        self.tally = [0; 3];
+        for f in &self.findings {
+            self.tally[slot(f.severity)] += 1;
         }
     }
 
-    /// Number of findings of a severity.
+    /// Leaves out the findings of a baseline: they are neither printed nor counted.
+    pub fn apply_baseline(&mut self, baseline: &baseline::Baseline) {
+        let findings = std::mem::take(&mut self.findings);
+        let (kept, outcome) = baseline.filter(findings);
+        self.findings = kept;
+        self.baseline = Some(outcome);
+        self.retally();
+    }
+
+    /// Prints only findings at `least` or above; the summary still counts the others.
+    pub fn hide_below(&mut self, least: Severity) {
+        self.findings.retain(|f| f.severity >= least);
+        self.min_severity = Some(least);
+    }
+
+    /// Number of findings of a severity, hidden ones included.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
+        self.tally[slot(severity)]
+    }
+
+    /// Number of findings found but not printed (`--min-severity`).
+    pub fn hidden(&self) -> usize {
+        self.tally.iter().sum::<usize>() - self.findings.len()
     }
 }
 
@@ -164,6 +211,7 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
             .map(|r| RelatedPlace {
                 place: place(graph, &r.location, false),
                 message: r.message.clone(),
+                file_id: graph.locate(&r.location).0,
             })
             .collect(),
         file_id,

@@ -54,6 +54,9 @@ struct ReportingDescriptor<'a> {
     short_description: Text<'a>,
     full_description: Text<'a>,
     help: Help<'a>,
+    /// The rule's page in the repository, for the rules k8lint ships.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     default_configuration: Configuration,
     properties: RuleProperties<'a>,
 }
@@ -282,6 +285,22 @@ fn result<'a>(f: &'a Finding, rules: &[&RuleMeta], roots: &Roots) -> SarifResult
     }
 }
 
+/// Where the rules' pages are published: docs/rules/ID.md of the repository, generated
+/// from the same doc comments as `k8lint explain` (tests/docs.rs keeps them in sync).
+pub const RULE_PAGES: &str = "https://github.com/k8lint/k8lint/blob/main/docs/rules/";
+
+/// The page of a rule k8lint ships (built-in rules, default policies, `policy-error`);
+/// a policy of the user's own has none.
+fn page_url(id: &str) -> Option<String> {
+    let shipped = crate::rules::builtin().iter().any(|r| r.meta().id == id)
+        || id == crate::policy::POLICY_ERROR.id
+        || crate::policy::PolicySet::defaults()
+            .policies
+            .iter()
+            .any(|p| p.meta.id == id);
+    shipped.then(|| format!("{RULE_PAGES}{id}.md"))
+}
+
 fn descriptor(m: &RuleMeta) -> ReportingDescriptor<'_> {
     let docs = m.docs_text();
     let full = section(&docs, "## What it does").unwrap_or_else(|| m.summary.to_owned());
@@ -301,6 +320,7 @@ fn descriptor(m: &RuleMeta) -> ReportingDescriptor<'_> {
                 docs
             },
         },
+        help_uri: page_url(m.id),
         default_configuration: Configuration {
             enabled: m.severity.is_some(),
             // An opt-in rule runs as a warning when enabled without a severity.

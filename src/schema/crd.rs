@@ -1,6 +1,6 @@
 //! CustomResourceDefinitions in the inputs (or `--context`) as schemas for their custom
 //! resources: each served version's `openAPIV3Schema`, turned into JSON Schema as the API
-//! server reads it (K8S-SEMANTICS.md has no section on CRDs; the rules follow the
+//! server reads it (the rules follow the
 //! apiextensions "structural schema" conventions).
 
 use std::collections::HashMap;

@@ -1,5 +1,5 @@
 //! The `divisor` of a Downward API `resourceFieldRef`: the API server accepts only a few
-//! values per resource (K8S-SEMANTICS.md §B.5, §D). Only the value is compared, so a
+//! values per resource. Only the value is compared, so a
 //! divisor is refused here only when no spelling of its value could be accepted.
 
 use serde_json::Value;

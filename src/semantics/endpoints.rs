@@ -1,4 +1,4 @@
-//! What the Endpoints controller sees of a Service (K8S-SEMANTICS.md §C.1): its selector,
+//! What the Endpoints controller sees of a Service: its selector,
 //! its ports, the workloads whose pods it selects, and how a targetPort resolves against a
 //! pod's containers. Shared by the Service, StatefulSet, Ingress and probe rules.
 

@@ -1,4 +1,4 @@
-//! The name formats of K8S-SEMANTICS.md §B.1, as functions that say what is wrong.
+//! The name formats the API server validates, as functions that say what is wrong.
 
 /// DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters.
 pub fn dns1123_label(s: &str) -> Result<(), String> {

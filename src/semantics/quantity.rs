@@ -1,5 +1,5 @@
 //! `resource.Quantity`: parsing, exact comparison and the API server's canonical form
-//! (K8S-SEMANTICS.md §D), including its habit of echoing some inputs verbatim.
+//!, including its habit of echoing some inputs verbatim.
 //!
 //! Values are held exactly as a count of nano-units (10^-9) in an `i128`.
 
@@ -212,7 +212,7 @@ impl Quantity {
                     12 => "T",
                     15 => "P",
                     18 => "E",
-                    // Upstream prints the bare mantissa past exa (K8S-SEMANTICS.md §D.3).
+                    // Upstream prints the bare mantissa past exa.
                     _ => "",
                 };
                 format!("{sign}{m}{suffix}")
@@ -322,7 +322,7 @@ fn echoes_verbatim(num: &str, denom: &str, base: u32, exponent: i32) -> bool {
 mod tests {
     use super::*;
 
-    /// K8S-SEMANTICS.md §D.4, every example.
+    /// Every example of the API server's quantity round-trips.
     #[test]
     fn canonical_forms_match_the_api_server() {
         let table = [

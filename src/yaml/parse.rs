@@ -613,7 +613,7 @@ mod tests {
         assert_eq!(doc.value["use"], json!({"b": 3, "a": 1}));
         assert_eq!(doc.value["copy"], json!({"a": 1, "b": 2}));
         assert_eq!(at(text, &doc, "/copy/a"), "*b");
-        // K8S-SEMANTICS.md §E.3: the key `y` is the boolean true.
+        // As in YAML 1.1: the key `y` is the boolean true.
         assert_eq!(doc.value["yaml11"], json!({"true": 1}));
     }
 

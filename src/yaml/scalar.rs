@@ -1,6 +1,6 @@
 //! Plain-scalar resolution as Kubernetes reads YAML (go-yaml v2, YAML 1.1 rules).
 //!
-//! K8S-SEMANTICS.md §E.2: `yes`/`on`/`y` are booleans, `0755` is octal, `1_000` is an
+//! Kubernetes' YAML reading: `yes`/`on`/`y` are booleans, `0755` is octal, `1_000` is an
 //! integer, `1.0` is a float that JSON prints as `1`. No general-purpose Rust YAML
 //! library resolves scalars this way, so k8lint does it itself.
 
@@ -166,7 +166,7 @@ fn parse_go_magnitude(body: &str) -> Option<u64> {
     u64::from_str_radix(digits, radix).ok()
 }
 
-/// Mapping keys are resolved like values, then turned into strings (K8S-SEMANTICS.md §E.3):
+/// Mapping keys are resolved like values, then turned into strings:
 /// `on:` becomes the key `"true"`, `1:` the key `"1"`. A null key has no string form.
 pub fn key_string(value: Value) -> Option<String> {
     match value {

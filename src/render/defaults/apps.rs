@@ -1,4 +1,4 @@
-//! apps/v1 defaults (K8S-SEMANTICS.md §A.5); pod template defaults are applied by the caller.
+//! apps/v1 defaults; pod template defaults are applied by the caller.
 
 use serde_json::{Map, Value, json};
 

@@ -1,4 +1,4 @@
-//! batch/v1 defaults (K8S-SEMANTICS.md §A.6); pod template defaults are applied by the caller.
+//! batch/v1 defaults; pod template defaults are applied by the caller.
 
 use serde_json::{Map, Value, json};
 

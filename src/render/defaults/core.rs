@@ -1,4 +1,4 @@
-//! core/v1 defaults other than pod specs (K8S-SEMANTICS.md §A.4).
+//! core/v1 defaults other than pod specs.
 
 use serde_json::{Map, Value, json};
 

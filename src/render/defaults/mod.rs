@@ -1,4 +1,4 @@
-//! API defaults, applied as the API server would on create (K8S-SEMANTICS.md §A), one file
+//! API defaults, applied as the API server would on create, one file
 //! per API group. Defaults fill only fields that are empty in Go's sense: absent or null
 //! for pointers, also `""` for strings and `0` for plain integers. A field of the wrong
 //! type is left alone, so invalid input renders as written.

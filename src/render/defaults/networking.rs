@@ -1,4 +1,4 @@
-//! networking.k8s.io/v1 defaults (K8S-SEMANTICS.md §A.7). Ingress has none: `pathType` is
+//! networking.k8s.io/v1 defaults. Ingress has none: `pathType` is
 //! required, and the default IngressClass is set by an admission plugin.
 
 use serde_json::{Value, json};

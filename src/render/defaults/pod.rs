@@ -1,4 +1,4 @@
-//! PodSpec and container defaults (K8S-SEMANTICS.md §A.1, §A.2), applied to every pod
+//! PodSpec and container defaults, applied to every pod
 //! template, and the Pod-only defaults (§A.3), applied to Pods alone.
 
 use serde_json::{Map, Value, json};

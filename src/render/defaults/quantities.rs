@@ -1,4 +1,4 @@
-//! Quantities in the API server's canonical form (K8S-SEMANTICS.md §D.3), and the milli
+//! Quantities in the API server's canonical form, and the milli
 //! round-up that defaulting applies to every resource list (§A.2, §D.2).
 
 use serde_json::{Map, Value};

@@ -1,4 +1,4 @@
-//! storage.k8s.io/v1 defaults (K8S-SEMANTICS.md §A.7).
+//! storage.k8s.io/v1 defaults.
 
 use serde_json::{Value, json};
 

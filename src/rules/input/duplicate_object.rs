@@ -41,7 +41,8 @@ declare_rule! {
     /// Use instead: give each object its own name, or keep one of them.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.1 (object names).
+    /// - Object names and IDs: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
+    /// - Kubernetes object management (kubectl): https://kubernetes.io/docs/concepts/overview/working-with-objects/object-management/
     pub static DUPLICATE_OBJECT = {
         id: "duplicate-object",
         severity: Error,

@@ -13,7 +13,7 @@ declare_rule! {
     /// Any manifest can trigger it only through a bug; please report it with the object.
     ///
     /// ## References
-    /// DESIGN.md §Command line (exit status 2).
+    /// - k8lint: exit status: https://github.com/k8lint/k8lint/blob/main/README.md#exit-status
     pub static INTERNAL_ERROR = {
         id: "internal-error",
         severity: Error,

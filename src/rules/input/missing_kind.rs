@@ -42,7 +42,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §E.1 (lists and their items).
+    /// - Objects in Kubernetes: describing an object: https://kubernetes.io/docs/concepts/overview/working-with-objects/#describing-a-kubernetes-object
+    /// - k8lint: what a walk checks and skips: https://github.com/k8lint/k8lint/blob/main/README.md#k8lint-check
     pub static MISSING_KIND = {
         id: "missing-kind",
         severity: Error,

@@ -35,8 +35,8 @@ declare_rule! {
     /// `${{ values.image.get("tag") ?? "latest" }}`.
     ///
     /// ## References
-    /// DESIGN.md §Render (structural templates); K8S-SEMANTICS.md §E.2 for how the values
-    /// given with `--set` are typed.
+    /// - k8lint: render and templates: https://github.com/k8lint/k8lint/blob/main/README.md#k8lint-render
+    /// - YAML 1.1 language-independent types (how unquoted scalars are typed): https://yaml.org/type/
     pub static TEMPLATE_ERROR = {
         id: "template-error",
         severity: Error,

@@ -27,7 +27,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §E.1.
+    /// - Helm: helm template: https://helm.sh/docs/helm/helm_template/
+    /// - k8lint: render and templates: https://github.com/k8lint/k8lint/blob/main/README.md#k8lint-render
     pub static TEMPLATE_SYNTAX = {
         id: "template-syntax",
         severity: Error,

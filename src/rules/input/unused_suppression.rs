@@ -27,7 +27,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// DESIGN.md §Suppression.
+    /// - k8lint: suppression: https://github.com/k8lint/k8lint/blob/main/README.md#suppression
     pub static UNUSED_SUPPRESSION = {
         id: "unused-suppression",
         severity: Info,

@@ -28,7 +28,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §E.3 (keys, duplicates, anchors).
+    /// - Objects in Kubernetes: describing an object: https://kubernetes.io/docs/concepts/overview/working-with-objects/#describing-a-kubernetes-object
+    /// - YAML 1.1 language-independent types (how unquoted scalars are typed): https://yaml.org/type/
     pub static YAML_DUPLICATE_KEY = {
         id: "yaml-duplicate-key",
         severity: Error,

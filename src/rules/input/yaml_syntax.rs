@@ -32,7 +32,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §E.1 (how kubectl splits and decodes a stream).
+    /// - Objects in Kubernetes: describing an object: https://kubernetes.io/docs/concepts/overview/working-with-objects/#describing-a-kubernetes-object
+    /// - Kubernetes object management (kubectl): https://kubernetes.io/docs/concepts/overview/working-with-objects/object-management/
     pub static YAML_SYNTAX = {
         id: "yaml-syntax",
         severity: Error,

@@ -5,8 +5,9 @@ declare_rule! {
     /// Reports what a kustomization uses that k8lint does not build, on purpose: remote
     /// resources and components (URLs, git repositories), `helmCharts`, and the keys that
     /// run code (`generators`, `transformers`, `validators` plugins and KRM functions) or
-    /// change the built-in transformers (`configurations`). Also the legacy `vars` and `openapi`,
-    /// which k8lint does not apply yet.
+    /// change the built-in transformers (`configurations`). Also `openapi` (custom schemas
+    /// for strategic merges: the built-in kinds' merge keys are used) and the
+    /// `transformerAnnotations` option of `buildMetadata`.
     ///
     /// The finding points at the key or the entry. The rest of the kustomization is built
     /// and checked without it, so what the skipped part would add or change is not checked.

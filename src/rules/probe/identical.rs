@@ -39,7 +39,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §A.2 (probe defaults).
+    /// - Configure liveness, readiness and startup probes: https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+    /// - Pod lifecycle: container probes: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes
     pub static PROBE_IDENTICAL = {
         id: "probe-identical",
         severity: Warning,

@@ -29,8 +29,8 @@ declare_rule! {
     /// `restartPolicy: Always` if it is meant to keep running.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.3 (init containers: probes forbidden unless restartPolicy
-    /// Always).
+    /// - Init containers: https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
+    /// - Sidecar containers: https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
     pub static PROBE_INIT_CONTAINER = {
         id: "probe-init-container",
         severity: Error,

@@ -34,7 +34,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §A.1 (`restartPolicy` default), §B.7 (probes).
+    /// - Configure liveness, readiness and startup probes: https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+    /// - Pod lifecycle: container restart policy: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
     pub static PROBE_MISSING_LIVENESS = {
         id: "probe-missing-liveness",
         severity: Info,

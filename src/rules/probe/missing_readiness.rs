@@ -56,7 +56,9 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.1 (Service pod selection, readiness and port resolution).
+    /// - Configure liveness, readiness and startup probes: https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+    /// - Pod lifecycle: container probes: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes
+    /// - Service: https://kubernetes.io/docs/concepts/services-networking/service/
     pub static PROBE_MISSING_READINESS = {
         id: "probe-missing-readiness",
         severity: Warning,

@@ -31,7 +31,8 @@ declare_rule! {
     /// Job's `activeDeadlineSeconds` bound the run.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.3 (`restartPolicy`), §B.8 (Job restart policies).
+    /// - Pod lifecycle: container restart policy: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
+    /// - Jobs: pod template and restart policy: https://kubernetes.io/docs/concepts/workloads/controllers/job/#pod-template
     pub static PROBE_RESTART_NEVER = {
         id: "probe-restart-never",
         severity: Warning,

@@ -32,7 +32,8 @@ declare_rule! {
     /// Use instead: drop `successThreshold` (or use it on the readinessProbe).
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.7 (probe fields), §A.2 (probe defaults).
+    /// - Configure liveness, readiness and startup probes: https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+    /// - Pod API reference (containers, volumes, probes): https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/
     pub static PROBE_THRESHOLD = {
         id: "probe-threshold",
         severity: Error,

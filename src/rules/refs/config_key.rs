@@ -40,7 +40,9 @@ declare_rule! {
     /// Use instead: `key: LOG_LEVEL`, or add `log-level` to the ConfigMap.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.5 (env), §B.4 (volume items), §B.10 (ConfigMap and Secret keys).
+    /// - Configure a Pod to use a ConfigMap: https://kubernetes.io/docs/tasks/configure-pod-container/configure-pod-configmap/
+    /// - Secrets: https://kubernetes.io/docs/concepts/configuration/secret/
+    /// - Define environment variables for a container: https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/
     pub static CONFIG_KEY = {
         id: "config-key",
         severity: Error,

@@ -30,7 +30,8 @@ declare_rule! {
     /// in a directory.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.1 (ConfigMap key format), §B.10.
+    /// - ConfigMaps: https://kubernetes.io/docs/concepts/configuration/configmap/
+    /// - Secrets: https://kubernetes.io/docs/concepts/configuration/secret/
     pub static CONFIG_KEY_NAME = {
         id: "config-key-name",
         severity: Error,

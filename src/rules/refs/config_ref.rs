@@ -35,7 +35,9 @@ declare_rule! {
     /// reference `optional: true` when the pod works without it.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.5 (env and envFrom), §B.4 (volumes), §B.13.
+    /// - Configure a Pod to use a ConfigMap: https://kubernetes.io/docs/tasks/configure-pod-container/configure-pod-configmap/
+    /// - Secrets: https://kubernetes.io/docs/concepts/configuration/secret/
+    /// - Define environment variables for a container: https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/
     pub static CONFIG_REF = {
         id: "config-ref",
         severity: Warning,

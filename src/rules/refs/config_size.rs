@@ -32,7 +32,8 @@ declare_rule! {
     /// volume.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.10 (MaxSecretSize, stringData merge).
+    /// - ConfigMaps: https://kubernetes.io/docs/concepts/configuration/configmap/
+    /// - Secrets: restriction on data size: https://kubernetes.io/docs/concepts/configuration/secret/#restriction-data-size
     pub static CONFIG_SIZE = {
         id: "config-size",
         severity: Error,

@@ -33,7 +33,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.10 (Secret data encoding).
+    /// - Secrets: https://kubernetes.io/docs/concepts/configuration/secret/
     pub static SECRET_ENCODING = {
         id: "secret-encoding",
         severity: Error,

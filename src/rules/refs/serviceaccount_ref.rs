@@ -32,7 +32,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.3 (serviceAccountName), §B.13.
+    /// - Configure Service Accounts for Pods: https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
     pub static SERVICEACCOUNT_REF = {
         id: "serviceaccount-ref",
         severity: Warning,

@@ -41,7 +41,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.1 (qualified names, label values), §B.2 (label selectors).
+    /// - Labels: syntax and character set: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+    /// - Label selectors: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub static INVALID_LABEL = {
         id: "invalid-label",
         severity: Error,
@@ -136,7 +137,12 @@ impl<'o> Checker<'_, 'o> {
         for (key, value) in map {
             let at = pointer.key(key);
             if let Err(why) = names::qualified_name(key) {
-                self.report(at.clone(), format!("{what} key {key:?} {why}"));
+                // The key is what is wrong: underline it, not its value.
+                self.out.push(
+                    INVALID_LABEL
+                        .at(self.object.id, at.clone(), format!("{what} key {key:?} {why}"))
+                        .at_key(),
+                );
             }
             if let Some(v) = value.as_str() {
                 if let Err(why) = names::label_value(v) {

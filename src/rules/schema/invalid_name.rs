@@ -43,7 +43,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.1 (name formats and the validator per kind).
+    /// - Object names and IDs: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
     pub static INVALID_NAME = {
         id: "invalid-name",
         severity: Error,
@@ -193,7 +193,7 @@ impl Rule for InvalidName {
                 }
             }
         } else if let Some(g) = generate {
-            // Validated as a prefix: a trailing `-` is allowed (K8S-SEMANTICS.md §B.1).
+            // Validated as a prefix: a trailing `-` is allowed.
             let masked = match g
                 .strip_suffix('-')
                 .and_then(|_| g.get(..g.len().saturating_sub(2)))

@@ -36,8 +36,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// The Kubernetes deprecated API migration guide; K8S-SEMANTICS.md §E.1 (how objects
-    /// reach the API server).
+    /// - Deprecated API migration guide: https://kubernetes.io/docs/reference/using-api/deprecation-guide/
     pub static REMOVED_API = {
         id: "removed-api",
         severity: Error,

@@ -63,8 +63,9 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B (validation beyond the JSON schema: the enums), §D.1 (quantity
-    /// grammar), §E.1 (how kubectl sends objects).
+    /// - Kubernetes API reference: https://kubernetes.io/docs/reference/kubernetes-api/
+    /// - Quantity (API reference): https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+    /// - Extend the Kubernetes API with CustomResourceDefinitions: https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/
     pub static SCHEMA = {
         id: "schema",
         severity: Error,

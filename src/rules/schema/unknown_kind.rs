@@ -41,7 +41,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §E.1 (how the API server resolves apiVersion and kind).
+    /// - Kubernetes API reference: https://kubernetes.io/docs/reference/kubernetes-api/
+    /// - Extend the Kubernetes API with CustomResourceDefinitions: https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/
     pub static UNKNOWN_KIND = {
         id: "unknown-kind",
         severity: Warning,

@@ -51,7 +51,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §E.2 (scalar resolution), §E.1 (the kubectl pipeline).
+    /// - YAML 1.1 language-independent types (how unquoted scalars are typed): https://yaml.org/type/
+    /// - Objects in Kubernetes: describing an object: https://kubernetes.io/docs/concepts/overview/working-with-objects/#describing-a-kubernetes-object
     pub static YAML_IMPLICIT_TYPE = {
         id: "yaml-implicit-type",
         severity: Error,

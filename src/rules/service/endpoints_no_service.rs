@@ -34,7 +34,8 @@ declare_rule! {
     /// Use instead: give the Endpoints the Service's name (`legacy-db`).
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.1 steps 9-10 (Endpoints and EndpointSlice naming).
+    /// - Services without selectors: https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
+    /// - EndpointSlices: https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/
     pub static ENDPOINTS_NO_SERVICE = {
         id: "endpoints-no-service",
         severity: Warning,

@@ -33,7 +33,7 @@ declare_rule! {
     /// Use instead: `scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}`.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.13 (references the API server does not check).
+    /// - Horizontal Pod Autoscaling: https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
     pub static HPA_TARGET = {
         id: "hpa-target",
         severity: Error,

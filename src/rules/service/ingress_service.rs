@@ -36,7 +36,7 @@ declare_rule! {
     /// namespace.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.7 (Ingress to Service resolution), §B.12.
+    /// - Ingress: rules and backends: https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules
     pub static INGRESS_SERVICE = {
         id: "ingress-service",
         severity: Error,

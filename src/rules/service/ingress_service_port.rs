@@ -39,7 +39,8 @@ declare_rule! {
     /// Use instead: `port: {number: 80}` or `port: {name: http}`.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.7 (Ingress to Service port resolution).
+    /// - Ingress: rules and backends: https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules
+    /// - Service: port definitions and named target ports: https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
     pub static INGRESS_SERVICE_PORT = {
         id: "ingress-service-port",
         severity: Error,

@@ -1,5 +1,5 @@
 //! Services, Endpoints and Ingress: the wiring from a selector to the pods and ports behind
-//! it, simulated as the Endpoints controller would do it (K8S-SEMANTICS.md §C.1).
+//! it, simulated as the Endpoints controller would do it.
 
 rules! {
     /// The Service, Endpoints and Ingress rules.

@@ -44,7 +44,7 @@ declare_rule! {
     /// the cluster allocate one.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §A.4 (nodePort allocation), §B.9 (nodePort validation).
+    /// - Service type NodePort: https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
     pub static NODEPORT_CONFLICT = {
         id: "nodeport-conflict",
         severity: Error,

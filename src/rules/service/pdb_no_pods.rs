@@ -30,7 +30,8 @@ declare_rule! {
     /// Use instead: `selector: {matchLabels: {app: web}}`.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.2 (label selectors).
+    /// - Specifying a Disruption Budget for your Application: https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+    /// - Label selectors: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub static PDB_NO_PODS = {
         id: "pdb-no-pods",
         severity: Warning,

@@ -38,7 +38,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.9 (Service port uniqueness and names).
+    /// - Service: multi-port Services (port names): https://kubernetes.io/docs/concepts/services-networking/service/#multi-port-services
+    /// - Service: port definitions and named target ports: https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
     pub static SERVICE_DUPLICATE_PORT = {
         id: "service-duplicate-port",
         severity: Error,

@@ -31,7 +31,8 @@ declare_rule! {
     /// (`selector: {app: shop, component: frontend}`).
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.1 (pod selection).
+    /// - Service: https://kubernetes.io/docs/concepts/services-networking/service/
+    /// - Label selectors: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub static SERVICE_MULTIPLE_WORKLOADS = {
         id: "service-multiple-workloads",
         severity: Info,

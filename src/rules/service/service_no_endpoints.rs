@@ -41,8 +41,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.1 steps 1-2 (selectorless and ExternalName Services), §C.1 step 10
-    /// (the `kubernetes.io/service-name` label of EndpointSlices).
+    /// - Services without selectors: https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors
+    /// - EndpointSlices: https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/
     pub static SERVICE_NO_ENDPOINTS = {
         id: "service-no-endpoints",
         severity: Warning,

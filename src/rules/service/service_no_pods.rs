@@ -43,7 +43,8 @@ declare_rule! {
     /// (`selector: {app: web-v2}`).
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.1 (pod selection), §B.2 (label selectors).
+    /// - Service: https://kubernetes.io/docs/concepts/services-networking/service/
+    /// - Label selectors: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub static SERVICE_NO_PODS = {
         id: "service-no-pods",
         severity: Warning,

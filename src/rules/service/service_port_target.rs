@@ -49,7 +49,7 @@ declare_rule! {
     /// `name: http` on the container port.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.1 step 6 (FindPort), §B.9 (Service ports).
+    /// - Service: port definitions and named target ports: https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
     pub static SERVICE_PORT_TARGET = {
         id: "service-port-target",
         severity: Error,

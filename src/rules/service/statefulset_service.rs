@@ -44,7 +44,9 @@ declare_rule! {
     /// ordinary Service if clients need one load-balanced address.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.3 (StatefulSet pod DNS), §C.4 (Service DNS), §B.13.
+    /// - StatefulSets: stable network ID (the governing Service): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id
+    /// - Headless Services: https://kubernetes.io/docs/concepts/services-networking/service/#headless-services
+    /// - DNS for Services and Pods: https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
     pub static STATEFULSET_SERVICE = {
         id: "statefulset-service",
         severity: Warning,

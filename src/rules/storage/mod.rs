@@ -1,5 +1,5 @@
 //! Storage: claims, volumes and classes, with the PV controller's binding simulated over
-//! the inputs (K8S-SEMANTICS.md §C.5).
+//! the inputs.
 
 rules! {
     /// The storage rules.

@@ -60,7 +60,9 @@ declare_rule! {
     /// (and the PV with `claimRef`).
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.5 (PV/PVC binding), §C.3 (StatefulSet claims).
+    /// - Persistent Volumes: binding: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#binding
+    /// - Persistent Volumes: reserving a PersistentVolume: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reserving-a-persistentvolume
+    /// - StatefulSets: stable storage (volumeClaimTemplates): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage
     pub static PV_BINDING_CONFLICT = {
         id: "pv-binding-conflict",
         severity: Error,

@@ -41,8 +41,9 @@ declare_rule! {
     /// Use instead: define the PersistentVolumeClaim `web-data` in the pod's namespace.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.3 (StatefulSet claim names), §C.4 (ephemeral volume claims),
-    /// §B.13.
+    /// - Persistent Volumes: https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+    /// - StatefulSets: stable storage (volumeClaimTemplates): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage
+    /// - Generic ephemeral volumes: https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/#generic-ephemeral-volumes
     pub static PVC_REF = {
         id: "pvc-ref",
         severity: Warning,

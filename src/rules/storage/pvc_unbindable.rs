@@ -55,8 +55,10 @@ declare_rule! {
     /// PV, or use a StorageClass that provisions volumes.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.5 (PV/PVC binding), §C.6 (provisioning, default class), §C.3
-    /// (StatefulSet claims), §C.4 (ephemeral volume claims), §D (quantities).
+    /// - Persistent Volumes: binding: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#binding
+    /// - Storage Classes: default StorageClass: https://kubernetes.io/docs/concepts/storage/storage-classes/#default-storageclass
+    /// - Dynamic Volume Provisioning: https://kubernetes.io/docs/concepts/storage/dynamic-provisioning/
+    /// - StatefulSets: stable storage (volumeClaimTemplates): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage
     pub static PVC_UNBINDABLE = {
         id: "pvc-unbindable",
         severity: Error,

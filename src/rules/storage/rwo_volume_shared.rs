@@ -40,7 +40,8 @@ declare_rule! {
     /// that each replica gets its own claim.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.11 (access modes), §C.3 (per-replica claims of StatefulSets).
+    /// - Persistent Volumes: access modes: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes
+    /// - StatefulSets: stable storage (volumeClaimTemplates): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage
     pub static RWO_VOLUME_SHARED = {
         id: "rwo-volume-shared",
         severity: Warning,

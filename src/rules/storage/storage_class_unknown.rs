@@ -41,7 +41,8 @@ declare_rule! {
     /// Use instead: `storageClassName: fast-ssd`.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.5 (class matching), §C.6 (provisioning).
+    /// - Storage Classes: https://kubernetes.io/docs/concepts/storage/storage-classes/
+    /// - Dynamic Volume Provisioning: https://kubernetes.io/docs/concepts/storage/dynamic-provisioning/
     pub static STORAGE_CLASS_UNKNOWN = {
         id: "storage-class-unknown",
         severity: Warning,

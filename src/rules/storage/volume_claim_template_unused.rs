@@ -40,7 +40,7 @@ declare_rule! {
     /// Use instead: mount the template by its name (`name: data`), or remove it.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §C.3 (StatefulSet claims and pod volumes).
+    /// - StatefulSets: stable storage (volumeClaimTemplates): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage
     pub static VOLUME_CLAIM_TEMPLATE_UNUSED = {
         id: "volume-claim-template-unused",
         severity: Info,

@@ -28,7 +28,8 @@ declare_rule! {
     /// (or a `persistentVolumeClaim` of a CSI storage class for the disk types).
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.14 (API server warnings: deprecated volume types).
+    /// - Volumes: gitRepo (deprecated): https://kubernetes.io/docs/concepts/storage/volumes/#gitrepo
+    /// - Warning: helpful warnings ahead (API server warnings): https://kubernetes.io/blog/2020/09/03/warnings/
     pub static DEPRECATED_VOLUME = {
         id: "deprecated-volume",
         severity: Warning,

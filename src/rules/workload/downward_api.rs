@@ -57,7 +57,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.5 (env fieldRef and resourceFieldRef), §B.1 (qualified names).
+    /// - Downward API: https://kubernetes.io/docs/concepts/workloads/pods/downward-api/
     pub static DOWNWARD_API = {
         id: "downward-api",
         severity: Error,

@@ -27,7 +27,7 @@ declare_rule! {
     /// Use instead: give every container its own name (`init-app`, `app`).
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.3 (names unique across containers and init containers).
+    /// - Pod API reference (containers, volumes, probes): https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/
     pub static DUPLICATE_CONTAINER = {
         id: "duplicate-container",
         severity: Error,

@@ -30,8 +30,8 @@ declare_rule! {
     /// Use instead: keep one definition of each variable.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.5 (duplicate env names are not an error), §B.14 (API server
-    /// warnings).
+    /// - Define environment variables for a container: https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/
+    /// - Warning: helpful warnings ahead (API server warnings): https://kubernetes.io/blog/2020/09/03/warnings/
     pub static DUPLICATE_ENV = {
         id: "duplicate-env",
         severity: Warning,

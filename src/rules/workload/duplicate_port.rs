@@ -47,8 +47,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.3 (port names unique within a container), §B.14 (API server
-    /// warnings: same containerPort/protocol in several containers).
+    /// - Pod API reference (containers, volumes, probes): https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/
+    /// - Warning: helpful warnings ahead (API server warnings): https://kubernetes.io/blog/2020/09/03/warnings/
     pub static DUPLICATE_PORT = {
         id: "duplicate-port",
         severity: Error,

@@ -31,8 +31,8 @@ declare_rule! {
     /// Use instead: `app-metrics` and `proxy-metrics`.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.3 (duplicates across containers are only a warning), §B.14,
-    /// §C.1 step 6 (named port resolution order).
+    /// - Pod API reference (containers, volumes, probes): https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/
+    /// - Service: port definitions and named target ports: https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
     pub static DUPLICATE_PORT_NAME = {
         id: "duplicate-port-name",
         severity: Warning,

@@ -33,7 +33,8 @@ declare_rule! {
     /// both in one `projected` volume.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.4 (volume names unique; mountPath unique within a container).
+    /// - Volumes: https://kubernetes.io/docs/concepts/storage/volumes/
+    /// - Pod API reference (containers, volumes, probes): https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/
     pub static DUPLICATE_VOLUME = {
         id: "duplicate-volume",
         severity: Error,

@@ -32,7 +32,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §A.2 (the imagePullPolicy tag rule: no tag means `latest`).
+    /// - Images: image names and tags: https://kubernetes.io/docs/concepts/containers/images/#image-names
+    /// - Images: image pull policy: https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy
     pub static IMAGE_TAG = {
         id: "image-tag",
         severity: Warning,

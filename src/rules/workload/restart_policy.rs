@@ -41,8 +41,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.8 (workload controllers), §A.1 (`restartPolicy` defaults to
-    /// `Always`).
+    /// - Pod lifecycle: container restart policy: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy
+    /// - Workload management: https://kubernetes.io/docs/concepts/workloads/controllers/
     pub static RESTART_POLICY = {
         id: "restart-policy",
         severity: Error,

@@ -45,8 +45,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.8 (workload controllers), §B.2 (label selectors), §A.4
-    /// (ReplicationController selector default).
+    /// - Deployments: selector: https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector
+    /// - Label selectors: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
     pub static SELECTOR_MISMATCH = {
         id: "selector-mismatch",
         severity: Error,

@@ -34,8 +34,8 @@ declare_rule! {
     /// Use instead: mount `settings`, or name the volume `config`.
     ///
     /// ## References
-    /// K8S-SEMANTICS.md §B.4 (volumes and mounts), §C.3 (StatefulSet claim volumes),
-    /// §B.8 (StatefulSet templates are not validated).
+    /// - Volumes: https://kubernetes.io/docs/concepts/storage/volumes/
+    /// - StatefulSets: stable storage (volumeClaimTemplates): https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-storage
     pub static VOLUME_MOUNT_UNKNOWN = {
         id: "volume-mount-unknown",
         severity: Error,
