@@ -33,7 +33,7 @@ LAYERS = [
     ["graph"],
     # Schemas: the embedded catalogue per version, CRDs from the graph; the CEL engine
     # that evaluates their rules.
-    ["schema", "cel"],
+    ["schema", "cel", "edit"],
     # Kubernetes semantics over the graph (controllers simulated, validation tables) and
     # rendering (defaults, templates, expansion).
     ["semantics", "render"],
@@ -43,11 +43,11 @@ LAYERS = [
     # graph; the config file that steers the run.
     ["compile", "kustomize", "config"],
     # Running rules and Rhai policies over a compiled graph.
-    ["check", "policy"],
+    ["check", "policy", "fix"],
     # Output: reports and graph pictures.
     ["report", "picture"],
     # The command line and its commands.
-    ["cli", "app", "main"],
+    ["cli", "app", "lsp", "main"],
 ]
 
 # The crate root declares modules; its `mod` lines are not imports.

@@ -30,6 +30,10 @@ pub enum Command {
     Schemas(SchemasArgs),
     /// Draw the object graph: Ingress → Service → workloads → claims, config consumers.
     Graph(GraphArgs),
+    /// Apply the mechanical fixes in place (comments and layout kept); `--diff` shows them.
+    Fix(FixArgs),
+    /// Serve the Language Server Protocol over stdio (for editors).
+    Lsp,
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout.
@@ -176,6 +180,44 @@ pub struct CheckArgs {
     /// (`k8lint schemas` lists them): only CRDs in the inputs or `--context` count.
     #[arg(long)]
     pub no_builtin_crds: bool,
+    /// Apply the safe fixes first (as `k8lint fix`), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: apply the unsafe fixes too.
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+}
+
+/// `k8lint fix`.
+#[derive(Debug, Args, Default)]
+pub struct FixArgs {
+    /// Files or directories to fix. Default: the current directory.
+    pub paths: Vec<String>,
+    /// Print a unified diff of the fixes instead of writing them (exit status 1 when
+    /// there is one).
+    #[arg(long)]
+    pub diff: bool,
+    /// Only the fixes of this rule (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Apply the unsafe fixes too (they change what the object does).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// The Kubernetes release to fix for (API migrations need it to serve the new version).
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Config file (default: `.k8lint.yaml` in the current directory or a parent).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Manifests used to resolve references, never changed (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<String>,
+    /// Namespace of namespaced objects that name none.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// No summary line on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Values of `${{ }}` template expressions (`check` and `render`).

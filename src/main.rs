@@ -62,6 +62,8 @@ fn run() -> ExitCode {
         Command::Explain(args) => app::explain(args, &mut stdout),
         Command::Schemas(args) => app::schemas::schemas(args, &mut stdout),
         Command::Graph(args) => app::graph(args, &mut stdout, &mut stderr),
+        Command::Fix(args) => app::fix::command(args, &mut stdout, &mut stderr),
+        Command::Lsp => k8lint::lsp::serve(),
         Command::Completions(args) => app::completions(args, &mut stdout),
         Command::Man => app::man(&mut stdout),
         Command::Policy(PolicyCommand::Test(args)) => app::policy_test(args, &mut stdout),

@@ -68,6 +68,7 @@ fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile
         namespace: "default".into(),
         limits: Default::default(),
         templates: Default::default(),
+        overlay: Default::default(),
     })
     .unwrap();
     (dir, compiled)

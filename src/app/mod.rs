@@ -1,6 +1,7 @@
 //! The commands: wiring the pipeline stages together for `check`, `render`, `graph`,
 //! `rules`, `explain`, `policy test`, `completions` and `man`.
 
+pub mod fix;
 pub mod policy_test;
 pub mod schemas;
 
@@ -71,6 +72,8 @@ pub struct Checked {
     pub compiled: Arc<Compiled>,
     /// The findings, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The target Kubernetes version.
+    pub version: KubeVersion,
     /// The config in force.
     pub config: Config,
     /// Every rule of the run (built-in rules, then policies): the SARIF driver's list.
@@ -82,6 +85,16 @@ pub struct Checked {
 /// Loads the config and inputs, compiles them and runs the selected rules and policies:
 /// the pipeline that every reporting command shares.
 pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Checked, Fatal> {
+    compile_and_check_with(args, &load::Overlay::default(), stderr)
+}
+
+/// [`compile_and_check`] with some files' texts replaced (unsaved editor buffers, fixed
+/// texts not yet written).
+pub fn compile_and_check_with(
+    args: &CheckArgs,
+    overlay: &load::Overlay,
+    stderr: &mut dyn Write,
+) -> Result<Checked, Fatal> {
     let config = load_config(args.config.as_deref())?;
     let version = args
         .target
@@ -110,7 +123,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         .collect();
     let selection =
         Selection::new(&known, &config, &args.enable, &args.disable).map_err(Fatal::Usage)?;
-    let (inputs, unreadable) = inputs(
+    let (mut inputs, unreadable) = inputs(
         &config,
         &args.paths,
         &args.context,
@@ -119,6 +132,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
         args.max_file_size,
         stderr,
     )?;
+    inputs.overlay = overlay.clone();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Parsing and checking recurse once per nesting level (bounded by the parser's
@@ -158,6 +172,7 @@ pub fn compile_and_check(args: &CheckArgs, stderr: &mut dyn Write) -> Result<Che
     Ok(Checked {
         compiled,
         diagnostics,
+        version: kubernetes_version,
         config,
         rules: known.iter().map(|r| r.meta()).collect(),
         unreadable,
@@ -194,12 +209,21 @@ pub fn check(
             }
         )));
     }
+    if args.fix {
+        let options = crate::fix::Options {
+            unsafe_fixes: args.unsafe_fixes,
+            rules: Vec::new(),
+        };
+        let run = fix::run(args, &options, stderr)?;
+        fix::write(&run, stderr)?;
+    }
     let Checked {
         compiled,
         diagnostics,
         config,
         rules: catalogue,
         unreadable,
+        ..
     } = compile_and_check(args, stderr)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
     let mut report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
@@ -596,6 +620,7 @@ fn inputs(
             .unwrap_or_else(|| "default".to_owned()),
         limits,
         templates: Templates::new(values),
+        overlay: load::Overlay::default(),
     };
     Ok((inputs, !unreadable.is_empty()))
 }

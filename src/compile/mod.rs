@@ -62,6 +62,8 @@ pub struct Inputs {
     pub limits: Limits,
     /// Values and engine for `${{ }}` expressions (the template stage).
     pub templates: Templates,
+    /// Texts read instead of the files on disk.
+    pub overlay: load::Overlay,
 }
 
 /// Counts for the report's summary.
@@ -136,6 +138,16 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             let id = FileId(i as u32);
             if builds.covers(input) {
                 return Ok(built(id, input));
+            }
+            if let Some(text) = input.path.as_deref().and_then(|p| inputs.overlay.get(p)) {
+                let bytes = text.as_bytes().to_vec();
+                return Ok(parse_bytes(
+                    id,
+                    input,
+                    bytes,
+                    &inputs.limits,
+                    &inputs.templates,
+                ));
             }
             read_and_parse(id, input, &inputs.limits, &inputs.templates)
         })

@@ -6,6 +6,7 @@ pub mod source;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::GlobSet;
 
@@ -236,6 +237,33 @@ fn resolves_inside(link: &Path, root: &Path) -> bool {
     match (std::fs::canonicalize(link), std::fs::canonicalize(root)) {
         (Ok(target), Ok(root)) => target.starts_with(root),
         _ => false,
+    }
+}
+
+/// Texts that replace files on disk: an editor's unsaved buffers, a fix's result before
+/// it is written. Keyed by the path as the walk gives it.
+#[derive(Debug, Clone, Default)]
+pub struct Overlay(std::collections::HashMap<PathBuf, Arc<str>>);
+
+impl Overlay {
+    /// The text that replaces a file.
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        self.0.get(path)
+    }
+
+    /// Replaces a file's text.
+    pub fn insert(&mut self, path: PathBuf, text: Arc<str>) {
+        self.0.insert(path, text);
+    }
+
+    /// Stops replacing a file.
+    pub fn remove(&mut self, path: &Path) {
+        self.0.remove(path);
+    }
+
+    /// The replaced files.
+    pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.0.keys()
     }
 }
 

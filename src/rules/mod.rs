@@ -30,10 +30,13 @@ pub mod storage;
 pub mod validation;
 pub mod workload;
 
+mod fixes;
+
 use std::borrow::Cow;
 use std::fmt;
 
 use crate::base::{Diagnostic, Location, ObjectId, Pointer, RuleId, Severity};
+use crate::edit::Change;
 use crate::graph::Graph;
 use crate::model::Object;
 use crate::schema::SchemaSet;
@@ -163,6 +166,52 @@ pub trait Rule: Sync + Send {
 
     /// Called once per run with the whole graph.
     fn check_graph(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    /// The fix for one of this rule's findings, when the change is mechanical.
+    fn fix(&self, _cx: &FixContext<'_>, _finding: &Diagnostic) -> Option<Fix> {
+        None
+    }
+}
+
+/// What a rule sees when it offers a fix: the graph the finding was made on and the
+/// target version.
+pub struct FixContext<'a> {
+    /// The graph of the run.
+    pub graph: &'a Graph,
+    /// The target Kubernetes version.
+    pub version: KubeVersion,
+}
+
+/// Whether a fix is applied by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Safety {
+    /// Keeps what the object means: applied by `fix`.
+    Safe,
+    /// Changes what the object does (a pod loses a capability, a selector starts to
+    /// match): applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// A mechanical change that resolves a finding, said as changes to one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    /// What it does, for users (`quote the value`, `move to networking.k8s.io/v1`).
+    pub title: String,
+    /// Whether it is applied by default.
+    pub safety: Safety,
+    /// The object it changes.
+    pub object: ObjectId,
+    /// The changes.
+    pub changes: Vec<Change>,
+}
+
+/// The fix that the rule `id` (a built-in rule or a default policy) offers for a finding.
+pub fn fix_for(cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+    let id = finding.rule.as_str();
+    match find(id) {
+        Some(rule) => rule.fix(cx, finding),
+        None => fixes::for_policy(cx, id, finding),
+    }
 }
 
 /// Declares a rule's metadata; its doc comment becomes `k8lint explain` text.

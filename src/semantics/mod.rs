@@ -16,6 +16,7 @@ pub mod divisor;
 pub mod edges;
 pub mod endpoints;
 pub mod implicit_type;
+pub mod migrate;
 pub mod names;
 pub mod pod_security;
 pub mod quantity;

@@ -36,7 +36,7 @@ impl Rule for Reported {
 /// selected or suppressed, and no fixture can make it fire.
 pub static RULES: &[&dyn Rule] = &[
     &Reported(&YAML_SYNTAX),
-    &Reported(&YAML_DUPLICATE_KEY),
+    &yaml_duplicate_key::YamlDuplicateKey,
     &Reported(&TEMPLATE_SYNTAX),
     &Reported(&TEMPLATE_ERROR),
     &Reported(&MISSING_KIND),

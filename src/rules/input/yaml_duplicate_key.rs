@@ -1,5 +1,7 @@
-use crate::base::{Diagnostic, FileId, Location};
+use crate::base::{Diagnostic, FileId, Location, Pointer};
 use crate::declare_rule;
+use crate::edit::{self, Change};
+use crate::rules::{Fix, FixContext, Rule, RuleMeta, Safety};
 use crate::yaml::{Problem, ProblemKind};
 
 declare_rule! {
@@ -50,4 +52,41 @@ pub fn check(file: FileId, problem: &Problem) -> Option<Diagnostic> {
         problem.message.clone(),
     );
     Some(super::yaml_syntax::with_related(d, file, problem))
+}
+
+/// Reported by the parser; offers the removal of the earlier key when both values are
+/// written the same (kubectl keeps the last: the object does not change).
+pub struct YamlDuplicateKey;
+
+impl Rule for YamlDuplicateKey {
+    fn meta(&self) -> &'static RuleMeta {
+        &YAML_DUPLICATE_KEY
+    }
+
+    fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+        let Location::File { file, span } = finding.location else {
+            return None;
+        };
+        let Location::File { span: earlier, .. } = finding.related.first()?.location else {
+            return None;
+        };
+        let g = cx.graph;
+        let object = g.objects.iter().find(|o| {
+            let (root, f) = g.node_at(o.id, &Pointer::root());
+            f == file && !o.context && root.span.start <= span.start && span.end <= root.span.end
+        })?;
+        let (root, _) = g.node_at(object.id, &Pointer::root());
+        let text = &g.file(file).text;
+        let value_text = |key| {
+            let (_, n) = edit::keyed_at(root, key)?;
+            text.get(n.span.start as usize..n.span.end as usize)
+        };
+        let same = value_text(span)? == value_text(earlier)?;
+        same.then(|| Fix {
+            title: "remove the earlier, identical entry".to_owned(),
+            safety: Safety::Safe,
+            object: object.id,
+            changes: vec![Change::RemoveKeyedAt { key: earlier }],
+        })
+    }
 }

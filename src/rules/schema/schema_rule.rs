@@ -3,7 +3,8 @@ use rayon::prelude::*;
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::edit::{Change, Yaml};
+use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
 use crate::schema::message::{self, ViolationKind};
 use crate::schema::{SchemaSet, Source};
 use crate::semantics::implicit_type;
@@ -103,6 +104,30 @@ impl Rule for Schema {
         {
             out.extend(crate::rules::cel::crd_definition(crd));
         }
+    }
+
+    /// An Ingress path without `pathType` gets `ImplementationSpecific`, what v1beta1
+    /// applied when none was given.
+    fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+        let (object, pointer) = crate::rules::fixes::object_location(finding)?;
+        let o = cx.graph.object(object);
+        let tokens: Vec<_> = pointer.tokens().collect();
+        let is_path = matches!(tokens.as_slice(), [s, r, _, h, p, _] if s == "spec" && r == "rules" && h == "http" && p == "paths");
+        if !o.is("networking.k8s.io", "Ingress")
+            || !is_path
+            || !finding.message.ends_with("missing required field `pathType`")
+        {
+            return None;
+        }
+        Some(Fix {
+            title: "add pathType: ImplementationSpecific".to_owned(),
+            safety: Safety::Safe,
+            object,
+            changes: vec![Change::Set {
+                pointer: pointer.key("pathType"),
+                value: Yaml::raw("ImplementationSpecific"),
+            }],
+        })
     }
 }
 

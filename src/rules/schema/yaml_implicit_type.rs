@@ -6,7 +6,8 @@ use serde_json::Value;
 use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::edit::{Change, Yaml};
+use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
 use crate::schema::SchemaSet;
 use crate::schema::message::dotted;
 use crate::schema::walk::Types;
@@ -80,6 +81,26 @@ impl Rule for YamlImplicitType {
             .flatten_iter()
             .collect();
         out.extend(found);
+    }
+
+    /// The scalar's own text in double quotes: the string that was meant.
+    fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+        let (object, pointer) = super::super::fixes::object_location(finding)?;
+        let (node, file) = cx.graph.node_at(object, pointer);
+        let raw = cx.graph.file(file).slice(node.span);
+        // A plain scalar folded over lines is not the text of one line: not quoted here.
+        if raw.contains('\n') || !matches!(node.kind, NodeKind::Scalar { style: ScalarStyle::Plain, .. }) {
+            return None;
+        }
+        Some(Fix {
+            title: format!("quote the value: {}", Value::String(raw.to_owned())),
+            safety: Safety::Safe,
+            object,
+            changes: vec![Change::Replace {
+                pointer: pointer.clone(),
+                value: Yaml::raw(Value::String(raw.to_owned()).to_string()),
+            }],
+        })
     }
 }
 

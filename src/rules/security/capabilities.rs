@@ -5,7 +5,7 @@ use crate::base::Pointer;
 use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
 use crate::model::{Container, Object, PodTemplate};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta};
 use crate::semantics::pod_security::BASELINE_CAPABILITIES;
 
 declare_rule! {
@@ -121,9 +121,22 @@ impl Rule for Capabilities {
             }
         }
     }
+
+    fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+        fix_drop(cx, finding)
+    }
 }
 
 /// Where `capabilities.drop` is or belongs: the deepest of its parents that exists.
+fn fix_drop(cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+    // Only the finding about what is not dropped: an added capability is the user's call.
+    let (_, pointer) = crate::rules::fixes::object_location(finding)?;
+    if pointer.as_str().contains("/capabilities/add") {
+        return None;
+    }
+    crate::rules::fixes::drop_all_capabilities(cx, finding)
+}
+
 fn nearest_drop(c: &Container<'_>) -> Pointer {
     let mut at = c.pointer.clone();
     let mut node = c.value;

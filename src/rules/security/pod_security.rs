@@ -4,7 +4,7 @@ use crate::base::{Diagnostic, Severity};
 use crate::base::{ObjectId, Pointer};
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta};
 use crate::semantics::pod_security::{
     self, Applied, LABEL_PREFIX, Mode, NamespacePolicy, Violation,
 };
@@ -186,6 +186,21 @@ impl Rule for PodSecurity {
             }
             out.push(d);
         }
+    }
+
+    /// The restricted level's `allowPrivilegeEscalation` and `capabilities.drop` controls
+    /// have one mechanical answer each, on the container the finding points at.
+    fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+        let (_, pointer) = crate::rules::fixes::object_location(finding)?;
+        if finding.message.contains("allowPrivilegeEscalation") {
+            return crate::rules::fixes::no_privilege_escalation(finding);
+        }
+        if finding.message.contains("capabilities.drop")
+            && !pointer.as_str().contains("/capabilities/add")
+        {
+            return crate::rules::fixes::drop_all_capabilities(cx, finding);
+        }
+        None
     }
 }
 

@@ -1,7 +1,9 @@
 use crate::base::Diagnostic;
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::base::{At, Location};
+use crate::edit::Change;
+use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
 
 use super::{named, repeats};
 
@@ -66,5 +68,23 @@ impl Rule for DuplicateEnv {
                 ));
             }
         }
+    }
+
+    /// The later entry removed, when it is exactly the earlier one (otherwise which value
+    /// was meant is the user's call).
+    fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+        let (object, later) = super::super::fixes::object_location(finding)?;
+        let Location::Object { pointer: first, .. } = &finding.related.first()?.location else {
+            return None;
+        };
+        let value = &cx.graph.object(object).value;
+        let (later, first) = (later.parent()?, first.parent()?);
+        let same = value.at(later.as_str())? == value.at(first.as_str())?;
+        same.then(|| Fix {
+            title: "remove the repeated definition".to_owned(),
+            safety: Safety::Safe,
+            object,
+            changes: vec![Change::Remove { pointer: later }],
+        })
     }
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Keystroke → diagnostics latency of `k8lint lsp` on a generated 1,000-object workspace.
+
+Generates the workspace with the corpus generator (gen_scale.py), starts the server,
+opens one file, then sends N full-text changes (alternating a harmless edit and its undo)
+one at a time, each timed from the change sent to the publication of that file's
+diagnostics. Prints the median, p90 and max, and the time of the first check.
+
+Usage: bench/lsp.py [--bin target/release/k8lint] [--docs 1000] [--edits 40]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GEN = HERE.parent.parent / "shared" / "corpus" / "gen_scale.py"
+
+
+def send(proc, message):
+    body = json.dumps(message).encode()
+    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    proc.stdin.flush()
+
+
+def receive(proc):
+    length = 0
+    while True:
+        line = proc.stdout.readline()
+        if not line:
+            raise SystemExit("the server ended")
+        line = line.strip()
+        if not line:
+            break
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(proc.stdout.read(length))
+
+
+def wait_publish(proc, uri):
+    while True:
+        m = receive(proc)
+        if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri:
+            return m
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=str(HERE.parent / "target" / "release" / "k8lint"))
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--edits", type=int, default=40)
+    ap.add_argument("--gen", default=str(GEN))
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "ws"
+        subprocess.run([sys.executable, args.gen, "--docs", str(args.docs), "--seed", "7",
+                        "--out", str(root)], check=True, stdout=subprocess.DEVNULL)
+        files = sorted(root.rglob("*.yaml"))
+        target = files[len(files) // 2]
+        text = target.read_text()
+        uri = "file://" + str(target)
+        proc = subprocess.Popen([args.bin, "lsp"], cwd=root, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        send(proc, {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                    "params": {"processId": None, "rootUri": "file://" + str(root),
+                               "capabilities": {}}})
+        while receive(proc).get("id") != 1:
+            pass
+        t0 = time.perf_counter()
+        send(proc, {"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        send(proc, {"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                    "params": {"textDocument": {"uri": uri, "languageId": "yaml",
+                                                "version": 1, "text": text}}})
+        wait_publish(proc, uri)
+        # A request answered after every publication queued before it.
+        send(proc, {"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover",
+                    "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}})
+        while receive(proc).get("id") != 5:
+            pass
+        first = time.perf_counter() - t0
+        times = []
+        for i in range(args.edits):
+            new = text + ("# edit\n" if i % 2 == 0 else "")
+            t = time.perf_counter()
+            send(proc, {"jsonrpc": "2.0", "method": "textDocument/didChange",
+                        "params": {"textDocument": {"uri": uri, "version": i + 2},
+                                   "contentChanges": [{"text": new}]}})
+            wait_publish(proc, uri)
+            times.append(time.perf_counter() - t)
+        send(proc, {"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
+        while receive(proc).get("id") != 2:
+            pass
+        send(proc, {"jsonrpc": "2.0", "method": "exit", "params": None})
+        proc.wait(timeout=30)
+        objects = sum(f.read_text().count("\nkind:") + f.read_text().startswith("kind:")
+                      for f in files)
+        times.sort()
+        ms = lambda s: f"{s * 1000:.0f} ms"
+        print(f"workspace: {len(files)} files, ~{objects} objects; first check {ms(first)}")
+        print(f"keystroke → publish over {len(times)} edits: median {ms(statistics.median(times))}, "
+              f"p90 {ms(times[int(len(times) * 0.9) - 1])}, max {ms(times[-1])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+//! `k8lint lsp` driven over stdio as an editor drives it: initialize, open a Service and a
+//! Deployment, diagnostics with exact ranges, a change that breaks the selector, the
+//! suppression code action, definition and references, hover, shutdown and exit; and
+//! malformed input answered with errors, never a crash.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+use serde_json::{Value, json};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next: i64,
+}
+
+impl Client {
+    fn start(cwd: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_k8lint"))
+            .arg("lsp")
+            .current_dir(cwd)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("k8lint lsp starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        Client {
+            child,
+            stdin,
+            stdout,
+            next: 1,
+        }
+    }
+
+    fn raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("sent");
+        self.stdin.flush().expect("flushed");
+    }
+
+    fn send(&mut self, message: &Value) {
+        self.raw(&message.to_string());
+    }
+
+    fn receive(&mut self) -> Value {
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.stdout.read_line(&mut line).expect("read") > 0,
+                "the server ended"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                length = v.parse().expect("a length");
+            }
+        }
+        let mut body = vec![0; length];
+        self.stdout.read_exact(&mut body).expect("a body");
+        serde_json::from_slice(&body).expect("JSON")
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its response, keeping the notifications met on the way.
+    fn request(&mut self, method: &str, params: Value, seen: &mut Vec<Value>) -> Value {
+        let id = self.next;
+        self.next += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let m = self.receive();
+            if m.get("id") == Some(&json!(id)) {
+                return m;
+            }
+            seen.push(m);
+        }
+    }
+
+    /// The diagnostics published next for a URI.
+    fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let m = self.receive();
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                return m["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+        }
+    }
+}
+
+const SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: http
+";
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports:
+            - {name: http, containerPort: 8080}
+          env:
+            - name: MODE
+              valueFrom:
+                configMapKeyRef: {name: settings, key: mode}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  mode: fast
+";
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+fn rules_of(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn an_editor_session() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path().canonicalize().expect("canonical");
+    let svc_path = root.join("service.yaml");
+    let dep_path = root.join("deployment.yaml");
+    std::fs::write(&svc_path, SERVICE).expect("written");
+    std::fs::write(&dep_path, DEPLOYMENT).expect("written");
+    let (svc, dep) = (uri(&svc_path), uri(&dep_path));
+    let mut c = Client::start(&root);
+    let mut seen = Vec::new();
+
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+        &mut seen,
+    );
+    assert_eq!(init["result"]["capabilities"]["definitionProvider"], true);
+    c.notify("initialized", json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": svc, "languageId": "yaml", "version": 1, "text": SERVICE}}),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": dep, "languageId": "yaml", "version": 1, "text": DEPLOYMENT}}),
+    );
+
+    // The unsaved Service: its selector broken in the buffer only.
+    let broken = SERVICE.replace("app: web", "app: wbe");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": svc, "version": 2}, "contentChanges": [{"text": broken}]}),
+    );
+    let mut found = Vec::new();
+    // Publications arrive per check; the last one for the Service reflects the change.
+    for _ in 0..6 {
+        found = c.diagnostics_for(&svc);
+        if rules_of(&found).iter().any(|r| r == "service-no-pods") {
+            break;
+        }
+    }
+    let no_pods = found
+        .iter()
+        .find(|d| d["code"] == "service-no-pods")
+        .unwrap_or_else(|| panic!("service-no-pods on the Service: {found:#?}"));
+    // `selector:` is line 6 (0-based 5); the finding underlines the selector's key.
+    assert_eq!(no_pods["range"]["start"]["line"], 5, "{no_pods:#}");
+    assert_eq!(no_pods["source"], "k8lint");
+    assert!(no_pods["severity"].as_i64().is_some());
+
+    // Suppression: inserted above the node, and the result still parses as YAML.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": svc}, "range": no_pods["range"],
+               "context": {"diagnostics": [no_pods]}}),
+        &mut seen,
+    );
+    let actions = actions["result"].as_array().cloned().unwrap_or_default();
+    let suppress = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Suppress `service-no-pods`")
+        })
+        .unwrap_or_else(|| panic!("a suppression action: {actions:#?}"));
+    let edit = &suppress["edit"]["changes"][&svc][0];
+    assert_eq!(edit["range"]["start"]["line"], 5);
+    let text = edit["newText"].as_str().unwrap_or_default();
+    assert_eq!(text, "  # k8lint: ignore service-no-pods -- \n");
+    let mut lines: Vec<&str> = broken.lines().collect();
+    lines.insert(5, text.trim_end_matches('\n'));
+    let suppressed = lines.join("\n") + "\n";
+    let parsed = k8lint::yaml::parse(&suppressed, &k8lint::yaml::ParseLimits::default());
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": svc, "version": 3}, "contentChanges": [{"text": suppressed}]}),
+    );
+    let after = c.diagnostics_for(&svc);
+    assert!(
+        !rules_of(&after).contains(&"service-no-pods".to_owned()),
+        "{after:#?}"
+    );
+
+    // Definition: configMapKeyRef.key → the ConfigMap's key.
+    let line = DEPLOYMENT
+        .lines()
+        .position(|l| l.contains("configMapKeyRef"))
+        .expect("line");
+    let column = DEPLOYMENT
+        .lines()
+        .nth(line)
+        .and_then(|l| l.find("mode"))
+        .expect("col");
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": dep}, "position": {"line": line, "character": column + 1}}),
+        &mut seen,
+    );
+    let target = &def["result"][0];
+    assert_eq!(target["uri"], dep);
+    let key_line = DEPLOYMENT
+        .lines()
+        .position(|l| l == "  mode: fast")
+        .expect("key line");
+    assert_eq!(
+        target["range"]["start"],
+        json!({"line": key_line, "character": 2}),
+        "{def:#}"
+    );
+
+    // References back from the ConfigMap's key.
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": dep}, "position": {"line": key_line, "character": 3},
+               "context": {"includeDeclaration": false}}),
+        &mut seen,
+    );
+    let refs = refs["result"].as_array().cloned().unwrap_or_default();
+    assert_eq!(refs.len(), 1, "{refs:#?}");
+    assert_eq!(refs[0]["range"]["start"]["line"], line);
+
+    // Hover on the rule id of the suppression comment: its explain text.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": svc}, "position": {"line": 5, "character": 22}}),
+        &mut seen,
+    );
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        value.contains("service-no-pods") && value.contains("## What it does"),
+        "{hover:#}"
+    );
+
+    // Malformed input: errors, and the session goes on.
+    c.raw("{not json");
+    let e = c.receive();
+    assert_eq!(e["error"]["code"], -32700);
+    c.raw(r#"{"jsonrpc": "2.0", "id": 99}"#);
+    let e = c.receive();
+    assert_eq!(e["error"]["code"], -32600);
+    let unknown = c.request("k8lint/unknown", json!({}), &mut seen);
+    assert_eq!(unknown["error"]["code"], -32601);
+    let bad = c.request("textDocument/hover", json!({"nope": 1}), &mut seen);
+    assert_eq!(bad["error"]["code"], -32602);
+
+    let down = c.request("shutdown", Value::Null, &mut seen);
+    assert!(down.get("error").is_none(), "{down:#}");
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().expect("exited");
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn garbage_on_stdin_ends_without_a_crash() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let mut c = Client::start(dir.path());
+    c.stdin
+        .write_all(b"Content-Length: 99999999999\r\n\r\nxx\r\nnonsense\r\n\r\n")
+        .expect("sent");
+    drop(c.stdin);
+    let status = c.child.wait().expect("exited");
+    // No shutdown before the input ended: exit status 2, and no signal.
+    assert_eq!(status.code(), Some(2));
+}
