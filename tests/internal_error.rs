@@ -58,6 +58,7 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
         namespace: "default".into(),
         limits: Default::default(),
         templates: Default::default(),
+        units: Default::default(),
     })
     .unwrap();
     let mut all = rules::builtin();

@@ -181,6 +181,7 @@ fn shown<'a>(report: &'a Report<'a>, texts: &'a Texts<'a>, f: &'a Finding) -> Sh
                 related: Vec::new(),
                 file_id: file.id,
                 object_id: None,
+                unit: f.unit.clone(),
             };
             related.push(Shown {
                 finding: Cow::Owned(note),

@@ -39,6 +39,7 @@ struct JsonDiagnostic<'a> {
     object: Option<&'a ObjectRef>,
     help: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
+    unit: &'a str,
 }
 
 #[derive(Serialize)]
@@ -88,6 +89,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                         message: &r.message,
                     })
                     .collect(),
+                unit: &f.unit,
             })
             .collect(),
     };

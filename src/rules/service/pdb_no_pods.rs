@@ -65,7 +65,7 @@ impl Rule for PdbNoPods {
         let Ok(selector) = Selector::from_label_selector(value) else {
             return;
         };
-        if !pod_workloads(cx.graph, ns, &selector).is_empty() {
+        if !pod_workloads(cx.graph, object, ns, &selector).is_empty() {
             return;
         }
         out.push(PDB_NO_PODS.at(
