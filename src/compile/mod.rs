@@ -17,6 +17,7 @@ use crate::kustomize::{self, Builds};
 use crate::load::{self, InputPath, LoadError, SourceFile};
 use crate::model::Object;
 use crate::render::template::Templates;
+use crate::rules::helm;
 use crate::rules::input::{
     missing_kind, template_error, template_syntax, yaml_duplicate_key, yaml_syntax,
 };
@@ -133,7 +134,15 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             if builds.covers(input) {
                 return Ok(built(id, input));
             }
-            read_and_parse(id, input, &inputs.limits, &inputs.templates)
+            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates)?;
+            // A chart met in a walk is reported once, at its Chart.yaml.
+            if let Some(path) = input.path.as_deref() {
+                let chart = path.file_name().is_some_and(|n| n == load::CHART_FILE);
+                if chart && !input.explicit && !input.context {
+                    pf.diagnostics.push(helm::not_rendered(id, path));
+                }
+            }
+            Ok(pf)
         })
         .collect::<Result<_, _>>()?;
     Ok(assemble(

@@ -179,6 +179,9 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
         .follow_links(false)
         .sort_by_file_path(Ord::cmp)
         .build();
+    // Helm charts met so far: their files are templates, read as one chart through its
+    // `Chart.yaml` (see the helm-chart rule), never one by one.
+    let mut charts: Vec<PathBuf> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -187,10 +190,21 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
                 continue;
             }
         };
+        let path = entry.path();
+        if entry.file_type().is_some_and(|t| t.is_dir())
+            && !charts.iter().any(|c| path.starts_with(c))
+            && path.join(CHART_FILE).is_file()
+        {
+            charts.push(path.to_path_buf());
+            continue;
+        }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let path = entry.path();
+        let in_chart = charts.iter().any(|c| path.starts_with(c));
+        if in_chart && !is_chart_file(path, &charts) {
+            continue;
+        }
         let is_manifest = path
             .extension()
             .and_then(|e| e.to_str())
@@ -204,6 +218,16 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
             context,
         });
     }
+}
+
+/// The file that makes a folder a Helm chart.
+pub const CHART_FILE: &str = "Chart.yaml";
+
+/// Whether a path is the `Chart.yaml` of one of the charts (a subchart's is part of its
+/// parent chart).
+fn is_chart_file(path: &Path, charts: &[PathBuf]) -> bool {
+    path.file_name().is_some_and(|n| n == CHART_FILE)
+        && path.parent().is_some_and(|d| charts.iter().any(|c| c == d))
 }
 
 /// Why a file's bytes are not text that can be parsed.

@@ -15,6 +15,7 @@ macro_rules! rules {
 }
 
 pub mod cel;
+pub mod helm;
 pub mod input;
 pub mod kustomize;
 pub mod probe;
@@ -196,6 +197,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
     all.extend_from_slice(kustomize::RULES);
+    all.extend_from_slice(helm::RULES);
     all.extend_from_slice(schema::RULES);
     all.extend_from_slice(cel::RULES);
     all.extend_from_slice(workload::RULES);
