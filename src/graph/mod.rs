@@ -247,12 +247,13 @@ impl Graph {
     /// Objects of a kind that `viewer` sees, in input order.
     pub fn of_kind_seen_by<'a>(
         &'a self,
-        viewer: &'a Object,
+        viewer: &Object,
         group: &str,
         kind: &str,
     ) -> impl Iterator<Item = &'a Object> + 'a {
+        let viewer = viewer.id;
         self.of_kind(group, kind)
-            .filter(move |o| self.sees(viewer.id, o.id))
+            .filter(move |o| self.sees(viewer, o.id))
     }
 
     /// Every object of a kind, in input order: the subjects a rule visits, never a lookup
