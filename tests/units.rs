@@ -125,6 +125,10 @@ fn variant_files_are_a_warning_and_duplicates_in_one_file_an_error() {
             ("variants/install.yaml".to_owned(), "warning".to_owned()),
             ("variants/overrides.yaml".to_owned(), "error".to_owned()),
             ("variants/same-file.yaml".to_owned(), "error".to_owned()),
+            (
+                "variants/settings-only.yaml".to_owned(),
+                "warning".to_owned()
+            ),
         ],
         "{dups:#?}"
     );
@@ -154,4 +158,25 @@ fn graph_groups_by_unit() {
         units.contains(&"envs/prod") && units.contains(&"envs/staging"),
         "{units:?}"
     );
+}
+
+#[test]
+fn claims_bind_only_to_volumes_of_their_unit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  volumeName: pv-1\n  storageClassName: manual\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+    let pv = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-1}\nspec:\n  storageClassName: manual\n  accessModes: [ReadWriteOnce]\n  capacity: {storage: 5Gi}\n  hostPath: {path: /data}\n";
+    write("a/pvc.yaml", pvc);
+    write("a/pv.yaml", pv);
+    // b/'s claim of the same name is its own, and a/'s volume is not b/'s.
+    write("b/pvc.yaml", pvc);
+    let all = findings(dir.path(), &["."]);
+    let unbindable = of_rule(&all, "pvc-unbindable");
+    assert_eq!(unbindable.len(), 1, "{unbindable:#?}");
+    assert_eq!(unbindable[0]["file"], "b/pvc.yaml");
+    assert!(of_rule(&all, "pv-binding-conflict").is_empty(), "{all:#?}");
 }

@@ -20,7 +20,7 @@ declare_rule! {
     ///
     /// - **in one file**: an error. `kubectl apply -f` of that file applies both.
     /// - **in two files of one folder that mostly define the same objects** (at least half
-    ///   of the smaller file's objects, and at least two): the files are *variants*,
+    ///   of the smaller file's objects): the files are *variants*,
     ///   alternatives of one another that are applied one at a time (`bookinfo.yaml` and
     ///   `bookinfo-psa.yaml`, `install.yaml` and `core-install.yaml`). One warning per pair
     ///   of files, at the first repeated object, saying which file repeats which and how
@@ -138,7 +138,8 @@ impl Rule for DuplicateObject {
 }
 
 /// How many identities two files share, and the size of the smaller, when they share at
-/// least half of the smaller file's objects and at least two: the files are variants.
+/// least half of the smaller file's objects: the files are variants (a one-object file
+/// that redefines an object of another is an alternative to that definition).
 fn shared(
     keys_of: &HashMap<FileId, HashSet<ObjectKey>>,
     (a, b): (FileId, FileId),
@@ -150,5 +151,5 @@ fn shared(
         (kb, ka)
     };
     let n = small.iter().filter(|k| large.contains(*k)).count();
-    (n >= 2 && 2 * n >= small.len()).then_some((n, small.len()))
+    (n >= 1 && 2 * n >= small.len()).then_some((n, small.len()))
 }

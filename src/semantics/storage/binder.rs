@@ -169,22 +169,33 @@ fn join(modes: &BTreeSet<&str>) -> String {
 pub fn bind(graph: &Graph) -> Binding<'_> {
     let claims = claims(graph);
     let volumes = volumes(graph);
-    // The claims of each unit, units in the order their first claim comes.
+    // The claims of each unit, units in the order their first claim comes. Context claims
+    // are in the cluster already: they come first in every unit's simulation.
+    let context: Vec<usize> = (0..claims.len())
+        .filter(|&ci| claims[ci].object.context)
+        .collect();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of: HashMap<Membership, usize> = HashMap::new();
     for (ci, c) in claims.iter().enumerate() {
+        if c.object.context {
+            continue;
+        }
         let g = *group_of
             .entry(graph.membership(c.object.id))
             .or_insert_with(|| {
-                groups.push(Vec::new());
+                groups.push(context.clone());
                 groups.len() - 1
             });
         groups[g].push(ci);
     }
+    if groups.is_empty() && !context.is_empty() {
+        groups.push(context.clone());
+    }
     let mut outcomes: Vec<Outcome> = vec![Outcome::Provisioned; claims.len()];
     let mut ref_conflicts = Vec::new();
-    for members in &groups {
-        let viewer = claims[members[0]].object;
+    for (g, members) in groups.iter().enumerate() {
+        // The unit's own first claim sees what the unit sees.
+        let viewer = claims[members.get(context.len()).copied().unwrap_or(members[0])].object;
         let seen: Vec<usize> = (0..volumes.len())
             .filter(|&vi| graph.sees(viewer.id, volumes[vi].object.id))
             .collect();
@@ -193,6 +204,10 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
         let classes = Classes::new(graph, viewer, &unit_volumes);
         let (unit_outcomes, conflicts) = simulate(&unit_claims, &unit_volumes, &classes);
         for (i, outcome) in unit_outcomes.into_iter().enumerate() {
+            // A context claim's outcome is the same in every unit: taken from the first.
+            if i < context.len() && g > 0 {
+                continue;
+            }
             outcomes[members[i]] = outcome.remap(&seen, members);
         }
         for (vi, ci) in conflicts {
