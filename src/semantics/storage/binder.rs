@@ -289,7 +289,7 @@ fn simulate(
             (_, Some(other)) => Outcome::VolumeTaken(vi, Some(other)),
             (Some(owner), _) if owner != Some(ci) => Outcome::VolumeTaken(vi, owner),
             _ => {
-                let class = effective_class(c, &classes).0;
+                let class = effective_class(c, classes).0;
                 // checkVolumeSatisfyClaim: no selector and no phase check.
                 let why = misfit(v, c, &class, false);
                 if why.is_empty() {
@@ -355,7 +355,7 @@ fn simulate(
             outcomes[ci] = Some(Outcome::Provisioned);
             continue;
         }
-        let (class, class_known) = effective_class(c, &classes);
+        let (class, class_known) = effective_class(c, classes);
         let wanted = c.access_modes();
         let request = c.request().map(|q| q.value_ceil());
         let fits_size = |v: &Volume<'_>| match (&v.capacity, request) {
@@ -405,7 +405,7 @@ fn simulate(
             taken_by[vi] = Some(ci);
             Outcome::Bound(vi)
         } else {
-            match static_reason(c, &class, class_known, &classes) {
+            match static_reason(c, &class, class_known, classes) {
                 // Provisioning makes a PV for the claim.
                 None => Outcome::Provisioned,
                 Some(reason) => {
