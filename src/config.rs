@@ -89,6 +89,9 @@ pub struct Config {
     pub values: Vec<PathBuf>,
     /// `ignore` globs.
     pub ignore: Vec<String>,
+    /// `units`: apply units declared by name, each a list of globs relative to the config
+    /// file's folder.
+    pub units: Vec<(String, Vec<String>)>,
     /// `limits`: bounds on input size, by key (`max-file-size`, …).
     pub limits: BTreeMap<String, u64>,
     /// `pod-security`: the default level and the exemptions.
@@ -279,6 +282,18 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 }
                 config.baseline = Some(path);
             }
+            "units" => {
+                let Some(units) = v.as_object() else {
+                    return Err(err(
+                        "/units",
+                        "`units` must map unit names to lists of globs".to_owned(),
+                    ));
+                };
+                for (name, globs) in units {
+                    let ptr = format!("/units/{}", name.replace('~', "~0").replace('/', "~1"));
+                    config.units.push((name.clone(), strings(&ptr, globs)?));
+                }
+            }
             "limits" => {
                 let Some(limits) = v.as_object() else {
                     return Err(err("/limits", "`limits` must be a mapping".to_owned()));
@@ -354,7 +369,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 return Err(err_key(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
                     format!(
-                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, limits, pod-security, baseline, builtin-crds)"
+                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, units, limits, pod-security, baseline, builtin-crds)"
                     ),
                 ));
             }

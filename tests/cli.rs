@@ -155,6 +155,20 @@ fn stdin_is_read_with_dash() {
 }
 
 #[test]
+fn empty_stdin_says_so() {
+    let out = k8lint()
+        .args(["check", "-", "--format", "short"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "<stdin>:1:1: error[missing-kind]: stdin is empty: no YAML document was read (did the command before the pipe print nothing or fail?)\n"
+    );
+}
+
+#[test]
 fn config_is_discovered_in_parent_directories() {
     let dir = tempfile::tempdir().unwrap();
     common::write(

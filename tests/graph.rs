@@ -69,6 +69,7 @@ fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile
         limits: Default::default(),
         templates: Default::default(),
         overlay: Default::default(),
+        units: Default::default(),
     })
     .unwrap();
     (dir, compiled)
@@ -78,17 +79,23 @@ fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile
 fn lookups_and_namespaces() {
     let (_d, c) = graph_of(&[("apps.yaml", APPS, false)]);
     let g = &c.graph;
+    let v = &g.objects[0];
     assert_eq!(g.objects.len(), 5);
     assert!(
-        g.get("apps", "Deployment", Some("default"), "web")
+        g.get(v, "apps", "Deployment", Some("default"), "web")
             .is_some()
     );
-    assert!(g.get("batch", "CronJob", Some("jobs"), "report").is_some());
     assert!(
-        g.get("batch", "CronJob", Some("default"), "report")
+        g.get(v, "batch", "CronJob", Some("jobs"), "report")
+            .is_some()
+    );
+    assert!(
+        g.get(v, "batch", "CronJob", Some("default"), "report")
             .is_none()
     );
-    let listed = g.get("", "ConfigMap", Some("default"), "listed").unwrap();
+    let listed = g
+        .get(v, "", "ConfigMap", Some("default"), "listed")
+        .unwrap();
     assert_eq!(listed.base.as_str(), "/items/0");
     assert_eq!(c.counts.objects, 5);
 }
@@ -97,9 +104,10 @@ fn lookups_and_namespaces() {
 fn selector_queries_use_template_labels_in_one_namespace() {
     let (_d, c) = graph_of(&[("apps.yaml", APPS, false)]);
     let g = &c.graph;
+    let v = &g.objects[0];
     let names = |sel: &Selector, ns: &str| {
         let mut n: Vec<String> = g
-            .workloads_selected_by(Some(ns), sel)
+            .workloads_selected_by(v, Some(ns), sel)
             .iter()
             .map(|o| o.name.clone())
             .collect();
@@ -116,9 +124,11 @@ fn selector_queries_use_template_labels_in_one_namespace() {
     .unwrap();
     assert_eq!(names(&not_canary, "default"), ["web"]);
 
-    let web = g.get("apps", "Deployment", Some("default"), "web").unwrap();
+    let web = g
+        .get(v, "apps", "Deployment", Some("default"), "web")
+        .unwrap();
     let canary = g
-        .get("apps", "Deployment", Some("default"), "web-canary")
+        .get(v, "apps", "Deployment", Some("default"), "web-canary")
         .unwrap();
     let svc: Vec<_> = g
         .services_selecting(web)
@@ -133,7 +143,10 @@ fn selector_queries_use_template_labels_in_one_namespace() {
 fn context_objects_are_in_the_graph_but_not_counted() {
     let ctx = "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: default}\n";
     let (_d, c) = graph_of(&[("apps.yaml", APPS, false), ("ctx.yaml", ctx, true)]);
-    let secret = c.graph.get("", "Secret", Some("default"), "db").unwrap();
+    let secret = c
+        .graph
+        .get(&c.graph.objects[0], "", "Secret", Some("default"), "db")
+        .unwrap();
     assert!(secret.context);
     assert_eq!(c.counts.objects, 5);
     assert_eq!(c.counts.files, 1);

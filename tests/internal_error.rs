@@ -59,6 +59,7 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
         limits: Default::default(),
         templates: Default::default(),
         overlay: Default::default(),
+        units: Default::default(),
     })
     .unwrap();
     let mut all = rules::builtin();

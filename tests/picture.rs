@@ -92,7 +92,9 @@ fn edges_with_a_wiring_finding_are_red() {
     };
     let checked = app::compile_and_check(&args, &mut Vec::new()).unwrap();
     let g = &checked.compiled.graph;
-    let deployment = g.get("apps", "Deployment", Some("default"), "web").unwrap();
+    let deployment = g
+        .get(&g.objects[0], "apps", "Deployment", Some("default"), "web")
+        .unwrap();
     // A finding inside the envFrom reference, as a config-ref rule would make it.
     let pointer =
         Pointer::root().path("spec/template/spec/containers/0/envFrom/0/configMapRef/name");

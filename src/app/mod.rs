@@ -21,6 +21,7 @@ use crate::cli::{
 use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
 use crate::deadline;
+use crate::graph::units::Declared;
 use crate::load::{self, IgnoreGlobs};
 use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
@@ -528,24 +529,29 @@ fn inputs(
     max_file_size: Option<u64>,
     stderr: &mut dyn Write,
 ) -> Result<(Inputs, bool), Fatal> {
-    let ignore = {
+    // Globs are written relative to the config file's folder, whatever path the run was
+    // given (`check "$PWD"`, `check ..`).
+    let base = config
+        .source
+        .as_deref()
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let globs = |what: &str, list: &[String]| -> Result<IgnoreGlobs, Fatal> {
         let mut b = GlobSetBuilder::new();
-        for g in &config.ignore {
+        for g in list {
             b.add(
-                Glob::new(g).map_err(|e| Fatal::Usage(format!("config ignore glob `{g}`: {e}")))?,
+                Glob::new(g).map_err(|e| Fatal::Usage(format!("config {what} glob `{g}`: {e}")))?,
             );
         }
         let set = b.build().map_err(|e| Fatal::Usage(e.to_string()))?;
-        // Globs are written relative to the config file's folder, whatever path the run
-        // was given (`check "$PWD"`, `check ..`).
-        let base = config
-            .source
-            .as_deref()
-            .and_then(Path::parent)
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        IgnoreGlobs::new(set, base)
+        Ok(IgnoreGlobs::new(set, base))
     };
+    let ignore = globs("ignore", &config.ignore)?;
+    let mut units = Declared::default();
+    for (name, list) in &config.units {
+        units.push(name.clone(), globs(&format!("units.{name}"), list)?);
+    }
     let paths = if paths.is_empty() {
         vec![".".to_owned()]
     } else {
@@ -621,6 +627,7 @@ fn inputs(
         limits,
         templates: Templates::new(values),
         overlay: load::Overlay::default(),
+        units,
     };
     Ok((inputs, !unreadable.is_empty()))
 }

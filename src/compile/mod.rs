@@ -11,11 +11,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::base::{Diagnostic, DocId, FileId, ObjectId, Pointer};
+use crate::graph::units::{Declared, Membership, Units};
 use crate::graph::{DocTree, Graph};
 use crate::kustomize::{self, Builds};
 use crate::load::{self, InputPath, LoadError, SourceFile};
 use crate::model::Object;
 use crate::render::template::Templates;
+use crate::rules::helm;
 use crate::rules::input::{
     missing_kind, template_error, template_syntax, yaml_duplicate_key, yaml_syntax,
 };
@@ -64,6 +66,8 @@ pub struct Inputs {
     pub templates: Templates,
     /// Texts read instead of the files on disk.
     pub overlay: load::Overlay,
+    /// The apply units declared in the config.
+    pub units: Declared,
 }
 
 /// Counts for the report's summary.
@@ -149,7 +153,15 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
                     &inputs.templates,
                 ));
             }
-            read_and_parse(id, input, &inputs.limits, &inputs.templates)
+            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates)?;
+            // A chart met in a walk is reported once, at its Chart.yaml.
+            if let Some(path) = input.path.as_deref() {
+                let chart = path.file_name().is_some_and(|n| n == load::CHART_FILE);
+                if chart && !input.explicit && !input.context {
+                    pf.diagnostics.push(helm::not_rendered(id, path));
+                }
+            }
+            Ok(pf)
         })
         .collect::<Result<_, _>>()?;
     Ok(assemble(
@@ -157,6 +169,7 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
         builds,
         &inputs.namespace,
         inputs.limits.max_objects,
+        &inputs.units,
     ))
 }
 
@@ -185,7 +198,13 @@ pub fn compile_in_memory(
             )
         })
         .collect();
-    assemble(parsed, Builds::default(), namespace, limits.max_objects)
+    assemble(
+        parsed,
+        Builds::default(),
+        namespace,
+        limits.max_objects,
+        &Declared::default(),
+    )
 }
 
 /// Objects get ids and the graph its indexes, in input order.
@@ -194,6 +213,7 @@ fn assemble(
     builds: Builds,
     namespace: &str,
     max_objects: usize,
+    declared: &Declared,
 ) -> Compiled {
     let mut files = Vec::with_capacity(parsed.len());
     // One object per document, but for Lists: exact in the common case, and these live
@@ -205,8 +225,11 @@ fn assemble(
     let mut comments = Vec::new();
     let mut counts = Counts::default();
     let mut over_limit = false;
+    let mut units = Units::new(&std::env::current_dir().unwrap_or_default());
+    let mut members = Vec::with_capacity(objects.capacity());
     for pf in parsed {
         let context = pf.source.context;
+        let member = membership(&mut units, declared, pf.source.path.as_deref(), context);
         if !context {
             counts.files += 1;
             counts.skipped_files += usize::from(pf.skipped);
@@ -229,6 +252,7 @@ fn assemble(
                     break;
                 }
                 let id = ObjectId(objects.len() as u32);
+                members.push(member);
                 objects.push(make_object(
                     id,
                     pf.source.id,
@@ -260,6 +284,11 @@ fn assemble(
         counts.documents += 1;
         let doc_id = DocId(docs.len() as u32);
         let file = b.built.switches.first().map_or(b.built.by.0, |s| s.1);
+        // What a kustomization builds is applied from its folder, wherever its bases live.
+        let by = files
+            .get(b.built.by.0.0 as usize)
+            .and_then(|f| f.path.as_deref());
+        members.push(membership(&mut units, declared, by, false));
         let id = ObjectId(objects.len() as u32);
         objects.push(make_object(
             id,
@@ -280,12 +309,33 @@ fn assemble(
     }
     counts.objects = objects.iter().filter(|o: &&Object| !o.context).count();
     apply_crd_scopes(&mut objects);
-    let graph = Graph::new(files, docs, objects);
+    let graph = Graph::new(files, docs, objects, units, members);
     Compiled {
         graph,
         diagnostics,
         comments,
         counts,
+    }
+}
+
+/// The unit of the objects of a file: its folder's (stdin's is the current directory's),
+/// and the declared unit its path matches; a context file's objects are seen everywhere.
+fn membership(
+    units: &mut Units,
+    declared: &Declared,
+    path: Option<&std::path::Path>,
+    context: bool,
+) -> Membership {
+    let dir = path
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new("."));
+    let unit = units.folder(dir);
+    let declared = path
+        .and_then(|p| declared.of_path(p))
+        .map(|name| units.declare(name));
+    Membership {
+        everywhere: context,
+        ..Membership::of(unit, declared)
     }
 }
 
@@ -373,7 +423,11 @@ fn parse_bytes(
     if !any_object {
         let skipped = !input.explicit || tool_configs > 0;
         if !skipped && diagnostics.is_empty() {
-            diagnostics.push(missing_kind::no_object(id, documents.first()));
+            diagnostics.push(if input.path.is_none() && parsed_documents == 0 {
+                missing_kind::empty_stdin(id)
+            } else {
+                missing_kind::no_object(id, documents.first())
+            });
         }
         if skipped {
             // Foreign YAML is skipped, but a file that does not parse is reported whatever

@@ -1,5 +1,12 @@
 //! The object graph: every object of the run, indexed by identity, kind and label, and the
 //! one mechanism that turns a JSON pointer into a place in a file.
+//!
+//! It is also the one place that says which objects can see each other (the apply units of
+//! [`units`]): every query that looks up another object takes the object that asks, and
+//! answers only with objects of its unit. Iterating the objects of a kind to check each
+//! ([`Graph::of_kind`], [`Graph::checked`]) is not a lookup and is not scoped.
+
+pub mod units;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,6 +15,7 @@ use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
 use crate::load::SourceFile;
 use crate::model::{Object, ObjectKey, PodTemplate, Selector, WorkloadKind};
 use crate::yaml::{Node, NodeKind};
+use units::{Membership, Units};
 
 /// A parsed document's span tree, kept for locations.
 #[derive(Debug)]
@@ -74,18 +82,41 @@ pub struct Graph {
     /// The workloads each namespace and selector selects, once computed: Services,
     /// budgets, policies and several rules ask for the same selector again and again.
     selections: Mutex<HashMap<SelectionKey, Arc<[ObjectId]>>>,
+    /// The folder and declared units of the run.
+    pub units: Units,
+    /// Each object's unit, by object id.
+    members: Vec<Membership>,
 }
 
 /// A namespace and a selector: what one selection is asked by.
 type SelectionKey = (Option<String>, Selector);
 
 impl Graph {
-    /// Builds the indexes over files, documents and objects.
-    pub fn new(files: Vec<SourceFile>, docs: Vec<DocTree>, objects: Vec<Object>) -> Graph {
+    /// Builds the indexes over files, documents and objects, each object a member of
+    /// the unit at its index in `members` (an object without one is seen by every unit).
+    pub fn new(
+        files: Vec<SourceFile>,
+        docs: Vec<DocTree>,
+        objects: Vec<Object>,
+        mut units: Units,
+        mut members: Vec<Membership>,
+    ) -> Graph {
+        if members.len() < objects.len() {
+            let root = units.folder(std::path::Path::new("."));
+            members.resize(
+                objects.len(),
+                Membership {
+                    everywhere: true,
+                    ..Membership::of(root, None)
+                },
+            );
+        }
         let mut g = Graph {
             files,
             docs,
             objects,
+            units,
+            members,
             ..Graph::default()
         };
         for o in &g.objects {
@@ -150,7 +181,11 @@ impl Graph {
         // Groups in the order of their first Service, so that each workload's list is too.
         by_group.sort_by_key(|(_, group)| *group);
         for ((namespace, selector), group) in by_group {
-            for w in g.workloads_selected_by(namespace.as_deref(), &selector) {
+            for w in g
+                .selection(namespace.as_deref(), &selector)
+                .iter()
+                .map(|&id| g.object(id))
+            {
                 services_of.entry(w.id).or_default().push(group);
             }
         }
@@ -174,9 +209,41 @@ impl Graph {
         self.objects.iter().filter(|o| !o.context)
     }
 
-    /// The first object with this identity.
+    /// The unit an object belongs to.
+    pub fn membership(&self, id: ObjectId) -> Membership {
+        self.members[id.0 as usize]
+    }
+
+    /// The name of an object's unit, as reports show it.
+    pub fn unit_name(&self, id: ObjectId) -> &str {
+        self.units.name_of(self.membership(id))
+    }
+
+    /// The name of the unit a file's findings belong to: its folder's (the current
+    /// directory's for stdin).
+    pub fn file_unit_name(&self, file: FileId) -> String {
+        let dir = self
+            .file(file)
+            .path
+            .as_deref()
+            .and_then(std::path::Path::parent)
+            .unwrap_or(std::path::Path::new("."));
+        self.units.name_of_dir(dir)
+    }
+
+    /// Whether `viewer` and `other` are applied together: the one rule every lookup
+    /// follows (see [`units`]).
+    pub fn sees(&self, viewer: ObjectId, other: ObjectId) -> bool {
+        viewer == other
+            || self
+                .units
+                .sees(self.membership(viewer), self.membership(other))
+    }
+
+    /// The first object with this identity that `viewer` sees.
     pub fn get(
         &self,
+        viewer: &Object,
         group: &str,
         kind: &str,
         namespace: Option<&str>,
@@ -190,16 +257,36 @@ impl Graph {
         };
         self.by_key
             .get(&key)
-            .and_then(|ids| ids.first())
+            .and_then(|ids| ids.iter().find(|&&id| self.sees(viewer.id, id)))
             .map(|&id| self.object(id))
     }
 
-    /// Every object with this identity, in input order (more than one is a duplicate).
-    pub fn all_with_key(&self, key: &ObjectKey) -> &[ObjectId] {
-        self.by_key.get(key).map_or(&[], Vec::as_slice)
+    /// Every object with the viewer's identity that it sees (itself included), in input
+    /// order: more than one is a duplicate.
+    pub fn same_key_seen_by(&self, viewer: &Object) -> Vec<ObjectId> {
+        self.by_key
+            .get(&viewer.key())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(|&id| self.sees(viewer.id, id))
+            .collect()
     }
 
-    /// Objects of a kind, in input order.
+    /// Objects of a kind that `viewer` sees, in input order.
+    pub fn of_kind_seen_by<'a>(
+        &'a self,
+        viewer: &Object,
+        group: &str,
+        kind: &str,
+    ) -> impl Iterator<Item = &'a Object> + 'a {
+        let viewer = viewer.id;
+        self.of_kind(group, kind)
+            .filter(move |o| self.sees(viewer, o.id))
+    }
+
+    /// Every object of a kind, in input order: the subjects a rule visits, never a lookup
+    /// (a lookup asks [`Graph::of_kind_seen_by`]).
     pub fn of_kind<'a>(&'a self, group: &str, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
         self.by_kind
             .get(&(group.to_owned(), kind.to_owned()))
@@ -208,35 +295,38 @@ impl Graph {
             .map(|&id| self.object(id))
     }
 
-    /// Objects of a kind in one namespace.
-    pub fn of_kind_in<'a>(
-        &'a self,
-        group: &str,
-        kind: &str,
-        namespace: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a Object> + 'a {
-        self.of_kind(group, kind)
-            .filter(move |o| o.namespace.as_deref() == namespace)
-    }
-
-    /// Every object in a namespace.
+    /// Every object in a namespace that `viewer` sees.
     pub fn in_namespace<'a>(
         &'a self,
+        viewer: &'a Object,
         namespace: Option<&str>,
     ) -> impl Iterator<Item = &'a Object> + 'a {
         self.objects_by_namespace
             .get(&namespace.map(str::to_owned))
             .map_or(&[][..], Vec::as_slice)
             .iter()
+            .filter(move |&&id| self.sees(viewer.id, id))
             .map(|&id| self.object(id))
     }
 
-    /// Workloads in a namespace whose pod template labels the selector selects.
+    /// Workloads in a namespace, seen by `viewer`, whose pod template labels the selector
+    /// selects.
     pub fn workloads_selected_by<'a>(
         &'a self,
+        viewer: &Object,
         namespace: Option<&str>,
         selector: &Selector,
     ) -> Vec<&'a Object> {
+        self.selection(namespace, selector)
+            .iter()
+            .filter(|&&id| self.sees(viewer.id, id))
+            .map(|&id| self.object(id))
+            .collect()
+    }
+
+    /// The workloads a namespace and selector select in every unit, computed once: Services,
+    /// budgets, policies and several rules ask for the same selector again and again.
+    fn selection(&self, namespace: Option<&str>, selector: &Selector) -> Arc<[ObjectId]> {
         let key = (namespace.map(str::to_owned), selector.clone());
         let known = self
             .selections
@@ -269,12 +359,13 @@ impl Graph {
                 ids
             }
         };
-        ids.iter().map(|&id| self.object(id)).collect()
+        ids
     }
 
-    /// Objects in a namespace whose own labels the selector selects.
+    /// Objects in a namespace, seen by `viewer`, whose own labels the selector selects.
     pub fn objects_labelled<'a>(
         &'a self,
+        viewer: &Object,
         namespace: Option<&str>,
         selector: &Selector,
     ) -> Vec<&'a Object> {
@@ -287,13 +378,15 @@ impl Graph {
         );
         candidates
             .iter()
+            .filter(|&&id| self.sees(viewer.id, id))
             .map(|&id| self.object(id))
             .filter(|o| selector.matches_opt(o.labels()))
             .collect()
     }
 
-    /// Services in the workload's namespace whose selector selects its pods (a Service
-    /// without a selector selects nothing).
+    /// Services in the workload's namespace and unit whose selector selects its pods (a
+    /// Service without a selector selects nothing). The workload is the viewer: the
+    /// relation is symmetric.
     pub fn services_selecting<'a>(&'a self, workload: &Object) -> Vec<&'a Object> {
         let groups = self
             .services_of
@@ -302,6 +395,7 @@ impl Graph {
         let mut services: Vec<&Object> = groups
             .iter()
             .flat_map(|&g| &self.service_groups[g as usize])
+            .filter(|&&id| self.sees(workload.id, id))
             .map(|&id| self.object(id))
             .collect();
         // Groups interleave in id order only within each group.

@@ -194,6 +194,9 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
         .follow_links(false)
         .sort_by_file_path(Ord::cmp)
         .build();
+    // Helm charts met so far: their files are templates, read as one chart through its
+    // `Chart.yaml` (see the helm-chart rule), never one by one.
+    let mut charts: Vec<PathBuf> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -203,6 +206,13 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
             }
         };
         let path = entry.path();
+        if entry.file_type().is_some_and(|t| t.is_dir())
+            && !charts.iter().any(|c| path.starts_with(c))
+            && path.join(CHART_FILE).is_file()
+        {
+            charts.push(path.to_path_buf());
+            continue;
+        }
         let is_manifest = path
             .extension()
             .and_then(|e| e.to_str())
@@ -218,6 +228,10 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
             continue;
         }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let in_chart = charts.iter().any(|c| path.starts_with(c));
+        if in_chart && !is_chart_file(path, &charts) {
             continue;
         }
         if !is_manifest || ignore.matches(path) {
@@ -265,6 +279,16 @@ impl Overlay {
     pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
         self.0.keys()
     }
+}
+
+/// The file that makes a folder a Helm chart.
+pub const CHART_FILE: &str = "Chart.yaml";
+
+/// Whether a path is the `Chart.yaml` of one of the charts (a subchart's is part of its
+/// parent chart).
+fn is_chart_file(path: &Path, charts: &[PathBuf]) -> bool {
+    path.file_name().is_some_and(|n| n == CHART_FILE)
+        && path.parent().is_some_and(|d| charts.iter().any(|c| c == d))
 }
 
 /// Why a file's bytes are not text that can be parsed.

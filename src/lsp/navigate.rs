@@ -57,12 +57,13 @@ fn text<'a>(o: &'a Object, pointer: &Pointer) -> Option<&'a str> {
 
 fn named<'a>(
     graph: &'a Graph,
+    viewer: &Object,
     kind: &str,
     namespace: Option<&str>,
     name: &str,
 ) -> Option<&'a Object> {
     let (group, kind) = kind.split_once('/').unwrap_or(("", kind));
-    graph.get(group, kind, namespace, name)
+    graph.get(viewer, group, kind, namespace, name)
 }
 
 /// Where the node at `place` points to: nothing when it names nothing in the graph.
@@ -90,7 +91,7 @@ pub fn targets(graph: &Graph, place: &Place) -> Vec<Place> {
             };
             let name = text(o, &parent.key("name")).unwrap_or_default();
             let key = text(o, pointer).unwrap_or_default();
-            if let Some(t) = named(graph, kind, ns, name) {
+            if let Some(t) = named(graph, o, kind, ns, name) {
                 let found = ["data", "binaryData", "stringData"]
                     .iter()
                     .map(|field| Pointer::root().key(field).key(key))
@@ -99,25 +100,25 @@ pub fn targets(graph: &Graph, place: &Place) -> Vec<Place> {
             }
         }
         ("configMapKeyRef" | "configMapRef" | "configMap", "name") => {
-            if let Some(t) = text(o, pointer).and_then(|n| named(graph, "ConfigMap", ns, n)) {
+            if let Some(t) = text(o, pointer).and_then(|n| named(graph, o, "ConfigMap", ns, n)) {
                 out.push(name_of(t));
             }
         }
         ("secretKeyRef" | "secretRef", "name") | (_, "secretName") => {
-            if let Some(t) = text(o, pointer).and_then(|n| named(graph, "Secret", ns, n)) {
+            if let Some(t) = text(o, pointer).and_then(|n| named(graph, o, "Secret", ns, n)) {
                 out.push(name_of(t));
             }
         }
         (_, "claimName") => {
-            let t = text(o, pointer).and_then(|n| named(graph, "PersistentVolumeClaim", ns, n));
+            let t = text(o, pointer).and_then(|n| named(graph, o, "PersistentVolumeClaim", ns, n));
             out.extend(t.map(name_of));
         }
         ("spec", "volumeName") if o.is("", "PersistentVolumeClaim") => {
-            let t = text(o, pointer).and_then(|n| named(graph, "PersistentVolume", None, n));
+            let t = text(o, pointer).and_then(|n| named(graph, o, "PersistentVolume", None, n));
             out.extend(t.map(name_of));
         }
         (_, "serviceName") | ("service", "name") => {
-            let t = text(o, pointer).and_then(|n| named(graph, "Service", ns, n));
+            let t = text(o, pointer).and_then(|n| named(graph, o, "Service", ns, n));
             out.extend(t.map(name_of));
         }
         ("port", "number" | "name")
@@ -128,7 +129,7 @@ pub fn targets(graph: &Graph, place: &Place) -> Vec<Place> {
             let svc = parent.parent().map(|s| s.key("name"));
             let svc = svc
                 .and_then(|p| text(o, &p))
-                .and_then(|n| named(graph, "Service", ns, n));
+                .and_then(|n| named(graph, o, "Service", ns, n));
             if let (Some(svc), Some(want)) = (svc, o.value.at(pointer.as_str())) {
                 let ports = svc.value.at("/spec/ports").and_then(Value::as_array);
                 let field = if last == "number" { "port" } else { "name" };
@@ -149,7 +150,7 @@ pub fn targets(graph: &Graph, place: &Place) -> Vec<Place> {
         let group = text(o, &at.key("apiVersion"))
             .and_then(|v| v.split_once('/'))
             .map_or("", |(g, _)| g);
-        if let Some(t) = graph.get(group, kind, ns, name) {
+        if let Some(t) = graph.get(o, group, kind, ns, name) {
             out.push(name_of(t));
         }
     }
@@ -162,7 +163,7 @@ pub fn targets(graph: &Graph, place: &Place) -> Vec<Place> {
             .at("/spec/selector")
             .and_then(|s| Selector::from_map(s).ok());
         if let Some(selector) = selector.filter(|s| !s.is_empty()) {
-            for w in graph.workloads_selected_by(ns, &selector) {
+            for w in graph.workloads_selected_by(o, ns, &selector) {
                 if let Some(t) = PodTemplate::of(w) {
                     let labels = t.pointer.path("metadata/labels");
                     let at = match tokens.get(2) {

@@ -1,4 +1,5 @@
-//! Graphviz output: one cluster per namespace, nodes colored by role, missing objects
+//! Graphviz output: one cluster per apply unit when there are several, inside it one per
+//! namespace, nodes colored by role, missing objects
 //! dashed, broken references red (`k8lint graph | dot -Tsvg > graph.svg`).
 
 use std::io::{self, Write};
@@ -66,25 +67,45 @@ pub fn write(_graph: &Graph, picture: &Picture, out: &mut dyn Write) -> io::Resu
         out,
         "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#4b5563\"];"
     )?;
-    for (c, (namespace, members)) in picture.by_namespace().into_iter().enumerate() {
-        match namespace {
-            Some(ns) => {
-                writeln!(out, "  subgraph cluster_{c} {{")?;
-                writeln!(out, "    label={};", quote(&format!("namespace {ns}")))?;
-                writeln!(
-                    out,
-                    "    style=\"rounded,dashed\"; color=\"#9ca3af\"; fontname=\"Helvetica\"; fontsize=11;"
-                )?;
-                for i in members {
-                    writeln!(out, "    {}", node_line(i, &picture.nodes[i]))?;
+    let units = picture.by_unit();
+    // One unit is drawn as before: namespaces at the top level.
+    let wrap = units.len() > 1;
+    let mut c = 0;
+    for (u, (unit, namespaces)) in units.into_iter().enumerate() {
+        let pad = if wrap { "    " } else { "  " };
+        if wrap {
+            writeln!(out, "  subgraph cluster_unit_{u} {{")?;
+            writeln!(out, "    label={};", quote(&format!("unit {unit}")))?;
+            writeln!(
+                out,
+                "    style=\"rounded\"; color=\"#374151\"; fontname=\"Helvetica\"; fontsize=12;"
+            )?;
+        }
+        for (namespace, members) in namespaces {
+            match namespace {
+                Some(ns) => {
+                    writeln!(out, "{pad}subgraph cluster_{c} {{")?;
+                    c += 1;
+                    writeln!(out, "{pad}  label={};", quote(&format!("namespace {ns}")))?;
+                    writeln!(
+                        out,
+                        "{pad}  style=\"rounded,dashed\"; color=\"#9ca3af\"; fontname=\"Helvetica\"; fontsize=11;"
+                    )?;
+                    for i in members {
+                        writeln!(out, "{pad}  {}", node_line(i, &picture.nodes[i]))?;
+                    }
+                    writeln!(out, "{pad}}}")?;
                 }
-                writeln!(out, "  }}")?;
-            }
-            None => {
-                for i in members {
-                    writeln!(out, "  {}", node_line(i, &picture.nodes[i]))?;
+                None => {
+                    c += 1;
+                    for i in members {
+                        writeln!(out, "{pad}{}", node_line(i, &picture.nodes[i]))?;
+                    }
                 }
             }
+        }
+        if wrap {
+            writeln!(out, "  }}")?;
         }
     }
     for a in &picture.arrows {

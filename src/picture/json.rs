@@ -25,6 +25,7 @@ struct JsonNode<'a> {
     context: bool,
     file: Option<&'a str>,
     line: Option<u32>,
+    unit: &'a str,
 }
 
 #[derive(Serialize)]
@@ -76,6 +77,7 @@ pub fn write(graph: &Graph, picture: &Picture, out: &mut dyn Write) -> io::Resul
                     context: n.context,
                     file: place.map(|p| p.0),
                     line: place.map(|p| p.1),
+                    unit: &n.unit,
                 }
             })
             .collect(),

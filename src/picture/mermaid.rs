@@ -1,5 +1,5 @@
 //! Mermaid output: a `flowchart LR` that GitHub renders inside markdown, one subgraph per
-//! namespace, missing objects dashed, broken references red.
+//! apply unit when there are several, inside it one per namespace, missing objects dashed, broken references red.
 
 use std::io::{self, Write};
 
@@ -42,24 +42,43 @@ fn node_line(i: usize, n: &Node) -> String {
 /// Writes the picture as a Mermaid flowchart.
 pub fn write(_graph: &Graph, picture: &Picture, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "flowchart LR")?;
-    for (c, (namespace, members)) in picture.by_namespace().into_iter().enumerate() {
-        match namespace {
-            Some(ns) => {
-                writeln!(
-                    out,
-                    "  subgraph ns{c}[{}]",
-                    label(&format!("namespace {}", escape::html(ns)))
-                )?;
-                for i in members {
-                    writeln!(out, "    {}", node_line(i, &picture.nodes[i]))?;
+    let units = picture.by_unit();
+    // One unit is drawn as before: namespaces at the top level.
+    let wrap = units.len() > 1;
+    let mut c = 0;
+    for (u, (unit, namespaces)) in units.into_iter().enumerate() {
+        let pad = if wrap { "    " } else { "  " };
+        if wrap {
+            writeln!(
+                out,
+                "  subgraph unit{u}[{}]",
+                label(&format!("unit {}", escape::html(unit)))
+            )?;
+        }
+        for (namespace, members) in namespaces {
+            match namespace {
+                Some(ns) => {
+                    writeln!(
+                        out,
+                        "{pad}subgraph ns{c}[{}]",
+                        label(&format!("namespace {}", escape::html(ns)))
+                    )?;
+                    c += 1;
+                    for i in members {
+                        writeln!(out, "{pad}  {}", node_line(i, &picture.nodes[i]))?;
+                    }
+                    writeln!(out, "{pad}end")?;
                 }
-                writeln!(out, "  end")?;
-            }
-            None => {
-                for i in members {
-                    writeln!(out, "  {}", node_line(i, &picture.nodes[i]))?;
+                None => {
+                    c += 1;
+                    for i in members {
+                        writeln!(out, "{pad}{}", node_line(i, &picture.nodes[i]))?;
+                    }
                 }
             }
+        }
+        if wrap {
+            writeln!(out, "  end")?;
         }
     }
     let mut red = Vec::new();

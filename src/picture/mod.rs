@@ -47,6 +47,8 @@ pub struct Node {
     pub context: bool,
     /// What it is for.
     pub role: Role,
+    /// Its apply unit (a missing object's is that of the object naming it).
+    pub unit: String,
 }
 
 impl Node {
@@ -111,8 +113,9 @@ fn object_role(o: &Object) -> Option<Role> {
     role(&o.group, &o.kind)
 }
 
-fn object_node(o: &Object) -> Node {
+fn object_node(graph: &Graph, o: &Object) -> Node {
     Node {
+        unit: graph.unit_name(o.id).to_owned(),
         kind: o.kind.clone(),
         namespace: o.namespace.clone(),
         name: o.name.clone(),
@@ -122,7 +125,7 @@ fn object_node(o: &Object) -> Node {
     }
 }
 
-fn missing_node(m: &Missing) -> Node {
+fn missing_node(unit: &str, m: &Missing) -> Node {
     let role = if m.kind == "Pod" {
         Role::Workload
     } else {
@@ -135,6 +138,7 @@ fn missing_node(m: &Missing) -> Node {
         object: None,
         context: false,
         role,
+        unit: unit.to_owned(),
     }
 }
 
@@ -159,7 +163,13 @@ impl Picture {
             .filter(|o| object_role(o).is_some())
             .map(|o| o.id)
             .collect();
-        let mut missing: BTreeSet<&Missing> = BTreeSet::new();
+        // A missing object is drawn once per unit that names it: staging's missing
+        // ConfigMap is not prod's.
+        let unit_of = |e: &edges::Edge| match (&e.from, &e.to) {
+            (Target::Object(id), _) | (_, Target::Object(id)) => graph.unit_name(*id),
+            _ => ".",
+        };
+        let mut missing: BTreeSet<(&str, &Missing)> = BTreeSet::new();
         for e in &edges {
             for t in [&e.from, &e.to] {
                 match t {
@@ -167,18 +177,19 @@ impl Picture {
                         objects.insert(*id);
                     }
                     Target::Missing(m) => {
-                        missing.insert(m);
+                        missing.insert((unit_of(e), m));
                     }
                 }
             }
         }
         let mut nodes: Vec<Node> = objects
             .iter()
-            .map(|&id| object_node(graph.object(id)))
-            .chain(missing.iter().map(|m| missing_node(m)))
+            .map(|&id| object_node(graph, graph.object(id)))
+            .chain(missing.iter().map(|(unit, m)| missing_node(unit, m)))
             .collect();
         nodes.sort_by(|a, b| {
-            (&a.namespace, a.role, &a.kind, &a.name, a.object).cmp(&(
+            (&a.unit, &a.namespace, a.role, &a.kind, &a.name, a.object).cmp(&(
+                &b.unit,
                 &b.namespace,
                 b.role,
                 &b.kind,
@@ -191,22 +202,33 @@ impl Picture {
             .enumerate()
             .filter_map(|(i, n)| Some((n.object?, i)))
             .collect();
-        let by_missing: HashMap<(&str, Option<&str>, &str), usize> = nodes
+        type MissingKey<'k> = (&'k str, &'k str, Option<&'k str>, &'k str);
+        let by_missing: HashMap<MissingKey<'_>, usize> = nodes
             .iter()
             .enumerate()
             .filter(|(_, n)| n.is_missing())
             .map(|(i, n)| {
                 (
-                    (n.kind.as_str(), n.namespace.as_deref(), n.name.as_str()),
+                    (
+                        n.unit.as_str(),
+                        n.kind.as_str(),
+                        n.namespace.as_deref(),
+                        n.name.as_str(),
+                    ),
                     i,
                 )
             })
             .collect();
-        let index = |t: &Target| -> Option<usize> {
+        let index = |t: &Target, unit: &str| -> Option<usize> {
             match t {
                 Target::Object(id) => by_object.get(id).copied(),
                 Target::Missing(m) => by_missing
-                    .get(&(m.kind.as_str(), m.namespace.as_deref(), m.name.as_str()))
+                    .get(&(
+                        unit,
+                        m.kind.as_str(),
+                        m.namespace.as_deref(),
+                        m.name.as_str(),
+                    ))
                     .copied(),
             }
         };
@@ -231,7 +253,8 @@ impl Picture {
 
         let mut arrows = Vec::with_capacity(edges.len());
         for e in &edges {
-            let (Some(from), Some(to)) = (index(&e.from), index(&e.to)) else {
+            let unit = unit_of(e);
+            let (Some(from), Some(to)) = (index(&e.from, unit), index(&e.to, unit)) else {
                 continue;
             };
             let mut findings: BTreeSet<String> = BTreeSet::new();
@@ -257,11 +280,16 @@ impl Picture {
         Picture { nodes, arrows }
     }
 
-    /// Node indexes grouped by namespace (`None`: cluster-scoped), in node order.
-    pub fn by_namespace(&self) -> BTreeMap<Option<&str>, Vec<usize>> {
-        let mut out: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+    /// Node indexes grouped by unit, then by namespace (`None`: cluster-scoped), in node
+    /// order.
+    pub fn by_unit(&self) -> BTreeMap<&str, BTreeMap<Option<&str>, Vec<usize>>> {
+        let mut out: BTreeMap<&str, BTreeMap<Option<&str>, Vec<usize>>> = BTreeMap::new();
         for (i, n) in self.nodes.iter().enumerate() {
-            out.entry(n.namespace.as_deref()).or_default().push(i);
+            out.entry(n.unit.as_str())
+                .or_default()
+                .entry(n.namespace.as_deref())
+                .or_default()
+                .push(i);
         }
         out
     }

@@ -11,11 +11,16 @@ use super::value::{RunState, pod, to_json};
 use crate::base::{At, ObjectId, Pointer};
 use crate::model::{Object, PodTemplate, Selector};
 
-/// The `ctx` value: a handle on the run's graph.
+/// The `ctx` value: a handle on the run's graph, seen from the object being checked (its
+/// apply unit bounds every lookup, as for the built-in rules).
 #[derive(Clone)]
-pub struct Ctx(pub Arc<RunState>);
+pub struct Ctx(pub Arc<RunState>, pub ObjectId);
 
 impl Ctx {
+    fn viewer(&self) -> &Object {
+        self.0.graph().object(self.1)
+    }
+
     fn objects(&self, objects: impl IntoIterator<Item = ObjectId>) -> Array {
         objects.into_iter().map(|id| self.0.value(id)).collect()
     }
@@ -28,7 +33,7 @@ impl Ctx {
         let (groups, kind) = self.0.groups(kind);
         groups
             .iter()
-            .find_map(|g| self.0.graph().get(g, kind, namespace, name))
+            .find_map(|g| self.0.graph().get(self.viewer(), g, kind, namespace, name))
             .map_or(Dynamic::UNIT, |o| self.0.value(o.id))
     }
 
@@ -37,7 +42,7 @@ impl Ctx {
         let graph = self.0.graph();
         let ids: Vec<ObjectId> = groups
             .iter()
-            .flat_map(|g| graph.of_kind(g, kind))
+            .flat_map(|g| graph.of_kind_seen_by(self.viewer(), g, kind))
             .filter(|o| namespace.is_none_or(|ns| o.namespace.as_deref() == ns))
             .map(|o| o.id)
             .collect();
@@ -60,7 +65,7 @@ impl Ctx {
         let ids: Vec<ObjectId> = self
             .0
             .graph()
-            .workloads_selected_by(o.namespace.as_deref(), &selector)
+            .workloads_selected_by(self.viewer(), o.namespace.as_deref(), &selector)
             .into_iter()
             .map(|w| w.id)
             .collect();
@@ -76,6 +81,7 @@ impl Ctx {
             .graph()
             .services_selecting(o)
             .into_iter()
+            .filter(|s| self.0.graph().sees(self.1, s.id))
             .map(|s| s.id)
             .collect();
         self.objects(ids)
@@ -111,9 +117,13 @@ impl Ctx {
             .and_then(Value::as_str);
         claim
             .and_then(|name| {
-                self.0
-                    .graph()
-                    .get("", "PersistentVolumeClaim", o.namespace.as_deref(), name)
+                self.0.graph().get(
+                    self.viewer(),
+                    "",
+                    "PersistentVolumeClaim",
+                    o.namespace.as_deref(),
+                    name,
+                )
             })
             .map_or(Dynamic::UNIT, |pvc| self.0.value(pvc.id))
     }

@@ -44,7 +44,10 @@ impl PolicyRule {
 
     fn call(&self, object: &Object) -> Result<Vec<Diagnostic>, Failure> {
         let options = CallFnOptions::new().eval_ast(false);
-        let args = (self.run.value(object.id), Ctx(Arc::clone(&self.run)));
+        let args = (
+            self.run.value(object.id),
+            Ctx(Arc::clone(&self.run), object.id),
+        );
         let _clock = deadline::Call::start();
         let result = engine()
             .call_fn_with_options::<Dynamic>(

@@ -204,6 +204,7 @@ mod tests {
 
     fn finding(rule: &str, name: &str, pointer: &str, line: u32) -> Finding {
         Finding {
+            unit: ".".to_owned(),
             rule: rule.to_owned(),
             severity: Severity::Warning,
             message: "m".to_owned(),

@@ -47,6 +47,7 @@ struct JsonDiagnostic<'a> {
     object: Option<&'a ObjectRef>,
     help: Option<&'a str>,
     related: Vec<JsonRelated<'a>>,
+    unit: &'a str,
 }
 
 #[derive(Serialize)]
@@ -99,6 +100,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                         message: &r.message,
                     })
                     .collect(),
+                unit: &f.unit,
             })
             .collect(),
     };

@@ -84,6 +84,8 @@ pub struct Finding {
     pub file_id: crate::base::FileId,
     /// The object's id in the graph, for findings about an object.
     pub object_id: Option<ObjectId>,
+    /// The apply unit of the object (or of the file) the finding is about.
+    pub unit: String,
 }
 
 /// Everything a format needs.
@@ -216,5 +218,9 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
             .collect(),
         file_id,
         object_id,
+        unit: match object_id {
+            Some(id) => graph.unit_name(id).to_owned(),
+            None => graph.file_unit_name(file_id),
+        },
     }
 }

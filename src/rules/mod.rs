@@ -16,6 +16,7 @@ macro_rules! rules {
 
 pub mod cel;
 pub mod hardening;
+pub mod helm;
 pub mod input;
 pub mod kustomize;
 pub mod probe;
@@ -246,6 +247,7 @@ pub fn builtin() -> Vec<&'static dyn Rule> {
     let mut all: Vec<&'static dyn Rule> = Vec::new();
     all.extend_from_slice(input::RULES);
     all.extend_from_slice(kustomize::RULES);
+    all.extend_from_slice(helm::RULES);
     all.extend_from_slice(schema::RULES);
     all.extend_from_slice(cel::RULES);
     all.extend_from_slice(workload::RULES);

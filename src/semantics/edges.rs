@@ -142,9 +142,16 @@ fn merge(mut edges: Vec<Edge>) -> Vec<Edge> {
     out
 }
 
-/// The object a name refers to, or a missing node for it.
-fn target(graph: &Graph, group: &str, kind: &str, namespace: Option<&str>, name: &str) -> Target {
-    match graph.get(group, kind, namespace, name) {
+/// The object a name written in `from` refers to (in `from`'s unit), or a missing node.
+fn target(
+    graph: &Graph,
+    from: &Object,
+    group: &str,
+    kind: &str,
+    namespace: Option<&str>,
+    name: &str,
+) -> Target {
+    match graph.get(from, group, kind, namespace, name) {
         Some(o) => Target::Object(o.id),
         None => Target::Missing(Missing {
             group: group.to_owned(),
@@ -177,7 +184,7 @@ fn refer(
     };
     out.push(Edge {
         from: Target::Object(o.id),
-        to: target(graph, group, kind, namespace, name),
+        to: target(graph, o, group, kind, namespace, name),
         relation,
         sites: vec![(o.id, site)],
         optional,
@@ -250,7 +257,7 @@ fn selects(
     sites: Vec<(ObjectId, Pointer)>,
     out: &mut Vec<Edge>,
 ) {
-    let selected = graph.workloads_selected_by(o.namespace.as_deref(), selector);
+    let selected = graph.workloads_selected_by(o, o.namespace.as_deref(), selector);
     if selected.is_empty() {
         out.push(Edge {
             from: Target::Object(o.id),
@@ -337,7 +344,7 @@ fn claim(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
         sites.push((o.id, Pointer::root().path("spec/accessModes")));
         out.push(Edge {
             from: Target::Object(o.id),
-            to: target(graph, "", "PersistentVolume", None, name),
+            to: target(graph, o, "", "PersistentVolume", None, name),
             relation: Relation::Binds,
             sites,
             optional: false,
@@ -375,7 +382,7 @@ fn volume(graph: &Graph, o: &Object, out: &mut Vec<Edge>) {
     let namespace = str_at(claim_ref, "/namespace").unwrap_or("default");
     let site = (o.id, Pointer::root().path("spec/claimRef"));
     // Drawn claim → volume, as the binding reads; a missing claim hangs off the volume.
-    match target(graph, "", "PersistentVolumeClaim", Some(namespace), name) {
+    match target(graph, o, "", "PersistentVolumeClaim", Some(namespace), name) {
         Target::Object(pvc) => out.push(Edge {
             from: Target::Object(pvc),
             to: Target::Object(o.id),
@@ -434,7 +441,7 @@ fn pod_spec(graph: &Graph, o: &Object, spec: &PodSpec<'_>, out: &mut Vec<Edge>) 
         if r.target == RefTarget::ServiceAccount
             && r.name == "default"
             && graph
-                .get("", "ServiceAccount", o.namespace.as_deref(), r.name)
+                .get(o, "", "ServiceAccount", o.namespace.as_deref(), r.name)
                 .is_none()
         {
             continue;

@@ -47,7 +47,7 @@ pub fn selected<'a>(graph: &'a Graph, object: &Object) -> Option<Selected<'a>> {
         return None;
     }
     let selector = service_selector(object)?;
-    let workloads = pod_workloads(graph, object.namespace.as_deref(), &selector);
+    let workloads = pod_workloads(graph, object, object.namespace.as_deref(), &selector);
     Some(Selected {
         selector,
         workloads,
@@ -77,16 +77,19 @@ fn is_controlled(object: &Object) -> bool {
 /// and `apps.kubernetes.io/pod-index`; a selector naming one finds its workload by name.
 pub fn pod_workloads<'a>(
     graph: &'a Graph,
+    viewer: &Object,
     namespace: Option<&str>,
     selector: &Selector,
 ) -> Vec<&'a Object> {
-    let mut found = graph.workloads_selected_by(namespace, selector);
+    let mut found = graph.workloads_selected_by(viewer, namespace, selector);
     for (k, v) in &selector.match_labels {
         let candidate = match k.as_str() {
-            "job-name" | "batch.kubernetes.io/job-name" => graph.get("batch", "Job", namespace, v),
+            "job-name" | "batch.kubernetes.io/job-name" => {
+                graph.get(viewer, "batch", "Job", namespace, v)
+            }
             "statefulset.kubernetes.io/pod-name" => v
                 .rsplit_once('-')
-                .and_then(|(sts, _)| graph.get("apps", "StatefulSet", namespace, sts)),
+                .and_then(|(sts, _)| graph.get(viewer, "apps", "StatefulSet", namespace, sts)),
             _ => None,
         };
         if let Some(w) = candidate {
@@ -170,7 +173,7 @@ pub fn nearest_miss<'a>(
             match_labels: vec![(k.clone(), v.clone())],
             requirements: Vec::new(),
         };
-        candidates.extend(pod_workloads(graph, ns, &one));
+        candidates.extend(pod_workloads(graph, service, ns, &one));
     }
     for (group, kind) in [
         ("apps", "Deployment"),
@@ -180,7 +183,7 @@ pub fn nearest_miss<'a>(
         ("", "Pod"),
         ("", "ReplicationController"),
     ] {
-        candidates.extend(graph.get(group, kind, ns, &service.name));
+        candidates.extend(graph.get(service, group, kind, ns, &service.name));
     }
     candidates.sort_by_key(|o| o.id);
     candidates.dedup_by_key(|o| o.id);

@@ -94,8 +94,15 @@ impl Rule for AdmissionPolicy {
             .flat_map_iter(|o| {
                 let target = Target::of(cx.graph, o);
                 let mut found = Vec::new();
+                // A policy admits the objects applied with it (and with its binding).
                 for (policy, bindings) in &policies.bound {
+                    if !cx.graph.sees(o.id, policy.object.id) {
+                        continue;
+                    }
                     for binding in bindings {
+                        if !cx.graph.sees(o.id, binding.object.id) {
+                            continue;
+                        }
                         let Some(severity) = severity(&binding.actions) else {
                             continue;
                         };

@@ -1,29 +1,42 @@
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
 
-use crate::base::{Diagnostic, ObjectId, Pointer};
+use crate::base::{Diagnostic, FileId, ObjectId, Pointer, Severity};
 use crate::declare_rule;
+use crate::graph::units::Membership;
 use crate::model::ObjectKey;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
     /// Reports two documents that define the same object: the same API group, kind,
-    /// namespace and name, in the same file or in files of the same directory (what one
-    /// `kubectl apply -f DIR` applies together). The later one is reported at its
-    /// `metadata.name`, the earlier one is shown as a related location. The namespace is
-    /// the effective one: an object without `metadata.namespace` is in the default
-    /// namespace of the run.
+    /// namespace and name, in one apply unit (the folder of their files, or the unit
+    /// declared in `.k8lint.yaml`; see the README on apply units). The later one is
+    /// reported at its `metadata.name`, the earlier one is shown as a related location.
+    /// The namespace is the effective one: an object without `metadata.namespace` is in
+    /// the default namespace of the run.
     ///
-    /// Objects of the same name in different directories are not reported: repositories
-    /// keep one directory per environment or overlay (`overlays/dev`, `overlays/prod`),
-    /// each applied on its own. Objects from `--context` are the cluster as it is, so a
+    /// How bad it is depends on where the two are:
+    ///
+    /// - **in one file**: an error. `kubectl apply -f` of that file applies both.
+    /// - **in two files of one folder that mostly define the same objects** (at least half
+    ///   of the smaller file's objects): the files are *variants*,
+    ///   alternatives of one another that are applied one at a time (`bookinfo.yaml` and
+    ///   `bookinfo-psa.yaml`, `install.yaml` and `core-install.yaml`). One warning per pair
+    ///   of files, at the first repeated object, saying which file repeats which and how
+    ///   many objects they share.
+    /// - **in two files of one folder otherwise**: an error, as in one file.
+    ///
+    /// Objects of the same name in different folders are not reported: repositories keep
+    /// one folder per environment or overlay (`overlays/dev`, `overlays/prod`), each
+    /// applied on its own. Objects from `--context` are the cluster as it is, so a
     /// manifest that redefines one is an update, not a duplicate.
     ///
     /// ## Why is this bad?
     /// `kubectl apply` applies both, and the later silently replaces the earlier; which one
-    /// wins depends on file order.
+    /// wins depends on file order. Variant files are fine as long as nobody applies the
+    /// folder as a whole: the warning says so, and a declared unit or an `ignore` glob
+    /// makes the intent explicit.
     ///
     /// ## Example
     /// ```yaml
@@ -41,8 +54,8 @@ declare_rule! {
     /// Use instead: give each object its own name, or keep one of them.
     ///
     /// ## References
-    /// - Object names and IDs: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
-    /// - Kubernetes object management (kubectl): https://kubernetes.io/docs/concepts/overview/working-with-objects/object-management/
+    /// - Object names and IDs: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/>
+    /// - Declarative management with `kubectl apply`: <https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/>
     pub static DUPLICATE_OBJECT = {
         id: "duplicate-object",
         severity: Error,
@@ -52,7 +65,7 @@ declare_rule! {
     }
 }
 
-/// Finds duplicates through the graph's identity index.
+/// Finds duplicates through a hash map of the first object of each identity and unit.
 pub struct DuplicateObject;
 
 impl Rule for DuplicateObject {
@@ -60,34 +73,83 @@ impl Rule for DuplicateObject {
         &DUPLICATE_OBJECT
     }
 
-    /// One pass over the objects in input order, with the first of each identity and
-    /// directory in a hash map: linear in the objects, however many share a name.
+    /// One pass over the objects in input order, with the first of each identity and unit
+    /// in a hash map: linear in the objects, however many share a name.
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut first: HashMap<(ObjectKey, Option<&Path>), ObjectId> = HashMap::new();
-        let name = Pointer::root().path("metadata/name");
+        let mut first: HashMap<(ObjectKey, Membership), ObjectId> = HashMap::new();
+        // The identities each file defines, to tell variants apart.
+        let mut keys_of: HashMap<FileId, HashSet<ObjectKey>> = HashMap::new();
+        let mut repeats: Vec<(ObjectId, ObjectId)> = Vec::new();
         for object in cx.graph.checked() {
             if object.name.is_empty() {
                 continue;
             }
-            let dir = cx
-                .graph
-                .file(object.file)
-                .path
-                .as_deref()
-                .and_then(Path::parent);
-            match first.entry((object.key(), dir)) {
+            keys_of.entry(object.file).or_default().insert(object.key());
+            match first.entry((object.key(), cx.graph.membership(object.id))) {
                 Entry::Vacant(slot) => {
                     slot.insert(object.id);
                 }
-                Entry::Occupied(slot) => {
-                    let d = DUPLICATE_OBJECT.at(
-                        object.id,
-                        name.clone(),
-                        format!("{} is defined more than once", object.display_name()),
-                    );
-                    out.push(d.with_related(*slot.get(), name.clone(), "first defined here"));
-                }
+                Entry::Occupied(slot) => repeats.push((object.id, *slot.get())),
             }
         }
+        let name = Pointer::root().path("metadata/name");
+        // Whether each pair of files are variants, and the pairs already reported.
+        let mut variants: HashMap<(FileId, FileId), bool> = HashMap::new();
+        let mut reported: HashSet<(FileId, FileId)> = HashSet::new();
+        for (later, earlier) in repeats {
+            let (o, e) = (cx.graph.object(later), cx.graph.object(earlier));
+            let pair = (e.file, o.file);
+            let variant = o.file != e.file
+                && *variants
+                    .entry(pair)
+                    .or_insert_with(|| shared(&keys_of, pair).is_some());
+            if !variant {
+                let d = DUPLICATE_OBJECT.at(
+                    o.id,
+                    name.clone(),
+                    format!("{} is defined more than once", o.display_name()),
+                );
+                out.push(d.with_related(e.id, name.clone(), "first defined here"));
+                continue;
+            }
+            // One warning per pair of variant files, at the first repeated object.
+            let Some((n, smaller)) = shared(&keys_of, pair) else {
+                continue;
+            };
+            if !reported.insert(pair) {
+                continue;
+            }
+            let (a, b) = (&cx.graph.file(e.file).name, &cx.graph.file(o.file).name);
+            let d = DUPLICATE_OBJECT
+                .at(
+                    o.id,
+                    name.clone(),
+                    format!(
+                        "{b} repeats {n} objects of {a} ({} first; {n} of the smaller \
+                         file's {smaller}): variants of one install, applied one at a \
+                         time, never together",
+                        o.display_name()
+                    ),
+                )
+                .with_severity(Severity::Warning);
+            out.push(d.with_related(e.id, name.clone(), format!("defined first in {a}")));
+        }
     }
+}
+
+/// How many identities two files share, and the size of the smaller, when they share at
+/// least half of the smaller file's objects: the files are variants (a one-object file
+/// that redefines an object of another is an alternative to that definition).
+fn shared(
+    keys_of: &HashMap<FileId, HashSet<ObjectKey>>,
+    (a, b): (FileId, FileId),
+) -> Option<(usize, usize)> {
+    let (ka, kb) = (keys_of.get(&a)?, keys_of.get(&b)?);
+    let (small, large) = if ka.len() <= kb.len() {
+        (ka, kb)
+    } else {
+        (kb, ka)
+    };
+    let n = small.iter().filter(|k| large.contains(*k)).count();
+    (n >= 1 && 2 * n >= small.len()).then_some((n, small.len()))
 }

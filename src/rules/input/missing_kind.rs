@@ -63,6 +63,18 @@ pub fn no_object(file: FileId, first: Option<&Document>) -> Diagnostic {
     )
 }
 
+/// The finding for stdin that holds no document at all: most often the command before
+/// the pipe failed or printed nothing, which is worth saying rather than "no object".
+pub fn empty_stdin(file: FileId) -> Diagnostic {
+    MISSING_KIND.diagnostic(
+        Location::File {
+            file,
+            span: Span::default(),
+        },
+        "stdin is empty: no YAML document was read (did the command before the pipe print nothing or fail?)",
+    )
+}
+
 /// The finding for a document without identity, if it has none: at a misspelled
 /// `apiVersion`/`kind` key when there is one, else at the document.
 pub fn check_document(file: FileId, doc: &Document) -> Option<Diagnostic> {

@@ -69,7 +69,7 @@ impl Rule for ConfigKey {
             if !r.target.has_keys() || r.optional || r.keys.is_empty() {
                 continue;
             }
-            let Some(source) = cx.graph.get("", r.target.kind(), ns, r.name) else {
+            let Some(source) = cx.graph.get(object, "", r.target.kind(), ns, r.name) else {
                 continue;
             };
             let have = keys_of(source);

@@ -64,7 +64,7 @@ impl Rule for ConfigRef {
             if !r.target.has_keys()
                 || r.optional
                 || r.name.is_empty()
-                || cx.graph.get("", r.target.kind(), ns, r.name).is_some()
+                || cx.graph.get(object, "", r.target.kind(), ns, r.name).is_some()
             {
                 continue;
             }

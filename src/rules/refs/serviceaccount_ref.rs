@@ -59,7 +59,7 @@ impl Rule for ServiceaccountRef {
         };
         let name = account.name;
         let ns = object.namespace.as_deref();
-        if name == "default" || cx.graph.get("", "ServiceAccount", ns, name).is_some() {
+        if name == "default" || cx.graph.get(object, "", "ServiceAccount", ns, name).is_some() {
             return;
         }
         out.push(SERVICEACCOUNT_REF.at(

@@ -53,6 +53,7 @@ pub(crate) fn autoscalers(graph: &Graph) -> HashMap<ObjectId, &Object> {
             g => g,
         };
         if let Some(w) = graph.get(
+            hpa,
             group,
             field("kind"),
             hpa.namespace.as_deref(),
@@ -84,7 +85,7 @@ pub(crate) fn budgets(graph: &Graph) -> HashMap<ObjectId, Vec<ObjectId>> {
         let Some(selector) = budget_selector(pdb) else {
             continue;
         };
-        for w in pod_workloads(graph, pdb.namespace.as_deref(), &selector) {
+        for w in pod_workloads(graph, pdb, pdb.namespace.as_deref(), &selector) {
             out.entry(w.id).or_default().push(pdb.id);
         }
     }

@@ -1,7 +1,8 @@
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::base::Diagnostic;
 use crate::declare_rule;
+use crate::graph::units::Membership;
 use crate::model::{Object, PodTemplate, Selector};
 use crate::semantics::endpoints::pod_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -67,30 +68,39 @@ impl Rule for NetworkPolicyCoverage {
             return;
         }
         let mut covered = HashSet::new();
-        let mut with_policies = BTreeSet::new();
         for np in &policies {
-            with_policies.insert(np.namespace.as_deref());
             let Some(selector) = np
                 .at("/spec/podSelector")
                 .and_then(|v| Selector::from_label_selector(v).ok())
             else {
                 continue;
             };
-            for w in pod_workloads(cx.graph, np.namespace.as_deref(), &selector) {
+            for w in pod_workloads(cx.graph, np, np.namespace.as_deref(), &selector) {
                 covered.insert(w.id);
             }
         }
-        let where_ = with_policies
-            .iter()
-            .map(|n| n.unwrap_or("default"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // Namespaces without any policy: one finding each, at their first workload.
-        let mut bare: BTreeMap<Option<&str>, Vec<&Object>> = BTreeMap::new();
+        // The namespaces with policies that a unit sees, asked once per unit.
+        let mut seen_by_unit: HashMap<Membership, BTreeSet<Option<&str>>> = HashMap::new();
+        // Namespaces without any policy: one finding each per unit, at their first workload.
+        let mut bare: BTreeMap<(Option<&str>, &str), Vec<&Object>> = BTreeMap::new();
         for w in cx.graph.checked().filter(|o| runs_own_pods(o)) {
             let ns = w.namespace.as_deref();
+            let with_policies = seen_by_unit
+                .entry(cx.graph.membership(w.id))
+                .or_insert_with(|| {
+                    policies
+                        .iter()
+                        .filter(|np| cx.graph.sees(w.id, np.id))
+                        .map(|np| np.namespace.as_deref())
+                        .collect()
+                });
+            if with_policies.is_empty() {
+                continue;
+            }
             if !with_policies.contains(&ns) {
-                bare.entry(ns).or_default().push(w);
+                bare.entry((ns, cx.graph.unit_name(w.id)))
+                    .or_default()
+                    .push(w);
                 continue;
             }
             if covered.contains(&w.id) {
@@ -108,10 +118,17 @@ impl Rule for NetworkPolicyCoverage {
                 ),
             ));
         }
-        for (ns, workloads) in bare {
+        for ((ns, _), workloads) in bare {
             let Some(first) = workloads.first() else {
                 continue;
             };
+            let where_ = seen_by_unit
+                .get(&cx.graph.membership(first.id))
+                .into_iter()
+                .flatten()
+                .map(|n| n.unwrap_or("default"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let Some(template) = PodTemplate::of(first) else {
                 continue;
             };

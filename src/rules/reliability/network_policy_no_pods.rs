@@ -86,7 +86,7 @@ fn check(
         return;
     }
     let ns = object.namespace.as_deref();
-    if operated.contains(&ns) || !pod_workloads(cx.graph, ns, &selector).is_empty() {
+    if operated.contains(&ns) || !pod_workloads(cx.graph, object, ns, &selector).is_empty() {
         return;
     }
     out.push(NETWORK_POLICY_NO_PODS.at(

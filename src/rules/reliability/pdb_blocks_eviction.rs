@@ -96,7 +96,7 @@ impl Rule for PdbBlocksEviction {
             let mut total = 0;
             let mut parts = Vec::new();
             let mut fixed = true;
-            for w in pod_workloads(cx.graph, pdb.namespace.as_deref(), &selector) {
+            for w in pod_workloads(cx.graph, pdb, pdb.namespace.as_deref(), &selector) {
                 let count = match hpas.get(&w.id) {
                     Some(hpa) => {
                         parts.push(format!(

@@ -230,7 +230,7 @@ pub(crate) fn violations(cx: &Context<'_>, object: &Object) -> Vec<Found> {
     {
         return Vec::new();
     }
-    let ns_object = cx.graph.get("", "Namespace", None, namespace);
+    let ns_object = cx.graph.get(object, "", "Namespace", None, namespace);
     let policy = NamespacePolicy::from_labels(ns_object.and_then(Object::labels), settings.default);
     let target = target_minor(cx);
     let mut found: Vec<Found> = Vec::new();

@@ -75,9 +75,13 @@ impl Rule for ServiceAccountToken {
             .or_else(|| template.spec.str("serviceAccount"))
             .filter(|n| !n.is_empty())
             .unwrap_or("default");
-        let account = cx
-            .graph
-            .get("", "ServiceAccount", object.namespace.as_deref(), name);
+        let account = cx.graph.get(
+            object,
+            "",
+            "ServiceAccount",
+            object.namespace.as_deref(),
+            name,
+        );
         let mut d = match account {
             Some(sa) => match sa.at("/automountServiceAccountToken") {
                 Some(Value::Bool(false)) => return,

@@ -74,7 +74,7 @@ impl Rule for EndpointsNoService {
         } else {
             return;
         };
-        if name.is_empty() || cx.graph.get("", "Service", ns, name).is_some() {
+        if name.is_empty() || cx.graph.get(object, "", "Service", ns, name).is_some() {
             return;
         }
         out.push(ENDPOINTS_NO_SERVICE.at(

@@ -75,7 +75,7 @@ impl Rule for HpaTarget {
         let ns = object.namespace.as_deref();
         if groups
             .iter()
-            .any(|g| cx.graph.get(g, kind, ns, name).is_some())
+            .any(|g| cx.graph.get(object, g, kind, ns, name).is_some())
         {
             return;
         }

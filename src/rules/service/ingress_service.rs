@@ -149,7 +149,7 @@ impl Rule for IngressService {
         }
         let ns = object.namespace.as_deref();
         for b in backends(object) {
-            if b.service.is_empty() || cx.graph.get("", "Service", ns, &b.service).is_some() {
+            if b.service.is_empty() || cx.graph.get(object, "", "Service", ns, &b.service).is_some() {
                 continue;
             }
             out.push(INGRESS_SERVICE.at(

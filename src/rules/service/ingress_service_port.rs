@@ -65,7 +65,7 @@ impl Rule for IngressServicePort {
         let ns = object.namespace.as_deref();
         for b in backends(object) {
             let Some(port) = &b.port else { continue };
-            let Some(svc) = cx.graph.get("", "Service", ns, &b.service) else {
+            let Some(svc) = cx.graph.get(object, "", "Service", ns, &b.service) else {
                 continue;
             };
             let ports = service_ports(svc);

@@ -69,7 +69,9 @@ impl Rule for NodeportConflict {
         // Context Services first: they hold their ports already.
         let mut services: Vec<&Object> = cx.graph.of_kind("", "Service").collect();
         services.sort_by_key(|s| (!s.context, s.id));
-        let mut owner: HashMap<i64, (&Object, Pointer)> = HashMap::new();
+        // The Services holding each port: one per group of units that do not see each
+        // other (staging's and prod's NodePorts never meet in one cluster).
+        let mut owners: HashMap<i64, Vec<(&Object, Pointer)>> = HashMap::new();
         for svc in services {
             for p in service_ports(svc) {
                 let Some(n) = p.node_port else { continue };
@@ -81,7 +83,8 @@ impl Rule for NodeportConflict {
                         format!("nodePort {n} is outside the default node port range 30000-32767"),
                     ));
                 }
-                match owner.get(&n) {
+                let list = owners.entry(n).or_default();
+                match list.iter().find(|(first, _)| cx.graph.sees(svc.id, first.id)) {
                     // The same Service may use one node port for several protocols; a
                     // duplicated Service is duplicate-object's to report.
                     Some((first, _)) if first.key() == svc.key() => {}
@@ -97,9 +100,7 @@ impl Rule for NodeportConflict {
                             )
                             .with_related(first.id, first_at.clone(), "claimed here first"),
                     ),
-                    None => {
-                        owner.insert(n, (svc, at));
-                    }
+                    None => list.push((svc, at)),
                 }
             }
         }

@@ -90,7 +90,7 @@ fn check(
         let Ok(selector) = Selector::from_label_selector(value) else {
             return;
         };
-        if operated.contains(&ns) || !pod_workloads(cx.graph, ns, &selector).is_empty() {
+        if operated.contains(&ns) || !pod_workloads(cx.graph, object, ns, &selector).is_empty() {
             return;
         }
         out.push(PDB_NO_PODS.at(

@@ -61,7 +61,7 @@ pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 /// Whether a Service has Endpoints or an EndpointSlice of its own in the inputs.
 pub fn has_own_endpoints(graph: &Graph, service: &Object) -> bool {
     let ns = service.namespace.as_deref();
-    if graph.get("", "Endpoints", ns, &service.name).is_some() {
+    if graph.get(service, "", "Endpoints", ns, &service.name).is_some() {
         return true;
     }
     let by_label = Selector {
@@ -69,7 +69,7 @@ pub fn has_own_endpoints(graph: &Graph, service: &Object) -> bool {
         requirements: Vec::new(),
     };
     graph
-        .objects_labelled(ns, &by_label)
+        .objects_labelled(service, ns, &by_label)
         .iter()
         .any(|o| o.is("discovery.k8s.io", "EndpointSlice"))
 }

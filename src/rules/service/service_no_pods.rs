@@ -102,7 +102,7 @@ impl Rule for ServiceNoPods {
 /// selects while its template is not a usable pod template (no `spec`).
 fn broken_workload_labelled(cx: &Context<'_>, service: &Object, selector: &Selector) -> bool {
     cx.graph
-        .in_namespace(service.namespace.as_deref())
+        .in_namespace(service, service.namespace.as_deref())
         .any(|o| {
             let Some(kind) = WorkloadKind::of(o) else {
                 return false;

@@ -77,7 +77,7 @@ impl Rule for StatefulsetService {
         };
         let at = Pointer::root().path("spec/serviceName");
         let ns = object.namespace.as_deref();
-        let Some(svc) = cx.graph.get("", "Service", ns, name) else {
+        let Some(svc) = cx.graph.get(object, "", "Service", ns, name) else {
             out.push(STATEFULSET_SERVICE.at(
                 object.id,
                 at,

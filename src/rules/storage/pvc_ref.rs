@@ -97,7 +97,7 @@ impl Rule for PvcRef {
                 if replaced
                     || cx
                         .graph
-                        .get("", "PersistentVolumeClaim", ns, name)
+                        .get(o, "", "PersistentVolumeClaim", ns, name)
                         .is_some()
                     || generated.contains(&(ns, name.to_owned()))
                 {

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::base::{At, Diagnostic, Pointer};
+use crate::base::{At, Diagnostic, ObjectId, Pointer};
 use crate::declare_rule;
 use crate::model::{Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -76,7 +76,9 @@ impl Rule for RwoVolumeShared {
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         type Mounts<'a> = Vec<(&'a Object, Pointer, Option<i64>)>;
-        let mut by_claim: HashMap<(Option<&str>, &str), Mounts<'_>> = HashMap::new();
+        // Keyed by the claim object each workload sees: same-named claims of units apart
+        // are different claims.
+        let mut by_claim: HashMap<ObjectId, Mounts<'_>> = HashMap::new();
         let mut order = Vec::new();
         let mut objects: Vec<&Object> = cx.graph.objects.iter().collect();
         objects.sort_by_key(|o| (!o.context, o.id));
@@ -95,7 +97,13 @@ impl Rule for RwoVolumeShared {
                 else {
                     continue;
                 };
-                let key = (o.namespace.as_deref(), name);
+                let Some(pvc) =
+                    cx.graph
+                        .get(o, "", "PersistentVolumeClaim", o.namespace.as_deref(), name)
+                else {
+                    continue;
+                };
+                let key = pvc.id;
                 let at = t
                     .spec
                     .pointer
@@ -113,9 +121,7 @@ impl Rule for RwoVolumeShared {
             }
         }
         for key in order {
-            let Some(pvc) = cx.graph.get("", "PersistentVolumeClaim", key.0, key.1) else {
-                continue;
-            };
+            let pvc = cx.graph.object(key);
             let modes: Vec<&str> = pvc
                 .at("/spec/accessModes")
                 .and_then(Value::as_array)
@@ -144,7 +150,7 @@ impl Rule for RwoVolumeShared {
                                 at.clone(),
                                 format!(
                                     "{single} claim {} is mounted by {count} pods of {} {}",
-                                    key.1, w.kind, w.name
+                                    pvc.name, w.kind, w.name
                                 ),
                             )
                             .with_related(
@@ -154,8 +160,11 @@ impl Rule for RwoVolumeShared {
                             ),
                     );
                 }
-                if index > 0 {
-                    let (first, first_at, _) = &mounts[0];
+                // The first earlier mount of a workload this one is applied with.
+                let first = mounts[..index]
+                    .iter()
+                    .find(|(f, _, _)| cx.graph.sees(w.id, f.id));
+                if let Some((first, first_at, _)) = first {
                     out.push(
                         RWO_VOLUME_SHARED
                             .at(
@@ -163,7 +172,7 @@ impl Rule for RwoVolumeShared {
                                 at.clone(),
                                 format!(
                                     "{single} claim {} is also mounted by {} {}",
-                                    key.1, first.kind, first.name
+                                    pvc.name, first.kind, first.name
                                 ),
                             )
                             .with_related(first.id, first_at.clone(), "mounted here first"),

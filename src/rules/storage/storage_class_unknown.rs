@@ -1,8 +1,9 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::base::Diagnostic;
+use crate::base::{Diagnostic, ObjectId};
+use crate::model::Object;
 use crate::declare_rule;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -61,26 +62,36 @@ impl Rule for StorageClassUnknown {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let classes: HashSet<&str> = cx
+        let all: Vec<&Object> = cx
             .graph
             .of_kind("storage.k8s.io", "StorageClass")
-            .map(|o| o.name.as_str())
             .collect();
-        if classes.is_empty() {
+        if all.is_empty() {
             return;
         }
-        let on_volumes: HashSet<&str> = cx
-            .graph
-            .of_kind("", "PersistentVolume")
-            .filter_map(|pv| {
-                pv.annotations()
-                    .and_then(|a| a.get(CLASS_ANNOTATION))
-                    .or_else(|| pv.at("/spec/storageClassName"))
-                    .and_then(Value::as_str)
-            })
-            .collect();
+        // The PVs carrying each class name.
+        let mut on_volumes: HashMap<&str, Vec<ObjectId>> = HashMap::new();
+        for pv in cx.graph.of_kind("", "PersistentVolume") {
+            let class = pv
+                .annotations()
+                .and_then(|a| a.get(CLASS_ANNOTATION))
+                .or_else(|| pv.at("/spec/storageClassName"))
+                .and_then(Value::as_str);
+            if let Some(class) = class {
+                on_volumes.entry(class).or_default().push(pv.id);
+            }
+        }
         let mut reported = HashSet::new();
         for o in cx.graph.checked() {
+            // The classes of the object's unit (few: read per object, not indexed).
+            let classes: HashSet<&str> = all
+                .iter()
+                .filter(|c| cx.graph.sees(o.id, c.id))
+                .map(|c| c.name.as_str())
+                .collect();
+            if classes.is_empty() {
+                continue;
+            }
             let mut claims = Vec::new();
             claims_of(o, &mut claims);
             for c in claims {
@@ -89,7 +100,9 @@ impl Rule for StorageClassUnknown {
                 };
                 if class.is_empty()
                     || classes.contains(class.as_str())
-                    || on_volumes.contains(class.as_str())
+                    || on_volumes
+                        .get(class.as_str())
+                        .is_some_and(|pvs| pvs.iter().any(|&pv| cx.graph.sees(o.id, pv)))
                     || !reported.insert((o.id, at.clone()))
                 {
                     continue;

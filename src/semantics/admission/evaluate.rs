@@ -171,8 +171,9 @@ fn resolve_params<'g>(
     let selector = r
         .get("selector")
         .and_then(|s| Selector::from_label_selector(s).ok());
+    // Parameters are looked up in the admitted object's apply unit.
     graph
-        .of_kind(group, kind)
+        .of_kind_seen_by(target.object, group, kind)
         .filter(|o| o.api_version == api)
         .filter(|o| match (namespace, &o.namespace) {
             (Some(ns), Some(ons)) => ns == ons,

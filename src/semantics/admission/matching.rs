@@ -33,7 +33,7 @@ impl<'a> Target<'a> {
             (!cluster_scoped).then(|| object.namespace.clone().unwrap_or_else(|| "default".into()));
         let namespace_object = namespace
             .as_deref()
-            .and_then(|ns| graph.of_kind("", "Namespace").find(|n| n.name == ns));
+            .and_then(|ns| graph.get(object, "", "Namespace", None, ns));
         let mut namespace_labels = namespace_object
             .and_then(|n| n.labels())
             .cloned()

@@ -94,7 +94,7 @@ impl<'g> Policies<'g> {
         let mut bound = Vec::new();
         for p in graph.of_kind(GROUP, "ValidatingAdmissionPolicy") {
             let bindings: Vec<Binding<'g>> = graph
-                .of_kind(GROUP, "ValidatingAdmissionPolicyBinding")
+                .of_kind_seen_by(p, GROUP, "ValidatingAdmissionPolicyBinding")
                 .filter(|b| {
                     b.at("/spec/policyName").and_then(Value::as_str) == Some(p.name.as_str())
                 })

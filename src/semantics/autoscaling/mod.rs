@@ -36,6 +36,7 @@ pub fn scale_target<'a>(graph: &'a Graph, hpa: &Object) -> Option<&'a Object> {
         g => g,
     };
     graph.get(
+        hpa,
         group,
         field("kind"),
         hpa.namespace.as_deref(),

@@ -46,9 +46,9 @@ impl Bindings {
                 // Role of its own namespace or any ClusterRole.
                 let role = match (kind, ref_kind) {
                     ("RoleBinding", "Role") => {
-                        graph.get(GROUP, "Role", binding.namespace.as_deref(), name)
+                        graph.get(binding, GROUP, "Role", binding.namespace.as_deref(), name)
                     }
-                    (_, "ClusterRole") => graph.get(GROUP, "ClusterRole", None, name),
+                    (_, "ClusterRole") => graph.get(binding, GROUP, "ClusterRole", None, name),
                     _ => None,
                 };
                 if let Some(role) = role {
@@ -71,7 +71,7 @@ impl Bindings {
                 if selector.is_empty() {
                     continue;
                 }
-                for member in graph.objects_labelled(None, &selector) {
+                for member in graph.objects_labelled(aggregator, None, &selector) {
                     if member.is(GROUP, "ClusterRole") && member.id != aggregator.id {
                         out.aggregated_into
                             .entry(member.id)

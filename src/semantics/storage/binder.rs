@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde_json::Value;
 
 use crate::graph::Graph;
+use crate::graph::units::Membership;
 use crate::model::Object;
 
 use super::claims::{Claim, ClassSpec, Volume, claims, volumes};
@@ -61,8 +62,10 @@ struct Classes<'a> {
 }
 
 impl<'a> Classes<'a> {
-    fn new(graph: &'a Graph, volumes: &[Volume<'a>]) -> Classes<'a> {
-        let all: Vec<&Object> = graph.of_kind("storage.k8s.io", "StorageClass").collect();
+    fn new(graph: &'a Graph, viewer: &'a Object, volumes: &[Volume<'a>]) -> Classes<'a> {
+        let all: Vec<&Object> = graph
+            .of_kind_seen_by(viewer, "storage.k8s.io", "StorageClass")
+            .collect();
         let is_default = |o: &Object| {
             o.annotations().is_some_and(|a| {
                 [
@@ -160,11 +163,92 @@ fn join(modes: &BTreeSet<&str>) -> String {
     }
 }
 
-/// Runs the simulation over the whole graph.
+/// Runs the simulation over the whole graph, once per apply unit: the claims of a unit
+/// bind among the PVs and StorageClasses that unit sees (staging's claims never take
+/// prod's volumes).
 pub fn bind(graph: &Graph) -> Binding<'_> {
     let claims = claims(graph);
     let volumes = volumes(graph);
-    let classes = Classes::new(graph, &volumes);
+    // The claims of each unit, units in the order their first claim comes. Context claims
+    // are in the cluster already: they come first in every unit's simulation.
+    let context: Vec<usize> = (0..claims.len())
+        .filter(|&ci| claims[ci].object.context)
+        .collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<Membership, usize> = HashMap::new();
+    for (ci, c) in claims.iter().enumerate() {
+        if c.object.context {
+            continue;
+        }
+        let g = *group_of
+            .entry(graph.membership(c.object.id))
+            .or_insert_with(|| {
+                groups.push(context.clone());
+                groups.len() - 1
+            });
+        groups[g].push(ci);
+    }
+    if groups.is_empty() && !context.is_empty() {
+        groups.push(context.clone());
+    }
+    let mut outcomes: Vec<Outcome> = vec![Outcome::Provisioned; claims.len()];
+    let mut ref_conflicts = Vec::new();
+    for (g, members) in groups.iter().enumerate() {
+        // The unit's own first claim sees what the unit sees.
+        let viewer = claims[members.get(context.len()).copied().unwrap_or(members[0])].object;
+        let seen: Vec<usize> = (0..volumes.len())
+            .filter(|&vi| graph.sees(viewer.id, volumes[vi].object.id))
+            .collect();
+        let unit_claims: Vec<Claim<'_>> = members.iter().map(|&ci| claims[ci].clone()).collect();
+        let unit_volumes: Vec<Volume<'_>> = seen.iter().map(|&vi| volumes[vi].clone()).collect();
+        let classes = Classes::new(graph, viewer, &unit_volumes);
+        let (unit_outcomes, conflicts) = simulate(&unit_claims, &unit_volumes, &classes);
+        for (i, outcome) in unit_outcomes.into_iter().enumerate() {
+            // A context claim's outcome is the same in every unit: taken from the first.
+            if i < context.len() && g > 0 {
+                continue;
+            }
+            outcomes[members[i]] = outcome.remap(&seen, members);
+        }
+        for (vi, ci) in conflicts {
+            let pair = (seen[vi], members[ci]);
+            if !ref_conflicts.contains(&pair) {
+                ref_conflicts.push(pair);
+            }
+        }
+    }
+    Binding {
+        claims,
+        volumes,
+        outcomes,
+        ref_conflicts,
+    }
+}
+
+impl Outcome {
+    /// The outcome with a unit's volume and claim indexes turned into the run's.
+    fn remap(self, volumes: &[usize], claims: &[usize]) -> Outcome {
+        match self {
+            Outcome::Bound(v) => Outcome::Bound(volumes[v]),
+            Outcome::VolumeMismatch(v, why) => Outcome::VolumeMismatch(volumes[v], why),
+            Outcome::VolumeTaken(v, c) => Outcome::VolumeTaken(volumes[v], c.map(|c| claims[c])),
+            Outcome::Taken(v, c) => Outcome::Taken(volumes[v], claims[c]),
+            Outcome::Unbindable(why, near) => Outcome::Unbindable(
+                why,
+                near.into_iter().map(|(v, w)| (volumes[v], w)).collect(),
+            ),
+            other @ (Outcome::Provisioned | Outcome::VolumeMissing) => other,
+        }
+    }
+}
+
+/// The simulation over one unit's claims and the volumes and classes it sees: each
+/// claim's outcome, and the claimRef conflicts, as indexes into the slices given.
+fn simulate(
+    claims: &[Claim<'_>],
+    volumes: &[Volume<'_>],
+    classes: &Classes<'_>,
+) -> (Vec<Outcome>, Vec<(usize, usize)>) {
     let mut outcomes: Vec<Option<Outcome>> = vec![None; claims.len()];
 
     let claim_index: HashMap<(&str, &str), usize> = claims
@@ -205,7 +289,7 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
             (_, Some(other)) => Outcome::VolumeTaken(vi, Some(other)),
             (Some(owner), _) if owner != Some(ci) => Outcome::VolumeTaken(vi, owner),
             _ => {
-                let class = effective_class(c, &classes).0;
+                let class = effective_class(c, classes).0;
                 // checkVolumeSatisfyClaim: no selector and no phase check.
                 let why = misfit(v, c, &class, false);
                 if why.is_empty() {
@@ -232,7 +316,7 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
 
     // Mode groups: every distinct access-mode set among the PVs, smallest first.
     let mut groups: Vec<BTreeSet<&str>> = Vec::new();
-    for v in &volumes {
+    for v in volumes {
         if !groups.contains(&v.modes) {
             groups.push(v.modes.clone());
         }
@@ -271,7 +355,7 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
             outcomes[ci] = Some(Outcome::Provisioned);
             continue;
         }
-        let (class, class_known) = effective_class(c, &classes);
+        let (class, class_known) = effective_class(c, classes);
         let wanted = c.access_modes();
         let request = c.request().map(|q| q.value_ceil());
         let fits_size = |v: &Volume<'_>| match (&v.capacity, request) {
@@ -321,7 +405,7 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
             taken_by[vi] = Some(ci);
             Outcome::Bound(vi)
         } else {
-            match static_reason(c, &class, class_known, &classes) {
+            match static_reason(c, &class, class_known, classes) {
                 // Provisioning makes a PV for the claim.
                 None => Outcome::Provisioned,
                 Some(reason) => {
@@ -352,16 +436,11 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
         };
         outcomes[ci] = Some(outcome);
     }
-
-    Binding {
-        claims,
-        volumes,
-        outcomes: outcomes
-            .into_iter()
-            .map(|o| o.unwrap_or(Outcome::Provisioned))
-            .collect(),
-        ref_conflicts,
-    }
+    let outcomes = outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Outcome::Provisioned))
+        .collect();
+    (outcomes, ref_conflicts)
 }
 
 /// The class a claim binds with, and whether it is known rather than assumed: as

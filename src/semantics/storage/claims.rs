@@ -212,7 +212,8 @@ pub fn volume(object: &Object) -> Volume<'_> {
     }
 }
 
-/// Every PersistentVolume, context objects first (they exist already), then input order.
+/// Every PersistentVolume (of every unit: the binder picks those a claim sees), context
+/// objects first (they exist already), then input order.
 pub fn volumes(graph: &Graph) -> Vec<Volume<'_>> {
     let mut all: Vec<&Object> = graph.of_kind("", "PersistentVolume").collect();
     all.sort_by_key(|o| (!o.context, o.id));
@@ -228,9 +229,10 @@ pub fn claims(graph: &Graph) -> Vec<Claim<'_>> {
     for o in objects {
         claims_of(o, &mut out);
     }
-    // A claim defined twice (duplicate-object reports it) is one claim: the first wins.
+    // A claim defined twice in one unit (duplicate-object reports it) is one claim: the
+    // first wins. Units apart (staging/ and prod/) each have their own.
     let mut seen = std::collections::HashSet::new();
-    out.retain(|c| seen.insert((c.namespace, c.name.clone())));
+    out.retain(|c| seen.insert((graph.membership(c.object.id), c.namespace, c.name.clone())));
     out
 }
 
