@@ -334,7 +334,7 @@ impl Graph {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)
             .cloned();
-        let ids = match known {
+        match known {
             Some(ids) => ids,
             None => {
                 // Matched outside the lock: the other threads keep going meanwhile.
@@ -358,8 +358,7 @@ impl Graph {
                     .insert(key, Arc::clone(&ids));
                 ids
             }
-        };
-        ids
+        }
     }
 
     /// Objects in a namespace, seen by `viewer`, whose own labels the selector selects.
