@@ -371,3 +371,20 @@ pub fn describe_ports(container: &Container<'_>) -> String {
         parts.join(", ")
     }
 }
+
+/// Whether an API group is a custom one (a CustomResourceDefinition's): built-in groups
+/// are the core group, single words (`apps`, `batch`) and `*.k8s.io`.
+fn is_custom_group(group: &str) -> bool {
+    group.contains('.') && !group.ends_with(".k8s.io")
+}
+
+/// The namespaces holding custom resources: there an operator may run pods that the
+/// inputs do not show (a Prometheus resource becomes a StatefulSet only in the cluster).
+pub fn namespaces_with_custom_resources(graph: &Graph) -> HashSet<Option<&str>> {
+    graph
+        .objects
+        .iter()
+        .filter(|o| is_custom_group(&o.group))
+        .map(|o| o.namespace.as_deref())
+        .collect()
+}

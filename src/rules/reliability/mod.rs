@@ -15,7 +15,7 @@ pub use pdb_missing::PDB_MISSING;
 pub use single_replica::SINGLE_REPLICA;
 pub use spread_missing::SPREAD_MISSING;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -107,21 +107,4 @@ pub(crate) fn runs_own_pods(object: &Object) -> bool {
                 .any(|r| r.get("controller").and_then(Value::as_bool) == Some(true))
         });
     kind != WorkloadKind::PodTemplate && !controlled && PodTemplate::of(object).is_some()
-}
-
-/// Whether an API group is a custom one (a CustomResourceDefinition's): built-in groups
-/// are the core group, single words (`apps`, `batch`) and `*.k8s.io`.
-pub(crate) fn is_custom_group(group: &str) -> bool {
-    group.contains('.') && !group.ends_with(".k8s.io")
-}
-
-/// The namespaces holding custom resources: there an operator may run pods that the
-/// inputs do not show (a Prometheus resource becomes a StatefulSet only in the cluster).
-pub(crate) fn namespaces_with_custom_resources(graph: &Graph) -> HashSet<Option<&str>> {
-    graph
-        .objects
-        .iter()
-        .filter(|o| is_custom_group(&o.group))
-        .map(|o| o.namespace.as_deref())
-        .collect()
 }

@@ -7,7 +7,7 @@ use crate::model::{Object, Selector};
 use crate::semantics::endpoints::pod_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::namespaces_with_custom_resources;
+use crate::semantics::endpoints::namespaces_with_custom_resources;
 
 declare_rule! {
     /// ## What it does

@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::model::{Object, Selector};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use crate::rules::reliability::namespaces_with_custom_resources;
+use crate::semantics::endpoints::namespaces_with_custom_resources;
 use crate::semantics::endpoints::pod_workloads;
 
 declare_rule! {
