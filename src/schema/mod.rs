@@ -12,6 +12,7 @@ pub mod message;
 pub mod walk;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::{Draft, Validator};
@@ -47,6 +48,8 @@ pub struct SchemaSet {
     /// Converted CRD schemas, by `(apiVersion, kind)`.
     crd_roots: HashMap<(String, String), (CrdOrigin, Value)>,
     validators: Mutex<HashMap<(String, String), Arc<ValidatorCell>>>,
+    /// Unique in the process: what a memo of schema lookups kept across calls is keyed by.
+    id: u64,
 }
 
 impl SchemaSet {
@@ -55,12 +58,19 @@ impl SchemaSet {
     pub fn new(graph: &Graph, version: KubeVersion, builtin_crds: bool) -> Option<SchemaSet> {
         let builtin = catalog::for_version(version.as_str())?;
         let crds = CrdIndex::from_graph(graph, builtin_crds);
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Some(SchemaSet {
             builtin,
             crds,
             crd_roots: HashMap::new(),
             validators: Mutex::new(HashMap::new()),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
+    }
+
+    /// An id no other set of this process has.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
