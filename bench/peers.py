@@ -27,6 +27,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
 sys.path.insert(0, HERE)
 from run import every_rule, measure, yaml_files  # noqa: E402
 
