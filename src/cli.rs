@@ -176,6 +176,13 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// The `helm` program that renders the Helm charts of a walk (default: the config's
+    /// `helm`, else `helm` on PATH; without one, charts are reported, not rendered).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_helm")]
+    pub helm: Option<PathBuf>,
+    /// Do not render Helm charts, even with `helm` on PATH: report each one (`helm-chart`).
+    #[arg(long)]
+    pub no_helm: bool,
     /// Do not validate custom resources against the embedded CRDs of common operators
     /// (`k8lint schemas` lists them): only CRDs in the inputs or `--context` count.
     #[arg(long)]

@@ -22,6 +22,7 @@ use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
 use crate::deadline;
 use crate::graph::units::Declared;
+use crate::helm::{self, Helm};
 use crate::load::{self, IgnoreGlobs};
 use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
@@ -131,6 +132,11 @@ pub fn compile_and_check_with(
         args.namespace.as_deref(),
         &args.values,
         args.max_file_size,
+        if args.no_helm {
+            HelmChoice::Off
+        } else {
+            HelmChoice::Default(args.helm.as_deref())
+        },
         stderr,
     )?;
     inputs.overlay = overlay.clone();
@@ -519,7 +525,9 @@ fn load_config(path: Option<&Path>) -> Result<Config, Fatal> {
     })
 }
 
-/// What to compile: the files of the paths and the context, the namespace, the values.
+/// What to compile: the files of the paths and the context, the namespace, the values,
+/// the `helm` that renders charts.
+#[allow(clippy::too_many_arguments)]
 fn inputs(
     config: &Config,
     paths: &[String],
@@ -527,6 +535,7 @@ fn inputs(
     namespace: Option<&str>,
     values: &ValuesArgs,
     max_file_size: Option<u64>,
+    helm: HelmChoice<'_>,
     stderr: &mut dyn Write,
 ) -> Result<(Inputs, bool), Fatal> {
     // Globs are written relative to the config file's folder, whatever path the run was
@@ -611,6 +620,8 @@ fn inputs(
         .map(PathBuf::as_path)
         .collect();
     let limits = limits(max_file_size, config);
+    let namespace = namespace.map(str::to_owned).or(config.namespace.clone());
+    let helm = helm_settings(helm, config, values, namespace.clone(), &limits)?;
     let values = render::values::load(
         &value_files,
         &values.set,
@@ -620,16 +631,73 @@ fn inputs(
     .map_err(Fatal::Usage)?;
     let inputs = Inputs {
         files,
-        namespace: namespace
-            .map(str::to_owned)
-            .or(config.namespace.clone())
-            .unwrap_or_else(|| "default".to_owned()),
+        namespace: namespace.unwrap_or_else(|| "default".to_owned()),
         limits,
         templates: Templates::new(values),
         overlay: load::Overlay::default(),
         units,
+        helm,
     };
     Ok((inputs, !unreadable.is_empty()))
+}
+
+/// Whether charts are rendered, as the command line says.
+#[derive(Debug, Clone, Copy)]
+enum HelmChoice<'a> {
+    /// `--no-helm`.
+    Off,
+    /// `--helm PATH`, or the default.
+    Default(Option<&'a Path>),
+}
+
+/// The `helm` that renders the charts of a walk: `--helm` (a path or a name, as the
+/// command line's author wrote it), else the config's `helm` (a bare name, looked up on
+/// PATH: a repository's config never names a program of its own), else `helm` on PATH,
+/// else none. Charts get the command line's `--values`, `--set` and `--set-string` (the
+/// config's `values` are for `${{ }}` expressions) and the run's namespace.
+fn helm_settings(
+    choice: HelmChoice<'_>,
+    config: &Config,
+    values: &ValuesArgs,
+    namespace: Option<String>,
+    limits: &Limits,
+) -> Result<Option<Helm>, Fatal> {
+    let HelmChoice::Default(cli) = choice else {
+        return Ok(None);
+    };
+    let program = match (cli, &config.helm) {
+        (Some(p), _) => {
+            let given = p.to_string_lossy();
+            Some(helm::find(&given).ok_or_else(|| {
+                Fatal::Usage(format!(
+                    "--helm {}: not found or not executable",
+                    crate::escape::line(&given)
+                ))
+            })?)
+        }
+        (None, Some(name)) => Some(helm::find(name).ok_or_else(|| {
+            Fatal::Usage(format!(
+                "config `helm: {}`: no such program on PATH",
+                crate::escape::line(name)
+            ))
+        })?),
+        (None, None) => helm::find("helm"),
+    };
+    Ok(program.map(|program| Helm {
+        program,
+        values: values.files.clone(),
+        set: values.set.clone(),
+        set_string: values.set_string.clone(),
+        namespace,
+        timeout: std::time::Duration::from_millis(
+            config
+                .limits
+                .get("helm-template-ms")
+                .copied()
+                .unwrap_or(helm::DEFAULT_TIMEOUT_MS),
+        ),
+        max_bytes: limits.max_file_bytes,
+    }))
 }
 
 /// What `render` refuses, as `check` rates it: the errors of reading the input and of the
@@ -706,6 +774,7 @@ pub fn render(
         args.namespace.as_deref(),
         &args.values,
         args.max_file_size,
+        HelmChoice::Default(None),
         stderr,
     )?;
     if unreadable {

@@ -188,6 +188,7 @@ pub fn run(
     kept.retain(|d| d.rule.as_str() != INTERNAL_ERROR.id);
     kept.extend(internal);
     crate::kustomize::relate(graph, &mut kept);
+    crate::compile::charts::relate(graph, &mut kept);
     sort(graph, &mut kept);
     kept
 }

@@ -3,6 +3,7 @@
 //! [`identity`]'s; the findings of the input stages (syntax, duplicate keys, templates,
 //! documents without a kind) are made by the input rules' own files.
 
+pub mod charts;
 pub mod classify;
 pub mod identity;
 
@@ -17,7 +18,6 @@ use crate::kustomize::{self, Builds};
 use crate::load::{self, InputPath, LoadError, SourceFile};
 use crate::model::Object;
 use crate::render::template::Templates;
-use crate::rules::helm;
 use crate::rules::input::{
     missing_kind, template_error, template_syntax, yaml_duplicate_key, yaml_syntax,
 };
@@ -68,6 +68,8 @@ pub struct Inputs {
     pub overlay: load::Overlay,
     /// The apply units declared in the config.
     pub units: Declared,
+    /// How to render the Helm charts of a walk; `None`: they are reported, not rendered.
+    pub helm: Option<crate::helm::Helm>,
 }
 
 /// Counts for the report's summary.
@@ -105,6 +107,9 @@ struct ParsedFile {
     skipped: bool,
     /// Non-empty documents that parsed, objects or not.
     parsed_documents: usize,
+    /// The path whose folder is the apply unit, when it is not the file's own (a chart's
+    /// rendering is applied from the chart's folder).
+    unit_of: Option<std::path::PathBuf>,
 }
 
 impl ParsedFile {
@@ -121,16 +126,22 @@ impl ParsedFile {
             diagnostics,
             skipped,
             parsed_documents: 0,
+            unit_of: None,
         }
     }
 }
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
-    // Kustomizations are built first: the files they read are checked through the build.
+    // Charts are rendered first: their templates' renderings are files of the run, with
+    // the ids after the inputs'.
+    let charts = charts::render_all(&inputs.files, inputs.helm.as_ref(), &inputs.limits.parse);
+    let rendered = charts::rendered_files(&inputs.files, &charts);
+    let first_rendered = inputs.files.len();
+    // Kustomizations are built next: the files they read are checked through the build.
     let builds = kustomize::build_inputs(
         &inputs.files,
-        inputs.files.len() as u32,
+        (first_rendered + rendered.len()) as u32,
         &inputs.limits.parse,
         inputs.limits.max_file_bytes,
     );
@@ -154,16 +165,20 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
                 ));
             }
             let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates)?;
-            // A chart met in a walk is reported once, at its Chart.yaml.
-            if let Some(path) = input.path.as_deref() {
-                let chart = path.file_name().is_some_and(|n| n == load::CHART_FILE);
-                if chart && !input.explicit && !input.context {
-                    pf.diagnostics.push(helm::not_rendered(id, path));
-                }
+            // A chart met in a walk that was not rendered is reported once, at its
+            // Chart.yaml.
+            let chart = charts.iter().find(|c| c.input == i);
+            if let (Some(chart), Some(path)) = (chart, input.path.as_deref()) {
+                pf.diagnostics
+                    .extend(charts::finding(id, path, &chart.outcome));
             }
             Ok(pf)
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
+    let parsed = parsed
+        .into_iter()
+        .chain(parse_rendered(inputs, &rendered, first_rendered))
+        .collect();
     Ok(assemble(
         parsed,
         builds,
@@ -229,7 +244,8 @@ fn assemble(
     let mut members = Vec::with_capacity(objects.capacity());
     for pf in parsed {
         let context = pf.source.context;
-        let member = membership(&mut units, declared, pf.source.path.as_deref(), context);
+        let unit_path = pf.unit_of.as_deref().or(pf.source.path.as_deref());
+        let member = membership(&mut units, declared, unit_path, context);
         if !context {
             counts.files += 1;
             counts.skipped_files += usize::from(pf.skipped);
@@ -373,6 +389,64 @@ fn parse_bytes(
         // Not text: keep what decodes, so the diagnostic lands at the offending byte.
         Err(e) => return unreadable(id, name, input, e.lossy, e.offset, e.message),
     };
+    parse_text(id, name, input, text, limits, templates)
+}
+
+/// The renderings of the charts' templates, parsed as walked files with the ids from
+/// `first`: each is named by its template's path, has no path on disk (nothing writes a
+/// fix into a rendering) and belongs to its chart's apply unit.
+fn parse_rendered(
+    inputs: &Inputs,
+    rendered: &[charts::RenderedFile],
+    first: usize,
+) -> Vec<ParsedFile> {
+    // Walked, not named: what is not an object in a rendering (a template that renders
+    // only comments) is skipped as in a walk, and what does not parse is reported.
+    let input = InputPath {
+        path: None,
+        explicit: false,
+        context: false,
+    };
+    rendered
+        .par_iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let id = FileId((first + k) as u32);
+            let chart_yaml = inputs.files.get(r.chart_input).and_then(|i| i.path.clone());
+            let name = load::InputPath {
+                path: Some(r.template.clone()),
+                ..input.clone()
+            }
+            .display();
+            let mut pf = parse_text(
+                id,
+                name,
+                &input,
+                r.text.clone(),
+                &inputs.limits,
+                &inputs.templates,
+            );
+            if let Some(chart_yaml) = chart_yaml {
+                pf.source.rendered = Some(load::RenderedFrom {
+                    chart_file: FileId(r.chart_input as u32),
+                    chart: charts::chart_dir(&chart_yaml).display().to_string(),
+                });
+                pf.unit_of = Some(chart_yaml);
+            }
+            pf
+        })
+        .collect()
+}
+
+/// Parses one file's text, runs the template stage and classifies its documents.
+fn parse_text(
+    id: FileId,
+    name: String,
+    input: &InputPath,
+    text: String,
+    limits: &Limits,
+    templates: &Templates,
+) -> ParsedFile {
     // The run's ceiling on parsed input: a file past it is not kept, not even its text.
     if let Some(run) = &limits.parse.run {
         if !run.charge(text.len() as u64) {
@@ -447,6 +521,7 @@ fn parse_bytes(
             diagnostics,
             skipped: skipped && !reported,
             parsed_documents: if skipped { 0 } else { parsed_documents },
+            unit_of: None,
         };
     }
     // The template stage: between parse and model, on the files that hold objects.
@@ -484,6 +559,7 @@ fn parse_bytes(
         diagnostics,
         skipped: false,
         parsed_documents,
+        unit_of: None,
     }
 }
 

@@ -328,6 +328,9 @@ impl Server {
             paths,
             config,
             quiet: true,
+            // A chart's rendering has no file to show its findings in: not rendered on
+            // every edit.
+            no_helm: true,
             ..CheckArgs::default()
         };
         // A bad config is said once per check as a failed run: the last good check stays.
