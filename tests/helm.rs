@@ -196,3 +196,18 @@ fn a_helm_that_hangs_is_stopped_at_the_deadline() {
     assert_eq!(charts[0]["severity"], "error");
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn a_rendering_over_the_size_limit_is_an_error_at_its_chart_yaml() {
+    let home = tempfile::tempdir().unwrap();
+    let (all, code) = check(
+        &path_with(&stand_in("ok")),
+        home.path(),
+        &["--max-file-size", "200"],
+    );
+    let charts = of_rule(&all, "helm-chart");
+    assert_eq!(charts.len(), 1, "{all:#?}");
+    let message = charts[0]["message"].as_str().unwrap();
+    assert!(message.contains("more than 200 bytes"), "{message}");
+    assert_eq!(code, Some(1));
+}
