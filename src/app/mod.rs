@@ -96,6 +96,29 @@ pub fn compile_and_check_with(
     overlay: &load::Overlay,
     stderr: &mut dyn Write,
 ) -> Result<Checked, Fatal> {
+    let keep = Keep {
+        overlay,
+        parsed: None,
+    };
+    compile_and_check_keeping(args, &keep, stderr)
+}
+
+/// What a check of a workspace may take from the earlier checks of it: the editor's
+/// server checks again on every change.
+pub struct Keep<'a> {
+    /// Texts read instead of the files on disk (unsaved buffers).
+    pub overlay: &'a load::Overlay,
+    /// The parses of the files whose text did not change.
+    pub parsed: Option<Arc<compile::Reparse>>,
+}
+
+/// [`compile_and_check_with`], keeping what `keep` allows from the earlier checks; the
+/// findings are the same as a fresh check's.
+pub fn compile_and_check_keeping(
+    args: &CheckArgs,
+    keep: &Keep<'_>,
+    stderr: &mut dyn Write,
+) -> Result<Checked, Fatal> {
     let config = load_config(args.config.as_deref())?;
     let version = args
         .target
@@ -133,7 +156,7 @@ pub fn compile_and_check_with(
         args.max_file_size,
         stderr,
     )?;
-    inputs.overlay = overlay.clone();
+    inputs.overlay = keep.overlay.clone();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Parsing and checking recurse once per nesting level (bounded by the parser's
@@ -146,7 +169,7 @@ pub fn compile_and_check_with(
         format!("reading {} file(s)", inputs.files.len()),
     );
     let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {
-        let compiled = compile::compile(&inputs)?;
+        let compiled = compile::compile_reusing(&inputs, keep.parsed.as_deref())?;
         progress.set(format!(
             "checking {} object(s)",
             compiled.graph.objects.len()

@@ -6,7 +6,9 @@
 pub mod classify;
 pub mod identity;
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -96,7 +98,64 @@ pub struct Compiled {
     pub counts: Counts,
 }
 
+/// Parse results kept between compilations of the same workspace (the editor's server
+/// compiles it again on every change): a file whose text, id and role did not change is
+/// not parsed again. Files that leave the inputs are forgotten.
+#[derive(Debug, Default)]
+pub struct Reparse {
+    files: Mutex<HashMap<PathBuf, Arc<ParsedFile>>>,
+}
+
+impl Reparse {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<ParsedFile>>> {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The parse of a decoded text: the kept one when the same file had the same text.
+    fn parse(
+        &self,
+        id: FileId,
+        input: &InputPath,
+        text: String,
+        limits: &Limits,
+        templates: &Templates,
+    ) -> ParsedFile {
+        let Some(path) = input.path.as_ref() else {
+            return parse_text(id, input, text, limits, templates);
+        };
+        let same = |pf: &ParsedFile| {
+            pf.source.id == id
+                && pf.source.context == input.context
+                && pf.explicit == input.explicit
+                && *pf.source.text == *text
+        };
+        let kept = self.lock().get(path).filter(|pf| same(pf)).map(Arc::clone);
+        if let Some(kept) = kept {
+            // Copied outside the lock: the other files are looked up meanwhile.
+            return ParsedFile::clone(&kept);
+        }
+        // Not kept: a template's output depends on the values, not on the text alone,
+        // and aliases charge the run's input budget as they are expanded.
+        let keep = !text.contains("${{") && !(text.contains('&') && text.contains('*'));
+        let mut parsed = parse_text(id, input, text, limits, templates);
+        parsed.explicit = input.explicit;
+        if keep {
+            self.lock().insert(path.clone(), Arc::new(parsed.clone()));
+        }
+        parsed
+    }
+
+    /// Forgets the files that are no longer inputs.
+    fn retain(&self, inputs: &[InputPath]) {
+        let paths: HashSet<&Path> = inputs.iter().filter_map(|i| i.path.as_deref()).collect();
+        self.lock().retain(|p, _| paths.contains(p.as_path()));
+    }
+}
+
 /// One file after reading and parsing, before objects get ids.
+#[derive(Debug, Clone)]
 struct ParsedFile {
     source: SourceFile,
     documents: Vec<yaml::Document>,
@@ -105,6 +164,8 @@ struct ParsedFile {
     skipped: bool,
     /// Non-empty documents that parsed, objects or not.
     parsed_documents: usize,
+    /// Whether the file was named on the command line.
+    explicit: bool,
 }
 
 impl ParsedFile {
@@ -121,18 +182,26 @@ impl ParsedFile {
             diagnostics,
             skipped,
             parsed_documents: 0,
+            explicit: false,
         }
     }
 }
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
+    compile_reusing(inputs, None)
+}
+
+/// [`compile`], taking the parse of every file whose text `reparse` has kept, and
+/// keeping the others' there.
+pub fn compile_reusing(inputs: &Inputs, reparse: Option<&Reparse>) -> Result<Compiled, LoadError> {
     // Kustomizations are built first: the files they read are checked through the build.
     let builds = kustomize::build_inputs(
         &inputs.files,
         inputs.files.len() as u32,
         &inputs.limits.parse,
         inputs.limits.max_file_bytes,
+        &inputs.overlay,
     );
     let parsed: Vec<ParsedFile> = inputs
         .files
@@ -151,9 +220,10 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
                     bytes,
                     &inputs.limits,
                     &inputs.templates,
+                    reparse,
                 ));
             }
-            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates)?;
+            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates, reparse)?;
             // A chart met in a walk is reported once, at its Chart.yaml.
             if let Some(path) = input.path.as_deref() {
                 let chart = path.file_name().is_some_and(|n| n == load::CHART_FILE);
@@ -164,6 +234,9 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             Ok(pf)
         })
         .collect::<Result<_, _>>()?;
+    if let Some(reparse) = reparse {
+        reparse.retain(&inputs.files);
+    }
     Ok(assemble(
         parsed,
         builds,
@@ -195,6 +268,7 @@ pub fn compile_in_memory(
                 bytes.clone(),
                 limits,
                 &Templates::default(),
+                None,
             )
         })
         .collect();
@@ -344,9 +418,10 @@ fn read_and_parse(
     input: &InputPath,
     limits: &Limits,
     templates: &Templates,
+    reparse: Option<&Reparse>,
 ) -> Result<ParsedFile, LoadError> {
     match load::read_bytes(input, limits.max_file_bytes)? {
-        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates)),
+        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates, reparse)),
         Err(message) => Ok(unreadable(
             id,
             input.display(),
@@ -366,6 +441,7 @@ fn parse_bytes(
     bytes: Vec<u8>,
     limits: &Limits,
     templates: &Templates,
+    reparse: Option<&Reparse>,
 ) -> ParsedFile {
     let name = input.display();
     let text = match load::decode(bytes) {
@@ -379,6 +455,21 @@ fn parse_bytes(
             return unreadable(id, name, input, String::new(), 0, run.exceeded());
         }
     }
+    match reparse {
+        Some(r) => r.parse(id, input, text, limits, templates),
+        None => parse_text(id, input, text, limits, templates),
+    }
+}
+
+/// Parses one file's text, runs the template stage and classifies its documents.
+fn parse_text(
+    id: FileId,
+    input: &InputPath,
+    text: String,
+    limits: &Limits,
+    templates: &Templates,
+) -> ParsedFile {
+    let name = input.display();
     let text: Arc<str> = Arc::from(text);
     let source = SourceFile::new(
         id,
@@ -447,6 +538,7 @@ fn parse_bytes(
             diagnostics,
             skipped: skipped && !reported,
             parsed_documents: if skipped { 0 } else { parsed_documents },
+            explicit: input.explicit,
         };
     }
     // The template stage: between parse and model, on the files that hold objects.
@@ -484,6 +576,7 @@ fn parse_bytes(
         diagnostics,
         skipped: false,
         parsed_documents,
+        explicit: input.explicit,
     }
 }
 

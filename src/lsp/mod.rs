@@ -9,6 +9,7 @@
 //! read instead of ending the session.
 
 mod convert;
+mod hover;
 mod navigate;
 mod server;
 

@@ -16,11 +16,13 @@ use serde_json::{Value, json};
 use crate::app::{self, Checked, Fatal};
 use crate::base::{Diagnostic, FileId, Location, Severity, Span};
 use crate::cli::CheckArgs;
+use crate::compile::Reparse;
 use crate::graph::Graph;
 use crate::load::Overlay;
 use crate::rules::RuleMeta;
 
 use super::convert::{self, path_of, uri_of};
+use super::hover;
 use super::navigate::{self, Place};
 use super::{Incoming, error_response, read, write};
 
@@ -35,6 +37,8 @@ pub struct Server {
     /// the editor knows the new text was checked.
     touched: BTreeSet<PathBuf>,
     rules: HashMap<&'static str, &'static RuleMeta>,
+    /// The parses of the workspace's files, kept for the next check.
+    parsed: Arc<Reparse>,
     initialized: bool,
     shutdown: bool,
 }
@@ -65,6 +69,7 @@ impl Server {
             published: BTreeMap::new(),
             touched: BTreeSet::new(),
             rules,
+            parsed: Arc::default(),
             initialized: false,
             shutdown: false,
         }
@@ -330,8 +335,12 @@ impl Server {
             quiet: true,
             ..CheckArgs::default()
         };
+        let keep = app::Keep {
+            overlay: &overlay,
+            parsed: Some(Arc::clone(&self.parsed)),
+        };
         // A bad config is said once per check as a failed run: the last good check stays.
-        if let Ok(checked) = app::compile_and_check_with(&args, &overlay, &mut io::sink()) {
+        if let Ok(checked) = app::compile_and_check_keeping(&args, &keep, &mut io::sink()) {
             self.checked = Some(checked);
         }
     }
@@ -561,10 +570,15 @@ impl Server {
                 }
             }
         }
-        if ids.is_empty() {
+        let field = navigate::pointer_at(graph, file, offset).and_then(|(id, pointer)| {
+            let o = graph.object(id);
+            let schemas = crate::schema::catalog::for_version(checked.version.as_str())?;
+            hover::field(schemas, &o.api_version, &o.kind, &pointer)
+        });
+        if ids.is_empty() && field.is_none() {
             return None;
         }
-        let text: Vec<String> = ids
+        let mut text: Vec<String> = ids
             .iter()
             .filter_map(|id| self.rules.get(id))
             .map(|m| {
@@ -577,6 +591,10 @@ impl Server {
                 )
             })
             .collect();
+        // The field comes first: the rule pages are long.
+        if let Some(f) = field {
+            text.insert(0, f.markdown());
+        }
         Some(lt::Hover {
             contents: lt::HoverContents::Markup(lt::MarkupContent {
                 kind: lt::MarkupKind::Markdown,
