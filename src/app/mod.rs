@@ -99,6 +99,7 @@ pub fn compile_and_check_with(
     let keep = Keep {
         overlay,
         parsed: None,
+        findings: None,
     };
     compile_and_check_keeping(args, &keep, stderr)
 }
@@ -110,7 +111,12 @@ pub struct Keep<'a> {
     pub overlay: &'a load::Overlay,
     /// The parses of the files whose text did not change.
     pub parsed: Option<Arc<compile::Reparse>>,
+    /// The object-scoped findings of the unchanged objects of the compiled input.
+    pub findings: Option<&'a KeptFindings>,
 }
+
+/// Gives a check of the compiled input the findings kept for its unchanged objects.
+pub type KeptFindings = dyn Fn(&Compiled) -> Box<dyn check::Reuse> + Sync;
 
 /// [`compile_and_check_with`], keeping what `keep` allows from the earlier checks; the
 /// findings are the same as a fresh check's.
@@ -182,13 +188,15 @@ pub fn compile_and_check_keeping(
             .copied()
             .chain(policy_rules.iter().map(AsRef::as_ref))
             .collect();
-        let diagnostics = check::run(
+        let reuse = keep.findings.map(|f| f(&compiled));
+        let diagnostics = check::run_reusing(
             &compiled,
             &all_rules,
             &selection,
             kubernetes_version,
             builtin_crds,
             &pod_security,
+            reuse.as_deref().unwrap_or(&check::NoReuse),
         );
         Ok((compiled, diagnostics))
     })?;

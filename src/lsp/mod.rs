@@ -10,6 +10,7 @@
 
 mod convert;
 mod hover;
+mod keep;
 mod navigate;
 mod server;
 

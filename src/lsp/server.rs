@@ -23,6 +23,7 @@ use crate::rules::RuleMeta;
 
 use super::convert::{self, path_of, uri_of};
 use super::hover;
+use super::keep::Findings;
 use super::navigate::{self, Place};
 use super::{Incoming, error_response, read, write};
 
@@ -39,6 +40,10 @@ pub struct Server {
     rules: HashMap<&'static str, &'static RuleMeta>,
     /// The parses of the workspace's files, kept for the next check.
     parsed: Arc<Reparse>,
+    /// The object-scoped findings of the last check, kept for the next.
+    findings: Arc<Findings>,
+    /// The config file and its text at the last check.
+    config_seen: Option<(Option<PathBuf>, Option<String>)>,
     initialized: bool,
     shutdown: bool,
 }
@@ -70,6 +75,8 @@ impl Server {
             touched: BTreeSet::new(),
             rules,
             parsed: Arc::default(),
+            findings: Arc::default(),
+            config_seen: None,
             initialized: false,
             shutdown: false,
         }
@@ -215,7 +222,13 @@ impl Server {
     pub fn notification(&mut self, n: Notification) -> bool {
         let params = n.params;
         match n.method.as_str() {
-            "initialized" | "workspace/didChangeWatchedFiles" => self.initialized,
+            "initialized" => self.initialized,
+            // Files changed on disk: values, policies, context folders that no buffer
+            // shows. What was kept may depend on them.
+            "workspace/didChangeWatchedFiles" => {
+                self.findings.clear();
+                self.initialized
+            }
             "textDocument/didOpen" => {
                 let Ok(p) = serde_json::from_value::<lt::DidOpenTextDocumentParams>(params) else {
                     return false;
@@ -235,6 +248,8 @@ impl Server {
                 let Ok(p) = serde_json::from_value::<lt::DidSaveTextDocumentParams>(params) else {
                     return false;
                 };
+                // A saved file may be a values file, a policy or a context file.
+                self.findings.clear();
                 match p.text {
                     Some(text) => self.set(&p.text_document.uri, Some(text)),
                     None => true,
@@ -331,13 +346,26 @@ impl Server {
         let config = self.root.as_deref().and_then(crate::config::discover);
         let args = CheckArgs {
             paths,
-            config,
+            config: config.clone(),
             quiet: true,
             ..CheckArgs::default()
         };
+        // Findings kept under another config would be wrong under this one.
+        let config_text = config
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok());
+        let fingerprint = (config.clone(), config_text);
+        if self.config_seen.as_ref() != Some(&fingerprint) {
+            self.findings.clear();
+            self.config_seen = Some(fingerprint);
+        }
+        let findings = Arc::clone(&self.findings);
+        let kept = move |compiled: &crate::compile::Compiled| findings.for_check(compiled);
+        let kept: &app::KeptFindings = &kept;
         let keep = app::Keep {
             overlay: &overlay,
             parsed: Some(Arc::clone(&self.parsed)),
+            findings: Some(kept),
         };
         // A bad config is said once per check as a failed run: the last good check stays.
         if let Ok(checked) = app::compile_and_check_keeping(&args, &keep, &mut io::sink()) {
