@@ -2,11 +2,11 @@
 """Keystroke → diagnostics latency of `k8lint lsp` on a generated 1,000-object workspace.
 
 Generates the workspace with the corpus generator (gen_scale.py), starts the server,
-opens one file, then sends N full-text changes (alternating a harmless edit and its undo)
-one at a time, each timed from the change sent to the publication of that file's
-diagnostics. Prints the median, p90 and max, and the time of the first check.
+opens one file, then sends N full-text changes (alternating a keystroke and its undo: a
+character typed into the first image, or with --edit comment a comment line) one at a
+time, each timed from the change sent to the publication of that file's diagnostics. Prints the median, p90 and max, and the time of the first check.
 
-Usage: bench/lsp.py [--bin target/release/k8lint] [--docs 1000] [--edits 40]
+Usage: bench/lsp.py [--bin target/release/k8lint] [--docs 1000] [--edits 40] [--edit value|comment]
 """
 
 import argparse
@@ -56,6 +56,8 @@ def main():
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--edits", type=int, default=40)
     ap.add_argument("--gen", default=str(GEN))
+    ap.add_argument("--edit", choices=["value", "comment"], default="value",
+                    help="what each keystroke changes: the first image's text, or a comment")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
@@ -85,8 +87,17 @@ def main():
             pass
         first = time.perf_counter() - t0
         times = []
+        # A keystroke: a character typed at the end of the first image (a value that
+        # per-object rules read), or a comment line added; every other edit undoes it.
+        at = text.find("image:")
+        at = text.find("\n", at) if at >= 0 else -1
         for i in range(args.edits):
-            new = text + ("# edit\n" if i % 2 == 0 else "")
+            if i % 2:
+                new = text
+            elif args.edit == "value" and at >= 0:
+                new = text[:at] + "x" + text[at:]
+            else:
+                new = text + "# edit\n"
             t = time.perf_counter()
             send(proc, {"jsonrpc": "2.0", "method": "textDocument/didChange",
                         "params": {"textDocument": {"uri": uri, "version": i + 2},
