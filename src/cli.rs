@@ -176,6 +176,11 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Human format: how many findings of each rule are printed with their source
+    /// snippets, notes and help; later ones print their heading and place only
+    /// (a number, or `all`; default 3).
+    #[arg(long, value_name = "N|all", value_parser = crate::report::human::Snippets::parse)]
+    pub snippets_per_rule: Option<crate::report::human::Snippets>,
     /// Do not validate custom resources against the embedded CRDs of common operators
     /// (`k8lint schemas` lists them): only CRDs in the inputs or `--context` count.
     #[arg(long)]

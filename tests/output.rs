@@ -119,6 +119,74 @@ fn human_colors_the_severity_word_only_when_asked() {
     assert!(colored.contains("\u{1b}[1;31merror\u{1b}[0m"), "{colored}");
 }
 
+/// Five ConfigMaps with the same mistyped label: five findings of one rule.
+fn five_of_one_rule(dir: &Path) {
+    let text: Vec<String> = (0..5)
+        .map(|i| {
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n  labels:\n    version: 1.10\n")
+        })
+        .collect();
+    common::write(dir, "a.yaml", text.join("---\n"));
+}
+
+#[test]
+fn human_prints_the_first_three_findings_of_a_rule_whole_and_the_rest_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    five_of_one_rule(dir.path());
+    let out = run(&["check", "a.yaml", "--color", "never"], dir.path());
+    let printed = stdout(&out);
+    insta::assert_snapshot!(printed);
+    assert_eq!(printed.matches("error[yaml-implicit-type]").count(), 5);
+    assert_eq!(printed.matches("help:").count(), 3, "{printed}");
+    assert!(
+        stderr(&out).contains(
+            "; 2 printed without snippets after the first 3 of their rule (--snippets-per-rule all prints them)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // Every snippet on request, none folded; and a count of one.
+    let all = run(
+        &[
+            "check",
+            "a.yaml",
+            "--color",
+            "never",
+            "--snippets-per-rule",
+            "all",
+        ],
+        dir.path(),
+    );
+    assert_eq!(stdout(&all).matches("help:").count(), 5);
+    assert!(
+        !stderr(&all).contains("without snippets"),
+        "{}",
+        stderr(&all)
+    );
+    let one = run(
+        &[
+            "check",
+            "a.yaml",
+            "--color",
+            "never",
+            "--snippets-per-rule",
+            "1",
+        ],
+        dir.path(),
+    );
+    assert_eq!(stdout(&one).matches("help:").count(), 1);
+    let bad = run(
+        &["check", "a.yaml", "--snippets-per-rule", "some"],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("expected a number or `all`"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
 #[test]
 fn min_severity_prints_less_and_the_summary_counts_everything() {
     let all = run(

@@ -311,7 +311,17 @@ pub fn check(
         CheckFormat::Json | CheckFormat::Sarif | CheckFormat::Junit
     );
     if !args.quiet && !machine {
-        writeln!(stderr, "{}", summary(&report))?;
+        let mut line = summary(&report);
+        if args.format == CheckFormat::Human && !args.statistics {
+            let per_rule = snippets(args);
+            let folded = report::human::folded(&report, per_rule);
+            if let (report::human::Snippets::PerRule(n), true) = (per_rule, folded > 0) {
+                line.push_str(&format!(
+                    "; {folded} printed without snippets after the first {n} of their rule (--snippets-per-rule all prints them)"
+                ));
+            }
+        }
+        writeln!(stderr, "{line}")?;
     }
     drop(report);
     // The process is about to exit: freeing every node of the graph one by one would
@@ -346,7 +356,13 @@ fn write_report(
         report::statistics::write(report, catalogue, options, stdout)?;
     } else {
         match args.format {
-            CheckFormat::Human => report::human::write(report, stdout, color)?,
+            CheckFormat::Human => {
+                let options = report::human::Options {
+                    color,
+                    snippets: snippets(args),
+                };
+                report::human::write(report, stdout, options)?;
+            }
             CheckFormat::Short => report::short::write(report, stdout)?,
             CheckFormat::Json => report::json::write(report, stdout)?,
             CheckFormat::Sarif => {
@@ -362,6 +378,12 @@ fn write_report(
         }
     }
     stdout.flush()
+}
+
+/// How many findings of each rule the human format prints whole.
+fn snippets(args: &CheckArgs) -> report::human::Snippets {
+    args.snippets_per_rule
+        .unwrap_or(report::human::Snippets::DEFAULT)
 }
 
 /// The summary line on stderr: every finding counted, then what was not printed.
@@ -752,7 +774,11 @@ pub fn render(
     let errors = render_blockers(&compiled, &config)?;
     if !errors.is_empty() {
         let report = Report::new(&compiled.graph, &errors, compiled.counts);
-        report::human::write(&report, stderr, false)?;
+        let options = report::human::Options {
+            color: false,
+            snippets: report::human::Snippets::All,
+        };
+        report::human::write(&report, stderr, options)?;
         writeln!(
             stderr,
             "k8lint: render stopped: {} error(s) in the input; nothing was written",

@@ -20,10 +20,15 @@
 //! help: add the key, or mark the reference optional
 //! ```
 //!
+//! Past the first three findings of a rule (`--snippets-per-rule`), a finding prints as its
+//! first two lines only, the heading and the place: a repository with thousands of findings
+//! of a few rules reads at a glance, and every finding is still listed.
+//!
 //! Source lines are printed from the input, so every character that would drive a
 //! terminal is masked, and a long line (minified JSON, a 50 MB line) is cut to a window
 //! around the underlined node: the output of one finding is bounded whatever the input.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::{Finding, Place, Report};
@@ -261,12 +266,100 @@ fn render(report: &Report<'_>, f: &Finding, style: &Style) -> String {
     out
 }
 
-/// Writes the human format; `color` adds ANSI colors.
-pub fn write(report: &Report<'_>, out: &mut dyn Write, color: bool) -> io::Result<()> {
-    let style = Style { color };
+/// How many findings of each rule are printed whole (snippet, notes, help). On a large
+/// repository most findings repeat a few rules: the first ones teach what the rule means,
+/// and the rest need only their first lines (what and where) to be read at a glance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Snippets {
+    /// Every finding whole.
+    All,
+    /// The first N findings of each rule whole, the rest as their heading and place.
+    PerRule(usize),
+}
+
+impl Snippets {
+    /// The default of `check`: three findings of each rule whole.
+    pub const DEFAULT: Snippets = Snippets::PerRule(3);
+
+    /// Whether the `nth` finding of a rule (counted from 1) is printed whole.
+    fn whole(self, nth: usize) -> bool {
+        match self {
+            Snippets::All => true,
+            Snippets::PerRule(n) => nth <= n,
+        }
+    }
+
+    /// Parses `all` or a count (the command line's `--snippets-per-rule`).
+    pub fn parse(text: &str) -> Result<Snippets, String> {
+        if text == "all" {
+            return Ok(Snippets::All);
+        }
+        text.parse()
+            .map(Snippets::PerRule)
+            .map_err(|_| format!("expected a number or `all`, got `{text}`"))
+    }
+}
+
+/// How the human format prints.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// ANSI colors.
+    pub color: bool,
+    /// Which findings get their snippets.
+    pub snippets: Snippets,
+}
+
+/// How many findings are printed without their snippets (for the summary line).
+pub fn folded(report: &Report<'_>, snippets: Snippets) -> usize {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    report
+        .findings
+        .iter()
+        .filter(|f| {
+            let nth = seen.entry(f.rule.as_str()).or_default();
+            *nth += 1;
+            !snippets.whole(*nth)
+        })
+        .count()
+}
+
+/// A finding printed without its snippets: its heading and its place.
+fn render_folded(f: &Finding, style: &Style) -> String {
+    let code = Style::severity_code(f.severity);
+    format!(
+        "{}{}: {}\n  {} {}:{}:{}\n",
+        style.paint(code, f.severity.as_str()),
+        style.paint(code, &format!("[{}]", f.rule)),
+        style.paint("1", &escape::line(&f.message)),
+        style.gutter("-->"),
+        escape::line(&f.place.file),
+        f.place.line,
+        f.place.column
+    )
+}
+
+/// Writes the human format.
+pub fn write(report: &Report<'_>, out: &mut dyn Write, options: Options) -> io::Result<()> {
+    let style = Style {
+        color: options.color,
+    };
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    // Folded findings follow each other without blank lines; a whole one is set apart.
+    let mut after_folded = false;
     for f in &report.findings {
-        out.write_all(render(report, f, &style).as_bytes())?;
-        writeln!(out)?;
+        let nth = seen.entry(f.rule.as_str()).or_default();
+        *nth += 1;
+        if options.snippets.whole(*nth) {
+            if after_folded {
+                writeln!(out)?;
+            }
+            out.write_all(render(report, f, &style).as_bytes())?;
+            writeln!(out)?;
+            after_folded = false;
+        } else {
+            out.write_all(render_folded(f, &style).as_bytes())?;
+            after_folded = true;
+        }
     }
     Ok(())
 }

@@ -12,8 +12,8 @@ use crate::base::Pointer;
 pub enum ViolationKind {
     /// The value has the wrong JSON type; the types the schema allows.
     Type(Vec<&'static str>),
-    /// A required field is missing (the pointer is its parent).
-    Required,
+    /// A required field is missing (the pointer is its parent); the field's name.
+    Required(String),
     /// A field the schema does not name.
     Unknown(String),
     /// Anything else (enum, pattern, bounds).
@@ -149,7 +149,7 @@ pub fn violations(error: &ValidationError<'_>) -> Vec<Violation> {
             let name = property.as_str().unwrap_or_default();
             one(
                 format!("{at}missing required field `{name}`"),
-                ViolationKind::Required,
+                ViolationKind::Required(name.to_owned()),
             )
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected

@@ -4,7 +4,7 @@
 //! accepts, which API versions a release serves, how quantities read, what the API
 //! server's validation refuses, what the PodSecurity admission plugin decides, what RBAC
 //! grants, how cron schedules read, which values are credentials, and what an autoscaler
-//! needs from the pods it scales.
+//! needs from the pods it scales, and where OpenShift's workload kind differs.
 //! Rules select objects, ask this layer and report; the `graph` pictures and policies
 //! ask it too.
 
@@ -18,6 +18,7 @@ pub mod endpoints;
 pub mod implicit_type;
 pub mod migrate;
 pub mod names;
+pub mod openshift;
 pub mod pod_security;
 pub mod quantity;
 pub mod rbac;

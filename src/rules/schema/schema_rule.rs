@@ -5,7 +5,7 @@ use crate::edit::{Change, Yaml};
 use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
 use crate::schema::message::{self, ViolationKind};
 use crate::schema::{SchemaSet, Source};
-use crate::semantics::implicit_type;
+use crate::semantics::{implicit_type, openshift};
 
 declare_rule! {
     /// ## What it does
@@ -161,6 +161,11 @@ fn check(
             // yaml-implicit-type's finding, with a better message.
             !matches!(&v.kind, ViolationKind::Type(wanted) if wanted.contains(&"string")
                 && implicit_type::mistyped_scalar(cx.graph, root.as_ref(), object, &v.pointer))
+        })
+        // A DeploymentConfig's image may come from its ImageChange trigger.
+        .filter(|v| {
+            !matches!(&v.kind, ViolationKind::Required(field) if field == "image"
+                && openshift::image_set_by_trigger(object, &v.pointer))
         })
         .map(|v| {
             let mut d = SCHEMA.at(object.id, v.pointer.clone(), v.message);
