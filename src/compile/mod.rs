@@ -138,7 +138,9 @@ impl Reparse {
         }
         // Not kept: a template's output depends on the values, not on the text alone,
         // and aliases charge the run's input budget as they are expanded.
-        let keep = !text.contains("${{") && !(text.contains('&') && text.contains('*'));
+        let templated = text.contains("${{");
+        let aliased = text.contains('&') && text.contains('*');
+        let keep = !templated && !aliased;
         let mut parsed = parse_text(id, input, text, limits, templates);
         parsed.explicit = input.explicit;
         if keep {

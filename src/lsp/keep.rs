@@ -179,3 +179,34 @@ fn moved(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::{Related, Span};
+    use crate::rules::input::INTERNAL_ERROR;
+
+    #[test]
+    fn findings_follow_their_object_to_its_new_id() {
+        let at = |id: u32| Location::Object {
+            object: ObjectId(id),
+            pointer: Pointer::root(),
+        };
+        let mut d = INTERNAL_ERROR.at(ObjectId(3), Pointer::root(), "x");
+        d.related.push(Related {
+            location: Location::File {
+                file: FileId(1),
+                span: Span::new(0, 1),
+            },
+            message: "here".to_owned(),
+        });
+        let found = moved(&[d.clone()], ObjectId(3), ObjectId(5), FileId(1)).expect("moved");
+        assert_eq!(found[0].location, at(5));
+        assert_eq!(found[0].related[0].location, d.related[0].location);
+        // Naming another object or another file: not kept.
+        let mut other = d.clone();
+        other.related[0].location = at(4);
+        assert!(moved(&[other], ObjectId(3), ObjectId(5), FileId(1)).is_none());
+        assert!(moved(&[d], ObjectId(3), ObjectId(5), FileId(2)).is_none());
+    }
+}
