@@ -97,6 +97,35 @@ pub fn compile_and_check_with(
     overlay: &load::Overlay,
     stderr: &mut dyn Write,
 ) -> Result<Checked, Fatal> {
+    let keep = Keep {
+        overlay,
+        parsed: None,
+        findings: None,
+    };
+    compile_and_check_keeping(args, &keep, stderr)
+}
+
+/// What a check of a workspace may take from the earlier checks of it: the editor's
+/// server checks again on every change.
+pub struct Keep<'a> {
+    /// Texts read instead of the files on disk (unsaved buffers).
+    pub overlay: &'a load::Overlay,
+    /// The parses of the files whose text did not change.
+    pub parsed: Option<Arc<compile::Reparse>>,
+    /// The object-scoped findings of the unchanged objects of the compiled input.
+    pub findings: Option<&'a KeptFindings>,
+}
+
+/// Gives a check of the compiled input the findings kept for its unchanged objects.
+pub type KeptFindings = dyn Fn(&Compiled) -> Box<dyn check::Reuse> + Sync;
+
+/// [`compile_and_check_with`], keeping what `keep` allows from the earlier checks; the
+/// findings are the same as a fresh check's.
+pub fn compile_and_check_keeping(
+    args: &CheckArgs,
+    keep: &Keep<'_>,
+    stderr: &mut dyn Write,
+) -> Result<Checked, Fatal> {
     let config = load_config(args.config.as_deref())?;
     let version = args
         .target
@@ -139,7 +168,7 @@ pub fn compile_and_check_with(
         },
         stderr,
     )?;
-    inputs.overlay = overlay.clone();
+    inputs.overlay = keep.overlay.clone();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Parsing and checking recurse once per nesting level (bounded by the parser's
@@ -152,7 +181,7 @@ pub fn compile_and_check_with(
         format!("reading {} file(s)", inputs.files.len()),
     );
     let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {
-        let compiled = compile::compile(&inputs)?;
+        let compiled = compile::compile_reusing(&inputs, keep.parsed.as_deref())?;
         progress.set(format!(
             "checking {} object(s)",
             compiled.graph.objects.len()
@@ -165,13 +194,15 @@ pub fn compile_and_check_with(
             .copied()
             .chain(policy_rules.iter().map(AsRef::as_ref))
             .collect();
-        let diagnostics = check::run(
+        let reuse = keep.findings.map(|f| f(&compiled));
+        let diagnostics = check::run_reusing(
             &compiled,
             &all_rules,
             &selection,
             kubernetes_version,
             builtin_crds,
             &pod_security,
+            reuse.as_deref().unwrap_or(&check::NoReuse),
         );
         Ok((compiled, diagnostics))
     })?;

@@ -7,7 +7,9 @@ pub mod charts;
 pub mod classify;
 pub mod identity;
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -98,7 +100,66 @@ pub struct Compiled {
     pub counts: Counts,
 }
 
+/// Parse results kept between compilations of the same workspace (the editor's server
+/// compiles it again on every change): a file whose text, id and role did not change is
+/// not parsed again. Files that leave the inputs are forgotten.
+#[derive(Debug, Default)]
+pub struct Reparse {
+    files: Mutex<HashMap<PathBuf, Arc<ParsedFile>>>,
+}
+
+impl Reparse {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<ParsedFile>>> {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The parse of a decoded text: the kept one when the same file had the same text.
+    fn parse(
+        &self,
+        id: FileId,
+        input: &InputPath,
+        text: String,
+        limits: &Limits,
+        templates: &Templates,
+    ) -> ParsedFile {
+        let Some(path) = input.path.as_ref() else {
+            return parse_text(id, input.display(), input, text, limits, templates);
+        };
+        let same = |pf: &ParsedFile| {
+            pf.source.id == id
+                && pf.source.context == input.context
+                && pf.explicit == input.explicit
+                && *pf.source.text == *text
+        };
+        let kept = self.lock().get(path).filter(|pf| same(pf)).map(Arc::clone);
+        if let Some(kept) = kept {
+            // Copied outside the lock: the other files are looked up meanwhile.
+            return ParsedFile::clone(&kept);
+        }
+        // Not kept: a template's output depends on the values, not on the text alone,
+        // and aliases charge the run's input budget as they are expanded.
+        let templated = text.contains("${{");
+        let aliased = text.contains('&') && text.contains('*');
+        let keep = !templated && !aliased;
+        let mut parsed = parse_text(id, input.display(), input, text, limits, templates);
+        parsed.explicit = input.explicit;
+        if keep {
+            self.lock().insert(path.clone(), Arc::new(parsed.clone()));
+        }
+        parsed
+    }
+
+    /// Forgets the files that are no longer inputs.
+    fn retain(&self, inputs: &[InputPath]) {
+        let paths: HashSet<&Path> = inputs.iter().filter_map(|i| i.path.as_deref()).collect();
+        self.lock().retain(|p, _| paths.contains(p.as_path()));
+    }
+}
+
 /// One file after reading and parsing, before objects get ids.
+#[derive(Debug, Clone)]
 struct ParsedFile {
     source: SourceFile,
     documents: Vec<yaml::Document>,
@@ -110,6 +171,8 @@ struct ParsedFile {
     /// The path whose folder is the apply unit, when it is not the file's own (a chart's
     /// rendering is applied from the chart's folder).
     unit_of: Option<std::path::PathBuf>,
+    /// Whether the file was named on the command line.
+    explicit: bool,
 }
 
 impl ParsedFile {
@@ -127,12 +190,19 @@ impl ParsedFile {
             skipped,
             parsed_documents: 0,
             unit_of: None,
+            explicit: false,
         }
     }
 }
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
+    compile_reusing(inputs, None)
+}
+
+/// [`compile`], taking the parse of every file whose text `reparse` has kept, and
+/// keeping the others' there.
+pub fn compile_reusing(inputs: &Inputs, reparse: Option<&Reparse>) -> Result<Compiled, LoadError> {
     // Charts are rendered first: their templates' renderings are files of the run, with
     // the ids after the inputs'.
     let charts = charts::render_all(&inputs.files, inputs.helm.as_ref(), &inputs.limits.parse);
@@ -144,6 +214,7 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
         (first_rendered + rendered.len()) as u32,
         &inputs.limits.parse,
         inputs.limits.max_file_bytes,
+        &inputs.overlay,
     );
     let parsed: Vec<ParsedFile> = inputs
         .files
@@ -162,9 +233,10 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
                     bytes,
                     &inputs.limits,
                     &inputs.templates,
+                    reparse,
                 ));
             }
-            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates)?;
+            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates, reparse)?;
             // A chart met in a walk that was not rendered is reported once, at its
             // Chart.yaml.
             let chart = charts.iter().find(|c| c.input == i);
@@ -175,6 +247,9 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
             Ok(pf)
         })
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(reparse) = reparse {
+        reparse.retain(&inputs.files);
+    }
     let parsed = parsed
         .into_iter()
         .chain(parse_rendered(inputs, &rendered, first_rendered))
@@ -210,6 +285,7 @@ pub fn compile_in_memory(
                 bytes.clone(),
                 limits,
                 &Templates::default(),
+                None,
             )
         })
         .collect();
@@ -360,9 +436,10 @@ fn read_and_parse(
     input: &InputPath,
     limits: &Limits,
     templates: &Templates,
+    reparse: Option<&Reparse>,
 ) -> Result<ParsedFile, LoadError> {
     match load::read_bytes(input, limits.max_file_bytes)? {
-        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates)),
+        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates, reparse)),
         Err(message) => Ok(unreadable(
             id,
             input.display(),
@@ -382,6 +459,7 @@ fn parse_bytes(
     bytes: Vec<u8>,
     limits: &Limits,
     templates: &Templates,
+    reparse: Option<&Reparse>,
 ) -> ParsedFile {
     let name = input.display();
     let text = match load::decode(bytes) {
@@ -389,7 +467,10 @@ fn parse_bytes(
         // Not text: keep what decodes, so the diagnostic lands at the offending byte.
         Err(e) => return unreadable(id, name, input, e.lossy, e.offset, e.message),
     };
-    parse_text(id, name, input, text, limits, templates)
+    match reparse {
+        Some(r) => r.parse(id, input, text, limits, templates),
+        None => parse_text(id, name, input, text, limits, templates),
+    }
 }
 
 /// The renderings of the charts' templates, parsed as walked files with the ids from
@@ -522,6 +603,7 @@ fn parse_text(
             skipped: skipped && !reported,
             parsed_documents: if skipped { 0 } else { parsed_documents },
             unit_of: None,
+            explicit: input.explicit,
         };
     }
     // The template stage: between parse and model, on the files that hold objects.
@@ -560,6 +642,7 @@ fn parse_text(
         skipped: false,
         parsed_documents,
         unit_of: None,
+        explicit: input.explicit,
     }
 }
 
