@@ -4,7 +4,7 @@
 # The build stage is Alpine, whose Rust targets musl: the binary links nothing at run
 # time, so the final image needs no libc.
 
-FROM rust:1.88-alpine AS build
+FROM rust:1.95-alpine AS build
 # mimalloc's C sources need a C compiler and the musl headers.
 RUN apk add --no-cache build-base
 WORKDIR /src

@@ -26,9 +26,9 @@ LAYERS = [
     ["base", "versions", "progress", "escape", "deadline", "confine"],
     # YAML parsed with spans.
     ["yaml"],
-    # Inputs and objects: reading files and finding kustomizations, Kubernetes objects
-    # over the parsed values.
-    ["load", "model"],
+    # Inputs and objects: reading files and finding kustomizations, rendering Helm charts
+    # with `helm`, Kubernetes objects over the parsed values.
+    ["load", "model", "helm"],
     # Objects joined into one graph: identities, label index, references.
     ["graph"],
     # Schemas: the embedded catalogue per version, CRDs from the graph; the CEL engine

@@ -18,6 +18,7 @@ pub mod edit;
 pub mod escape;
 pub mod fix;
 pub mod graph;
+pub mod helm;
 pub mod kustomize;
 pub mod load;
 pub mod lsp;

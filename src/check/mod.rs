@@ -266,6 +266,7 @@ pub fn run_reusing(
     kept.retain(|d| d.rule.as_str() != INTERNAL_ERROR.id);
     kept.extend(internal);
     crate::kustomize::relate(graph, &mut kept);
+    crate::compile::charts::relate(graph, &mut kept);
     sort(graph, &mut kept);
     kept
 }
