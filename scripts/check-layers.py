@@ -26,9 +26,9 @@ LAYERS = [
     ["base", "versions", "progress", "escape", "deadline", "confine"],
     # YAML parsed with spans.
     ["yaml"],
-    # Inputs and objects: reading files and finding kustomizations, Kubernetes objects
-    # over the parsed values.
-    ["load", "model"],
+    # Inputs and objects: reading files and finding kustomizations, rendering Helm charts
+    # with `helm`, Kubernetes objects over the parsed values.
+    ["load", "model", "helm"],
     # Objects joined into one graph: identities, label index, references.
     ["graph"],
     # Schemas: the embedded catalogue per version, CRDs from the graph; the CEL engine
@@ -42,8 +42,9 @@ LAYERS = [
     # The pipeline driver: inputs classified, kustomizations built, compiled into a
     # graph; the config file that steers the run.
     ["compile", "kustomize", "config"],
-    # Running rules and Rhai policies over a compiled graph.
-    ["check", "policy", "fix"],
+    # Running rules and Rhai policies over a compiled graph; keeping per-object findings
+    # between runs.
+    ["check", "policy", "fix", "cache"],
     # Output: reports and graph pictures.
     ["report", "picture"],
     # The command line and its commands.

@@ -14,6 +14,12 @@ fields). This script keeps every minor version from 1.27 on and makes them small
  , and the fields it requires (REQUIRED);
 - a definition identical in several versions is stored once, with the list of versions.
 
+It also writes schemas/descriptions.json.zlib: the descriptions dropped above, for hover
+in `k8lint lsp`, zlib-compressed and decoded only on the first hover. Per definition, the
+newest version's: `{"source", "version", "definitions": {name: {"": what the definition
+is, property: what the property is, …}}}` (a definition gone from newer versions keeps its
+last version's).
+
 Usage: scripts/gen_schemas.py [--wheel PATH] [--version X.Y.Z]
 Without --wheel, `pip download` fetches the pinned kubernetes-validate version.
 """
@@ -26,11 +32,13 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 
 PINNED = "1.37.0"
 FIRST_MINOR = 27
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "schemas" / "kubernetes.json"
+DESCRIPTIONS = ROOT / "schemas" / "descriptions.json.zlib"
 VERSIONS_RS = ROOT / "src" / "versions.rs"
 
 # (definition name without the `io.k8s.api.` prefix, property, values, applies to items)
@@ -202,6 +210,33 @@ def transform(defs):
     return out
 
 
+def descriptions(defs):
+    """What each definition and each of its properties is, as the API documents it."""
+    out = {}
+    for name, schema in defs.items():
+        d = {}
+        if schema.get("description"):
+            d[""] = schema["description"]
+        for prop, sub in (schema.get("properties") or {}).items():
+            text = sub.get("description") if isinstance(sub, dict) else None
+            if text:
+                d[prop] = text
+        if d:
+            out[name] = d
+    return out
+
+
+def write_descriptions(raw, source):
+    """The newest version's descriptions of every definition, compressed."""
+    newest = {}
+    for minor in sorted(raw):
+        newest.update(raw[minor])
+    body = json.dumps({"source": source, "version": f"1.{max(raw)}", "definitions": newest},
+                      separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    DESCRIPTIONS.write_bytes(zlib.compress(body.encode(), 9))
+    return len(body), DESCRIPTIONS.stat().st_size
+
+
 def wheel_path(args, tmp):
     if args.wheel:
         return pathlib.Path(args.wheel)
@@ -222,11 +257,14 @@ def main():
         whl = wheel_path(args, tmp)
         pattern = re.compile(r"kubernetes_validate/kubernetes-json-schema/v1\.(\d+)\.0-local-strict/_definitions\.json$")
         per_version = {}
+        raw_descriptions = {}
         with zipfile.ZipFile(whl) as z:
             for entry in z.namelist():
                 m = pattern.search(entry)
                 if m and int(m.group(1)) >= FIRST_MINOR:
-                    per_version[int(m.group(1))] = transform(json.loads(z.read(entry))["$defs"])
+                    defs = json.loads(z.read(entry))["$defs"]
+                    raw_descriptions[int(m.group(1))] = descriptions(defs)
+                    per_version[int(m.group(1))] = transform(defs)
     if not per_version:
         sys.exit(f"{whl}: no v1.NN.0-local-strict schemas found")
     minors = sorted(per_version)
@@ -254,6 +292,9 @@ def main():
     rs = VERSIONS_RS.read_text()
     known = "pub const KNOWN: &[&str] = &[\n    " + ", ".join(json.dumps(v) for v in versions) + ",\n];"
     VERSIONS_RS.write_text(re.sub(r"pub const KNOWN: &\[&str\] = &\[[^\]]*\];", lambda _: known, rs))
+    source = f"kubernetes-validate {whl.name.split('-')[1]}"
+    plain, packed = write_descriptions(raw_descriptions, source)
+    print(f"{DESCRIPTIONS}: {plain} bytes of descriptions, {packed} compressed")
     print(f"{OUT}: {len(versions)} versions ({versions[0]}..{versions[-1]}), "
           f"{len(names)} definitions, {OUT.stat().st_size} bytes")
 

@@ -16,6 +16,8 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// Parsed once per process: the size of the largest variant (`check`'s flags) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check manifests: schemas, wiring between objects, probes, policies.
@@ -176,6 +178,13 @@ pub struct CheckArgs {
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// The `helm` program that renders the Helm charts of a walk (default: the config's
+    /// `helm`, else `helm` on PATH; without one, charts are reported, not rendered).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_helm")]
+    pub helm: Option<PathBuf>,
+    /// Do not render Helm charts, even with `helm` on PATH: report each one (`helm-chart`).
+    #[arg(long)]
+    pub no_helm: bool,
     /// Human format: how many findings of each rule are printed with their source
     /// snippets, notes and help; later ones print their heading and place only
     /// (a number, or `all`; default 3).
@@ -191,6 +200,21 @@ pub struct CheckArgs {
     /// With --fix: apply the unsafe fixes too.
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+    /// The re-run cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where `check` keeps per-object findings between runs.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CacheArgs {
+    /// Keep findings between runs in this folder (default: `K8LINT_CACHE_DIR`, else
+    /// `k8lint` in the user's cache folder, e.g. `~/.cache/k8lint`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 /// `k8lint fix`.

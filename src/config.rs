@@ -101,10 +101,12 @@ pub struct Config {
     pub builtin_crds: Option<bool>,
     /// `baseline`: the findings file of `check --write-baseline` to report against.
     pub baseline: Option<PathBuf>,
+    /// `helm`: the program that renders charts, a bare name looked up on PATH.
+    pub helm: Option<String>,
 }
 
 /// The keys of the `limits` section.
-pub const LIMIT_KEYS: [&str; 9] = [
+pub const LIMIT_KEYS: [&str; 10] = [
     "max-file-size",
     "max-documents",
     "max-alias-nodes",
@@ -114,6 +116,7 @@ pub const LIMIT_KEYS: [&str; 9] = [
     "max-objects",
     "script-call-ms",
     "script-run-ms",
+    "helm-template-ms",
 ];
 
 /// A config that cannot be used (exit status 2).
@@ -249,6 +252,12 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 config.kubernetes_version = Some(s);
             }
             "namespace" => config.namespace = Some(string(key, v)?),
+            // The repository names a program: only a bare name, found on PATH.
+            "helm" => {
+                let name = string(key, v)?;
+                crate::helm::check_bare_name(&name).map_err(|m| err("/helm", m))?;
+                config.helm = Some(name);
+            }
             "builtin-crds" => {
                 config.builtin_crds = Some(v.as_bool().ok_or_else(|| {
                     err(
@@ -369,7 +378,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 return Err(err_key(
                     &format!("/{}", other.replace('~', "~0").replace('/', "~1")),
                     format!(
-                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, units, limits, pod-security, baseline, builtin-crds)"
+                        "unknown config key `{other}` (expected kubernetes-version, namespace, fail-on, rules, policies, context, values, ignore, units, limits, pod-security, baseline, builtin-crds, helm)"
                     ),
                 ));
             }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod base;
+pub mod cache;
 pub mod cel;
 pub mod check;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod edit;
 pub mod escape;
 pub mod fix;
 pub mod graph;
+pub mod helm;
 pub mod kustomize;
 pub mod load;
 pub mod lsp;

@@ -70,6 +70,7 @@ fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile
         templates: Default::default(),
         overlay: Default::default(),
         units: Default::default(),
+        helm: None,
     })
     .unwrap();
     (dir, compiled)

@@ -60,6 +60,7 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
         templates: Default::default(),
         overlay: Default::default(),
         units: Default::default(),
+        helm: None,
     })
     .unwrap();
     let mut all = rules::builtin();

@@ -3,6 +3,7 @@
 //! suppression code action, definition and references, hover, shutdown and exit; and
 //! malformed input answered with errors, never a crash.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -319,4 +320,252 @@ fn garbage_on_stdin_ends_without_a_crash() {
     let status = c.child.wait().expect("exited");
     // No shutdown before the input ended: exit status 2, and no signal.
     assert_eq!(status.code(), Some(2));
+}
+
+/// What the editor shows after `messages`: the last publication per URI.
+fn shown(messages: &[Value]) -> BTreeMap<String, Vec<Value>> {
+    let mut out = BTreeMap::new();
+    for m in messages {
+        if m["method"] == "textDocument/publishDiagnostics" {
+            let uri = m["params"]["uri"].as_str().unwrap_or_default().to_owned();
+            let list = m["params"]["diagnostics"].as_array().cloned();
+            out.insert(uri, list.unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// A finding as both sides can say it: file name, 0-based line and column, rule, and
+/// the message with its help.
+type Said = (String, u64, u64, String, String);
+
+fn published(shown: &BTreeMap<String, Vec<Value>>) -> Vec<Said> {
+    let mut out: Vec<Said> = shown
+        .iter()
+        .flat_map(|(uri, list)| {
+            let name = uri.rsplit('/').next().unwrap_or_default().to_owned();
+            list.iter().map(move |d| {
+                (
+                    name.clone(),
+                    d["range"]["start"]["line"].as_u64().unwrap_or_default(),
+                    d["range"]["start"]["character"]
+                        .as_u64()
+                        .unwrap_or_default(),
+                    d["code"].as_str().unwrap_or_default().to_owned(),
+                    d["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `k8lint check` of a folder, from it, said the same way.
+fn checked(root: &Path) -> Vec<Said> {
+    let out = Command::new(env!("CARGO_BIN_EXE_k8lint"))
+        .args(["check", ".", "--format", "json", "--fail-on", "never"])
+        .current_dir(root)
+        .output()
+        .expect("k8lint check runs");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let mut said: Vec<Said> = report["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or_default();
+            let mut message = d["message"].as_str().unwrap_or_default().to_owned();
+            if let Some(help) = d["help"].as_str() {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            (
+                file.rsplit('/').next().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default() - 1,
+                d["column"].as_u64().unwrap_or_default() - 1,
+                d["rule"].as_str().unwrap_or_default().to_owned(),
+                message,
+            )
+        })
+        .collect();
+    said.sort();
+    said
+}
+
+/// Changes a buffer, then waits until the server has checked it (a request is answered
+/// after the notifications before it).
+fn change(c: &mut Client, uri: &str, version: i64, text: &str, seen: &mut Vec<Value>) {
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+    );
+    let sync = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        seen,
+    );
+    assert!(sync.get("error").is_none(), "{sync:#}");
+}
+
+fn open(c: &mut Client, uri: &str, text: &str) {
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+}
+
+fn session(root: &Path) -> (Client, Vec<Value>) {
+    let mut c = Client::start(root);
+    let mut seen = Vec::new();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(root), "capabilities": {}}),
+        &mut seen,
+    );
+    c.notify("initialized", json!({}));
+    (c, seen)
+}
+
+fn end(mut c: Client, seen: &mut Vec<Value>) {
+    c.request("shutdown", Value::Null, seen);
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().expect("exited");
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn after_edits_the_diagnostics_are_those_of_a_fresh_check() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path().canonicalize().expect("canonical");
+    // Walked in this order: an edit to the first file moves the ids of the others' objects.
+    let (a, b, c_) = (
+        root.join("a-deployment.yaml"),
+        root.join("b-service.yaml"),
+        root.join("c-other.yaml"),
+    );
+    let other = "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 81\n      targetPort: http\n";
+    std::fs::write(&a, DEPLOYMENT).expect("written");
+    std::fs::write(&b, SERVICE).expect("written");
+    std::fs::write(&c_, other).expect("written");
+    let (ua, ub) = (uri(&a), uri(&b));
+    let (mut c, mut seen) = session(&root);
+    open(&mut c, &ua, DEPLOYMENT);
+    open(&mut c, &ub, SERVICE);
+
+    let extra = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  k: v\n---\n";
+    let edits: Vec<(&str, String)> = vec![
+        // A cross-object finding: the Service selects nothing.
+        (&ub, SERVICE.replace("app: web", "app: wbe")),
+        // A document above: every later object's id moves; and a per-object finding.
+        (
+            &ua,
+            format!(
+                "{extra}{}",
+                DEPLOYMENT.replace("nginx:1.27", "nginx:latest")
+            ),
+        ),
+        // A second document in the Service's file.
+        (
+            &ub,
+            format!(
+                "{}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\nspec:\n  containers:\n    - name: tool\n      image: busybox\n",
+                SERVICE.replace("app: web", "app: wbe")
+            ),
+        ),
+        // The ConfigMap the Deployment reads is gone.
+        (
+            &ua,
+            format!(
+                "{extra}{}",
+                DEPLOYMENT.replace("  name: settings\n", "  name: other\n")
+            ),
+        ),
+        // The selector is mended, the Pod stays.
+        (
+            &ub,
+            format!(
+                "{SERVICE}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\nspec:\n  containers:\n    - name: tool\n      image: busybox\n"
+            ),
+        ),
+    ];
+    let mut last: BTreeMap<&str, String> = BTreeMap::new();
+    for (version, (target, text)) in edits.iter().enumerate() {
+        change(&mut c, target, version as i64 + 2, text, &mut seen);
+        last.insert(target, text.clone());
+    }
+    let editor = published(&shown(&seen));
+    end(c, &mut seen);
+
+    std::fs::write(&a, &last[ua.as_str()]).expect("written");
+    std::fs::write(&b, &last[ub.as_str()]).expect("written");
+    let fresh = checked(&root);
+    assert!(
+        fresh.iter().any(|f| f.3 == "config-ref") && fresh.iter().any(|f| f.3 == "image-tag"),
+        "{fresh:#?}"
+    );
+    assert_eq!(editor, fresh);
+}
+
+#[test]
+fn unsaved_kustomization_and_patch_buffers_are_built() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path().canonicalize().expect("canonical");
+    let kustomization = "resources:\n  - deployment.yaml\npatches:\n  - path: patch.yaml\n";
+    let patch =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n";
+    std::fs::write(root.join("kustomization.yaml"), kustomization).expect("written");
+    std::fs::write(root.join("deployment.yaml"), DEPLOYMENT).expect("written");
+    std::fs::write(root.join("patch.yaml"), patch).expect("written");
+    let (uk, up) = (
+        uri(&root.join("kustomization.yaml")),
+        uri(&root.join("patch.yaml")),
+    );
+    let image_tag = |seen: &[Value]| published(&shown(seen)).iter().any(|f| f.3 == "image-tag");
+    let (mut c, mut seen) = session(&root);
+    open(&mut c, &uk, kustomization);
+    change(&mut c, &uk, 2, kustomization, &mut seen);
+    assert!(!image_tag(&seen), "{:#?}", shown(&seen));
+
+    // The kustomization's buffer retags the image: built from the buffer, not the disk.
+    let retagged = format!("{kustomization}images:\n  - name: nginx\n    newTag: latest\n");
+    change(&mut c, &uk, 3, &retagged, &mut seen);
+    assert!(image_tag(&seen), "{:#?}", shown(&seen));
+    change(&mut c, &uk, 4, kustomization, &mut seen);
+    assert!(!image_tag(&seen), "{:#?}", shown(&seen));
+
+    // So does the patch's.
+    open(&mut c, &up, patch);
+    let latest = format!(
+        "{patch}  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n"
+    );
+    change(&mut c, &up, 2, &latest, &mut seen);
+    assert!(image_tag(&seen), "{:#?}", shown(&seen));
+    end(c, &mut seen);
+}
+
+#[test]
+fn hover_on_a_field_shows_its_schema_description() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path().canonicalize().expect("canonical");
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n";
+    let path = root.join("deployment.yaml");
+    std::fs::write(&path, text).expect("written");
+    let u = uri(&path);
+    let (mut c, mut seen) = session(&root);
+    open(&mut c, &u, text);
+    // On the key `replicas` (line 6, 0-based 5).
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": {"line": 5, "character": 4}}),
+        &mut seen,
+    );
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.contains("replicas: integer"), "{hover:#}");
+    assert!(value.contains("Number of desired pods"), "{hover:#}");
+    assert!(value.contains("DeploymentSpec"), "{hover:#}");
+    end(c, &mut seen);
 }

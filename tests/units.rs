@@ -14,6 +14,10 @@ fn data(name: &str) -> PathBuf {
 
 fn k8lint(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .current_dir(cwd)
         .args(args)
         .output()
@@ -179,4 +183,20 @@ fn claims_bind_only_to_volumes_of_their_unit() {
     assert_eq!(unbindable.len(), 1, "{unbindable:#?}");
     assert_eq!(unbindable[0]["file"], "b/pvc.yaml");
     assert!(of_rule(&all, "pv-binding-conflict").is_empty(), "{all:#?}");
+}
+
+/// A related location names the unit of the object it points at: an object a
+/// kustomization builds belongs to the kustomization's folder, not its file's, so a
+/// related location in a base file is in the building kustomization's unit
+/// (scripts/check-units.py reads this to tell a crossing from a legitimate join).
+#[test]
+fn related_locations_name_the_related_objects_unit() {
+    let all = findings(&data("units-related"), &["."]);
+    let d = of_rule(&all, "statefulset-service");
+    assert_eq!(d.len(), 1, "{all:#?}");
+    assert_eq!(d[0]["file"], "flat.yaml");
+    assert_eq!(d[0]["unit"], ".");
+    let related = &d[0]["related"][0];
+    assert_eq!(related["file"], "base/service.yaml");
+    assert_eq!(related["unit"], "kbuild");
 }

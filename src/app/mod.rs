@@ -13,6 +13,7 @@ use clap::CommandFactory;
 use globset::{Glob, GlobSetBuilder};
 
 use crate::base::{Diagnostic, Severity};
+use crate::cache;
 use crate::check::{self, Selection};
 use crate::cli::{
     CheckArgs, CheckFormat, Cli, ColorChoice, CompletionsArgs, ExplainArgs, GraphArgs, GraphFormat,
@@ -22,6 +23,7 @@ use crate::compile::{self, Compiled, Inputs, Limits};
 use crate::config::{self, Config, FailOn};
 use crate::deadline;
 use crate::graph::units::Declared;
+use crate::helm::{self, Helm};
 use crate::load::{self, IgnoreGlobs};
 use crate::picture::{self, Picture};
 use crate::policy::PolicySet;
@@ -96,6 +98,35 @@ pub fn compile_and_check_with(
     overlay: &load::Overlay,
     stderr: &mut dyn Write,
 ) -> Result<Checked, Fatal> {
+    let keep = Keep {
+        overlay,
+        parsed: None,
+        findings: None,
+    };
+    compile_and_check_keeping(args, &keep, stderr)
+}
+
+/// What a check of a workspace may take from the earlier checks of it: the editor's
+/// server checks again on every change.
+pub struct Keep<'a> {
+    /// Texts read instead of the files on disk (unsaved buffers).
+    pub overlay: &'a load::Overlay,
+    /// The parses of the files whose text did not change.
+    pub parsed: Option<Arc<compile::Reparse>>,
+    /// The object-scoped findings of the unchanged objects of the compiled input.
+    pub findings: Option<&'a KeptFindings>,
+}
+
+/// Gives a check of the compiled input the findings kept for its unchanged objects.
+pub type KeptFindings = dyn Fn(&Compiled) -> Box<dyn check::Reuse> + Sync;
+
+/// [`compile_and_check_with`], keeping what `keep` allows from the earlier checks; the
+/// findings are the same as a fresh check's.
+pub fn compile_and_check_keeping(
+    args: &CheckArgs,
+    keep: &Keep<'_>,
+    stderr: &mut dyn Write,
+) -> Result<Checked, Fatal> {
     let config = load_config(args.config.as_deref())?;
     let version = args
         .target
@@ -131,9 +162,14 @@ pub fn compile_and_check_with(
         args.namespace.as_deref(),
         &args.values,
         args.max_file_size,
+        if args.no_helm {
+            HelmChoice::Off
+        } else {
+            HelmChoice::Default(args.helm.as_deref())
+        },
         stderr,
     )?;
-    inputs.overlay = overlay.clone();
+    inputs.overlay = keep.overlay.clone();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Parsing and checking recurse once per nesting level (bounded by the parser's
@@ -146,7 +182,7 @@ pub fn compile_and_check_with(
         format!("reading {} file(s)", inputs.files.len()),
     );
     let (compiled, diagnostics) = pool.install(|| -> Result<_, Fatal> {
-        let compiled = compile::compile(&inputs)?;
+        let compiled = compile::compile_reusing(&inputs, keep.parsed.as_deref())?;
         progress.set(format!(
             "checking {} object(s)",
             compiled.graph.objects.len()
@@ -159,14 +195,46 @@ pub fn compile_and_check_with(
             .copied()
             .chain(policy_rules.iter().map(AsRef::as_ref))
             .collect();
-        let diagnostics = check::run(
+        // An editor's kept findings, else the disk cache.
+        let reuse = keep.findings.map(|f| f(&compiled));
+        let cache = cache_dir(args).filter(|_| reuse.is_none()).map(|dir| {
+            let fingerprint = cache::Fingerprint::new()
+                .with("kubernetes-version", &kubernetes_version.to_string())
+                .with("builtin-crds", &builtin_crds.to_string())
+                .with("config", &format!("{config:?}"))
+                .with("pod-security", &format!("{pod_security:?}"))
+                .with("namespace", &inputs.namespace)
+                .with("values", &format!("{:?}", inputs.templates))
+                .with_crds(&compiled.graph);
+            let fingerprint = policies
+                .policies
+                .iter()
+                .filter(|p| p.meta.scope == rules::Scope::Object)
+                .fold(fingerprint, |f, p| f.with(p.meta.id, &p.source.text));
+            let mut ids = check::object_scoped(&all_rules, &selection);
+            ids.push(rules::input::INTERNAL_ERROR.id);
+            cache::Cache::open(
+                dir,
+                &compiled.graph,
+                fingerprint.with("rules", &ids.join(",")),
+                &ids,
+            )
+        });
+        let diagnostics = check::run_reusing(
             &compiled,
             &all_rules,
             &selection,
             kubernetes_version,
             builtin_crds,
             &pod_security,
+            reuse
+                .as_deref()
+                .or(cache.as_ref().map(|c| c as &dyn check::Reuse))
+                .unwrap_or(&check::NoReuse),
         );
+        if let Some(cache) = cache {
+            cache.save();
+        }
         Ok((compiled, diagnostics))
     })?;
     progress.finish();
@@ -178,6 +246,14 @@ pub fn compile_and_check_with(
         rules: known.iter().map(|r| r.meta()).collect(),
         unreadable,
     })
+}
+
+/// The cache folder of a run, unless `--no-cache`.
+fn cache_dir(args: &CheckArgs) -> Option<&Path> {
+    if args.cache.no_cache {
+        return None;
+    }
+    args.cache.cache_dir.as_deref()
 }
 
 /// The Pod Security settings: the config's, with `--pod-security` replacing its level.
@@ -541,7 +617,9 @@ fn load_config(path: Option<&Path>) -> Result<Config, Fatal> {
     })
 }
 
-/// What to compile: the files of the paths and the context, the namespace, the values.
+/// What to compile: the files of the paths and the context, the namespace, the values,
+/// the `helm` that renders charts.
+#[allow(clippy::too_many_arguments)]
 fn inputs(
     config: &Config,
     paths: &[String],
@@ -549,6 +627,7 @@ fn inputs(
     namespace: Option<&str>,
     values: &ValuesArgs,
     max_file_size: Option<u64>,
+    helm: HelmChoice<'_>,
     stderr: &mut dyn Write,
 ) -> Result<(Inputs, bool), Fatal> {
     // Globs are written relative to the config file's folder, whatever path the run was
@@ -633,6 +712,8 @@ fn inputs(
         .map(PathBuf::as_path)
         .collect();
     let limits = limits(max_file_size, config);
+    let namespace = namespace.map(str::to_owned).or(config.namespace.clone());
+    let helm = helm_settings(helm, config, values, namespace.clone(), &limits)?;
     let values = render::values::load(
         &value_files,
         &values.set,
@@ -642,16 +723,73 @@ fn inputs(
     .map_err(Fatal::Usage)?;
     let inputs = Inputs {
         files,
-        namespace: namespace
-            .map(str::to_owned)
-            .or(config.namespace.clone())
-            .unwrap_or_else(|| "default".to_owned()),
+        namespace: namespace.unwrap_or_else(|| "default".to_owned()),
         limits,
         templates: Templates::new(values),
         overlay: load::Overlay::default(),
         units,
+        helm,
     };
     Ok((inputs, !unreadable.is_empty()))
+}
+
+/// Whether charts are rendered, as the command line says.
+#[derive(Debug, Clone, Copy)]
+enum HelmChoice<'a> {
+    /// `--no-helm`.
+    Off,
+    /// `--helm PATH`, or the default.
+    Default(Option<&'a Path>),
+}
+
+/// The `helm` that renders the charts of a walk: `--helm` (a path or a name, as the
+/// command line's author wrote it), else the config's `helm` (a bare name, looked up on
+/// PATH: a repository's config never names a program of its own), else `helm` on PATH,
+/// else none. Charts get the command line's `--values`, `--set` and `--set-string` (the
+/// config's `values` are for `${{ }}` expressions) and the run's namespace.
+fn helm_settings(
+    choice: HelmChoice<'_>,
+    config: &Config,
+    values: &ValuesArgs,
+    namespace: Option<String>,
+    limits: &Limits,
+) -> Result<Option<Helm>, Fatal> {
+    let HelmChoice::Default(cli) = choice else {
+        return Ok(None);
+    };
+    let program = match (cli, &config.helm) {
+        (Some(p), _) => {
+            let given = p.to_string_lossy();
+            Some(helm::find(&given).ok_or_else(|| {
+                Fatal::Usage(format!(
+                    "--helm {}: not found or not executable",
+                    crate::escape::line(&given)
+                ))
+            })?)
+        }
+        (None, Some(name)) => Some(helm::find(name).ok_or_else(|| {
+            Fatal::Usage(format!(
+                "config `helm: {}`: no such program on PATH",
+                crate::escape::line(name)
+            ))
+        })?),
+        (None, None) => helm::find("helm"),
+    };
+    Ok(program.map(|program| Helm {
+        program,
+        values: values.files.clone(),
+        set: values.set.clone(),
+        set_string: values.set_string.clone(),
+        namespace,
+        timeout: std::time::Duration::from_millis(
+            config
+                .limits
+                .get("helm-template-ms")
+                .copied()
+                .unwrap_or(helm::DEFAULT_TIMEOUT_MS),
+        ),
+        max_bytes: limits.max_file_bytes,
+    }))
 }
 
 /// What `render` refuses, as `check` rates it: the errors of reading the input and of the
@@ -728,6 +866,7 @@ pub fn render(
         args.namespace.as_deref(),
         &args.values,
         args.max_file_size,
+        HelmChoice::Default(None),
         stderr,
     )?;
     if unreadable {

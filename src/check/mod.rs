@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use crate::base::{Diagnostic, Location, ObjectId, Pointer, Severity};
 use crate::compile::Compiled;
 use crate::config::{Config, Level};
+use crate::model::Object;
 use crate::rules::input::INTERNAL_ERROR;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, Rule, Scope};
 use crate::schema::SchemaSet;
 use crate::versions::KubeVersion;
 
@@ -92,6 +93,52 @@ impl Selection {
     }
 }
 
+/// Object-scoped findings (of rules whose [`Scope`] is `Object`) kept from an earlier
+/// run, and the place to keep this run's. The findings are raw: before severities,
+/// suppressions and sorting, located on the object (or its file) they were found on.
+pub trait Reuse: Sync {
+    /// The findings of every active object-scoped rule on `object`, when known.
+    fn known(&self, object: &Object) -> Option<Vec<Diagnostic>>;
+    /// The findings just computed for an object that was not known.
+    fn computed(&self, object: &Object, found: &[Diagnostic]);
+}
+
+/// Keeps nothing: every rule runs on every object.
+pub struct NoReuse;
+
+impl Reuse for NoReuse {
+    fn known(&self, _object: &Object) -> Option<Vec<Diagnostic>> {
+        None
+    }
+
+    fn computed(&self, _object: &Object, _found: &[Diagnostic]) {}
+}
+
+/// The ids of the selected rules whose per-object findings can be reused, sorted: what
+/// a kept finding depends on besides the object, the config, the version and schemas.
+pub fn object_scoped(rules: &[&dyn Rule], selection: &Selection) -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = rules
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.scope == Scope::Object && selection.severity(m.id).is_some())
+        .map(|m| m.id)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Runs `rules`' per-object checks on one object, each guarded (a panic becomes an
+/// `internal-error` finding): the raw findings, unsorted.
+pub fn check_object(cx: &Context<'_>, rules: &[&dyn Rule], object: &Object) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for r in rules {
+        guarded(*r, Some(object.id), None, &mut out, |out| {
+            r.check_object(cx, object, out)
+        });
+    }
+    out
+}
+
 /// Runs every selected rule and returns the findings, sorted; with `builtin_crds`, custom
 /// resources of the operators in the embedded CRD catalog are validated too.
 pub fn run(
@@ -101,6 +148,29 @@ pub fn run(
     version: KubeVersion,
     builtin_crds: bool,
     pod_security: &crate::semantics::pod_security::Settings,
+) -> Vec<Diagnostic> {
+    run_reusing(
+        compiled,
+        rules,
+        selection,
+        version,
+        builtin_crds,
+        pod_security,
+        &NoReuse,
+    )
+}
+
+/// [`run`], taking the object-scoped findings of the objects `reuse` knows instead of
+/// computing them, and giving it those computed. The result is the same as `run`'s when
+/// what `reuse` knows was computed with the same rules, config, version and schemas.
+pub fn run_reusing(
+    compiled: &Compiled,
+    rules: &[&dyn Rule],
+    selection: &Selection,
+    version: KubeVersion,
+    builtin_crds: bool,
+    pod_security: &crate::semantics::pod_security::Settings,
+    reuse: &dyn Reuse,
 ) -> Vec<Diagnostic> {
     let graph = &compiled.graph;
     let schemas = SchemaSet::for_checked(graph, version, builtin_crds)
@@ -116,18 +186,23 @@ pub fn run(
         .copied()
         .filter(|r| selection.severity(r.meta().id).is_some())
         .collect();
+    let (object_rules, graph_rules): (Vec<&dyn Rule>, Vec<&dyn Rule>) =
+        active.iter().partition(|r| r.meta().scope == Scope::Object);
 
     let objects: Vec<_> = graph.checked().collect();
     let first = objects.first().map(|o| o.id);
     let mut found: Vec<Diagnostic> = objects
         .par_iter()
         .flat_map_iter(|o| {
-            let mut out = Vec::new();
-            for r in &active {
-                guarded(*r, Some(o.id), None, &mut out, |out| {
-                    r.check_object(&cx, o, out)
-                });
-            }
+            let mut out = match reuse.known(o) {
+                Some(known) => known,
+                None => {
+                    let computed = check_object(&cx, &object_rules, o);
+                    reuse.computed(o, &computed);
+                    computed
+                }
+            };
+            out.extend(check_object(&cx, &graph_rules, o));
             out
         })
         .collect();
@@ -136,6 +211,9 @@ pub fn run(
         guarded(*r, None, first, &mut out, |out| r.check_graph(&cx, out));
         out
     }));
+    for r in &active {
+        r.settle(&mut found);
+    }
     found.extend(compiled.diagnostics.iter().cloned());
     let internal: Vec<Diagnostic> = found
         .iter()
@@ -188,6 +266,7 @@ pub fn run(
     kept.retain(|d| d.rule.as_str() != INTERNAL_ERROR.id);
     kept.extend(internal);
     crate::kustomize::relate(graph, &mut kept);
+    crate::compile::charts::relate(graph, &mut kept);
     sort(graph, &mut kept);
     kept
 }

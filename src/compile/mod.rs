@@ -3,10 +3,13 @@
 //! [`identity`]'s; the findings of the input stages (syntax, duplicate keys, templates,
 //! documents without a kind) are made by the input rules' own files.
 
+pub mod charts;
 pub mod classify;
 pub mod identity;
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -17,7 +20,6 @@ use crate::kustomize::{self, Builds};
 use crate::load::{self, InputPath, LoadError, SourceFile};
 use crate::model::Object;
 use crate::render::template::Templates;
-use crate::rules::helm;
 use crate::rules::input::{
     missing_kind, template_error, template_syntax, yaml_duplicate_key, yaml_syntax,
 };
@@ -68,6 +70,8 @@ pub struct Inputs {
     pub overlay: load::Overlay,
     /// The apply units declared in the config.
     pub units: Declared,
+    /// How to render the Helm charts of a walk; `None`: they are reported, not rendered.
+    pub helm: Option<crate::helm::Helm>,
 }
 
 /// Counts for the report's summary.
@@ -96,7 +100,66 @@ pub struct Compiled {
     pub counts: Counts,
 }
 
+/// Parse results kept between compilations of the same workspace (the editor's server
+/// compiles it again on every change): a file whose text, id and role did not change is
+/// not parsed again. Files that leave the inputs are forgotten.
+#[derive(Debug, Default)]
+pub struct Reparse {
+    files: Mutex<HashMap<PathBuf, Arc<ParsedFile>>>,
+}
+
+impl Reparse {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Arc<ParsedFile>>> {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The parse of a decoded text: the kept one when the same file had the same text.
+    fn parse(
+        &self,
+        id: FileId,
+        input: &InputPath,
+        text: String,
+        limits: &Limits,
+        templates: &Templates,
+    ) -> ParsedFile {
+        let Some(path) = input.path.as_ref() else {
+            return parse_text(id, input.display(), input, text, limits, templates);
+        };
+        let same = |pf: &ParsedFile| {
+            pf.source.id == id
+                && pf.source.context == input.context
+                && pf.explicit == input.explicit
+                && *pf.source.text == *text
+        };
+        let kept = self.lock().get(path).filter(|pf| same(pf)).map(Arc::clone);
+        if let Some(kept) = kept {
+            // Copied outside the lock: the other files are looked up meanwhile.
+            return ParsedFile::clone(&kept);
+        }
+        // Not kept: a template's output depends on the values, not on the text alone,
+        // and aliases charge the run's input budget as they are expanded.
+        let templated = text.contains("${{");
+        let aliased = text.contains('&') && text.contains('*');
+        let keep = !templated && !aliased;
+        let mut parsed = parse_text(id, input.display(), input, text, limits, templates);
+        parsed.explicit = input.explicit;
+        if keep {
+            self.lock().insert(path.clone(), Arc::new(parsed.clone()));
+        }
+        parsed
+    }
+
+    /// Forgets the files that are no longer inputs.
+    fn retain(&self, inputs: &[InputPath]) {
+        let paths: HashSet<&Path> = inputs.iter().filter_map(|i| i.path.as_deref()).collect();
+        self.lock().retain(|p, _| paths.contains(p.as_path()));
+    }
+}
+
 /// One file after reading and parsing, before objects get ids.
+#[derive(Debug, Clone)]
 struct ParsedFile {
     source: SourceFile,
     documents: Vec<yaml::Document>,
@@ -105,6 +168,11 @@ struct ParsedFile {
     skipped: bool,
     /// Non-empty documents that parsed, objects or not.
     parsed_documents: usize,
+    /// The path whose folder is the apply unit, when it is not the file's own (a chart's
+    /// rendering is applied from the chart's folder).
+    unit_of: Option<std::path::PathBuf>,
+    /// Whether the file was named on the command line.
+    explicit: bool,
 }
 
 impl ParsedFile {
@@ -121,18 +189,32 @@ impl ParsedFile {
             diagnostics,
             skipped,
             parsed_documents: 0,
+            unit_of: None,
+            explicit: false,
         }
     }
 }
 
 /// Reads, parses and classifies every input file (in parallel), then builds the graph.
 pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
-    // Kustomizations are built first: the files they read are checked through the build.
+    compile_reusing(inputs, None)
+}
+
+/// [`compile`], taking the parse of every file whose text `reparse` has kept, and
+/// keeping the others' there.
+pub fn compile_reusing(inputs: &Inputs, reparse: Option<&Reparse>) -> Result<Compiled, LoadError> {
+    // Charts are rendered first: their templates' renderings are files of the run, with
+    // the ids after the inputs'.
+    let charts = charts::render_all(&inputs.files, inputs.helm.as_ref(), &inputs.limits.parse);
+    let rendered = charts::rendered_files(&inputs.files, &charts);
+    let first_rendered = inputs.files.len();
+    // Kustomizations are built next: the files they read are checked through the build.
     let builds = kustomize::build_inputs(
         &inputs.files,
-        inputs.files.len() as u32,
+        (first_rendered + rendered.len()) as u32,
         &inputs.limits.parse,
         inputs.limits.max_file_bytes,
+        &inputs.overlay,
     );
     let parsed: Vec<ParsedFile> = inputs
         .files
@@ -151,19 +233,27 @@ pub fn compile(inputs: &Inputs) -> Result<Compiled, LoadError> {
                     bytes,
                     &inputs.limits,
                     &inputs.templates,
+                    reparse,
                 ));
             }
-            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates)?;
-            // A chart met in a walk is reported once, at its Chart.yaml.
-            if let Some(path) = input.path.as_deref() {
-                let chart = path.file_name().is_some_and(|n| n == load::CHART_FILE);
-                if chart && !input.explicit && !input.context {
-                    pf.diagnostics.push(helm::not_rendered(id, path));
-                }
+            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates, reparse)?;
+            // A chart met in a walk that was not rendered is reported once, at its
+            // Chart.yaml.
+            let chart = charts.iter().find(|c| c.input == i);
+            if let (Some(chart), Some(path)) = (chart, input.path.as_deref()) {
+                pf.diagnostics
+                    .extend(charts::finding(id, path, &chart.outcome));
             }
             Ok(pf)
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(reparse) = reparse {
+        reparse.retain(&inputs.files);
+    }
+    let parsed = parsed
+        .into_iter()
+        .chain(parse_rendered(inputs, &rendered, first_rendered))
+        .collect();
     Ok(assemble(
         parsed,
         builds,
@@ -195,6 +285,7 @@ pub fn compile_in_memory(
                 bytes.clone(),
                 limits,
                 &Templates::default(),
+                None,
             )
         })
         .collect();
@@ -229,7 +320,8 @@ fn assemble(
     let mut members = Vec::with_capacity(objects.capacity());
     for pf in parsed {
         let context = pf.source.context;
-        let member = membership(&mut units, declared, pf.source.path.as_deref(), context);
+        let unit_path = pf.unit_of.as_deref().or(pf.source.path.as_deref());
+        let member = membership(&mut units, declared, unit_path, context);
         if !context {
             counts.files += 1;
             counts.skipped_files += usize::from(pf.skipped);
@@ -344,9 +436,10 @@ fn read_and_parse(
     input: &InputPath,
     limits: &Limits,
     templates: &Templates,
+    reparse: Option<&Reparse>,
 ) -> Result<ParsedFile, LoadError> {
     match load::read_bytes(input, limits.max_file_bytes)? {
-        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates)),
+        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates, reparse)),
         Err(message) => Ok(unreadable(
             id,
             input.display(),
@@ -366,6 +459,7 @@ fn parse_bytes(
     bytes: Vec<u8>,
     limits: &Limits,
     templates: &Templates,
+    reparse: Option<&Reparse>,
 ) -> ParsedFile {
     let name = input.display();
     let text = match load::decode(bytes) {
@@ -373,6 +467,67 @@ fn parse_bytes(
         // Not text: keep what decodes, so the diagnostic lands at the offending byte.
         Err(e) => return unreadable(id, name, input, e.lossy, e.offset, e.message),
     };
+    match reparse {
+        Some(r) => r.parse(id, input, text, limits, templates),
+        None => parse_text(id, name, input, text, limits, templates),
+    }
+}
+
+/// The renderings of the charts' templates, parsed as walked files with the ids from
+/// `first`: each is named by its template's path, has no path on disk (nothing writes a
+/// fix into a rendering) and belongs to its chart's apply unit.
+fn parse_rendered(
+    inputs: &Inputs,
+    rendered: &[charts::RenderedFile],
+    first: usize,
+) -> Vec<ParsedFile> {
+    // Walked, not named: what is not an object in a rendering (a template that renders
+    // only comments) is skipped as in a walk, and what does not parse is reported.
+    let input = InputPath {
+        path: None,
+        explicit: false,
+        context: false,
+    };
+    rendered
+        .par_iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let id = FileId((first + k) as u32);
+            let chart_yaml = inputs.files.get(r.chart_input).and_then(|i| i.path.clone());
+            let name = load::InputPath {
+                path: Some(r.template.clone()),
+                ..input.clone()
+            }
+            .display();
+            let mut pf = parse_text(
+                id,
+                name,
+                &input,
+                r.text.clone(),
+                &inputs.limits,
+                &inputs.templates,
+            );
+            if let Some(chart_yaml) = chart_yaml {
+                pf.source.rendered = Some(load::RenderedFrom {
+                    chart_file: FileId(r.chart_input as u32),
+                    chart: charts::chart_dir(&chart_yaml).display().to_string(),
+                });
+                pf.unit_of = Some(chart_yaml);
+            }
+            pf
+        })
+        .collect()
+}
+
+/// Parses one file's text, runs the template stage and classifies its documents.
+fn parse_text(
+    id: FileId,
+    name: String,
+    input: &InputPath,
+    text: String,
+    limits: &Limits,
+    templates: &Templates,
+) -> ParsedFile {
     // The run's ceiling on parsed input: a file past it is not kept, not even its text.
     if let Some(run) = &limits.parse.run {
         if !run.charge(text.len() as u64) {
@@ -447,6 +602,8 @@ fn parse_bytes(
             diagnostics,
             skipped: skipped && !reported,
             parsed_documents: if skipped { 0 } else { parsed_documents },
+            unit_of: None,
+            explicit: input.explicit,
         };
     }
     // The template stage: between parse and model, on the files that hold objects.
@@ -484,6 +641,8 @@ fn parse_bytes(
         diagnostics,
         skipped: false,
         parsed_documents,
+        unit_of: None,
+        explicit: input.explicit,
     }
 }
 

@@ -283,8 +283,12 @@ impl Graph {
     /// The name of the unit a file's findings belong to: its folder's (the current
     /// directory's for stdin).
     pub fn file_unit_name(&self, file: FileId) -> String {
-        let dir = self
-            .file(file)
+        let f = self.file(file);
+        // A chart's rendering is applied from the chart's folder.
+        if let Some(r) = &f.rendered {
+            return self.units.name_of_dir(std::path::Path::new(&r.chart));
+        }
+        let dir = f
             .path
             .as_deref()
             .and_then(std::path::Path::parent)

@@ -25,11 +25,13 @@ pub struct Files {
     parsed: HashMap<FileId, Result<Vec<MNode>, String>>,
     limits: ParseLimits,
     max_bytes: u64,
+    /// Texts read instead of the files on disk (unsaved editor buffers).
+    overlay: load::Overlay,
 }
 
 impl Files {
     /// An empty table whose ids start at `first`.
-    pub fn new(first: u32, limits: ParseLimits, max_bytes: u64) -> Files {
+    pub fn new(first: u32, limits: ParseLimits, max_bytes: u64, overlay: load::Overlay) -> Files {
         Files {
             first,
             sources: Vec::new(),
@@ -38,6 +40,7 @@ impl Files {
             parsed: HashMap::new(),
             limits,
             max_bytes,
+            overlay,
         }
     }
 
@@ -52,10 +55,13 @@ impl Files {
             explicit: false,
             context: false,
         };
-        let bytes = match load::read_bytes(&input, self.max_bytes) {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(message)) => return Err(message),
-            Err(e) => return Err(e.to_string()),
+        let bytes = match self.overlay.get(&path) {
+            Some(text) => text.as_bytes().to_vec(),
+            None => match load::read_bytes(&input, self.max_bytes) {
+                Ok(Ok(bytes)) => bytes,
+                Ok(Err(message)) => return Err(message),
+                Err(e) => return Err(e.to_string()),
+            },
         };
         let text = load::decode(bytes).map_err(|e| e.message)?;
         let id = FileId(self.first + self.sources.len() as u32);

@@ -36,7 +36,7 @@ pub use generate::content_hash;
 
 use crate::base::{Diagnostic, FileId, Location, Span};
 use crate::graph::{Built, Graph};
-use crate::load::{InputPath, SourceFile};
+use crate::load::{self, InputPath, SourceFile};
 use crate::yaml::{self, Comment, Node, ParseLimits};
 
 /// One object a build produced.
@@ -90,6 +90,7 @@ pub fn build_inputs(
     first: u32,
     limits: &ParseLimits,
     max_bytes: u64,
+    overlay: &load::Overlay,
 ) -> Builds {
     let kustomizations: Vec<PathBuf> = inputs
         .iter()
@@ -103,8 +104,8 @@ pub fn build_inputs(
     if kustomizations.is_empty() {
         return Builds::default();
     }
-    let included = included_dirs(&kustomizations, limits);
-    let mut files = files::Files::new(first, limits.clone(), max_bytes);
+    let included = included_dirs(&kustomizations, limits, overlay);
+    let mut files = files::Files::new(first, limits.clone(), max_bytes, overlay.clone());
     let mut out = Builds::default();
     for k in &kustomizations {
         let dir = k.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -162,11 +163,19 @@ fn first_line(text: &str) -> Span {
 }
 
 /// The folders that walked kustomizations list under `resources`, `bases` or `components`.
-fn included_dirs(kustomizations: &[PathBuf], limits: &ParseLimits) -> HashSet<PathBuf> {
+fn included_dirs(
+    kustomizations: &[PathBuf],
+    limits: &ParseLimits,
+    overlay: &load::Overlay,
+) -> HashSet<PathBuf> {
     let mut out = HashSet::new();
     for k in kustomizations {
-        let Ok(text) = std::fs::read_to_string(k) else {
-            continue;
+        let text = match overlay.get(k) {
+            Some(text) => text.to_string(),
+            None => match std::fs::read_to_string(k) {
+                Ok(text) => text,
+                Err(_) => continue,
+            },
         };
         let dir = k.parent().unwrap_or(Path::new(""));
         for doc in yaml::parse(&text, limits).documents {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use globset::GlobSet;
 
-pub use source::{LineCol, SourceFile};
+pub use source::{LineCol, RenderedFrom, SourceFile};
 
 /// A file to read, as found on the command line or in a walk.
 #[derive(Debug, Clone)]

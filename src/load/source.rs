@@ -30,6 +30,18 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
     /// Whether the file came from `--context` (used for lookups, never reported on).
     pub context: bool,
+    /// For the text a Helm chart rendered (no file on disk holds it): the chart.
+    pub rendered: Option<RenderedFrom>,
+}
+
+/// The chart a rendered file came from: its `name` is the template's path, its text what
+/// `helm template` printed for that template, so its lines are the rendering's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFrom {
+    /// The chart's `Chart.yaml`.
+    pub chart_file: FileId,
+    /// The chart's folder, as shown.
+    pub chart: String,
 }
 
 impl SourceFile {
@@ -55,6 +67,7 @@ impl SourceFile {
             text,
             line_starts,
             context,
+            rendered: None,
         }
     }
 

@@ -9,6 +9,8 @@
 //! read instead of ending the session.
 
 mod convert;
+mod hover;
+mod keep;
 mod navigate;
 mod server;
 

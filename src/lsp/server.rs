@@ -16,11 +16,14 @@ use serde_json::{Value, json};
 use crate::app::{self, Checked, Fatal};
 use crate::base::{Diagnostic, FileId, Location, Severity, Span};
 use crate::cli::CheckArgs;
+use crate::compile::Reparse;
 use crate::graph::Graph;
 use crate::load::Overlay;
 use crate::rules::RuleMeta;
 
 use super::convert::{self, path_of, uri_of};
+use super::hover;
+use super::keep::Findings;
 use super::navigate::{self, Place};
 use super::{Incoming, error_response, read, write};
 
@@ -35,6 +38,12 @@ pub struct Server {
     /// the editor knows the new text was checked.
     touched: BTreeSet<PathBuf>,
     rules: HashMap<&'static str, &'static RuleMeta>,
+    /// The parses of the workspace's files, kept for the next check.
+    parsed: Arc<Reparse>,
+    /// The object-scoped findings of the last check, kept for the next.
+    findings: Arc<Findings>,
+    /// The config file and its text at the last check.
+    config_seen: Option<(Option<PathBuf>, Option<String>)>,
     initialized: bool,
     shutdown: bool,
 }
@@ -65,6 +74,9 @@ impl Server {
             published: BTreeMap::new(),
             touched: BTreeSet::new(),
             rules,
+            parsed: Arc::default(),
+            findings: Arc::default(),
+            config_seen: None,
             initialized: false,
             shutdown: false,
         }
@@ -210,7 +222,13 @@ impl Server {
     pub fn notification(&mut self, n: Notification) -> bool {
         let params = n.params;
         match n.method.as_str() {
-            "initialized" | "workspace/didChangeWatchedFiles" => self.initialized,
+            "initialized" => self.initialized,
+            // Files changed on disk: values, policies, context folders that no buffer
+            // shows. What was kept may depend on them.
+            "workspace/didChangeWatchedFiles" => {
+                self.findings.clear();
+                self.initialized
+            }
             "textDocument/didOpen" => {
                 let Ok(p) = serde_json::from_value::<lt::DidOpenTextDocumentParams>(params) else {
                     return false;
@@ -230,6 +248,8 @@ impl Server {
                 let Ok(p) = serde_json::from_value::<lt::DidSaveTextDocumentParams>(params) else {
                     return false;
                 };
+                // A saved file may be a values file, a policy or a context file.
+                self.findings.clear();
                 match p.text {
                     Some(text) => self.set(&p.text_document.uri, Some(text)),
                     None => true,
@@ -326,12 +346,32 @@ impl Server {
         let config = self.root.as_deref().and_then(crate::config::discover);
         let args = CheckArgs {
             paths,
-            config,
+            config: config.clone(),
             quiet: true,
+            // A chart's rendering has no file to show its findings in: not rendered on
+            // every edit.
+            no_helm: true,
             ..CheckArgs::default()
         };
+        // Findings kept under another config would be wrong under this one.
+        let config_text = config
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok());
+        let fingerprint = (config.clone(), config_text);
+        if self.config_seen.as_ref() != Some(&fingerprint) {
+            self.findings.clear();
+            self.config_seen = Some(fingerprint);
+        }
+        let findings = Arc::clone(&self.findings);
+        let kept = move |compiled: &crate::compile::Compiled| findings.for_check(compiled);
+        let kept: &app::KeptFindings = &kept;
+        let keep = app::Keep {
+            overlay: &overlay,
+            parsed: Some(Arc::clone(&self.parsed)),
+            findings: Some(kept),
+        };
         // A bad config is said once per check as a failed run: the last good check stays.
-        if let Ok(checked) = app::compile_and_check_with(&args, &overlay, &mut io::sink()) {
+        if let Ok(checked) = app::compile_and_check_keeping(&args, &keep, &mut io::sink()) {
             self.checked = Some(checked);
         }
     }
@@ -561,10 +601,15 @@ impl Server {
                 }
             }
         }
-        if ids.is_empty() {
+        let field = navigate::pointer_at(graph, file, offset).and_then(|(id, pointer)| {
+            let o = graph.object(id);
+            let schemas = crate::schema::catalog::for_version(checked.version.as_str())?;
+            hover::field(schemas, &o.api_version, &o.kind, &pointer)
+        });
+        if ids.is_empty() && field.is_none() {
             return None;
         }
-        let text: Vec<String> = ids
+        let mut text: Vec<String> = ids
             .iter()
             .filter_map(|id| self.rules.get(id))
             .map(|m| {
@@ -577,6 +622,10 @@ impl Server {
                 )
             })
             .collect();
+        // The field comes first: the rule pages are long.
+        if let Some(f) = field {
+            text.insert(0, f.markdown());
+        }
         Some(lt::Hover {
             contents: lt::HoverContents::Markup(lt::MarkupContent {
                 kind: lt::MarkupKind::Markdown,

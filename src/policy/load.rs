@@ -180,6 +180,36 @@ impl Policy {
     }
 }
 
+/// The words of a policy that may reach other objects than the one checked: the
+/// context's lookups, and what could call them or name another object indirectly
+/// (function pointers, `eval`, a forged tag on a map passed to the context).
+const GRAPH_WORDS: [&str; 10] = [
+    "get",
+    "list",
+    "selected_by",
+    "services_selecting",
+    "pvc",
+    "Fn",
+    "call",
+    "curry",
+    "eval",
+    "tag",
+];
+
+/// `Object` when no word of the policy's text (comments and strings included, which
+/// only errs towards `Graph`) is one of [`GRAPH_WORDS`]: its findings on an object then
+/// depend on that object alone and are cached between runs.
+pub fn scope_of(text: &str) -> crate::rules::Scope {
+    let graph = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|word| GRAPH_WORDS.contains(&word));
+    if graph {
+        crate::rules::Scope::Graph
+    } else {
+        crate::rules::Scope::Object
+    }
+}
+
 /// A policy file that cannot be used, and why.
 #[derive(Debug, Clone)]
 pub struct Broken {
@@ -303,6 +333,7 @@ pub fn compile(source: PolicySource) -> Result<Policy, Broken> {
         summary: leak(summary),
         help: leak(help),
         docs: leak(docs_of(&source.text)),
+        scope: scope_of(&source.text),
     };
     Ok(Policy {
         meta: Box::leak(Box::new(meta)),

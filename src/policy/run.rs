@@ -19,7 +19,7 @@ use crate::base::{Diagnostic, FileId, Location, Pointer};
 use crate::deadline;
 use crate::escape;
 use crate::model::Object;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, Rule, RuleMeta, Scope as RuleScope};
 
 /// A policy bound to one run: its compiled script, the run's graph, and the file id its
 /// source was registered under.
@@ -157,7 +157,48 @@ impl Rule for PolicyRule {
         self.policy.meta
     }
 
+    /// A policy that reads only its object runs per object (its findings are cached like
+    /// a built-in rule's); a failure is said here and settled in [`Rule::settle`].
+    fn check_object(&self, _cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        if self.policy.meta.scope != RuleScope::Object || !self.policy.applies_to(object) {
+            return;
+        }
+        match self.call(object) {
+            Ok(found) => out.extend(found),
+            Err(f) => out.push(self.failure_diagnostic(object, &f)),
+        }
+    }
+
+    /// One failure is reported, the first in input order, and no finding of the policy:
+    /// what [`Rule::check_graph`] reports for a policy that looks up other objects.
+    fn settle(&self, found: &mut Vec<Diagnostic>) {
+        if self.policy.meta.scope != RuleScope::Object {
+            return;
+        }
+        let is_failure = |d: &Diagnostic| {
+            d.rule.as_str() == POLICY_ERROR.id
+                && matches!(d.location, Location::File { file, .. } if file == self.file)
+        };
+        let failed_on = |d: &Diagnostic| match d.related.first().map(|r| &r.location) {
+            Some(Location::Object { object, .. }) => object.0,
+            _ => u32::MAX,
+        };
+        let Some(first) = found
+            .iter()
+            .filter(|d| is_failure(d))
+            .min_by_key(|d| failed_on(d))
+            .cloned()
+        else {
+            return;
+        };
+        found.retain(|d| !is_failure(d) && d.rule.as_str() != self.policy.meta.id);
+        found.push(first);
+    }
+
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if self.policy.meta.scope == RuleScope::Object {
+            return;
+        }
         let objects: Vec<&Object> = cx
             .graph
             .checked()

@@ -56,6 +56,7 @@ struct JsonRelated<'a> {
     line: u32,
     column: u32,
     message: &'a str,
+    unit: &'a str,
 }
 
 /// Writes the JSON report.
@@ -98,6 +99,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                         line: r.place.line,
                         column: r.place.column,
                         message: &r.message,
+                        unit: &r.unit,
                     })
                     .collect(),
                 unit: &f.unit,

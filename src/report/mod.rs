@@ -57,6 +57,8 @@ pub struct RelatedPlace {
     pub place: Place,
     /// Why.
     pub message: String,
+    /// The apply unit of the related object (or file).
+    pub unit: String,
     /// The file's index, to reach its text.
     pub file_id: crate::base::FileId,
 }
@@ -213,6 +215,10 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
             .map(|r| RelatedPlace {
                 place: place(graph, &r.location, false),
                 message: r.message.clone(),
+                unit: match &r.location {
+                    Location::Object { object, .. } => graph.unit_name(*object).to_owned(),
+                    Location::File { file, .. } => graph.file_unit_name(*file),
+                },
                 file_id: graph.locate(&r.location).0,
             })
             .collect(),

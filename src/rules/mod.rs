@@ -110,6 +110,28 @@ pub struct RuleMeta {
     pub help: &'static str,
     /// The full documentation (markdown), from the rule's doc comment.
     pub docs: &'static str,
+    /// What the rule's `check_object` reads besides its object.
+    pub scope: Scope,
+}
+
+/// What a rule's per-object check reads, which decides whether its findings on an object
+/// can be kept from an earlier run while the object is unchanged.
+///
+/// `Object`: only the object itself (its value and span tree, through `cx.graph.object`
+/// and `cx.graph.node_at` of that object), its file's text, the config, the target
+/// version, the schemas and the Pod Security settings. Its findings depend on nothing
+/// else, so they can be cached per object (the `check-scope` test runs every such rule
+/// on a graph holding its object alone and compares the findings).
+///
+/// `Graph`: may look up other objects (references, selectors, duplicates, units). Its
+/// `check_object` runs on every object of every run. Whole-graph checks
+/// (`check_graph`) always run, whatever the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Reads only its object, file, config, version and schemas.
+    Object,
+    /// May read any object of the graph.
+    Graph,
 }
 
 impl RuleMeta {
@@ -168,6 +190,11 @@ pub trait Rule: Sync + Send {
     /// Called once per run with the whole graph.
     fn check_graph(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 
+    /// Called once per run with every finding of every rule, before severities and
+    /// suppressions: for a rule whose per-object findings are not independent of each
+    /// other (a policy reports only its first failure, and then no finding).
+    fn settle(&self, _found: &mut Vec<Diagnostic>) {}
+
     /// The fix for one of this rule's findings, when the change is mechanical.
     fn fix(&self, _cx: &FixContext<'_>, _finding: &Diagnostic) -> Option<Fix> {
         None
@@ -220,6 +247,9 @@ pub fn fix_for(cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
 macro_rules! declare_rule {
     (@sev Off) => { None };
     (@sev $sev:ident) => { Some($crate::base::Severity::$sev) };
+    // Without a scope a rule may read the whole graph: the safe default.
+    (@scope) => { $crate::rules::Scope::Graph };
+    (@scope $scope:ident) => { $crate::rules::Scope::$scope };
     (
         $(#[doc = $doc:literal])*
         $vis:vis static $name:ident = {
@@ -227,7 +257,8 @@ macro_rules! declare_rule {
             severity: $sev:ident,
             category: $cat:ident,
             summary: $summary:literal,
-            help: $help:literal $(,)?
+            help: $help:literal
+            $(, scope: $scope:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -238,6 +269,7 @@ macro_rules! declare_rule {
             summary: $summary,
             help: $help,
             docs: concat!($($doc, "\n"),*),
+            scope: $crate::declare_rule!(@scope $($scope)?),
         };
     };
 }

@@ -12,6 +12,7 @@ pub mod message;
 pub mod walk;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::{Draft, Validator};
@@ -46,7 +47,20 @@ pub struct SchemaSet {
     pub crds: CrdIndex,
     /// Converted CRD schemas, by `(apiVersion, kind)`.
     crd_roots: HashMap<(String, String), (CrdOrigin, Value)>,
-    validators: Mutex<HashMap<(String, String), Arc<ValidatorCell>>>,
+    /// Validators of the inputs' CRDs, by `("", apiVersion, kind)`.
+    validators: Mutex<ValidatorMap>,
+    /// Unique in the process: what a memo of schema lookups kept across calls is keyed by.
+    id: u64,
+}
+
+/// Validators by `(target version, apiVersion, kind)`.
+type ValidatorMap = HashMap<(&'static str, String, String), Arc<ValidatorCell>>;
+
+/// The validators of the embedded schemas (built-in kinds and the CRD catalog's), shared
+/// by every run of the process.
+fn embedded_validators() -> &'static Mutex<ValidatorMap> {
+    static MAP: OnceLock<Mutex<ValidatorMap>> = OnceLock::new();
+    MAP.get_or_init(Mutex::default)
 }
 
 impl SchemaSet {
@@ -55,12 +69,19 @@ impl SchemaSet {
     pub fn new(graph: &Graph, version: KubeVersion, builtin_crds: bool) -> Option<SchemaSet> {
         let builtin = catalog::for_version(version.as_str())?;
         let crds = CrdIndex::from_graph(graph, builtin_crds);
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Some(SchemaSet {
             builtin,
             crds,
             crd_roots: HashMap::new(),
             validators: Mutex::new(HashMap::new()),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
+    }
+
+    /// An id no other set of this process has.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
@@ -110,13 +131,22 @@ impl SchemaSet {
     /// does not compile (a broken CRD schema is the CRD's problem, reported on the CRD).
     pub fn validator(&self, api_version: &str, kind: &str) -> Option<Arc<Validator>> {
         let source = self.source(api_version, kind)?;
+        // A built-in kind's schema, or the embedded catalog's, depends on the target
+        // version alone: compiled once per process, however many runs it serves (the
+        // editor's server checks again on every change).
+        let embedded = !matches!(source, Source::Crd(CrdOrigin::Input(_), _));
         let cell = {
-            let mut map = self
-                .validators
+            let map = if embedded {
+                embedded_validators()
+            } else {
+                &self.validators
+            };
+            let mut map = map
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let version = if embedded { self.builtin.version } else { "" };
             Arc::clone(
-                map.entry((api_version.to_owned(), kind.to_owned()))
+                map.entry((version, api_version.to_owned(), kind.to_owned()))
                     .or_default(),
             )
         };

@@ -131,7 +131,7 @@ impl Size {
 }
 
 /// A parsed document: its span tree and its value.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     /// Position of the document in its file, counting from 0 (empty ones included).
     pub index: usize,

@@ -41,6 +41,7 @@ declare_rule! {
         category: Security,
         summary: "a container mounts a subPath of a hostPath volume",
         help: "set hostPath.path to the directory itself and mount it without subPath, or use a PersistentVolumeClaim",
+        scope: Object,
     }
 }
 

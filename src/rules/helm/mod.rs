@@ -3,7 +3,7 @@
 
 mod helm_chart;
 
-pub use helm_chart::{HELM_CHART, not_rendered};
+pub use helm_chart::{HELM_CHART, failed, library, not_rendered};
 
 use super::Rule;
 use super::input::Reported;

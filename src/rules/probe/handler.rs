@@ -39,6 +39,7 @@ declare_rule! {
         category: Probe,
         summary: "a probe has no handler or more than one",
         help: "give the probe exactly one of exec, httpGet, tcpSocket or grpc",
+        scope: Object,
     }
 }
 

@@ -47,6 +47,7 @@ declare_rule! {
         category: Probe,
         summary: "a container's liveness and readiness probes are identical",
         help: "make the readiness probe check readiness (dependencies, warm-up) and the liveness probe only liveness",
+        scope: Object,
     }
 }
 

@@ -37,6 +37,7 @@ declare_rule! {
         category: Probe,
         summary: "an init container that is not a sidecar has a probe",
         help: "remove the probe, or set restartPolicy: Always on the init container to make it a sidecar",
+        scope: Object,
     }
 }
 

@@ -42,6 +42,7 @@ declare_rule! {
         category: Probe,
         summary: "a long-running container has no liveness probe",
         help: "add a livenessProbe that fails only when the process must be restarted",
+        scope: Object,
     }
 }
 

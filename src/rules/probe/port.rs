@@ -57,6 +57,7 @@ declare_rule! {
         category: Probe,
         summary: "a probe names a port that its container does not declare",
         help: "use a port name or number declared in the container's ports",
+        scope: Object,
     }
 }
 

@@ -39,6 +39,7 @@ declare_rule! {
         category: Probe,
         summary: "a liveness probe in a pod whose restartPolicy is Never",
         help: "use restartPolicy OnFailure, or remove the liveness probe",
+        scope: Object,
     }
 }
 

@@ -40,6 +40,7 @@ declare_rule! {
         category: Probe,
         summary: "a probe threshold or timing field is below its minimum, or a liveness/startup successThreshold is not 1",
         help: "use successThreshold 1 for liveness and startup probes and non-negative timings",
+        scope: Object,
     }
 }
 

@@ -55,6 +55,7 @@ declare_rule! {
         category: Probe,
         summary: "a probe's timeout is not below its period, or a liveness probe can kill a starting container",
         help: "keep timeoutSeconds below periodSeconds; add a startupProbe or an initialDelaySeconds for slow starts",
+        scope: Object,
     }
 }
 

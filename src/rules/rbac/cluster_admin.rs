@@ -39,6 +39,7 @@ declare_rule! {
         category: Rbac,
         summary: "a binding grants cluster-admin, or binds the system:masters group",
         help: "bind a role with only the permissions the subject needs",
+        scope: Object,
     }
 }
 

@@ -38,6 +38,7 @@ declare_rule! {
         category: Config,
         summary: "a ConfigMap or Secret key is invalid or defined twice",
         help: "use keys made of letters, digits, '-', '_' and '.', each defined once",
+        scope: Object,
     }
 }
 

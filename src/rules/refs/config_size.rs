@@ -40,6 +40,7 @@ declare_rule! {
         category: Config,
         summary: "a ConfigMap or Secret holds more than 1 MiB",
         help: "keep ConfigMaps and Secrets under 1 MiB: move large content to the image or a volume",
+        scope: Object,
     }
 }
 

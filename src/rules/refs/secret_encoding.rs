@@ -40,6 +40,7 @@ declare_rule! {
         category: Config,
         summary: "a Secret data value is not valid base64",
         help: "base64-encode the value (`base64 -w0`), or move it to stringData as plain text",
+        scope: Object,
     }
 }
 

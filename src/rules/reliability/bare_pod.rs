@@ -35,6 +35,7 @@ declare_rule! {
         category: Reliability,
         summary: "a Pod that no controller manages",
         help: "run the pod from a Deployment, StatefulSet, DaemonSet or Job",
+        scope: Object,
     }
 }
 

@@ -47,6 +47,7 @@ declare_rule! {
         category: Reliability,
         summary: "a CronJob schedule, timeZone, concurrencyPolicy or startingDeadlineSeconds the API server rejects",
         help: "write five cron fields or a @ descriptor, and an IANA zone name in timeZone",
+        scope: Object,
     }
 }
 

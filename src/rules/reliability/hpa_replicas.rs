@@ -35,6 +35,7 @@ declare_rule! {
         category: Reliability,
         summary: "an HPA's minReplicas exceeds maxReplicas, or is 1",
         help: "set minReplicas to at least 2 and no more than maxReplicas",
+        scope: Object,
     }
 }
 

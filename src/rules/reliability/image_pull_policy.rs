@@ -33,6 +33,7 @@ declare_rule! {
         category: Reliability,
         summary: "an untagged or latest image with imagePullPolicy IfNotPresent or Never",
         help: "pin the image to a version tag or digest, or use imagePullPolicy: Always",
+        scope: Object,
     }
 }
 

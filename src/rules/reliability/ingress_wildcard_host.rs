@@ -34,6 +34,7 @@ declare_rule! {
         category: Reliability,
         summary: "an Ingress rule's host is a wildcard that catches every name",
         help: "name the host, or a wildcard under a domain you own",
+        scope: Object,
     }
 }
 

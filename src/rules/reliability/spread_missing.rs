@@ -45,6 +45,7 @@ declare_rule! {
         category: Reliability,
         summary: "a multi-replica workload with neither topology spread constraints nor pod anti-affinity",
         help: "spread the replicas over nodes or zones with topologySpreadConstraints",
+        scope: Object,
     }
 }
 

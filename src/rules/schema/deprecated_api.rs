@@ -37,6 +37,7 @@ declare_rule! {
         category: Schema,
         summary: "the apiVersion is deprecated in the target version",
         help: "move the object to the apiVersion named in the message before upgrading",
+        scope: Object,
     }
 }
 

@@ -49,6 +49,7 @@ declare_rule! {
         category: Schema,
         summary: "a label key or value, or a selector's, breaks the syntax or length rules",
         help: "use letters, digits, `-`, `_` and `.` (at most 63), with an optional `prefix/` in keys",
+        scope: Object,
     }
 }
 

@@ -50,6 +50,7 @@ declare_rule! {
         category: Schema,
         summary: "metadata.name is not valid for the kind",
         help: "use lower-case letters, digits and `-` (and `.` where the kind allows it)",
+        scope: Object,
     }
 }
 

@@ -43,6 +43,7 @@ declare_rule! {
         category: Schema,
         summary: "the apiVersion of that kind is no longer served in the target version",
         help: "move the object to the apiVersion named in the message (fields may have changed)",
+        scope: Object,
     }
 }
 

@@ -1,5 +1,3 @@
-use rayon::prelude::*;
-
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
@@ -74,6 +72,7 @@ declare_rule! {
         category: Schema,
         summary: "the object violates its schema for the target Kubernetes version",
         help: "fix the field as the message says; `kubectl explain <kind>.<field>` shows the schema",
+        scope: Object,
     }
 }
 
@@ -85,18 +84,28 @@ impl Rule for Schema {
         &SCHEMA
     }
 
+    /// What depends on the object and its schema alone: the validation, and the repeated
+    /// items of a CRD's set and map lists.
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        let set = cx.schemas;
+        if let Some(validator) = set.validator(&object.api_version, &object.kind) {
+            out.extend(check(cx, set, &validator, object));
+        }
+        out.extend(list_duplicates(set, object));
+    }
+
+    /// What depends on other objects: a CRD whose schema does not compile is reported on
+    /// the first of its custom resources; each CRD's own definition.
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let set = cx.schemas;
-        let objects: Vec<&Object> = cx.graph.checked().collect();
-        let found: Vec<Diagnostic> = objects
-            .par_iter()
-            .flat_map_iter(|o| {
-                check(cx, set, o)
-                    .into_iter()
-                    .chain(list_duplicates(set, o))
-            })
-            .collect();
-        out.extend(found);
+        for o in cx.graph.checked() {
+            // Built-in schemas always compile: only a CRD's may not (asked only for custom
+            // resources, so that a fully cached run compiles no validator).
+            let crd = matches!(set.source(&o.api_version, &o.kind), Some(Source::Crd(..)));
+            if crd && set.validator(&o.api_version, &o.kind).is_none() {
+                out.extend(uncompiled_crd(cx, set, o));
+            }
+        }
         for crd in cx
             .graph
             .checked()
@@ -131,10 +140,12 @@ impl Rule for Schema {
     }
 }
 
-fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
-    let Some(validator) = set.validator(&object.api_version, &object.kind) else {
-        return uncompiled_crd(cx, set, object).into_iter().collect();
-    };
+fn check(
+    cx: &Context<'_>,
+    set: &SchemaSet,
+    validator: &jsonschema::Validator,
+    object: &Object,
+) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     for error in validator.iter_errors(&object.value) {
         all.extend(message::violations(&error));

@@ -1,6 +1,6 @@
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::base::{At, Diagnostic, Pointer};
@@ -59,6 +59,7 @@ declare_rule! {
         category: Input,
         summary: "an unquoted scalar reads as bool/number/null where the schema wants a string",
         help: "quote the value",
+        scope: Object,
     }
 }
 
@@ -70,17 +71,19 @@ impl Rule for YamlImplicitType {
         &YAML_IMPLICIT_TYPE
     }
 
-    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let set = cx.schemas;
-        let objects: Vec<&Object> = cx.graph.checked().collect();
-        let found: Vec<Diagnostic> = objects
-            .par_iter()
-            // One cache of "types at this path" per worker thread: the same fields recur
-            // in every object of a kind.
-            .map_init(HashMap::new, |memo, o| check(cx, set, o, memo))
-            .flatten_iter()
-            .collect();
-        out.extend(found);
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        // One cache of "types at this path" per worker thread and schema set: the same
+        // fields recur in every object of a kind.
+        thread_local! {
+            static MEMO: RefCell<(Option<u64>, Memo)> = RefCell::new((None, Memo::new()));
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.0 != Some(cx.schemas.id()) {
+                *memo = (Some(cx.schemas.id()), Memo::new());
+            }
+            out.extend(check(cx, cx.schemas, object, &mut memo.1));
+        });
     }
 
     /// The scalar's own text in double quotes: the string that was meant.

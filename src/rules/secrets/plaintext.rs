@@ -51,6 +51,7 @@ declare_rule! {
         category: Security,
         summary: "a credential is written in plain text in an env value, ConfigMap or annotation",
         help: "move the value into a Secret, reference it with secretKeyRef or a volume, and rotate it",
+        scope: Object,
     }
 }
 

@@ -57,6 +57,7 @@ declare_rule! {
         category: Security,
         summary: "a container adds a dangerous capability, or drops neither ALL nor NET_RAW",
         help: "drop ALL capabilities and add back only those the container needs (NET_BIND_SERVICE)",
+        scope: Object,
     }
 }
 

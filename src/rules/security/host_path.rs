@@ -38,6 +38,7 @@ declare_rule! {
         category: Security,
         summary: "a pod mounts a hostPath volume",
         help: "use an emptyDir, a PersistentVolumeClaim or a CSI volume instead of the node's filesystem",
+        scope: Object,
     }
 }
 

@@ -35,6 +35,7 @@ declare_rule! {
         category: Security,
         summary: "a container binds a hostPort",
         help: "remove the hostPort and expose the port through a Service",
+        scope: Object,
     }
 }
 

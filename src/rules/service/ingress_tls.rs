@@ -55,6 +55,7 @@ declare_rule! {
         category: Service,
         summary: "an Ingress with no tls section",
         help: "add a `tls` section naming the hosts and a `kubernetes.io/tls` Secret with their certificate",
+        scope: Object,
     }
 }
 

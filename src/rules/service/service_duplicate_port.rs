@@ -46,6 +46,7 @@ declare_rule! {
         category: Service,
         summary: "a Service repeats a port, a port name, or leaves a port unnamed",
         help: "give every Service port a unique name and a unique port+protocol",
+        scope: Object,
     }
 }
 

@@ -47,6 +47,7 @@ declare_rule! {
         category: Storage,
         summary: "a StatefulSet volumeClaimTemplate is mounted by no container",
         help: "mount the claim in a container (volumeMounts[].name) or remove the template",
+        scope: Object,
     }
 }
 

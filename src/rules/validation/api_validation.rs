@@ -97,6 +97,7 @@ declare_rule! {
         category: Schema,
         summary: "the API server's validation rejects a field",
         help: "change the field as the message says; the API server rejects the object as written",
+        scope: Object,
     }
 }
 

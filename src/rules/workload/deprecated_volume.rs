@@ -36,6 +36,7 @@ declare_rule! {
         category: Workload,
         summary: "a volume uses a deprecated volume type",
         help: "use a CSI-backed persistentVolumeClaim, or for gitRepo an emptyDir filled by an init container",
+        scope: Object,
     }
 }
 

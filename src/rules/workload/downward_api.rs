@@ -64,6 +64,7 @@ declare_rule! {
         category: Workload,
         summary: "a Downward API fieldRef or resourceFieldRef is not one the API accepts",
         help: "use a supported fieldPath or resource, and an existing container name",
+        scope: Object,
     }
 }
 

@@ -34,6 +34,7 @@ declare_rule! {
         category: Workload,
         summary: "two containers of a pod share a name",
         help: "rename one of the containers",
+        scope: Object,
     }
 }
 

@@ -38,6 +38,7 @@ declare_rule! {
         category: Workload,
         summary: "a container defines the same env var twice (the last silently wins)",
         help: "remove one of the definitions",
+        scope: Object,
     }
 }
 

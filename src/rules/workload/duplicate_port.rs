@@ -55,6 +55,7 @@ declare_rule! {
         category: Workload,
         summary: "a container repeats a port name, or a pod repeats a containerPort+protocol",
         help: "give each port its own name and each listener its own containerPort",
+        scope: Object,
     }
 }
 

@@ -39,6 +39,7 @@ declare_rule! {
         category: Workload,
         summary: "two containers of a pod declare the same port name",
         help: "give the ports distinct names",
+        scope: Object,
     }
 }
 

@@ -41,6 +41,7 @@ declare_rule! {
         category: Workload,
         summary: "two pod volumes share a name, or a container mounts two things at one path",
         help: "rename the volume, or mount it at another path",
+        scope: Object,
     }
 }
 

@@ -40,6 +40,7 @@ declare_rule! {
         category: Workload,
         summary: "an image has no tag and no digest, or the tag latest",
         help: "pin the image to a version tag or a digest",
+        scope: Object,
     }
 }
 

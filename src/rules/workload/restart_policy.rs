@@ -49,6 +49,7 @@ declare_rule! {
         category: Workload,
         summary: "the pod template's restartPolicy is not one the controller accepts",
         help: "use Always for long-running controllers, OnFailure or Never for Jobs and CronJobs",
+        scope: Object,
     }
 }
 

@@ -53,6 +53,7 @@ declare_rule! {
         category: Workload,
         summary: "a workload's selector is empty or does not select its own pod template",
         help: "make spec.selector and the pod template's labels agree",
+        scope: Object,
     }
 }
 

@@ -42,6 +42,7 @@ declare_rule! {
         category: Workload,
         summary: "a volumeMount or volumeDevice names no volume of the pod",
         help: "name a volume declared in spec.volumes (or a volumeClaimTemplate), or declare the volume",
+        scope: Object,
     }
 }
 
