@@ -134,3 +134,39 @@ fn half_the_services_sharing_one_selector() {
         "{out}"
     );
 }
+
+/// n PodDisruptionBudgets and n NetworkPolicies sharing one selector over n Deployments,
+/// and one Deployment none of them selects: which workloads they cover is walked once per
+/// selector, not once per policy.
+#[test]
+fn n_budgets_and_network_policies_sharing_one_selector() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..N {
+        write!(
+            text,
+            "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: p{i}}}\nspec:\n  maxUnavailable: 1\n  selector: {{matchLabels: {{app: x}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: n{i}}}\nspec:\n  podSelector: {{matchLabels: {{app: x}}}}\n  policyTypes: [Ingress]\n"
+        )
+        .unwrap();
+    }
+    deployments(&mut text, N);
+    text.push_str(
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: alone}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: y}}\n  template:\n    metadata: {labels: {app: y}}\n    spec:\n      containers:\n        - name: c\n          image: i:1\n",
+    );
+    fs::write(dir.path().join("m.yaml"), text).unwrap();
+    let (_, out, err) = k8lint(
+        dir.path(),
+        &["check", "m.yaml", "--format", "short", "--fail-on", "never"],
+    );
+    let uncovered = |rule: &str| -> Vec<&str> {
+        out.lines()
+            .filter(|l| l.contains(&format!("[{rule}]")))
+            .collect()
+    };
+    let pdb = uncovered("pdb-missing");
+    assert_eq!(pdb.len(), 1, "{err}\n{pdb:#?}");
+    assert!(pdb[0].contains("Deployment default/alone"), "{}", pdb[0]);
+    let np = uncovered("network-policy-coverage");
+    assert_eq!(np.len(), 1, "{err}\n{np:#?}");
+    assert!(np[0].contains("alone"), "{}", np[0]);
+}

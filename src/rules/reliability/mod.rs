@@ -15,7 +15,7 @@ pub use pdb_missing::PDB_MISSING;
 pub use single_replica::SINGLE_REPLICA;
 pub use spread_missing::SPREAD_MISSING;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -23,7 +23,7 @@ use crate::base::ObjectId;
 use crate::graph::Graph;
 use crate::model::object::group_of;
 use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
-use crate::semantics::endpoints::pod_workloads;
+use crate::semantics::endpoints::covered_workloads;
 
 rules! {
     /// The reliability rules.
@@ -78,18 +78,12 @@ pub(crate) fn budget_selector(pdb: &Object) -> Option<Selector> {
     Selector::from_label_selector(value).ok()
 }
 
-/// For each workload, the PodDisruptionBudgets whose selector covers its pods.
-pub(crate) fn budgets(graph: &Graph) -> HashMap<ObjectId, Vec<ObjectId>> {
-    let mut out: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
-    for pdb in graph.of_kind("policy", "PodDisruptionBudget") {
-        let Some(selector) = budget_selector(pdb) else {
-            continue;
-        };
-        for w in pod_workloads(graph, pdb, pdb.namespace.as_deref(), &selector) {
-            out.entry(w.id).or_default().push(pdb.id);
-        }
-    }
-    out
+/// The workloads whose pods a PodDisruptionBudget covers.
+pub(crate) fn budgeted(graph: &Graph) -> HashSet<ObjectId> {
+    let budgets = graph
+        .of_kind("policy", "PodDisruptionBudget")
+        .filter_map(|pdb| budget_selector(pdb).map(|s| (pdb, s)));
+    covered_workloads(graph, budgets)
 }
 
 /// Whether a checked object runs pods of its own: a workload other than a PodTemplate,

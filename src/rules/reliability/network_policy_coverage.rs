@@ -1,10 +1,10 @@
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::base::Diagnostic;
 use crate::declare_rule;
 use crate::graph::units::Membership;
 use crate::model::{Object, PodTemplate, Selector};
-use crate::semantics::endpoints::pod_workloads;
+use crate::semantics::endpoints::covered_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::runs_own_pods;
@@ -67,18 +67,12 @@ impl Rule for NetworkPolicyCoverage {
         if policies.is_empty() {
             return;
         }
-        let mut covered = HashSet::new();
-        for np in &policies {
-            let Some(selector) = np
-                .at("/spec/podSelector")
+        let selecting = policies.iter().filter_map(|np| {
+            np.at("/spec/podSelector")
                 .and_then(|v| Selector::from_label_selector(v).ok())
-            else {
-                continue;
-            };
-            for w in pod_workloads(cx.graph, np, np.namespace.as_deref(), &selector) {
-                covered.insert(w.id);
-            }
-        }
+                .map(|s| (*np, s))
+        });
+        let covered = covered_workloads(cx.graph, selecting);
         // The namespaces with policies that a unit sees, asked once per unit.
         let mut seen_by_unit: HashMap<Membership, BTreeSet<Option<&str>>> = HashMap::new();
         // Namespaces without any policy: one finding each per unit, at their first workload.

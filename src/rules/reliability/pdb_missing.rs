@@ -4,7 +4,7 @@ use crate::declare_rule;
 use crate::model::{Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use super::{autoscalers, budgets, min_replicas, runs_own_pods};
+use super::{autoscalers, budgeted, min_replicas, runs_own_pods};
 
 declare_rule! {
     /// ## What it does
@@ -72,10 +72,10 @@ impl Rule for PdbMissing {
         if candidates.is_empty() {
             return;
         }
-        let covered = budgets(cx.graph);
+        let covered = budgeted(cx.graph);
         let hpas = autoscalers(cx.graph);
         for w in candidates {
-            if covered.contains_key(&w.id) {
+            if covered.contains(&w.id) {
                 continue;
             }
             let replicas = match hpas.get(&w.id) {

@@ -124,6 +124,32 @@ pub fn pod_workloads<'a>(
         .collect()
 }
 
+/// The workloads whose pods at least one of `selecting` selects (each given with its
+/// selector, in its own namespace): a PodDisruptionBudget's or a NetworkPolicy's cover.
+/// Each distinct selection is walked once per unit, so n policies sharing one selector
+/// over n workloads cost n + n, not n × n.
+pub fn covered_workloads<'a>(
+    graph: &Graph,
+    selecting: impl IntoIterator<Item = (&'a Object, Selector)>,
+) -> HashSet<ObjectId> {
+    let mut covered = HashSet::new();
+    let mut walked: HashSet<(Option<String>, Selector, Membership)> = HashSet::new();
+    for (object, selector) in selecting {
+        let key = (
+            object.namespace.clone(),
+            selector,
+            graph.membership(object.id),
+        );
+        if walked.contains(&key) {
+            continue;
+        }
+        let ids = pod_workload_ids(graph, object, object.namespace.as_deref(), &key.1);
+        covered.extend(ids.iter().copied());
+        walked.insert(key);
+    }
+    covered
+}
+
 /// The ids of [`pod_workloads`], computed once per selection and unit.
 pub fn pod_workload_ids(
     graph: &Graph,
