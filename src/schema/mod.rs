@@ -48,6 +48,8 @@ pub struct SchemaSet {
     crd_roots: HashMap<(String, String), (CrdOrigin, Value)>,
     /// Validators of the inputs' CRDs, by `("", apiVersion, kind)`.
     validators: Mutex<ValidatorMap>,
+    /// What [`walk::Root::types_at`] answered, by `(apiVersion, kind)`.
+    types: Mutex<HashMap<(String, String), Arc<walk::TypesMemo>>>,
 }
 
 /// Validators by `(target version, apiVersion, kind)`.
@@ -71,6 +73,7 @@ impl SchemaSet {
             crds,
             crd_roots: HashMap::new(),
             validators: Mutex::new(HashMap::new()),
+            types: Mutex::default(),
         })
     }
 
@@ -150,6 +153,19 @@ impl SchemaSet {
             compile(&root).map(Arc::new)
         })
         .clone()
+    }
+
+    /// The memo of the types the schema of a kind allows at each path, shared by every
+    /// object of the kind in this run (the same fields recur in each of them).
+    pub fn types_memo(&self, api_version: &str, kind: &str) -> Arc<walk::TypesMemo> {
+        let mut map = self
+            .types
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(
+            map.entry((api_version.to_owned(), kind.to_owned()))
+                .or_default(),
+        )
     }
 
     /// The root schema document of an object's kind, for walking.

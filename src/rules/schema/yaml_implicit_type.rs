@@ -1,6 +1,3 @@
-use std::collections::HashMap;
-
-use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::base::{At, Diagnostic, Pointer};
@@ -10,7 +7,7 @@ use crate::edit::{Change, Yaml};
 use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
 use crate::schema::SchemaSet;
 use crate::schema::message::dotted;
-use crate::schema::walk::Types;
+use crate::schema::walk::shape_into;
 use crate::semantics::implicit_type;
 use crate::yaml::scalar::Resolved;
 use crate::yaml::{NodeKind, ScalarStyle};
@@ -59,6 +56,7 @@ declare_rule! {
         category: Input,
         summary: "an unquoted scalar reads as bool/number/null where the schema wants a string",
         help: "quote the value",
+        scope: Object,
     }
 }
 
@@ -70,17 +68,8 @@ impl Rule for YamlImplicitType {
         &YAML_IMPLICIT_TYPE
     }
 
-    fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let set = cx.schemas;
-        let objects: Vec<&Object> = cx.graph.checked().collect();
-        let found: Vec<Diagnostic> = objects
-            .par_iter()
-            // One cache of "types at this path" per worker thread: the same fields recur
-            // in every object of a kind.
-            .map_init(HashMap::new, |memo, o| check(cx, set, o, memo))
-            .flatten_iter()
-            .collect();
-        out.extend(found);
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+        out.extend(check(cx, cx.schemas, object));
     }
 
     /// The scalar's own text in double quotes: the string that was meant.
@@ -104,16 +93,11 @@ impl Rule for YamlImplicitType {
     }
 }
 
-/// `(apiVersion, kind)` → shape of a path (see [`shape_into`]) → the types its schema allows.
-type Memo = HashMap<(String, String), HashMap<String, Option<Types>>>;
-
-fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) -> Vec<Diagnostic> {
+fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
     let Some(root) = set.root(&object.api_version, &object.kind) else {
         return Vec::new();
     };
-    let memo = memo
-        .entry((object.api_version.clone(), object.kind.clone()))
-        .or_default();
+    let memo = set.types_memo(&object.api_version, &object.kind);
     let (node, file) = cx.graph.node_at(object.id, &Pointer::root());
     let text = &cx.graph.file(file).text;
     let mut out = Vec::new();
@@ -134,15 +118,7 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
             return;
         };
         shape_into(pointer, &mut shape);
-        let types = match memo.get(shape.as_str()) {
-            Some(types) => *types,
-            None => {
-                let types = root.types_at(pointer);
-                memo.insert(shape.clone(), types);
-                types
-            }
-        };
-        let Some(types) = types else {
+        let Some(types) = memo.types_at(&root, pointer, &shape) else {
             return;
         };
         if !types.allows_string() || types.allows(value) {
@@ -162,22 +138,6 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) ->
         out.push(diagnostic(object, pointer, raw, *resolved, value));
     });
     out
-}
-
-/// A pointer with its list indexes blanked, into `out`: the schema is the same for every
-/// item.
-fn shape_into(pointer: &Pointer, out: &mut String) {
-    out.clear();
-    for (i, token) in pointer.tokens().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('#');
-        } else {
-            out.push_str(&token);
-        }
-    }
 }
 
 fn diagnostic(
