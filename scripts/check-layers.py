@@ -42,8 +42,9 @@ LAYERS = [
     # The pipeline driver: inputs classified, kustomizations built, compiled into a
     # graph; the config file that steers the run.
     ["compile", "kustomize", "config"],
-    # Running rules and Rhai policies over a compiled graph.
-    ["check", "policy", "fix"],
+    # Running rules and Rhai policies over a compiled graph; keeping per-object findings
+    # between runs.
+    ["check", "policy", "fix", "cache"],
     # Output: reports and graph pictures.
     ["report", "picture"],
     # The command line and its commands.

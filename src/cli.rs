@@ -200,6 +200,21 @@ pub struct CheckArgs {
     /// With --fix: apply the unsafe fixes too.
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+    /// The re-run cache.
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where `check` keeps per-object findings between runs.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CacheArgs {
+    /// Keep findings between runs in this folder (default: `K8LINT_CACHE_DIR`, else
+    /// `k8lint` in the user's cache folder, e.g. `~/.cache/k8lint`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 /// `k8lint fix`.

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod base;
+pub mod cache;
 pub mod cel;
 pub mod check;
 pub mod cli;

@@ -52,7 +52,14 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // The library caches only where it is told to; the command's default is the user's
+    // cache folder.
+    if let Command::Check(args) = &mut cli.command {
+        if !args.cache.no_cache && args.cache.cache_dir.is_none() {
+            args.cache.cache_dir = k8lint::cache::default_dir();
+        }
+    }
     let mut stdout = io::stdout().lock();
     let mut stderr = io::stderr();
     let result = match &cli.command {

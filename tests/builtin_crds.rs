@@ -111,6 +111,10 @@ fn the_config_key_turns_the_catalog_off() {
     common::write(dir.path(), ".k8lint.yaml", "builtin-crds: false\n");
     let file = common::write(dir.path(), "cert.yaml", CERTIFICATE);
     let out = Command::new(get_cargo_bin("k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .args(["check", "--format", "json", "--fail-on", "never"])
         .arg(&file)
         .current_dir(dir.path())
@@ -156,6 +160,10 @@ fn a_version_the_catalog_does_not_serve_is_unknown_with_the_served_ones() {
 fn schemas_lists_versions_and_operators() {
     assert_cmd_snapshot!(Command::new(get_cargo_bin("k8lint")).arg("schemas"));
     let out = Command::new(get_cargo_bin("k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .args(["schemas", "--format", "json"])
         .output()
         .expect("k8lint runs");

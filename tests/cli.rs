@@ -11,6 +11,10 @@ use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 
 fn k8lint() -> Command {
     let mut c = Command::new(get_cargo_bin("k8lint"));
+    c.env(
+        "K8LINT_CACHE_DIR",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+    );
     c.env_remove("NO_COLOR");
     c
 }

@@ -52,6 +52,10 @@ const MARKER: &str = "<!-- output: ";
 fn sample(args: &str) -> String {
     let argv: Vec<&str> = args.split_whitespace().collect();
     let out = Command::new(get_cargo_bin("k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .args(&argv)
         .env("NO_COLOR", "1")
         .output()

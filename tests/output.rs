@@ -12,6 +12,10 @@ use serde_json::Value;
 
 fn run(args: &[&str], cwd: &Path) -> Output {
     Command::new(get_cargo_bin("k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .env_remove("NO_COLOR")
         .args(args)
         .current_dir(cwd)

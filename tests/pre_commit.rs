@@ -13,6 +13,10 @@ fn pre_commit_hook_refuses_a_broken_repository_and_passes_the_fixed_one() {
     let out = Command::new("bash")
         .arg("scripts/pre-commit-demo.sh")
         .env("K8LINT", env!("CARGO_BIN_EXE_k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .output()
         .expect("bash runs");
     assert!(

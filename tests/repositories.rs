@@ -17,6 +17,10 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 fn k8lint(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .current_dir(cwd)
         .args(["check", "--format", "short", "--quiet"])
         .args(args)

@@ -14,6 +14,10 @@ fn data(name: &str) -> PathBuf {
 
 fn k8lint(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_k8lint"))
+        .env(
+            "K8LINT_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/k8lint-cache"),
+        )
         .current_dir(cwd)
         .args(args)
         .output()

@@ -13,6 +13,7 @@ use clap::CommandFactory;
 use globset::{Glob, GlobSetBuilder};
 
 use crate::base::{Diagnostic, Severity};
+use crate::cache;
 use crate::check::{self, Selection};
 use crate::cli::{
     CheckArgs, CheckFormat, Cli, ColorChoice, CompletionsArgs, ExplainArgs, GraphArgs, GraphFormat,
@@ -194,7 +195,31 @@ pub fn compile_and_check_keeping(
             .copied()
             .chain(policy_rules.iter().map(AsRef::as_ref))
             .collect();
+        // An editor's kept findings, else the disk cache.
         let reuse = keep.findings.map(|f| f(&compiled));
+        let cache = cache_dir(args).filter(|_| reuse.is_none()).map(|dir| {
+            let fingerprint = cache::Fingerprint::new()
+                .with("kubernetes-version", &kubernetes_version.to_string())
+                .with("builtin-crds", &builtin_crds.to_string())
+                .with("config", &format!("{config:?}"))
+                .with("pod-security", &format!("{pod_security:?}"))
+                .with("namespace", &inputs.namespace)
+                .with("values", &format!("{:?}", inputs.templates))
+                .with_crds(&compiled.graph);
+            let fingerprint = policies
+                .policies
+                .iter()
+                .filter(|p| p.meta.scope == rules::Scope::Object)
+                .fold(fingerprint, |f, p| f.with(p.meta.id, &p.source.text));
+            let mut ids = check::object_scoped(&all_rules, &selection);
+            ids.push(rules::input::INTERNAL_ERROR.id);
+            cache::Cache::open(
+                dir,
+                &compiled.graph,
+                fingerprint.with("rules", &ids.join(",")),
+                &ids,
+            )
+        });
         let diagnostics = check::run_reusing(
             &compiled,
             &all_rules,
@@ -202,8 +227,14 @@ pub fn compile_and_check_keeping(
             kubernetes_version,
             builtin_crds,
             &pod_security,
-            reuse.as_deref().unwrap_or(&check::NoReuse),
+            reuse
+                .as_deref()
+                .or(cache.as_ref().map(|c| c as &dyn check::Reuse))
+                .unwrap_or(&check::NoReuse),
         );
+        if let Some(cache) = cache {
+            cache.save();
+        }
         Ok((compiled, diagnostics))
     })?;
     progress.finish();
@@ -215,6 +246,14 @@ pub fn compile_and_check_keeping(
         rules: known.iter().map(|r| r.meta()).collect(),
         unreadable,
     })
+}
+
+/// The cache folder of a run, unless `--no-cache`.
+fn cache_dir(args: &CheckArgs) -> Option<&Path> {
+    if args.cache.no_cache {
+        return None;
+    }
+    args.cache.cache_dir.as_deref()
 }
 
 /// The Pod Security settings: the config's, with `--pod-security` replacing its level.

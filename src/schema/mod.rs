@@ -12,6 +12,7 @@ pub mod message;
 pub mod walk;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::{Draft, Validator};
@@ -48,8 +49,8 @@ pub struct SchemaSet {
     crd_roots: HashMap<(String, String), (CrdOrigin, Value)>,
     /// Validators of the inputs' CRDs, by `("", apiVersion, kind)`.
     validators: Mutex<ValidatorMap>,
-    /// What [`walk::Root::types_at`] answered, by `(apiVersion, kind)`.
-    types: Mutex<HashMap<(String, String), Arc<walk::TypesMemo>>>,
+    /// Unique in the process: what a memo of schema lookups kept across calls is keyed by.
+    id: u64,
 }
 
 /// Validators by `(target version, apiVersion, kind)`.
@@ -68,13 +69,19 @@ impl SchemaSet {
     pub fn new(graph: &Graph, version: KubeVersion, builtin_crds: bool) -> Option<SchemaSet> {
         let builtin = catalog::for_version(version.as_str())?;
         let crds = CrdIndex::from_graph(graph, builtin_crds);
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Some(SchemaSet {
             builtin,
             crds,
             crd_roots: HashMap::new(),
             validators: Mutex::new(HashMap::new()),
-            types: Mutex::default(),
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
+    }
+
+    /// An id no other set of this process has.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
@@ -153,19 +160,6 @@ impl SchemaSet {
             compile(&root).map(Arc::new)
         })
         .clone()
-    }
-
-    /// The memo of the types the schema of a kind allows at each path, shared by every
-    /// object of the kind in this run (the same fields recur in each of them).
-    pub fn types_memo(&self, api_version: &str, kind: &str) -> Arc<walk::TypesMemo> {
-        let mut map = self
-            .types
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Arc::clone(
-            map.entry((api_version.to_owned(), kind.to_owned()))
-                .or_default(),
-        )
     }
 
     /// The root schema document of an object's kind, for walking.

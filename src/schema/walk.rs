@@ -2,9 +2,6 @@
 //! types they allow, the fields they name. Used for messages ("did you mean") and by
 //! `yaml-implicit-type`, which must know where a string is wanted.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-
 use serde_json::Value;
 
 use super::catalog::{DEFS_PREFIX, VersionSchemas};
@@ -26,52 +23,6 @@ pub struct Root<'a> {
     pub schema: &'a Value,
     /// Where its references point.
     pub defs: Defs<'a>,
-}
-
-/// The types one kind's schema allows, by the shape of a path (a pointer with its list
-/// indexes blanked: the schema is the same for every item; see [`shape_into`]).
-#[derive(Debug, Default)]
-pub struct TypesMemo {
-    by_shape: Mutex<HashMap<String, Option<Types>>>,
-}
-
-impl TypesMemo {
-    /// [`Root::types_at`] for `pointer`, whose shape is `shape`, computed once per shape.
-    pub fn types_at(&self, root: &Root<'_>, pointer: &Pointer, shape: &str) -> Option<Types> {
-        let known = self
-            .by_shape
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(shape)
-            .copied();
-        if let Some(types) = known {
-            return types;
-        }
-        // Walked outside the lock: another thread may walk the same shape meanwhile, to
-        // the same answer.
-        let types = root.types_at(pointer);
-        self.by_shape
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(shape.to_owned(), types);
-        types
-    }
-}
-
-/// A pointer with its list indexes blanked, into `out`: the schema is the same for every
-/// item.
-pub fn shape_into(pointer: &Pointer, out: &mut String) {
-    out.clear();
-    for (i, token) in pointer.tokens().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('#');
-        } else {
-            out.push_str(&token);
-        }
-    }
 }
 
 /// The JSON types a schema allows, as a bit set.

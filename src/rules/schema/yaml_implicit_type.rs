@@ -1,3 +1,6 @@
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::base::{At, Diagnostic, Pointer};
@@ -7,7 +10,7 @@ use crate::edit::{Change, Yaml};
 use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
 use crate::schema::SchemaSet;
 use crate::schema::message::dotted;
-use crate::schema::walk::shape_into;
+use crate::schema::walk::Types;
 use crate::semantics::implicit_type;
 use crate::yaml::scalar::Resolved;
 use crate::yaml::{NodeKind, ScalarStyle};
@@ -69,7 +72,18 @@ impl Rule for YamlImplicitType {
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        out.extend(check(cx, cx.schemas, object));
+        // One cache of "types at this path" per worker thread and schema set: the same
+        // fields recur in every object of a kind.
+        thread_local! {
+            static MEMO: RefCell<(Option<u64>, Memo)> = RefCell::new((None, Memo::new()));
+        }
+        MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if memo.0 != Some(cx.schemas.id()) {
+                *memo = (Some(cx.schemas.id()), Memo::new());
+            }
+            out.extend(check(cx, cx.schemas, object, &mut memo.1));
+        });
     }
 
     /// The scalar's own text in double quotes: the string that was meant.
@@ -93,11 +107,16 @@ impl Rule for YamlImplicitType {
     }
 }
 
-fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
+/// `(apiVersion, kind)` → shape of a path (see [`shape_into`]) → the types its schema allows.
+type Memo = HashMap<(String, String), HashMap<String, Option<Types>>>;
+
+fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) -> Vec<Diagnostic> {
     let Some(root) = set.root(&object.api_version, &object.kind) else {
         return Vec::new();
     };
-    let memo = set.types_memo(&object.api_version, &object.kind);
+    let memo = memo
+        .entry((object.api_version.clone(), object.kind.clone()))
+        .or_default();
     let (node, file) = cx.graph.node_at(object.id, &Pointer::root());
     let text = &cx.graph.file(file).text;
     let mut out = Vec::new();
@@ -118,7 +137,15 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
             return;
         };
         shape_into(pointer, &mut shape);
-        let Some(types) = memo.types_at(&root, pointer, &shape) else {
+        let types = match memo.get(shape.as_str()) {
+            Some(types) => *types,
+            None => {
+                let types = root.types_at(pointer);
+                memo.insert(shape.clone(), types);
+                types
+            }
+        };
+        let Some(types) = types else {
             return;
         };
         if !types.allows_string() || types.allows(value) {
@@ -138,6 +165,22 @@ fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Vec<Diagnostic> 
         out.push(diagnostic(object, pointer, raw, *resolved, value));
     });
     out
+}
+
+/// A pointer with its list indexes blanked, into `out`: the schema is the same for every
+/// item.
+fn shape_into(pointer: &Pointer, out: &mut String) {
+    out.clear();
+    for (i, token) in pointer.tokens().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('#');
+        } else {
+            out.push_str(&token);
+        }
+    }
 }
 
 fn diagnostic(
