@@ -17,6 +17,8 @@ mod run;
 mod sandbox;
 #[path = "hostile/scripts.rs"]
 mod scripts;
+#[path = "hostile/services.rs"]
+mod services;
 #[path = "hostile/small.rs"]
 mod small;
 

@@ -13,7 +13,14 @@ fuzz_target!(|data: &[u8]| {
     let compiled = compile_in_memory(&[("fuzz.yaml".to_owned(), data.to_vec())], "default", &Limits::default());
     let all = rules::builtin();
     let selection = Selection::new(&all, &Config::default(), &[], &[]).expect("default selection");
-    let found = check::run(&compiled, &all, &selection, k8lint::versions::KubeVersion::newest());
+    let found = check::run(
+        &compiled,
+        &all,
+        &selection,
+        k8lint::versions::KubeVersion::newest(),
+        true,
+        &k8lint::semantics::pod_security::Settings::default(),
+    );
     assert!(found.iter().all(|d| d.rule.as_str() != "internal-error"), "a rule panicked: {found:?}");
     let report = Report::new(&compiled.graph, &found, compiled.counts);
     let mut out = Vec::new();

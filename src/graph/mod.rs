@@ -8,7 +8,9 @@
 
 pub mod units;
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
@@ -82,6 +84,9 @@ pub struct Graph {
     /// The workloads each namespace and selector selects, once computed: Services,
     /// budgets, policies and several rules ask for the same selector again and again.
     selections: Mutex<HashMap<SelectionKey, Arc<[ObjectId]>>>,
+    /// Facts the layers above derive from the graph, computed once per key (see
+    /// [`Graph::memo`]).
+    memo: Memo,
     /// The folder and declared units of the run.
     pub units: Units,
     /// Each object's unit, by object id.
@@ -90,6 +95,62 @@ pub struct Graph {
 
 /// A namespace and a selector: what one selection is asked by.
 type SelectionKey = (Option<String>, Selector);
+
+/// A selection as the objects of one unit see it.
+#[derive(PartialEq, Eq, Hash)]
+struct SeenKey(Option<String>, Selector, Membership);
+
+/// The Service groups selecting a workload, as the objects of one unit see them.
+#[derive(PartialEq, Eq, Hash)]
+struct ServicesKey(Vec<u32>, Membership);
+
+/// The Services selecting a workload ([`Graph::services_selecting`]), in input order.
+#[derive(Debug, Clone)]
+pub struct Services<'a> {
+    graph: &'a Graph,
+    ids: Arc<[ObjectId]>,
+}
+
+impl<'a> Services<'a> {
+    /// The Services.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Object> + '_ {
+        self.ids.iter().map(|&id| self.graph.object(id))
+    }
+
+    /// The first Service.
+    pub fn first(&self) -> Option<&'a Object> {
+        self.ids.first().map(|&id| self.graph.object(id))
+    }
+
+    /// Whether no Service selects the workload.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// How many Services select the workload.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+impl<'a> IntoIterator for Services<'a> {
+    type Item = &'a Object;
+    type IntoIter = std::vec::IntoIter<&'a Object>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter().collect::<Vec<_>>().into_iter()
+    }
+}
+
+/// One table per key and value type: `HashMap<K, V>` behind its type id.
+#[derive(Default)]
+struct Memo(Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>);
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
 
 impl Graph {
     /// Builds the indexes over files, documents and objects, each object a member of
@@ -328,11 +389,72 @@ impl Graph {
         namespace: Option<&str>,
         selector: &Selector,
     ) -> Vec<&'a Object> {
-        self.selection(namespace, selector)
+        self.selection_seen_by(viewer, namespace, selector)
             .iter()
-            .filter(|&&id| self.sees(viewer.id, id))
             .map(|&id| self.object(id))
             .collect()
+    }
+
+    /// The ids of [`Graph::workloads_selected_by`], in input order, computed once per
+    /// selection and unit: n Services of one unit sharing a selector over n workloads
+    /// cost n + n, not n × n. Seeing depends on the viewer's unit alone (an object of
+    /// a unit sees every other object of it), so the unit is the key.
+    pub fn selection_seen_by(
+        &self,
+        viewer: &Object,
+        namespace: Option<&str>,
+        selector: &Selector,
+    ) -> Arc<[ObjectId]> {
+        let m = self.membership(viewer.id);
+        let key = SeenKey(namespace.map(str::to_owned), selector.clone(), m);
+        self.memo(key, || {
+            let all = self.selection(namespace, selector);
+            if all
+                .iter()
+                .all(|&id| self.units.sees(m, self.membership(id)))
+            {
+                return all;
+            }
+            all.iter()
+                .copied()
+                .filter(|&id| self.units.sees(m, self.membership(id)))
+                .collect()
+        })
+    }
+
+    /// A fact derived from the graph, computed by `compute` the first time its key is
+    /// asked and cloned from the table afterwards (make `V` cheap to clone: an `Arc`).
+    /// Each key type has a table of its own, so the layers above keep their facts apart
+    /// by declaring their own key types. `compute` runs outside the lock: it may ask for
+    /// other facts, and two threads asking at once both compute, the first one stored.
+    pub fn memo<K, V>(&self, key: K, compute: impl FnOnce() -> V) -> V
+    where
+        K: Hash + Eq + Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        let table = TypeId::of::<HashMap<K, V>>();
+        let known = self
+            .memo
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&table)
+            .and_then(|t| t.downcast_ref::<HashMap<K, V>>())
+            .and_then(|t| t.get(&key))
+            .cloned();
+        if let Some(v) = known {
+            return v;
+        }
+        let v = compute();
+        let mut tables = self.memo.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let t = tables
+            .entry(table)
+            .or_insert_with(|| Box::new(HashMap::<K, V>::new()));
+        match t.downcast_mut::<HashMap<K, V>>() {
+            Some(t) => t.entry(key).or_insert(v).clone(),
+            // The table is keyed by its own type id: never another type.
+            None => v,
+        }
     }
 
     /// The workloads a namespace and selector select in every unit, computed once: Services,
@@ -395,24 +517,33 @@ impl Graph {
     }
 
     /// Services in the workload's namespace and unit whose selector selects its pods (a
-    /// Service without a selector selects nothing). The workload is the viewer: the
-    /// relation is symmetric.
-    pub fn services_selecting<'a>(&'a self, workload: &Object) -> Vec<&'a Object> {
+    /// Service without a selector selects nothing), in input order. The workload is the
+    /// viewer: the relation is symmetric. Workloads of one unit selected by the same
+    /// Services share one list: n Services over n workloads cost n + n, not n × n.
+    pub fn services_selecting<'a>(&'a self, workload: &Object) -> Services<'a> {
         let groups = self
             .services_of
             .get(&workload.id)
             .map_or(&[][..], Vec::as_slice);
-        let mut services: Vec<&Object> = groups
-            .iter()
-            .flat_map(|&g| &self.service_groups[g as usize])
-            .filter(|&&id| self.sees(workload.id, id))
-            .map(|&id| self.object(id))
-            .collect();
-        // Groups interleave in id order only within each group.
-        if groups.len() > 1 {
-            services.sort_by_key(|s| s.id);
-        }
-        services
+        let ids = if groups.is_empty() {
+            Arc::from([])
+        } else {
+            let m = self.membership(workload.id);
+            self.memo(ServicesKey(groups.to_vec(), m), || {
+                let mut ids: Vec<ObjectId> = groups
+                    .iter()
+                    .flat_map(|&g| &self.service_groups[g as usize])
+                    .copied()
+                    .filter(|&id| self.units.sees(m, self.membership(id)))
+                    .collect();
+                // Groups interleave in id order only within each group.
+                if groups.len() > 1 {
+                    ids.sort();
+                }
+                Arc::from(ids)
+            })
+        };
+        Services { graph: self, ids }
     }
 
     /// The smallest posting list among the selector's labels, or the whole namespace.

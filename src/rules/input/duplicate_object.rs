@@ -25,7 +25,11 @@ declare_rule! {
     ///   `bookinfo-psa.yaml`, `install.yaml` and `core-install.yaml`). One warning per pair
     ///   of files, at the first repeated object, saying which file repeats which and how
     ///   many objects they share.
-    /// - **in two files of one folder otherwise**: an error, as in one file.
+    /// - **in two files of one folder that share fewer objects**: a warning at each repeated
+    ///   object, naming both files. Applied together, the later file's definition replaces
+    ///   the earlier one's; but sibling files that redefine one object are as often
+    ///   alternatives (`zipkin.yaml` and `skywalking.yaml` each bringing their own `tracing`
+    ///   Service, one example per auth proxy) as mistakes, and k8lint cannot tell which.
     ///
     /// Objects of the same name in different folders are not reported: repositories keep
     /// one folder per environment or overlay (`overlays/dev`, `overlays/prod`), each
@@ -103,13 +107,30 @@ impl Rule for DuplicateObject {
                 && *variants
                     .entry(pair)
                     .or_insert_with(|| shared(&keys_of, pair).is_some());
-            if !variant {
+            if !variant && o.file == e.file {
                 let d = DUPLICATE_OBJECT.at(
                     o.id,
                     name.clone(),
                     format!("{} is defined more than once", o.display_name()),
                 );
                 out.push(d.with_related(e.id, name.clone(), "first defined here"));
+                continue;
+            }
+            if !variant {
+                let (a, b) = (&cx.graph.file(e.file).name, &cx.graph.file(o.file).name);
+                let d = DUPLICATE_OBJECT
+                    .at(
+                        o.id,
+                        name.clone(),
+                        format!(
+                            "{} is defined in {a} and again in {b}: applied together, the \
+                             later replaces the earlier; if the files are alternatives, \
+                             apply them one at a time",
+                            o.display_name()
+                        ),
+                    )
+                    .with_severity(Severity::Warning);
+                out.push(d.with_related(e.id, name.clone(), format!("defined first in {a}")));
                 continue;
             }
             // One warning per pair of variant files, at the first repeated object.

@@ -4,7 +4,7 @@ use crate::base::Diagnostic;
 use crate::base::Pointer;
 use crate::declare_rule;
 use crate::model::{Object, Selector};
-use crate::semantics::endpoints::pod_workloads;
+use crate::semantics::endpoints::pod_workload_ids;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use crate::semantics::endpoints::namespaces_with_custom_resources;
@@ -86,7 +86,7 @@ fn check(
         return;
     }
     let ns = object.namespace.as_deref();
-    if operated.contains(&ns) || !pod_workloads(cx.graph, object, ns, &selector).is_empty() {
+    if operated.contains(&ns) || !pod_workload_ids(cx.graph, object, ns, &selector).is_empty() {
         return;
     }
     out.push(NETWORK_POLICY_NO_PODS.at(

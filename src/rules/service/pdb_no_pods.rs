@@ -6,7 +6,7 @@ use crate::model::{Object, Selector};
 use crate::rules::{Context, Rule, RuleMeta};
 
 use crate::semantics::endpoints::namespaces_with_custom_resources;
-use crate::semantics::endpoints::pod_workloads;
+use crate::semantics::endpoints::pod_workload_ids;
 
 declare_rule! {
     /// ## What it does
@@ -90,7 +90,7 @@ fn check(
         let Ok(selector) = Selector::from_label_selector(value) else {
             return;
         };
-        if operated.contains(&ns) || !pod_workloads(cx.graph, object, ns, &selector).is_empty() {
+        if operated.contains(&ns) || !pod_workload_ids(cx.graph, object, ns, &selector).is_empty() {
             return;
         }
         out.push(PDB_NO_PODS.at(

@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-/// Counts the workloads behind a Service's selector.
 /// Workloads a finding names; the rest are counted.
 const SHOWN: usize = 10;
 
+/// Counts the workloads behind a Service's selector.
 pub struct ServiceMultipleWorkloads;
 
 impl Rule for ServiceMultipleWorkloads {
@@ -65,7 +65,10 @@ impl Rule for ServiceMultipleWorkloads {
         let mut names: Vec<String> = workloads
             .iter()
             .take(SHOWN)
-            .map(|w| format!("{} {}", w.kind, w.name))
+            .map(|&id| {
+                let w = cx.graph.object(id);
+                format!("{} {}", w.kind, w.name)
+            })
             .collect();
         if workloads.len() > SHOWN {
             names.push(format!("and {} more", workloads.len() - SHOWN));
@@ -80,7 +83,7 @@ impl Rule for ServiceMultipleWorkloads {
                 names.join(", ")
             ),
         );
-        for w in workloads.into_iter().take(SHOWN) {
+        for w in workloads.iter().take(SHOWN).map(|&id| cx.graph.object(id)) {
             let at = PodTemplate::of(w)
                 .map(|t| t.metadata_pointer().key("labels"))
                 .unwrap_or_default();

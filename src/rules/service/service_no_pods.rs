@@ -1,9 +1,11 @@
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
-use crate::model::{Object, PodTemplate, Selector, WorkloadKind};
+use crate::model::{Object, PodTemplate};
 use crate::rules::{Context, Rule, RuleMeta};
 
-use crate::semantics::endpoints::{Selected, nearest_miss, selected};
+use crate::semantics::endpoints::{
+    Selected, nearest_miss, selected, unusable_template_labelled,
+};
 
 declare_rule! {
     /// ## What it does
@@ -66,6 +68,7 @@ impl Rule for ServiceNoPods {
         let Some(Selected {
             selector,
             workloads,
+            ..
         }) = selected(cx.graph, object)
         else {
             return;
@@ -75,16 +78,17 @@ impl Rule for ServiceNoPods {
         }
         // A workload whose template carries the labels but cannot run pods (no pod spec)
         // is the one root cause, and the schema reports it: not this rule.
-        if broken_workload_labelled(cx, object, &selector) {
+        let ns = object.namespace.as_deref();
+        if unusable_template_labelled(cx.graph, object, ns, &selector) {
             return;
         }
-        let ns = object.namespace.as_deref().unwrap_or("default");
         let mut d = SERVICE_NO_PODS.at(
             object.id,
             Pointer::root().path("spec/selector"),
             format!(
-                "Service {} selects no pods: no workload in namespace {ns} has pods labelled {}",
+                "Service {} selects no pods: no workload in namespace {} has pods labelled {}",
                 object.name,
+                ns.unwrap_or("default"),
                 selector.describe()
             ),
         );
@@ -96,23 +100,4 @@ impl Rule for ServiceNoPods {
         }
         out.push(d);
     }
-}
-
-/// Whether a workload in the Service's namespace has pod template labels the selector
-/// selects while its template is not a usable pod template (no `spec`).
-fn broken_workload_labelled(cx: &Context<'_>, service: &Object, selector: &Selector) -> bool {
-    cx.graph
-        .in_namespace(service, service.namespace.as_deref())
-        .any(|o| {
-            let Some(kind) = WorkloadKind::of(o) else {
-                return false;
-            };
-            if PodTemplate::of(o).is_some() {
-                return false;
-            }
-            let labels = o
-                .at(&format!("{}/metadata/labels", kind.template_pointer()))
-                .and_then(serde_json::Value::as_object);
-            labels.is_some() && selector.matches_opt(labels)
-        })
 }

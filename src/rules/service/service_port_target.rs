@@ -1,13 +1,10 @@
-use serde_json::Value;
-
-use crate::base::{At, Diagnostic, Severity};
+use crate::base::{At, Diagnostic, Pointer, Severity};
 use crate::declare_rule;
-use crate::model::{ContainerKind, Object, PodTemplate};
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use crate::semantics::endpoints::{
-    NamedPort, Selected, ServicePort, Target, describe_ports, find_named_port, selected,
-    service_ports, serving_containers,
+    PortMiss, ServicePort, Target, port_misses, selected, service_ports,
 };
 
 declare_rule! {
@@ -62,176 +59,92 @@ declare_rule! {
 /// Resolves each Service port in each selected pod template.
 pub struct ServicePortTarget;
 
+/// Workloads a finding names; the rest are counted.
+const NAMED: usize = 10;
+
+/// Workloads whose containers a finding shows as related locations.
+const SHOWN: usize = 3;
+
 impl Rule for ServicePortTarget {
     fn meta(&self) -> &'static RuleMeta {
         &SERVICE_PORT_TARGET
     }
 
     fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
-        let Some(Selected { workloads, .. }) = selected(cx.graph, object) else {
+        let Some(selection) = selected(cx.graph, object) else {
             return;
         };
-        let templates: Vec<PodTemplate<'_>> = workloads
-            .iter()
-            .filter_map(|w| PodTemplate::of(w))
-            .collect();
-        if templates.is_empty() {
-            return;
-        }
         for port in service_ports(object) {
-            match &port.target {
-                Some(Target::Name(name)) => check_named(object, &port, name, &templates, out),
-                Some(Target::Number(n)) => check_number(object, &port, *n, &templates, out),
-                None => {}
+            let Some(target) = &port.target else {
+                continue;
+            };
+            let misses = port_misses(cx.graph, &selection, target, &port.protocol);
+            if misses.is_empty() {
+                continue;
             }
-        }
-    }
-}
-
-fn check_named(
-    service: &Object,
-    port: &ServicePort,
-    name: &str,
-    templates: &[PodTemplate<'_>],
-    out: &mut Vec<Diagnostic>,
-) {
-    let mut failing = Vec::new();
-    let mut related = Vec::new();
-    for t in templates {
-        match find_named_port(t, name, &port.protocol) {
-            NamedPort::Found(..) => {}
-            NamedPort::WrongProtocol(c, i, proto) => {
-                failing.push(format!("{} {}", t.object.kind, t.object.name));
-                related.push((
-                    t.object.id,
-                    c.pointer.key("ports").index(i),
+            let d = match target {
+                Target::Name(name) => SERVICE_PORT_TARGET.at(
+                    object.id,
+                    port.pointer.key("targetPort"),
                     format!(
-                        "{} declares port {name} with protocol {proto}, the Service port is {}",
-                        c.describe(),
-                        port.protocol
+                        "targetPort \"{name}\" is not a {} port name of any container in the pods of {} selected by Service {}: they get no endpoint for this port",
+                        port.protocol,
+                        workloads(cx, &misses),
+                        object.name
                     ),
-                ));
-            }
-            NamedPort::Missing => {
-                failing.push(format!("{} {}", t.object.kind, t.object.name));
-                let containers = serving_containers(t);
-                if containers.is_empty() {
-                    related.push((
-                        t.object.id,
-                        t.spec.pointer.clone(),
+                ),
+                Target::Number(number) => SERVICE_PORT_TARGET
+                    .at(
+                        object.id,
+                        number_at(object, &port),
                         format!(
-                            "pods of {} {} have no containers",
-                            t.object.kind, t.object.name
+                            "targetPort {number} is not declared by any container in the pods of {} selected by Service {}",
+                            workloads(cx, &misses),
+                            object.name
                         ),
-                    ));
-                }
-                // A plain init container has ended before the pod is ready: its ports
-                // are never searched, which is worth saying when it declares the name.
-                for c in t.spec.containers_of(ContainerKind::Init) {
-                    if c.is_sidecar() {
-                        continue;
-                    }
-                    if let Some(i) = c
-                        .ports()
-                        .find(|(_, p)| p.get("name").and_then(Value::as_str) == Some(name))
-                        .map(|(i, _)| i)
-                    {
-                        related.push((
-                            t.object.id,
-                            c.pointer.key("ports").index(i),
-                            format!(
-                                "{} declares port {name}, but only sidecar init containers (restartPolicy: Always) serve",
-                                c.describe()
-                            ),
-                        ));
-                    }
-                }
-                for c in containers {
-                    let at = if c.get("ports").is_some() {
-                        c.pointer.key("ports")
-                    } else {
-                        c.pointer.clone()
-                    };
-                    related.push((
-                        t.object.id,
-                        at,
-                        format!("{} declares {}", c.describe(), describe_ports(&c)),
-                    ));
-                }
-            }
+                    )
+                    .with_severity(Severity::Warning)
+                    .with_help("use a port the containers declare, or declare this one on the container that listens on it"),
+            };
+            out.push(with_related(d, &misses));
         }
     }
-    if failing.is_empty() {
-        return;
-    }
-    let mut d = SERVICE_PORT_TARGET.at(service.id,
-        port.pointer.key("targetPort"),
-        format!(
-            "targetPort \"{name}\" is not a {} port name of any container in the pods of {} selected by Service {}: they get no endpoint for this port",
-            port.protocol,
-            failing.join(", "),
-            service.name
-        ),
-    );
-    for (id, at, msg) in related {
-        d = d.with_related(id, at, msg);
-    }
-    out.push(d);
 }
 
-fn check_number(
-    service: &Object,
-    port: &ServicePort,
-    number: i64,
-    templates: &[PodTemplate<'_>],
-    out: &mut Vec<Diagnostic>,
-) {
-    let mut failing = Vec::new();
-    let mut related = Vec::new();
-    for t in templates {
-        let containers = serving_containers(t);
-        let declared: Vec<i64> = containers
-            .iter()
-            .flat_map(|c| c.ports())
-            .filter_map(|(_, p)| p.get("containerPort").and_then(Value::as_i64))
-            .collect();
-        if declared.is_empty() || declared.contains(&number) {
-            continue;
-        }
-        failing.push(format!("{} {}", t.object.kind, t.object.name));
-        for c in containers.iter().filter(|c| c.ports().next().is_some()) {
-            related.push((
-                t.object.id,
-                c.pointer.key("ports"),
-                format!("{} declares {}", c.describe(), describe_ports(c)),
-            ));
+/// `Deployment a, Deployment b, and 3 more`: the workloads missed, the first few named.
+fn workloads(cx: &Context<'_>, misses: &[PortMiss]) -> String {
+    let mut names: Vec<String> = misses
+        .iter()
+        .take(NAMED)
+        .map(|m| {
+            let w = cx.graph.object(m.workload);
+            format!("{} {}", w.kind, w.name)
+        })
+        .collect();
+    if misses.len() > NAMED {
+        names.push(format!("and {} more", misses.len() - NAMED));
+    }
+    names.join(", ")
+}
+
+/// The containers of the first few workloads missed: a Service selecting thousands of
+/// workloads gets a finding of bounded size.
+fn with_related(mut d: Diagnostic, misses: &[PortMiss]) -> Diagnostic {
+    for m in misses.iter().take(SHOWN) {
+        for (at, msg) in &m.related {
+            d = d.with_related(m.workload, at.clone(), msg.clone());
         }
     }
-    if failing.is_empty() {
-        return;
-    }
-    let service_port = port.pointer.key("port");
-    let at = if service
-        .value
-        .at(port.pointer.key("targetPort").as_str())
-        .is_some()
-    {
-        port.pointer.key("targetPort")
+    d
+}
+
+/// Where a numeric target is reported: `targetPort` when written, else `port` (which it
+/// defaults to).
+fn number_at(service: &Object, port: &ServicePort) -> Pointer {
+    let target = port.pointer.key("targetPort");
+    if service.value.at(target.as_str()).is_some() {
+        target
     } else {
-        service_port
-    };
-    let mut d = SERVICE_PORT_TARGET.at(service.id,
-        at,
-        format!(
-            "targetPort {number} is not declared by any container in the pods of {} selected by Service {}",
-            failing.join(", "),
-            service.name
-        ),
-    )
-    .with_severity(Severity::Warning)
-    .with_help("use a port the containers declare, or declare this one on the container that listens on it");
-    for (id, at, msg) in related {
-        d = d.with_related(id, at, msg);
+        port.pointer.key("port")
     }
-    out.push(d);
 }
