@@ -569,3 +569,44 @@ fn hover_on_a_field_shows_its_schema_description() {
     assert!(value.contains("DeploymentSpec"), "{hover:#}");
     end(c, &mut seen);
 }
+
+#[test]
+fn after_edits_to_a_namespace_its_workloads_pod_security_findings_are_fresh() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path().canonicalize().expect("canonical");
+    let (a, b) = (root.join("a-namespace.yaml"), root.join("b-pod.yaml"));
+    let namespace = |level: &str| {
+        format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: {level}\n"
+        )
+    };
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\n  namespace: apps\nspec:\n  hostNetwork: true\n  containers:\n    - name: tool\n      image: busybox:1.36\n";
+    std::fs::write(&a, namespace("baseline")).expect("written");
+    std::fs::write(&b, pod).expect("written");
+    let (ua, ub) = (uri(&a), uri(&b));
+    let (mut c, mut seen) = session(&root);
+    open(&mut c, &ua, &namespace("baseline"));
+    open(&mut c, &ub, pod);
+
+    let extra = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  k: v\n---\n";
+    let edits: Vec<String> = vec![
+        // No level: the Pod's findings go.
+        namespace("privileged"),
+        // A document above: the Namespace's id moves, its labels do not.
+        format!("{extra}{}", namespace("privileged")),
+        // The strictest level, in the moved Namespace.
+        format!("{extra}{}", namespace("restricted")),
+        // The label's line moves: the related information points at the new line.
+        format!("{extra}\n{}", namespace("restricted")),
+    ];
+    for (version, text) in edits.iter().enumerate() {
+        change(&mut c, &ua, version as i64 + 2, text, &mut seen);
+    }
+    let editor = published(&shown(&seen));
+    end(c, &mut seen);
+
+    std::fs::write(&a, edits.last().expect("edits")).expect("written");
+    let fresh = checked(&root);
+    assert!(fresh.iter().any(|f| f.3 == "pod-security"), "{fresh:#?}");
+    assert_eq!(editor, fresh);
+}

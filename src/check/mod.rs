@@ -101,6 +101,13 @@ pub trait Reuse: Sync {
     fn known(&self, object: &Object) -> Option<Vec<Diagnostic>>;
     /// The findings just computed for an object that was not known.
     fn computed(&self, object: &Object, found: &[Diagnostic]);
+    /// The findings of every active namespace-scoped rule on `object`, when known.
+    fn known_in_namespace(&self, _object: &Object) -> Option<Vec<Diagnostic>> {
+        None
+    }
+    /// The findings just computed by the namespace-scoped rules for an object that was
+    /// not known.
+    fn computed_in_namespace(&self, _object: &Object, _found: &[Diagnostic]) {}
 }
 
 /// Keeps nothing: every rule runs on every object.
@@ -186,8 +193,16 @@ pub fn run_reusing(
         .copied()
         .filter(|r| selection.severity(r.meta().id).is_some())
         .collect();
-    let (object_rules, graph_rules): (Vec<&dyn Rule>, Vec<&dyn Rule>) =
-        active.iter().partition(|r| r.meta().scope == Scope::Object);
+    let by_scope = |scope: Scope| -> Vec<&dyn Rule> {
+        active
+            .iter()
+            .copied()
+            .filter(|r| r.meta().scope == scope)
+            .collect()
+    };
+    let object_rules = by_scope(Scope::Object);
+    let namespace_rules = by_scope(Scope::Namespace);
+    let graph_rules = by_scope(Scope::Graph);
 
     let objects: Vec<_> = graph.checked().collect();
     let first = objects.first().map(|o| o.id);
@@ -202,6 +217,14 @@ pub fn run_reusing(
                     computed
                 }
             };
+            match reuse.known_in_namespace(o) {
+                Some(known) => out.extend(known),
+                None => {
+                    let computed = check_object(&cx, &namespace_rules, o);
+                    reuse.computed_in_namespace(o, &computed);
+                    out.extend(computed);
+                }
+            }
             out.extend(check_object(&cx, &graph_rules, o));
             out
         })

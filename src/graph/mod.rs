@@ -326,6 +326,13 @@ impl Graph {
             .map(|&id| self.object(id))
     }
 
+    /// The Namespace object of `object`'s namespace (`default` when it names none) that
+    /// it sees: the one other object a namespace-scoped rule may read.
+    pub fn namespace_of(&self, object: &Object) -> Option<&Object> {
+        let name = object.namespace.as_deref().unwrap_or("default");
+        self.get(object, "", "Namespace", None, name)
+    }
+
     /// Every object with the viewer's identity that it sees (itself included), in input
     /// order: more than one is a duplicate.
     pub fn same_key_seen_by(&self, viewer: &Object) -> Vec<ObjectId> {

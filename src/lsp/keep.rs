@@ -5,7 +5,9 @@
 //! An object is known by where it sits (its file's path, its document's index in the
 //! file, its place in the document) and by its file's whole text: the rules read their
 //! object and its file, nothing else of the workspace but the config, the target
-//! version and the schemas. The config and version are those of the session (a new
+//! version and the schemas. The findings of the namespace-scoped rules are kept apart:
+//! they depend on the object's Namespace too, and are kept while it is the same object
+//! in the same place with the same file text. The config and version are those of the session (a new
 //! session, or [`Findings::clear`], when they change); the schemas change with the
 //! workspace's CustomResourceDefinitions, so a change to a file that holds one drops
 //! everything kept.
@@ -36,9 +38,35 @@ struct Kept {
     findings: Vec<Diagnostic>,
 }
 
+/// The findings of the namespace-scoped rules on one object, and the Namespace they read.
+#[derive(Debug, Clone)]
+struct KeptInNamespace {
+    kept: Kept,
+    namespace: Option<Seen>,
+}
+
+/// The Namespace object an object sees: where it sits, its file's text, its id.
+#[derive(Debug, Clone)]
+struct Seen {
+    place: Place,
+    text: Arc<str>,
+    id: ObjectId,
+}
+
+impl Seen {
+    fn same(a: Option<&Seen>, b: Option<&Seen>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.place == b.place && same_text(&a.text, &b.text),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Store {
     objects: HashMap<Place, Kept>,
+    in_namespace: HashMap<Place, KeptInNamespace>,
     /// The texts of the files that held CustomResourceDefinitions.
     crds: Vec<Arc<str>>,
 }
@@ -63,22 +91,35 @@ impl Findings {
     /// What the check computes or takes is kept for the next one; the rest is dropped.
     pub fn for_check(self: &Arc<Self>, compiled: &Compiled) -> Box<dyn Reuse> {
         let graph = &compiled.graph;
-        let places: Vec<Option<(Place, Arc<str>)>> = graph
+        let place_of = |o: &Object| -> Option<(Place, Arc<str>)> {
+            let doc = graph.docs.get(o.doc.0 as usize)?;
+            // What a kustomization builds depends on more than the file it comes from.
+            if doc.built.is_some() {
+                return None;
+            }
+            let file = graph.files.get(o.file.0 as usize)?;
+            let place = Place {
+                path: file.path.clone()?,
+                document: doc.index,
+                base: o.base.clone(),
+            };
+            Some((place, Arc::clone(&file.text)))
+        };
+        let places: Vec<Option<(Place, Arc<str>)>> = graph.objects.iter().map(place_of).collect();
+        // `None` inside: no Namespace seen; outside: one that cannot be kept.
+        let namespaces: Vec<Option<Option<Seen>>> = graph
             .objects
             .iter()
-            .map(|o| {
-                let doc = graph.docs.get(o.doc.0 as usize)?;
-                // What a kustomization builds depends on more than the file it comes from.
-                if doc.built.is_some() {
-                    return None;
+            .map(|o| match graph.namespace_of(o) {
+                None => Some(None),
+                Some(ns) => {
+                    let (place, text) = place_of(ns)?;
+                    Some(Some(Seen {
+                        place,
+                        text,
+                        id: ns.id,
+                    }))
                 }
-                let file = graph.files.get(o.file.0 as usize)?;
-                let place = Place {
-                    path: file.path.clone()?,
-                    document: doc.index,
-                    base: o.base.clone(),
-                };
-                Some((place, Arc::clone(&file.text)))
             })
             .collect();
         let mut crds: Vec<Arc<str>> = graph
@@ -90,12 +131,19 @@ impl Findings {
         crds.dedup_by(|a, b| Arc::ptr_eq(a, b));
         let mut store = self.lock();
         let old = std::mem::take(&mut store.objects);
+        let old_in_namespace = std::mem::take(&mut store.in_namespace);
         let same_crds = store.crds.len() == crds.len()
             && store.crds.iter().zip(&crds).all(|(a, b)| same_text(a, b));
         store.crds = crds;
         Box::new(ForCheck {
             old: if same_crds { old } else { HashMap::new() },
+            old_in_namespace: if same_crds {
+                old_in_namespace
+            } else {
+                HashMap::new()
+            },
             places,
+            namespaces,
             findings: Arc::clone(self),
         })
     }
@@ -111,12 +159,19 @@ struct ForCheck {
     old: HashMap<Place, Kept>,
     /// By object id: where the object sits and its file's text (`None`: never kept).
     places: Vec<Option<(Place, Arc<str>)>>,
+    old_in_namespace: HashMap<Place, KeptInNamespace>,
+    /// By object id: the Namespace it sees (`None`: never kept).
+    namespaces: Vec<Option<Option<Seen>>>,
     findings: Arc<Findings>,
 }
 
 impl ForCheck {
     fn place(&self, object: &Object) -> Option<&(Place, Arc<str>)> {
         self.places.get(object.id.0 as usize)?.as_ref()
+    }
+
+    fn namespace(&self, object: &Object) -> Option<&Option<Seen>> {
+        self.namespaces.get(object.id.0 as usize)?.as_ref()
     }
 
     fn keep(&self, place: &Place, text: &Arc<str>, object: &Object, found: &[Diagnostic]) {
@@ -137,7 +192,7 @@ impl Reuse for ForCheck {
         if kept.file != object.file || !same_text(&kept.text, text) {
             return None;
         }
-        let found = moved(&kept.findings, kept.id, object.id, object.file)?;
+        let found = moved(&kept.findings, &[(kept.id, object.id)], object.file)?;
         self.keep(place, text, object, &found);
         Some(found)
     }
@@ -147,22 +202,76 @@ impl Reuse for ForCheck {
             self.keep(place, text, object, found);
         }
     }
+
+    fn known_in_namespace(&self, object: &Object) -> Option<Vec<Diagnostic>> {
+        let (place, text) = self.place(object)?;
+        let namespace = self.namespace(object)?;
+        let old = self.old_in_namespace.get(place)?;
+        if old.kept.file != object.file
+            || !same_text(&old.kept.text, text)
+            || !Seen::same(old.namespace.as_ref(), namespace.as_ref())
+        {
+            return None;
+        }
+        let mut ids = vec![(old.kept.id, object.id)];
+        if let (Some(was), Some(is)) = (&old.namespace, namespace) {
+            ids.push((was.id, is.id));
+        }
+        let found = moved(&old.kept.findings, &ids, object.file)?;
+        self.keep_in_namespace(place, text, namespace, object, &found);
+        Some(found)
+    }
+
+    fn computed_in_namespace(&self, object: &Object, found: &[Diagnostic]) {
+        if let (Some((place, text)), Some(namespace)) = (self.place(object), self.namespace(object))
+        {
+            self.keep_in_namespace(place, text, namespace, object, found);
+        }
+    }
 }
 
-/// Findings made on object `from`, said of object `to` (an edit above it in another file
-/// shifted the ids); `None` if one of them names another object or file.
+impl ForCheck {
+    fn keep_in_namespace(
+        &self,
+        place: &Place,
+        text: &Arc<str>,
+        namespace: &Option<Seen>,
+        object: &Object,
+        found: &[Diagnostic],
+    ) {
+        let kept = KeptInNamespace {
+            kept: Kept {
+                text: Arc::clone(text),
+                id: object.id,
+                file: object.file,
+                findings: found.to_vec(),
+            },
+            namespace: namespace.clone(),
+        };
+        self.findings
+            .lock()
+            .in_namespace
+            .insert(place.clone(), kept);
+    }
+}
+
+/// Findings made on the objects of `ids` (was, is), said of their new ids (an edit above
+/// one in another file shifted the ids); `None` if one of them names another object, or
+/// a file other than `file`.
 fn moved(
     found: &[Diagnostic],
-    from: ObjectId,
-    to: ObjectId,
+    ids: &[(ObjectId, ObjectId)],
     file: FileId,
 ) -> Option<Vec<Diagnostic>> {
     let relocate = |l: &Location| -> Option<Location> {
         match l {
-            Location::Object { object, pointer } if *object == from => Some(Location::Object {
-                object: to,
-                pointer: pointer.clone(),
-            }),
+            Location::Object { object, pointer } => {
+                let (_, to) = ids.iter().find(|(from, _)| from == object)?;
+                Some(Location::Object {
+                    object: *to,
+                    pointer: pointer.clone(),
+                })
+            }
             Location::File { file: f, .. } if *f == file => Some(l.clone()),
             _ => None,
         }
@@ -200,13 +309,13 @@ mod tests {
             },
             message: "here".to_owned(),
         });
-        let found = moved(&[d.clone()], ObjectId(3), ObjectId(5), FileId(1)).expect("moved");
+        let found = moved(&[d.clone()], &[(ObjectId(3), ObjectId(5))], FileId(1)).expect("moved");
         assert_eq!(found[0].location, at(5));
         assert_eq!(found[0].related[0].location, d.related[0].location);
         // Naming another object or another file: not kept.
         let mut other = d.clone();
         other.related[0].location = at(4);
-        assert!(moved(&[other], ObjectId(3), ObjectId(5), FileId(1)).is_none());
-        assert!(moved(&[d], ObjectId(3), ObjectId(5), FileId(2)).is_none());
+        assert!(moved(&[other], &[(ObjectId(3), ObjectId(5))], FileId(1)).is_none());
+        assert!(moved(&[d], &[(ObjectId(3), ObjectId(5))], FileId(2)).is_none());
     }
 }

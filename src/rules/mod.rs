@@ -123,6 +123,9 @@ pub struct RuleMeta {
 /// else, so they can be cached per object (the `check-scope` test runs every such rule
 /// on a graph holding its object alone and compares the findings).
 ///
+/// `Namespace`: as `Object`, and the Namespace object its namespace names (Pod Security
+/// labels); kept while both are unchanged.
+///
 /// `Graph`: may look up other objects (references, selectors, duplicates, units). Its
 /// `check_object` runs on every object of every run. Whole-graph checks
 /// (`check_graph`) always run, whatever the scope.
@@ -130,6 +133,12 @@ pub struct RuleMeta {
 pub enum Scope {
     /// Reads only its object, file, config, version and schemas.
     Object,
+    /// Reads its object and the Namespace object that [`Graph::namespace_of`] finds for
+    /// it (its labels), besides what `Object` may read: its findings can be kept while
+    /// the object and that Namespace are unchanged.
+    ///
+    /// [`Graph::namespace_of`]: crate::graph::Graph::namespace_of
+    Namespace,
     /// May read any object of the graph.
     Graph,
 }

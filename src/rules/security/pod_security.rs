@@ -99,6 +99,7 @@ declare_rule! {
         category: Security,
         summary: "a pod template violates the Pod Security Standards level that applies to it",
         help: "change the field as the message says (see `k8lint explain pod-security`), or exempt the workload's namespace",
+        scope: Namespace,
     }
 }
 
@@ -230,7 +231,7 @@ pub(crate) fn violations(cx: &Context<'_>, object: &Object) -> Vec<Found> {
     {
         return Vec::new();
     }
-    let ns_object = cx.graph.get(object, "", "Namespace", None, namespace);
+    let ns_object = cx.graph.namespace_of(object);
     let policy = NamespacePolicy::from_labels(ns_object.and_then(Object::labels), settings.default);
     let target = target_minor(cx);
     let mut found: Vec<Found> = Vec::new();
