@@ -394,6 +394,10 @@ fn write_report(
     color: bool,
     stdout: &mut dyn Write,
 ) -> io::Result<()> {
+    // The standard output flushes at every newline: a report of 100,000 findings written
+    // line by line would cost a system call per line (pretty JSON has one per field).
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, stdout);
+    let stdout: &mut dyn Write = &mut buffered;
     if args.statistics {
         let options = report::statistics::Options {
             json: args.format == CheckFormat::Json,
