@@ -7,7 +7,8 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use k8lint::cache::{self, sha256};
+use k8lint::base::sha256;
+use k8lint::cache;
 use k8lint::cli::{CacheArgs, CheckArgs, CheckFormat, ColorChoice};
 
 /// Copies the fixtures and the demo into a fresh folder (the test edits them).

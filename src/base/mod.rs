@@ -5,6 +5,7 @@
 pub mod diagnostic;
 pub mod location;
 pub mod pointer;
+pub mod sha256;
 pub mod span;
 
 pub use diagnostic::{Diagnostic, RuleId, Severity};

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::sha256;
+use crate::base::sha256;
 use crate::base::{Diagnostic, FileId, Location, ObjectId, Pointer, Related, RuleId, Span};
 
 /// The first word of every entry.

@@ -16,7 +16,6 @@
 //! [`MAX_BYTES`]: past it, the entries written longest ago are removed.
 
 mod entry;
-pub mod sha256;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -27,12 +26,12 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+use crate::base::sha256::{self, Sha256};
 use crate::base::{Diagnostic, FileId, ObjectId};
 use crate::check::Reuse;
 use crate::graph::Graph;
 use crate::model::Object;
 use entry::Layout;
-use sha256::Sha256;
 
 /// The cache folder's size bound: past it the oldest entries are removed until it is
 /// under three quarters of it. Entries are about 100 bytes per finding.

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::build::{At, Builder};
 use super::node::{MKind, MNode, Origin};
 use super::resource::Resource;
-use super::sha256;
+use crate::base::sha256;
 
 /// Runs both generators of a kustomization.
 pub fn run(b: &mut Builder<'_>, dir: &Path, k: &MNode, acc: &mut Vec<Resource>) {
@@ -294,7 +294,7 @@ pub fn content_hash(value: &Value) -> Option<String> {
     fields.sort_by(|a, b| a.0.cmp(b.0));
     let object: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     let json = html_escape(&serde_json::to_string(&Value::Object(object)).ok()?);
-    let hex = sha256::hex_digest(json.as_bytes());
+    let hex = sha256::hex(&sha256::digest(json.as_bytes()));
     Some(
         hex.chars()
             .take(10)

@@ -21,7 +21,6 @@ mod node;
 mod patches;
 mod replace;
 mod resource;
-mod sha256;
 mod smp;
 mod transform;
 mod vars;

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::base::{At, Diagnostic, Location, ObjectId, Pointer};
 use crate::edit::{Change, Yaml};
 use crate::rules::{Fix, FixContext, Safety};
+use crate::semantics::migrate;
 
 /// The fix a default policy's finding gets.
 pub(super) fn for_policy(_cx: &FixContext<'_>, id: &str, finding: &Diagnostic) -> Option<Fix> {
@@ -21,6 +22,19 @@ pub(crate) fn object_location(finding: &Diagnostic) -> Option<(ObjectId, &Pointe
         Location::Object { object, pointer } => Some((*object, pointer)),
         Location::File { .. } => None,
     }
+}
+
+/// The move of a deprecated or removed API version to its successor, for the object a
+/// finding is on, when the API has a mechanical mapping (deprecated-api, removed-api).
+pub(crate) fn api_migration(cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
+    let (object, _) = object_location(finding)?;
+    let m = migrate::migration(cx.graph.object(object), cx.version.minor())?;
+    Some(Fix {
+        title: format!("move to {}", m.to),
+        safety: if m.safe { Safety::Safe } else { Safety::Unsafe },
+        object,
+        changes: m.changes,
+    })
 }
 
 /// The container a pointer is in (`…/containers/2`), from any node inside it.

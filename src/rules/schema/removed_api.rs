@@ -1,8 +1,7 @@
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
-use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
-use crate::semantics::migrate;
+use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta};
 use crate::semantics::api_versions::{self, Status};
 
 declare_rule! {
@@ -82,13 +81,6 @@ impl Rule for RemovedApi {
     }
 
     fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
-        let (object, _) = crate::rules::fixes::object_location(finding)?;
-        let m = migrate::migration(cx.graph.object(object), cx.version.minor())?;
-        Some(Fix {
-            title: format!("move to {}", m.to),
-            safety: if m.safe { Safety::Safe } else { Safety::Unsafe },
-            object,
-            changes: m.changes,
-        })
+        crate::rules::fixes::api_migration(cx, finding)
     }
 }
