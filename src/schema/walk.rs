@@ -161,6 +161,15 @@ impl<'a> Root<'a> {
         any.then_some(types)
     }
 
+    /// Whether the schema requires `field` in the object at `pointer`.
+    pub fn requires(&self, pointer: &Pointer, field: &str) -> bool {
+        self.at(pointer).into_iter().any(|s| {
+            s.get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|f| f.as_str() == Some(field)))
+        })
+    }
+
     /// The field names a schema names at `pointer` (for "did you mean").
     pub fn fields_at(&self, pointer: &Pointer) -> Vec<&'a str> {
         let mut out: Vec<&str> = self

@@ -14,7 +14,9 @@ declare_rule! {
     /// both count). A ReplicationController without a selector is fine when its template
     /// has labels: the API server copies them into the selector. So is a Deployment,
     /// ReplicaSet or DaemonSet of the legacy `extensions/v1beta1` and `apps/v1beta1`
-    /// versions, which defaulted the selector the same way.
+    /// versions, which defaulted the selector the same way. Where the version requires the
+    /// selector (`apps/v1`), a missing one is reported by the `schema` rule ("missing
+    /// required field `selector`"), not here as well.
     ///
     /// ## Why is this bad?
     /// The API server rejects the object: "selector does not match template labels" or
@@ -65,7 +67,7 @@ impl Rule for SelectorMismatch {
         &SELECTOR_MISMATCH
     }
 
-    fn check_object(&self, _cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, cx: &Context<'_>, object: &Object, out: &mut Vec<Diagnostic>) {
         let Some(template) = PodTemplate::of(object) else {
             return;
         };
@@ -84,6 +86,16 @@ impl Rule for SelectorMismatch {
             None => {
                 // The API server fills the selector in from the template labels.
                 if (map_selector || defaults_selector(object)) && has_labels {
+                    return;
+                }
+                // Where the API version requires the field (apps/v1), its absence is the
+                // `schema` rule's finding: one root cause, one finding.
+                let spec = Pointer::root().key("spec");
+                let required = cx
+                    .schemas
+                    .root(&object.api_version, &object.kind)
+                    .is_some_and(|root| root.requires(&spec, "selector"));
+                if required {
                     return;
                 }
                 out.push(SELECTOR_MISMATCH.at(
