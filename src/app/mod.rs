@@ -295,7 +295,7 @@ pub fn check(
         fix::write(&run, stderr)?;
     }
     let Checked {
-        compiled,
+        mut compiled,
         diagnostics,
         config,
         rules: catalogue,
@@ -306,6 +306,12 @@ pub fn check(
     let internal = diagnostics
         .iter()
         .any(|d| d.rule.as_str() == rules::input::INTERNAL_ERROR.id);
+    // Nothing reads the objects' values after the check: the memory they hold is given
+    // back before the findings are resolved, so that the report does not add to it (when
+    // the compiled input is still shared, they are simply kept).
+    if let Some(c) = Arc::get_mut(&mut compiled) {
+        c.graph.release_values();
+    }
     let mut report = Report::new(&compiled.graph, diagnostics, compiled.counts);
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::of(&report.findings);
