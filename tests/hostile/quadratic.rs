@@ -67,7 +67,7 @@ fn many_services_with_ports_no_container_serves() {
 #[test]
 fn one_node_port_in_many_units() {
     const UNITS: usize = 2_000;
-    const PORTS: usize = 20;
+    const PORTS: usize = 30;
     let dir = tempfile::tempdir().unwrap();
     let ports: Vec<String> = (0..PORTS)
         .map(|p| {
