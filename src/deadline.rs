@@ -149,6 +149,15 @@ pub fn progress(operations: u64) -> Option<Dynamic> {
     (operations % 16 == 0 && expired()).then(|| Dynamic::from(STOPPED))
 }
 
+/// The error a native function returns to stop the script once [`expired`] says so: the
+/// same one the progress check stops it with, so [`is_deadline`] knows it.
+pub fn stop() -> Box<EvalAltResult> {
+    Box::new(EvalAltResult::ErrorTerminated(
+        Dynamic::from(STOPPED),
+        rhai::Position::NONE,
+    ))
+}
+
 /// Removes the clock from an engine: `sleep` and `timestamp` fail instead of blocking
 /// or reading the time. Functions registered on the engine itself are found before
 /// those of its packages, so these shadow the standard ones.

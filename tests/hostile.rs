@@ -11,6 +11,8 @@ mod budgets;
 mod fuzz_loop;
 #[path = "hostile/output.rs"]
 mod output;
+#[path = "hostile/quadratic.rs"]
+mod quadratic;
 #[path = "hostile/run.rs"]
 mod run;
 #[path = "hostile/sandbox.rs"]

@@ -131,6 +131,33 @@ impl<'a> Services<'a> {
     pub fn len(&self) -> usize {
         self.ids.len()
     }
+
+    /// The identity of this list: workloads of one unit selected by the same Services
+    /// share one list, so facts derived from it can be kept per list ([`Graph::memo`])
+    /// whatever its length.
+    pub fn id(&self) -> ServicesId {
+        ServicesId(Arc::clone(&self.ids))
+    }
+}
+
+/// The identity of one list of selecting Services ([`Services::id`]): compared and hashed
+/// by address, at no cost per Service. It holds the list, so the address is never reused
+/// while a key holds it.
+#[derive(Debug, Clone)]
+pub struct ServicesId(Arc<[ObjectId]>);
+
+impl PartialEq for ServicesId {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for ServicesId {}
+
+impl Hash for ServicesId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        Arc::as_ptr(&self.0).cast::<ObjectId>().hash(state);
+    }
 }
 
 impl<'a> IntoIterator for Services<'a> {

@@ -201,8 +201,88 @@ impl Units {
         }
     }
 
+    /// A folder unit and every folder unit above it, nearest first.
+    pub fn ancestors(&self, unit: UnitId) -> impl Iterator<Item = UnitId> + '_ {
+        std::iter::successors(Some(unit), |u| self.folders[u.0 as usize].parent)
+    }
+
     fn depth(&self, unit: UnitId) -> u32 {
         self.folders[unit.0 as usize].depth
+    }
+}
+
+/// Values added in order, each from an object of some membership, asked for the first
+/// one that a membership sees ([`Units::sees`]) in time proportional to the depth of its
+/// folder, however many values were added: one per unit that cannot see the others (ten
+/// thousand overlays) must not make every later question walk all of them.
+#[derive(Debug)]
+pub struct FirstSeen<T> {
+    values: Vec<T>,
+    /// The first value from an object seen by every unit.
+    everywhere: Option<usize>,
+    /// The first value from each declared unit.
+    declared: HashMap<DeclaredId, usize>,
+    /// The first value from each folder unit itself.
+    at: HashMap<UnitId, usize>,
+    /// The first value from each folder unit or any folder below it.
+    below: HashMap<UnitId, usize>,
+}
+
+impl<T> Default for FirstSeen<T> {
+    fn default() -> Self {
+        FirstSeen {
+            values: Vec::new(),
+            everywhere: None,
+            declared: HashMap::new(),
+            at: HashMap::new(),
+            below: HashMap::new(),
+        }
+    }
+}
+
+impl<T> FirstSeen<T> {
+    /// Adds a value from an object of membership `m`.
+    pub fn push(&mut self, units: &Units, m: Membership, value: T) {
+        let i = self.values.len();
+        self.values.push(value);
+        if m.everywhere {
+            self.everywhere.get_or_insert(i);
+        }
+        if let Some(d) = m.declared {
+            self.declared.entry(d).or_insert(i);
+        }
+        self.at.entry(m.unit).or_insert(i);
+        for unit in units.ancestors(m.unit) {
+            // An earlier value already marked this folder and every one above it.
+            if self.below.contains_key(&unit) {
+                break;
+            }
+            self.below.insert(unit, i);
+        }
+    }
+
+    /// The first value, in the order added, from an object that membership `m` sees.
+    pub fn first_seen_by(&self, units: &Units, m: Membership) -> Option<&T> {
+        let first = if m.everywhere {
+            (!self.values.is_empty()).then_some(0)
+        } else {
+            // Seen: anything from an object seen everywhere, from the same declared unit,
+            // from the folder or below it, or from a folder above it.
+            let above = units
+                .ancestors(m.unit)
+                .skip(1)
+                .filter_map(|u| self.at.get(&u).copied());
+            [
+                self.everywhere,
+                m.declared.and_then(|d| self.declared.get(&d).copied()),
+                self.below.get(&m.unit).copied(),
+            ]
+            .into_iter()
+            .flatten()
+            .chain(above)
+            .min()
+        };
+        first.map(|i| &self.values[i])
     }
 }
 
@@ -271,5 +351,55 @@ mod tests {
             ..m(b, None)
         };
         assert!(u.sees(m(a, None), context));
+    }
+
+    /// The index answers what asking `sees` of every value in order answers.
+    #[test]
+    fn first_seen_is_the_first_value_seen() {
+        let mut u = table();
+        let folders = ["a", "a/b", "a/b/c", "a/d", "e", ".", "e/f/g", "a/b/c"];
+        let d = u.declare("app");
+        let mut members: Vec<Membership> = folders
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let unit = u.folder(Path::new(f));
+                Membership::of(unit, (i % 3 == 0).then_some(d))
+            })
+            .collect();
+        members.push(Membership {
+            everywhere: true,
+            ..members[4]
+        });
+        let probes: Vec<Membership> = ["a/b/c/x", "a/d", "e", "e/f", "z", "."]
+            .iter()
+            .flat_map(|f| {
+                let unit = u.folder(Path::new(f));
+                [Membership::of(unit, None), Membership::of(unit, Some(d))]
+            })
+            .chain([Membership {
+                everywhere: true,
+                ..members[0]
+            }])
+            .collect();
+        // Every order of adding: each prefix of each rotation.
+        for start in 0..members.len() {
+            let order: Vec<usize> = (0..members.len())
+                .map(|k| (start + k) % members.len())
+                .collect();
+            let mut index = FirstSeen::default();
+            for (k, &i) in order.iter().enumerate() {
+                for &p in &probes {
+                    let slow = order[..k].iter().find(|&&j| u.sees(p, members[j]));
+                    assert_eq!(
+                        index.first_seen_by(&u, p),
+                        slow,
+                        "{p:?} after {:?}",
+                        &order[..k]
+                    );
+                }
+                index.push(&u, members[i], i);
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::value::{RunState, pod, to_json};
 use crate::base::{At, ObjectId, Pointer};
+use crate::deadline;
 use crate::model::{Object, PodTemplate, Selector};
 
 /// The `ctx` value: a handle on the run's graph, seen from the object being checked (its
@@ -21,8 +22,19 @@ impl Ctx {
         self.0.graph().object(self.1)
     }
 
-    fn objects(&self, objects: impl IntoIterator<Item = ObjectId>) -> Array {
-        objects.into_iter().map(|id| self.0.value(id)).collect()
+    /// The objects as the script's own values. A lookup can return thousands of objects,
+    /// and a script can ask one per object it checks: the clock is read before each
+    /// conversion, so a call past its deadline stops here rather than after the array.
+    fn objects(&self, objects: impl IntoIterator<Item = ObjectId>) -> Result<Array, Stop> {
+        objects
+            .into_iter()
+            .map(|id| {
+                if deadline::expired() {
+                    return Err(deadline::stop());
+                }
+                Ok(self.0.value(id))
+            })
+            .collect()
     }
 
     fn object<'a>(&'a self, value: &Dynamic) -> Option<&'a Object> {
@@ -37,7 +49,8 @@ impl Ctx {
             .map_or(Dynamic::UNIT, |o| self.0.value(o.id))
     }
 
-    fn list(&mut self, kind: &str, namespace: Option<Option<&str>>) -> Array {
+    fn list(&mut self, kind: &str, namespace: Option<Option<&str>>) -> Result<Array, Stop> {
+        running()?;
         let (groups, kind) = self.0.groups(kind);
         let graph = self.0.graph();
         let ids: Vec<ObjectId> = groups
@@ -55,12 +68,13 @@ impl Ctx {
             .map_or(Dynamic::UNIT, Dynamic::from)
     }
 
-    fn selected_by(&mut self, object: Dynamic) -> Array {
+    fn selected_by(&mut self, object: Dynamic) -> Result<Array, Stop> {
+        running()?;
         let Some(o) = self.object(&object) else {
-            return Array::new();
+            return Ok(Array::new());
         };
         let Some(selector) = selector_of(o) else {
-            return Array::new();
+            return Ok(Array::new());
         };
         let ids: Vec<ObjectId> = self
             .0
@@ -72,9 +86,10 @@ impl Ctx {
         self.objects(ids)
     }
 
-    fn services_selecting(&mut self, object: Dynamic) -> Array {
+    fn services_selecting(&mut self, object: Dynamic) -> Result<Array, Stop> {
+        running()?;
         let Some(o) = self.object(&object) else {
-            return Array::new();
+            return Ok(Array::new());
         };
         let ids: Vec<ObjectId> = self
             .0
@@ -127,6 +142,18 @@ impl Ctx {
             })
             .map_or(Dynamic::UNIT, |pvc| self.0.value(pvc.id))
     }
+}
+
+/// What a lookup returns when the call ran out of time.
+type Stop = Box<rhai::EvalAltResult>;
+
+/// Fails a lookup at once when the call is already past its deadline (the run's budget
+/// spent): the lookup itself walks as many objects as it finds.
+fn running() -> Result<(), Stop> {
+    if deadline::expired() {
+        return Err(deadline::stop());
+    }
+    Ok(())
 }
 
 /// The selector an object selects pods with: a Service's plain map, or the

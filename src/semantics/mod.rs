@@ -11,6 +11,7 @@
 pub mod admission;
 pub mod api_versions;
 pub mod autoscaling;
+pub mod crds;
 pub mod cron;
 pub mod divisor;
 pub mod edges;

@@ -4,6 +4,7 @@ use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::{Container, Object, PodTemplate, WorkloadKind};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantics::endpoints::traffic;
 
 use super::{ProbeKind, probe};
 
@@ -71,62 +72,6 @@ declare_rule! {
 /// Finds served containers without readiness probes.
 pub struct ProbeMissingReadiness;
 
-/// A Service port's target, resolved enough to compare with container ports.
-enum Target<'a> {
-    Name(&'a str),
-    Number(i64),
-}
-
-fn target(port: &Value) -> Option<Target<'_>> {
-    match port.get("targetPort") {
-        Some(Value::String(s)) if !s.is_empty() => Some(Target::Name(s)),
-        Some(Value::Number(n)) if n.as_i64() != Some(0) => n.as_i64().map(Target::Number),
-        _ => port.get("port")?.as_i64().map(Target::Number),
-    }
-}
-
-fn protocol(v: &Value) -> &str {
-    v.get("protocol").and_then(Value::as_str).unwrap_or("TCP")
-}
-
-/// Whether the container declares the Service port's target.
-fn declares(c: &Container<'_>, service_port: &Value) -> bool {
-    let Some(t) = target(service_port) else {
-        return false;
-    };
-    let proto = protocol(service_port);
-    c.ports().any(|(_, p)| {
-        protocol(p) == proto
-            && match t {
-                Target::Name(name) => p.get("name").and_then(Value::as_str) == Some(name),
-                Target::Number(n) => p.get("containerPort").and_then(Value::as_i64) == Some(n),
-            }
-    })
-}
-
-/// Whether traffic for the Service port reaches container `index` of `serving`: a
-/// number reaches every container that declares it; a name resolves to the first
-/// container that declares it, in the order the endpoints controller searches.
-fn serves(serving: &[Container<'_>], index: usize, service_port: &Value) -> bool {
-    match target(service_port) {
-        Some(Target::Name(_)) => serving
-            .iter()
-            .position(|c| declares(c, service_port))
-            .is_some_and(|first| first == index),
-        Some(Target::Number(_)) => serving
-            .get(index)
-            .is_some_and(|c| declares(c, service_port)),
-        None => false,
-    }
-}
-
-/// Whether a Service port's numeric target is declared by none of the serving containers:
-/// the traffic still reaches the pod's IP, whichever container listens there.
-fn undeclared_number(serving: &[Container<'_>], service_port: &Value) -> bool {
-    matches!(target(service_port), Some(Target::Number(_)))
-        && !serving.iter().any(|c| declares(c, service_port))
-}
-
 /// Whether the workload's rollout waits for new pods to become ready: a Deployment with
 /// the RollingUpdate strategy (the default) or a StatefulSet with the RollingUpdate
 /// update strategy (the default), running at least one replica.
@@ -158,35 +103,30 @@ impl Rule for ProbeMissingReadiness {
             .iter()
             .any(|c| probe(c, ProbeKind::Readiness).is_some());
         let services = cx.graph.services_selecting(object);
+        let first_ports = traffic::first_port_to_each(cx.graph, &services, &serving);
         let before = out.len();
-        for (index, c) in serving.iter().enumerate() {
+        for (c, at) in serving.iter().zip(first_ports) {
             if probe(c, ProbeKind::Readiness).is_some() {
                 continue;
             }
-            let hit = services.iter().find_map(|svc| {
-                let ports = svc.at("/spec/ports")?.as_array()?;
-                let i = ports.iter().position(|p| serves(&serving, index, p))?;
-                Some((svc, i))
-            });
-            if let Some((svc, i)) = hit {
-                out.push(
-                    PROBE_MISSING_READINESS
-                        .at(
-                            object.id,
-                            c.pointer.clone(),
-                            format!(
-                                "{} receives traffic from Service {} but has no readinessProbe",
-                                c.describe(),
-                                svc.name
-                            ),
-                        )
-                        .with_related(
-                            svc.id,
-                            Pointer::root().path("spec/ports").index(i),
-                            "the Service port that targets it",
+            let Some((svc, i)) = at else { continue };
+            out.push(
+                PROBE_MISSING_READINESS
+                    .at(
+                        object.id,
+                        c.pointer.clone(),
+                        format!(
+                            "{} receives traffic from Service {} but has no readinessProbe",
+                            c.describe(),
+                            cx.graph.object(svc).name
                         ),
-                );
-            }
+                    )
+                    .with_related(
+                        svc,
+                        Pointer::root().path("spec/ports").index(i),
+                        "the Service port that targets it",
+                    ),
+            );
         }
         // One root cause, one finding: the pod-level cases below only speak when no
         // container was reported above and no container has a readiness probe.
@@ -196,22 +136,17 @@ impl Rule for ProbeMissingReadiness {
         let Some(first) = template.spec.containers().next() else {
             return;
         };
-        let undeclared = services.iter().find_map(|svc| {
-            let ports = svc.at("/spec/ports")?.as_array()?;
-            let i = ports.iter().position(|p| undeclared_number(&serving, p))?;
-            Some((svc, i, target(&ports[i])))
-        });
-        if let Some((svc, i, Some(Target::Number(n)))) = undeclared {
+        if let Some(((svc, i), n)) = traffic::first_undeclared_number(cx.graph, &services, &serving) {
             out.push(
                 PROBE_MISSING_READINESS.at(object.id,
                     first.pointer.clone(),
                     format!(
                         "Service {} sends traffic to port {n}, which no container declares; it still reaches the pod, and with no readinessProbe on any container the pod is ready as soon as its containers start",
-                        svc.name
+                        cx.graph.object(svc).name
                     ),
                 )
                 .with_related(
-                    svc.id,
+                    svc,
                     Pointer::root().path("spec/ports").index(i),
                     "the Service port that targets the pod",
                 ),

@@ -4,7 +4,7 @@ use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::semantics::names;
+use crate::semantics::{crds, names};
 
 declare_rule! {
     /// ## What it does
@@ -101,16 +101,7 @@ fn format_of(cx: &Context<'_>, object: &Object) -> Option<(Check, &'static str)>
             "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration",
         ) => subdomain,
         (group, kind) => {
-            let defined = cx
-                .graph
-                .of_kind("apiextensions.k8s.io", "CustomResourceDefinition")
-                .any(|crd| {
-                    crd.at("/spec/group").and_then(Value::as_str) == Some(group)
-                        && crd.at("/spec/names/kind").and_then(Value::as_str) == Some(kind)
-                });
-            if !defined {
-                return None;
-            }
+            crds::defining(cx.graph, group, kind)?;
             subdomain
         }
     })

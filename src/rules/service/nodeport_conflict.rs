@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use crate::base::{Diagnostic, Pointer};
 use crate::declare_rule;
+use crate::graph::units::FirstSeen;
 use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -70,9 +71,12 @@ impl Rule for NodeportConflict {
         let mut services: Vec<&Object> = cx.graph.of_kind("", "Service").collect();
         services.sort_by_key(|s| (!s.context, s.id));
         // The Services holding each port: one per group of units that do not see each
-        // other (staging's and prod's NodePorts never meet in one cluster).
-        let mut owners: HashMap<i64, Vec<(&Object, Pointer)>> = HashMap::new();
+        // other (staging's and prod's NodePorts never meet in one cluster), indexed by
+        // unit so that each Service asks in proportion to the depth of its folder.
+        let units = &cx.graph.units;
+        let mut owners: HashMap<i64, FirstSeen<(&Object, Pointer)>> = HashMap::new();
         for svc in services {
+            let m = cx.graph.membership(svc.id);
             for p in service_ports(svc) {
                 let Some(n) = p.node_port else { continue };
                 let at = p.pointer.key("nodePort");
@@ -84,7 +88,7 @@ impl Rule for NodeportConflict {
                     ));
                 }
                 let list = owners.entry(n).or_default();
-                match list.iter().find(|(first, _)| cx.graph.sees(svc.id, first.id)) {
+                match list.first_seen_by(units, m) {
                     // The same Service may use one node port for several protocols; a
                     // duplicated Service is duplicate-object's to report.
                     Some((first, _)) if first.key() == svc.key() => {}
@@ -100,7 +104,7 @@ impl Rule for NodeportConflict {
                             )
                             .with_related(first.id, first_at.clone(), "claimed here first"),
                     ),
-                    None => list.push((svc, at)),
+                    None => list.push(units, m, (svc, at)),
                 }
             }
         }

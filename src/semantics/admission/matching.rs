@@ -57,13 +57,7 @@ impl<'a> Target<'a> {
 /// The resource name of an object's kind and whether it is cluster-scoped: from its CRD
 /// in the graph, else the built-in convention (lower case plural).
 fn resource_of(graph: &Graph, object: &Object) -> (String, bool) {
-    let crd = graph
-        .of_kind("apiextensions.k8s.io", "CustomResourceDefinition")
-        .find(|c| {
-            c.at("/spec/group").and_then(Value::as_str) == Some(object.group.as_str())
-                && c.at("/spec/names/kind").and_then(Value::as_str) == Some(object.kind.as_str())
-        });
-    if let Some(crd) = crd {
+    if let Some(crd) = crate::semantics::crds::defining(graph, &object.group, &object.kind) {
         let plural = crd
             .at("/spec/names/plural")
             .and_then(Value::as_str)

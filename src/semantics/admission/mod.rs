@@ -10,6 +10,8 @@
 pub mod evaluate;
 pub mod matching;
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::base::{ObjectId, Pointer};
@@ -92,13 +94,21 @@ impl<'g> Policies<'g> {
     /// Reads the policies and bindings of the graph; a binding names its policy by name.
     pub fn of(graph: &'g Graph) -> Policies<'g> {
         let mut bound = Vec::new();
+        // Bindings by the policy they name, in input order: each policy reads its own, not
+        // every binding of the run.
+        let mut naming: HashMap<&str, Vec<&'g Object>> = HashMap::new();
+        for b in graph.of_kind(GROUP, "ValidatingAdmissionPolicyBinding") {
+            if let Some(name) = b.at("/spec/policyName").and_then(Value::as_str) {
+                naming.entry(name).or_default().push(b);
+            }
+        }
         for p in graph.of_kind(GROUP, "ValidatingAdmissionPolicy") {
-            let bindings: Vec<Binding<'g>> = graph
-                .of_kind_seen_by(p, GROUP, "ValidatingAdmissionPolicyBinding")
-                .filter(|b| {
-                    b.at("/spec/policyName").and_then(Value::as_str) == Some(p.name.as_str())
-                })
-                .map(binding)
+            let bindings: Vec<Binding<'g>> = naming
+                .get(p.name.as_str())
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|b| graph.sees(p.id, b.id))
+                .map(|b| binding(b))
                 .collect();
             if !bindings.is_empty() {
                 bound.push((policy(p), bindings));

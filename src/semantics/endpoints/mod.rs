@@ -8,6 +8,7 @@
 //! not grow with the number of workloads it selects.
 
 mod ports;
+pub mod traffic;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -193,6 +193,7 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
     }
     let mut outcomes: Vec<Outcome> = vec![Outcome::Provisioned; claims.len()];
     let mut ref_conflicts = Vec::new();
+    let mut known_conflicts = std::collections::HashSet::new();
     for (g, members) in groups.iter().enumerate() {
         // The unit's own first claim sees what the unit sees.
         let viewer = claims[members.get(context.len()).copied().unwrap_or(members[0])].object;
@@ -212,7 +213,9 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
         }
         for (vi, ci) in conflicts {
             let pair = (seen[vi], members[ci]);
-            if !ref_conflicts.contains(&pair) {
+            // A context claim's conflict comes back from every unit: kept once, found by
+            // hashing rather than by searching every conflict kept so far.
+            if known_conflicts.insert(pair) {
                 ref_conflicts.push(pair);
             }
         }
