@@ -58,6 +58,14 @@ impl RunState {
         d
     }
 
+    /// What a policy that never reads its object is given instead of it: an empty map
+    /// with the object's tag, all the context's methods read ([`super::object_use`]).
+    pub fn stand_in(&self, id: ObjectId) -> Dynamic {
+        let mut d = Dynamic::from_map(Map::new());
+        d.set_tag(tag_of(id));
+        d
+    }
+
     /// The groups to look a kind up in: the one written (`apps/Deployment`), or every
     /// group the kind appears with in the input.
     pub fn groups<'a>(&'a self, kind: &'a str) -> (Vec<&'a str>, &'a str) {
