@@ -2,9 +2,11 @@
 
 pub mod parse;
 pub mod scalar;
+pub mod split;
 pub mod tree;
 
 pub use parse::{
     Comment, Document, InputBudget, MAX_DEPTH, ParseLimits, Problem, ProblemKind, Stream, parse,
+    parse_with,
 };
 pub use tree::{Key, Node, NodeKind, ScalarStyle};

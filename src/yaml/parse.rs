@@ -204,7 +204,12 @@ impl From<ScanError> for Abort {
 
 struct Builder<'a> {
     parser: Parser<'a, granit_parser::StrInput<'a>>,
+    /// The text parsed: the file, or a piece of it.
     text: &'a str,
+    /// Where `text` starts in its file: every span is in the file's offsets.
+    base: usize,
+    /// Whether an alias was expanded (a piece that did is parsed again with the file).
+    aliased: bool,
     comments: Vec<Comment>,
     problems: Vec<Problem>,
     /// Anchored values of the current document, with what they cost.
@@ -223,11 +228,34 @@ struct Builder<'a> {
     pending_items: Vec<(Node, Value)>,
 }
 
-/// Parses a whole file.
+/// Parses a whole file. A large file of many documents is parsed in pieces on several
+/// threads when that gives the same stream ([`super::split`]).
 pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
+    parse_with(text, limits, &super::split::Pieces::default())
+}
+
+/// [`parse`] with the sizes that decide when and where a file is cut (tests and the fuzz
+/// target cut small files to compare both ways).
+pub fn parse_with(text: &str, limits: &ParseLimits, pieces: &super::split::Pieces) -> Stream {
+    super::split::parse_in_pieces(text, limits, pieces)
+        .unwrap_or_else(|| parse_piece(text, 0, limits).stream)
+}
+
+/// What parsing one piece of a file gave: its stream (spans in the whole file's offsets),
+/// the document positions it used, and whether it expanded an alias.
+pub(super) struct Piece {
+    pub stream: Stream,
+    pub indices: usize,
+    pub aliased: bool,
+}
+
+/// Parses `text`, which starts at byte `base` of its file.
+pub(super) fn parse_piece(text: &str, base: usize, limits: &ParseLimits) -> Piece {
     let mut b = Builder {
         parser: Parser::new_from_str(text),
         text,
+        base,
+        aliased: false,
         comments: Vec::new(),
         problems: Vec::new(),
         anchors: HashMap::new(),
@@ -250,7 +278,7 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
                 if index >= limits.max_documents {
                     b.problems.push(Problem {
                         kind: ProblemKind::Limit,
-                        span: Span::new(text.len(), text.len()),
+                        span: Span::new(base + text.len(), base + text.len()),
                         message: format!(
                             "the file has more than {} documents (limits.max-documents); the rest is not read",
                             limits.max_documents
@@ -281,10 +309,14 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
     }
     b.comments.sort_by_key(|c| c.span.start);
     b.comments.dedup_by_key(|c| c.span.start);
-    Stream {
-        documents,
-        comments: b.comments,
-        problems: b.problems,
+    Piece {
+        stream: Stream {
+            documents,
+            comments: b.comments,
+            problems: b.problems,
+        },
+        indices: index,
+        aliased: b.aliased,
     }
 }
 
@@ -292,7 +324,10 @@ impl<'a> Builder<'a> {
     fn span(&self, s: &GSpan) -> Span {
         let start = s.start.byte_offset().unwrap_or_else(|| s.start.index());
         let end = s.end.byte_offset().unwrap_or_else(|| s.end.index());
-        Span::new(start.min(self.text.len()), end.min(self.text.len()))
+        Span::new(
+            self.base + start.min(self.text.len()),
+            self.base + end.min(self.text.len()),
+        )
     }
 
     /// The next event that is not a comment; comments are kept aside.
@@ -326,7 +361,7 @@ impl<'a> Builder<'a> {
                     .min(self.text.len());
                 self.problems.push(Problem {
                     kind: ProblemKind::Syntax,
-                    span: Span::new(at, next_char_end(self.text, at)),
+                    span: Span::new(self.base + at, self.base + next_char_end(self.text, at)),
                     message: if e.info().contains("recursion limit") {
                         "nesting deeper than 255 levels: the parser's limit (no manifest needs it)"
                             .to_owned()
@@ -481,6 +516,7 @@ impl<'a> Builder<'a> {
         span: Span,
         key_span: Option<Span>,
     ) -> Result<(Node, Value, Size), Abort> {
+        self.aliased = true;
         let Some((value, size)) = self.anchors.get(&id) else {
             let null = Value::Null;
             let size = Size::scalar(&null);
