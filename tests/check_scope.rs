@@ -31,7 +31,7 @@ fn said(graph: &Graph, d: &Diagnostic) -> Said {
         d.rule.as_str().to_owned(),
         graph.locate(&d.location).1,
         d.message.clone(),
-        d.help.clone(),
+        d.help.as_deref().map(str::to_owned),
         d.at_key,
         d.related
             .iter()

@@ -152,3 +152,38 @@ fn context_objects_are_in_the_graph_but_not_counted() {
     assert_eq!(c.counts.objects, 5);
     assert_eq!(c.counts.files, 1);
 }
+
+/// `check` releases the objects' values before it resolves its findings: every location
+/// must resolve as it did before, from the span trees and identities that stay.
+#[test]
+fn locations_do_not_need_the_values() {
+    use k8lint::base::{Location, Pointer};
+    let sources = [("apps.yaml".to_owned(), APPS.as_bytes().to_vec())];
+    let mut compiled = k8lint::compile::compile_in_memory(&sources, "default", &Default::default());
+    let pointers = [
+        "",
+        "/metadata/name",
+        "/spec/template/spec/containers/0/image",
+        "/spec/selector",
+        "/spec/absent/deeper",
+    ];
+    let locate_all = |graph: &k8lint::graph::Graph| -> Vec<_> {
+        graph
+            .objects
+            .iter()
+            .flat_map(|o| {
+                pointers.iter().map(move |p| Location::Object {
+                    object: o.id,
+                    pointer: Pointer::parse(p).unwrap(),
+                })
+            })
+            .map(|l| (graph.locate(&l), graph.locate_at(&l, true)))
+            .collect()
+    };
+    let before = locate_all(&compiled.graph);
+    assert_eq!(before.len(), pointers.len() * compiled.graph.objects.len());
+    assert!(compiled.graph.objects.len() >= 3);
+    compiled.graph.release_values();
+    assert!(compiled.graph.objects.iter().all(|o| o.value.is_null()));
+    assert_eq!(locate_all(&compiled.graph), before);
+}

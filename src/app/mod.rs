@@ -295,7 +295,7 @@ pub fn check(
         fix::write(&run, stderr)?;
     }
     let Checked {
-        compiled,
+        mut compiled,
         diagnostics,
         config,
         rules: catalogue,
@@ -303,10 +303,16 @@ pub fn check(
         ..
     } = compile_and_check(args, stderr)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
-    let mut report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
     let internal = diagnostics
         .iter()
         .any(|d| d.rule.as_str() == rules::input::INTERNAL_ERROR.id);
+    // Nothing reads the objects' values after the check: the memory they hold is given
+    // back before the findings are resolved, so that the report does not add to it (when
+    // the compiled input is still shared, they are simply kept).
+    if let Some(c) = Arc::get_mut(&mut compiled) {
+        c.graph.release_values();
+    }
+    let mut report = Report::new(&compiled.graph, diagnostics, compiled.counts);
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::of(&report.findings);
         std::fs::write(path, baseline.to_json())
@@ -885,7 +891,7 @@ pub fn render(
     // A render with broken input would hand kubectl half the objects: print nothing.
     let errors = render_blockers(&compiled, &config)?;
     if !errors.is_empty() {
-        let report = Report::new(&compiled.graph, &errors, compiled.counts);
+        let report = Report::new(&compiled.graph, errors, compiled.counts);
         let options = report::human::Options {
             color: false,
             snippets: report::human::Snippets::All,
@@ -894,7 +900,7 @@ pub fn render(
         writeln!(
             stderr,
             "k8lint: render stopped: {} error(s) in the input; nothing was written",
-            errors.len()
+            report.findings.len()
         )?;
         return Ok(Outcome::Findings);
     }

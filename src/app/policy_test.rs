@@ -165,7 +165,7 @@ fn run_case(
         true,
         &crate::semantics::pod_security::Settings::default(),
     );
-    let report = Report::new(&compiled.graph, &diagnostics, compiled.counts);
+    let report = Report::new(&compiled.graph, diagnostics, compiled.counts);
 
     let mut problems = Vec::new();
     let mut got: BTreeMap<(String, u32), Vec<String>> = BTreeMap::new();

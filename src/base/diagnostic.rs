@@ -79,8 +79,9 @@ pub struct Diagnostic {
     pub message: String,
     /// The node that is wrong.
     pub location: Location,
-    /// What to do about it.
-    pub help: Option<String>,
+    /// What to do about it: most often its rule's own help, borrowed (a run of 100,000
+    /// objects can have as many findings of one rule).
+    pub help: Option<Cow<'static, str>>,
     /// Other places involved.
     pub related: Vec<Related>,
     /// Underline the key that introduces the node rather than its value (an unknown field
@@ -109,7 +110,7 @@ impl Diagnostic {
 
     /// Replaces the help text.
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }

@@ -104,7 +104,7 @@ impl Layout<'_> {
                     severity: d.severity.as_str().to_owned(),
                     message: d.message.clone(),
                     place: self.place(&d.location, &index)?,
-                    help: d.help.clone(),
+                    help: d.help.as_deref().map(str::to_owned),
                     related,
                     at_key: d.at_key,
                 });
@@ -155,7 +155,7 @@ impl Layout<'_> {
             self.location(k.place)?,
             k.message,
         );
-        d.help = k.help;
+        d.help = k.help.map(Cow::Owned);
         d.at_key = k.at_key;
         for (place, message) in k.related {
             d.related.push(Related {

@@ -78,8 +78,8 @@ pub struct Finding {
     pub pointer: Option<String>,
     /// The object.
     pub object: Option<ObjectRef>,
-    /// Help.
-    pub help: Option<String>,
+    /// Help (most often the rule's own, borrowed).
+    pub help: Option<std::borrow::Cow<'static, str>>,
     /// Related places.
     pub related: Vec<RelatedPlace>,
     /// The file's index, to reach its text.
@@ -116,9 +116,11 @@ fn slot(severity: Severity) -> usize {
 }
 
 impl<'a> Report<'a> {
-    /// Resolves diagnostics for output.
-    pub fn new(graph: &'a Graph, diagnostics: &[Diagnostic], counts: Counts) -> Report<'a> {
-        let findings = diagnostics.iter().map(|d| resolve(graph, d)).collect();
+    /// Resolves diagnostics for output. They are taken, not borrowed: each finding keeps
+    /// its diagnostic's texts, and a report of 150,000 findings would otherwise hold both
+    /// at once.
+    pub fn new(graph: &'a Graph, diagnostics: Vec<Diagnostic>, counts: Counts) -> Report<'a> {
+        let findings = diagnostics.into_iter().map(|d| resolve(graph, d)).collect();
         let mut report = Report {
             graph,
             findings,
@@ -191,7 +193,7 @@ fn object_ref(graph: &Graph, id: ObjectId) -> ObjectRef {
 }
 
 /// Resolves one diagnostic.
-pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
+pub fn resolve(graph: &Graph, d: Diagnostic) -> Finding {
     let (pointer, object, object_id) = match &d.location {
         Location::Object { object, pointer } => (
             Some(pointer.to_string()),
@@ -204,17 +206,17 @@ pub fn resolve(graph: &Graph, d: &Diagnostic) -> Finding {
     Finding {
         rule: d.rule.to_string(),
         severity: d.severity,
-        message: d.message.clone(),
+        message: d.message,
         place: place(graph, &d.location, d.at_key),
         pointer,
         object,
-        help: d.help.clone(),
+        help: d.help,
         related: d
             .related
-            .iter()
+            .into_iter()
             .map(|r| RelatedPlace {
                 place: place(graph, &r.location, false),
-                message: r.message.clone(),
+                message: r.message,
                 unit: match &r.location {
                     Location::Object { object, .. } => graph.unit_name(*object).to_owned(),
                     Location::File { file, .. } => graph.file_unit_name(*file),

@@ -153,7 +153,7 @@ impl RuleMeta {
             message,
         );
         if !self.help.is_empty() {
-            d.help = Some(self.help.to_owned());
+            d.help = Some(Cow::Borrowed(self.help));
         }
         d
     }
