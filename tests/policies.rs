@@ -281,6 +281,62 @@ fn a_policy_that_changes_its_argument_does_not_affect_another() {
     );
 }
 
+/// A policy that only hands its object to the context is given a stand-in (an empty map
+/// with the object's tag); one that reads it gets the whole object. Both see the same.
+#[test]
+fn a_policy_sees_its_object_whether_it_reads_it_or_hands_it_on() {
+    let reads = policy(
+        "reads",
+        r#"fn check(object, ctx) {
+    [#{ path: "/spec", message: `${object.metadata.name} ${object.spec.containers[0].name} ${ctx.containers(object).len()}` }]
+}"#,
+    );
+    let hands_on = policy(
+        "hands-on",
+        r#"fn check(object, ctx) {
+    let names = [];
+    for c in ctx.containers(object) { names.push(`${c.name} ${c.value.image}`); }
+    let t = ctx.pod_template(object);
+    let volumes = ctx.volumes(object);
+    [#{ path: "/spec", message: `${names} ${t.spec_pointer} ${volumes.len()} ${ctx.namespace(object)}` }]
+}"#,
+    );
+    let (_dir, report) = run(&[("a.rhai", reads.clone()), ("b.rhai", hands_on.clone())]);
+    let report = report.unwrap();
+    assert_eq!(policy_errors(&report), Vec::<String>::new());
+    let messages: Vec<String> = common::diagnostics(&report)
+        .iter()
+        .filter(|d| d["rule"] == "reads" || d["rule"] == "hands-on")
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["rule"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "hands-on: [\"web nginx:1.27\"] /spec 0 default",
+            "reads: web web 1",
+            "hands-on: [\"api api:1.0\"] /spec 0 default",
+            "reads: api api 1",
+        ]
+    );
+    let reads_object = |text: &String| {
+        k8lint::policy::load::compile(k8lint::policy::PolicySource {
+            name: "p.rhai".into(),
+            path: None,
+            text: std::sync::Arc::from(text.as_str()),
+        })
+        .map(|p| p.reads_object)
+        .map_err(|b| b.message)
+    };
+    assert_eq!(reads_object(&reads), Ok(true));
+    assert_eq!(reads_object(&hands_on), Ok(false));
+}
+
 #[test]
 fn a_policy_is_selectable_and_suppressible_like_a_rule() {
     let dir = tempfile::tempdir().unwrap();

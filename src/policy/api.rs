@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use rhai::{Array, Dynamic, Engine, ImmutableString};
+use rhai::{Array, Dynamic, Engine, FuncRegistration, ImmutableString};
 use serde_json::Value;
 
-use super::value::{RunState, pod, to_json};
+use super::value::{RunState, to_json};
 use crate::base::{At, ObjectId, Pointer};
 use crate::deadline;
 use crate::model::{Object, PodTemplate, Selector};
@@ -103,17 +103,20 @@ impl Ctx {
     }
 
     fn pod_template(&mut self, object: Dynamic) -> Dynamic {
-        self.object(&object).map_or(Dynamic::UNIT, pod::template)
+        self.object(&object)
+            .map_or(Dynamic::UNIT, |o| self.0.template(o))
     }
 
     fn containers(&mut self, object: Dynamic) -> Array {
         self.object(&object)
-            .map(pod::containers)
+            .map(|o| self.0.containers(o))
             .unwrap_or_default()
     }
 
     fn volumes(&mut self, object: Dynamic) -> Array {
-        self.object(&object).map(pod::volumes).unwrap_or_default()
+        self.object(&object)
+            .map(|o| self.0.volumes(o))
+            .unwrap_or_default()
     }
 
     fn pvc(&mut self, object: Dynamic, volume: &str) -> Dynamic {
@@ -272,10 +275,41 @@ pub fn register(engine: &mut Engine) {
             }
         },
     );
-    engine.register_fn("at", |value: Dynamic, pointer: ImmutableString| {
-        at(&value, &pointer)
-    });
+    // `at(v, p)` borrows `v` when it is a variable (Rhai passes a `&mut` first argument
+    // by reference) instead of copying the whole value for a walk that reads one field.
+    // Pure: it changes nothing, so it may be called on constants too.
+    FuncRegistration::new("at")
+        .with_purity(true)
+        .register_into_engine(engine, |value: &mut Dynamic, pointer: ImmutableString| {
+            at(value, &pointer)
+        });
     engine.register_fn("escape_key", |key: ImmutableString| -> ImmutableString {
         Pointer::root().key(&key).as_str()[1..].into()
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::sandbox::engine;
+
+    /// `at` borrows a variable but changes nothing, and still reads constants, temporary
+    /// values and other types (which read as absent).
+    #[test]
+    fn at_reads_variables_constants_and_temporaries_alike() {
+        let script = r#"
+            const C = #{ a: #{ b: 1 } };
+            let x = #{ a: [5, 6], s: "t" };
+            let found = [at(C, "/a/b"), C.at("/a/b"), at(x, "/a/1"), x.at("/a/0"),
+                         at(x.a, "/0"), at(#{ k: 7 }, "/k"), at(x, "/s/0"), at(3, "/a"),
+                         at(x, "/missing"), at(x, "")];
+            found.push(x.a.len());
+            found.push(C.a.b);
+            `${found}`
+        "#;
+        let out = engine().eval::<String>(script).unwrap();
+        assert_eq!(
+            out,
+            r#"[1, 1, 6, 5, 5, 7, (), (), (), #{"a": [5, 6], "s": "t"}, 2, 1]"#
+        );
+    }
 }

@@ -169,6 +169,9 @@ pub struct Policy {
     pub kinds: Vec<KindPattern>,
     /// The compiled script, shared by every call.
     pub ast: AST,
+    /// Whether `check` reads its object, or only hands it to the context (which is then
+    /// given a stand-in: [`super::object_use`]).
+    pub reads_object: bool,
     /// Its file.
     pub source: PolicySource,
 }
@@ -338,6 +341,7 @@ pub fn compile(source: PolicySource) -> Result<Policy, Broken> {
     Ok(Policy {
         meta: Box::leak(Box::new(meta)),
         kinds: kinds.iter().map(|k| KindPattern::parse(k)).collect(),
+        reads_object: super::object_use::reads_object(&ast),
         ast,
         source,
     })

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod load;
+pub mod object_use;
 pub mod run;
 pub mod sandbox;
 pub mod value;

@@ -44,10 +44,12 @@ impl PolicyRule {
 
     fn call(&self, object: &Object) -> Result<Vec<Diagnostic>, Failure> {
         let options = CallFnOptions::new().eval_ast(false);
-        let args = (
-            self.run.value(object.id),
-            Ctx(Arc::clone(&self.run), object.id),
-        );
+        let object_arg = if self.policy.reads_object {
+            self.run.value(object.id)
+        } else {
+            self.run.stand_in(object.id)
+        };
+        let args = (object_arg, Ctx(Arc::clone(&self.run), object.id));
         let _clock = deadline::Call::start();
         let result = engine()
             .call_fn_with_options::<Dynamic>(

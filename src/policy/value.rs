@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rhai::{Array, Dynamic, Map};
 use serde_json::Value;
@@ -16,15 +17,20 @@ use crate::model::{Object, PodTemplate};
 /// One run's view of the graph for policies: the compiled input, and objects converted to
 /// Rhai values on demand.
 ///
-/// Nothing converted is cached: the check stage runs one policy over every object before
-/// (or beside) the next policy, so the same object comes round again only after many
-/// others, and a value handed to a script is the script's to change, so a cached one
-/// would have to be deep-copied anyway, which costs as much as converting it afresh.
+/// Whole objects are converted afresh for every call. The pod views (containers,
+/// volumes, template) of the object being checked are converted once per thread and
+/// handed out as copies ([`views`]): the check stage runs every policy on one object
+/// before the next, and most policies ask for the same containers. A value handed to a
+/// script is the script's to change, hence the copies (cheaper than converting: no
+/// string is allocated again).
 pub struct RunState {
     /// The compiled input.
     pub compiled: Arc<Compiled>,
     /// The API groups each kind appears with, so that `"Deployment"` finds `apps`.
     groups_of_kind: HashMap<String, Vec<String>>,
+    /// This run among the process's runs, so that a thread's cached views of an object
+    /// never outlive the run they were converted for.
+    generation: u64,
 }
 
 impl RunState {
@@ -37,9 +43,11 @@ impl RunState {
                 groups.push(o.group.clone());
             }
         }
+        static GENERATIONS: AtomicU64 = AtomicU64::new(0);
         RunState {
             compiled,
             groups_of_kind,
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -56,6 +64,41 @@ impl RunState {
         let mut d = to_dynamic(&object.value);
         d.set_tag(tag_of(id));
         d
+    }
+
+    /// What a policy that never reads its object is given instead of it: an empty map
+    /// with the object's tag, all the context's methods read ([`super::object_use`]).
+    pub fn stand_in(&self, id: ObjectId) -> Dynamic {
+        let mut d = Dynamic::from_map(Map::new());
+        d.set_tag(tag_of(id));
+        d
+    }
+
+    /// The pod template view of an object (a copy of this thread's cached one).
+    pub fn template(&self, object: &Object) -> Dynamic {
+        views::with(self.generation, object, |v| {
+            v.template
+                .get_or_insert_with(|| pod::template(object))
+                .clone()
+        })
+    }
+
+    /// The container views of an object (a copy of this thread's cached ones).
+    pub fn containers(&self, object: &Object) -> Array {
+        views::with(self.generation, object, |v| {
+            v.containers
+                .get_or_insert_with(|| pod::containers(object))
+                .clone()
+        })
+    }
+
+    /// The volume views of an object (a copy of this thread's cached ones).
+    pub fn volumes(&self, object: &Object) -> Array {
+        views::with(self.generation, object, |v| {
+            v.volumes
+                .get_or_insert_with(|| pod::volumes(object))
+                .clone()
+        })
     }
 
     /// The groups to look a kind up in: the one written (`apps/Deployment`), or every
@@ -77,6 +120,45 @@ impl RunState {
     pub fn object_of(&self, value: &Dynamic) -> Option<&Object> {
         let id = usize::try_from(value.tag()).ok()?.checked_sub(1)?;
         self.graph().objects.get(id)
+    }
+}
+
+/// Each thread's converted pod views of the last object it was asked about.
+mod views {
+    use std::cell::RefCell;
+
+    use rhai::{Array, Dynamic};
+
+    use crate::base::ObjectId;
+    use crate::model::Object;
+
+    /// The views of one object of one run, each converted when first asked for.
+    #[derive(Default)]
+    pub struct Views {
+        run: u64,
+        object: Option<ObjectId>,
+        pub template: Option<Dynamic>,
+        pub containers: Option<Array>,
+        pub volumes: Option<Array>,
+    }
+
+    thread_local! {
+        static LAST: RefCell<Views> = RefCell::new(Views::default());
+    }
+
+    /// Calls `f` with this thread's views of `object`, dropping those of another object.
+    pub fn with<T>(run: u64, object: &Object, f: impl FnOnce(&mut Views) -> T) -> T {
+        LAST.with(|cell| {
+            let mut views = cell.borrow_mut();
+            if views.run != run || views.object != Some(object.id) {
+                *views = Views {
+                    run,
+                    object: Some(object.id),
+                    ..Views::default()
+                };
+            }
+            f(&mut views)
+        })
     }
 }
 
