@@ -177,9 +177,9 @@ mod tests {
             for (version, schema) in &k.versions {
                 let Some(i) = schema else { continue };
                 let openapi = c.schema(*i).unwrap();
-                let root = schema::crd::root_schema(openapi, target);
+                let root = schema::crd::root_schema(openapi);
                 assert!(
-                    schema::compile(&root).is_some(),
+                    schema::compile(&schema::crd::with_defs(&root, target)).is_some(),
                     "{}/{version} {}",
                     k.group,
                     k.kind

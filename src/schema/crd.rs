@@ -171,22 +171,13 @@ impl CrdIndex {
 }
 
 /// The root JSON schema that validates custom resources: the CRD's schema converted, with
-/// `apiVersion`, `kind` and `metadata` as every object has them.
-pub fn root_schema(openapi: &Value, builtin: &VersionSchemas) -> Value {
+/// `apiVersion`, `kind` and `metadata` as every object has them. Its references name the
+/// target version's built-in definitions (ObjectMeta and what it refers to, and whatever
+/// a catalog schema taken from an OpenAPI document refers to), which stay in the built-in
+/// set: [`with_defs`] copies them in only for the time a validator is compiled, so that a
+/// run with thousands of CRDs does not keep thousands of copies of ObjectMeta.
+pub fn root_schema(openapi: &Value) -> Value {
     let mut root = convert(openapi);
-    let mut defs = Map::new();
-    builtin.collect_refs(OBJECT_META, &mut defs);
-    // Schemas taken from OpenAPI documents rather than CRDs (OpenShift's aggregated APIs in
-    // the catalog) refer to Kubernetes definitions, which the embedded schemas provide.
-    let mut wanted = Vec::new();
-    super::catalog::refs_in(&root, &mut |r| {
-        if let Some(name) = r.strip_prefix(DEFS_PREFIX) {
-            wanted.push(name.to_owned());
-        }
-    });
-    for name in wanted {
-        builtin.collect_refs(&name, &mut defs);
-    }
     if let Some(map) = root.as_object_mut() {
         let props = map
             .entry("properties")
@@ -203,9 +194,29 @@ pub fn root_schema(openapi: &Value, builtin: &VersionSchemas) -> Value {
             };
             props.insert("metadata".into(), meta);
         }
-        map.insert("$defs".into(), Value::Object(defs));
     }
     root
+}
+
+/// A root schema of [`root_schema`] as one self-contained document for compiling: with
+/// `$defs` holding every built-in definition it reaches.
+pub fn with_defs(root: &Value, builtin: &VersionSchemas) -> Value {
+    let mut defs = Map::new();
+    builtin.collect_refs(OBJECT_META, &mut defs);
+    let mut wanted = Vec::new();
+    super::catalog::refs_in(root, &mut |r| {
+        if let Some(name) = r.strip_prefix(DEFS_PREFIX) {
+            wanted.push(name.to_owned());
+        }
+    });
+    for name in wanted {
+        builtin.collect_refs(&name, &mut defs);
+    }
+    let mut whole = root.clone();
+    if let Some(map) = whole.as_object_mut() {
+        map.insert("$defs".into(), Value::Object(defs));
+    }
+    whole
 }
 
 /// A narrowed metadata schema must not reject ObjectMeta fields it does not list.
@@ -355,6 +366,30 @@ fn convert_node(schema: &Value, structural: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run with thousands of CRDs kept a copy of ObjectMeta's definitions in each root
+    /// schema (~35 KB each): the root now only refers to them, and the document compiled
+    /// still validates metadata as ObjectMeta.
+    #[test]
+    fn roots_refer_to_the_built_in_definitions_without_copying_them() {
+        let builtin = super::super::catalog::for_version(
+            crate::versions::KNOWN[crate::versions::KNOWN.len() - 1],
+        )
+        .unwrap();
+        let root =
+            root_schema(&json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}));
+        assert!(root.get("$defs").is_none());
+        assert!(root.to_string().len() < 500, "{root}");
+        let whole = with_defs(&root, builtin);
+        assert!(whole["$defs"].get(OBJECT_META).is_some());
+        let validator = super::super::compile(&whole).unwrap();
+        let bad = json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": 5, "labels": []}});
+        assert!(!validator.is_valid(&bad));
+        assert!(
+            validator
+                .is_valid(&json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": "w"}}))
+        );
+    }
 
     #[test]
     fn converts_structural_schema_idioms() {

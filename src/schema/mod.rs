@@ -111,7 +111,7 @@ impl SchemaSet {
             let Some(schema) = k.schema else {
                 continue;
             };
-            let root = crd::root_schema(schema, self.builtin);
+            let root = crd::root_schema(schema);
             self.crd_roots.insert(key, (k.origin, root));
         }
     }
@@ -155,7 +155,7 @@ impl SchemaSet {
         cell.get_or_init(|| {
             let root = match source {
                 Source::Builtin(name) => self.builtin.root_for(name),
-                Source::Crd(_, root) => root.clone(),
+                Source::Crd(_, root) => crd::with_defs(root, self.builtin),
             };
             compile(&root).map(Arc::new)
         })
@@ -172,9 +172,10 @@ impl SchemaSet {
                     defs: walk::Defs::Builtin(self.builtin),
                 })
             }
+            // Its references name built-in definitions ([`crd::root_schema`]).
             Source::Crd(_, root) => Some(walk::Root {
                 schema: root,
-                defs: walk::Defs::Local(root.get("$defs")),
+                defs: walk::Defs::Builtin(self.builtin),
             }),
         }
     }
@@ -201,7 +202,9 @@ pub fn crd_schema_error(
     kind: &str,
 ) -> Option<(ObjectId, String)> {
     match set.source(api_version, kind)? {
-        Source::Crd(CrdOrigin::Input(crd), root) => build(root).err().map(|e| (crd, e)),
+        Source::Crd(CrdOrigin::Input(crd), root) => build(&crd::with_defs(root, set.builtin))
+            .err()
+            .map(|e| (crd, e)),
         Source::Crd(CrdOrigin::Builtin(_), _) | Source::Builtin(_) => None,
     }
 }

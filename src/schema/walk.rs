@@ -10,10 +10,9 @@ use crate::base::Pointer;
 /// Where `$ref`s of a root schema resolve.
 #[derive(Debug, Clone, Copy)]
 pub enum Defs<'a> {
-    /// The built-in definitions of the target version.
+    /// The built-in definitions of the target version (a CRD's root schema refers to
+    /// them too).
     Builtin(&'a VersionSchemas),
-    /// The root's own `$defs` (CRD schemas).
-    Local(Option<&'a Value>),
 }
 
 /// A root schema and its definitions.
@@ -84,7 +83,6 @@ impl<'a> Root<'a> {
             };
             let target = match self.defs {
                 Defs::Builtin(b) => b.def(name),
-                Defs::Local(defs) => defs.and_then(|d| d.get(name)),
             };
             match target {
                 Some(t) => s = t,
