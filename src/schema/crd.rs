@@ -372,7 +372,7 @@ mod tests {
     /// still validates metadata as ObjectMeta.
     #[test]
     fn roots_refer_to_the_built_in_definitions_without_copying_them() {
-        let builtin = super::super::catalog::for_version(
+        let builtin = crate::schema::catalog::for_version(
             crate::versions::KNOWN[crate::versions::KNOWN.len() - 1],
         )
         .unwrap();
@@ -382,7 +382,7 @@ mod tests {
         assert!(root.to_string().len() < 500, "{root}");
         let whole = with_defs(&root, builtin);
         assert!(whole["$defs"].get(OBJECT_META).is_some());
-        let validator = super::super::compile(&whole).unwrap();
+        let validator = crate::schema::compile(&whole).unwrap();
         let bad = json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": 5, "labels": []}});
         assert!(!validator.is_valid(&bad));
         assert!(
