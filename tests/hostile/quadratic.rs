@@ -252,3 +252,35 @@ fn many_custom_resources_of_many_definitions() {
         .count();
     assert_eq!(names, N, "{err}");
 }
+
+/// Two files that define the same objects (variants of one install): whether they are
+/// variants used to be worked out again for every repeated object, each time over every
+/// identity of both files.
+#[test]
+fn two_variant_files_repeating_many_objects() {
+    const N: usize = 8_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..N {
+        write!(
+            text,
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata: {{k: v}}\n"
+        )
+        .unwrap();
+    }
+    fs::write(dir.path().join("a.yaml"), &text).unwrap();
+    fs::write(dir.path().join("b.yaml"), &text).unwrap();
+    let (_, out, err) = k8lint(
+        dir.path(),
+        &["check", ".", "--format", "short", "--fail-on", "never"],
+    );
+    let repeats = out
+        .lines()
+        .filter(|l| l.contains("[duplicate-object]"))
+        .count();
+    assert_eq!(
+        repeats, 1,
+        "one warning for the pair of variant files\n{err}"
+    );
+    assert!(out.contains(&format!("repeats {N} objects of")), "{out}");
+}

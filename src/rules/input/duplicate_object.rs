@@ -97,26 +97,30 @@ impl Rule for DuplicateObject {
             }
         }
         let name = Pointer::root().path("metadata/name");
-        // Whether each pair of files are variants, and the pairs already reported.
-        let mut variants: HashMap<(FileId, FileId), bool> = HashMap::new();
+        // What each pair of files shares when they are variants (computed once per pair:
+        // two variant files repeat many objects), and the pairs already reported.
+        let mut variants: HashMap<(FileId, FileId), Option<(usize, usize)>> = HashMap::new();
         let mut reported: HashSet<(FileId, FileId)> = HashSet::new();
         for (later, earlier) in repeats {
             let (o, e) = (cx.graph.object(later), cx.graph.object(earlier));
             let pair = (e.file, o.file);
-            let variant = o.file != e.file
-                && *variants
+            let variant = if o.file == e.file {
+                None
+            } else {
+                *variants
                     .entry(pair)
-                    .or_insert_with(|| shared(&keys_of, pair).is_some());
-            if !variant && o.file == e.file {
-                let d = DUPLICATE_OBJECT.at(
-                    o.id,
-                    name.clone(),
-                    format!("{} is defined more than once", o.display_name()),
-                );
-                out.push(d.with_related(e.id, name.clone(), "first defined here"));
-                continue;
-            }
-            if !variant {
+                    .or_insert_with(|| shared(&keys_of, pair))
+            };
+            let Some((n, smaller)) = variant else {
+                if o.file == e.file {
+                    let d = DUPLICATE_OBJECT.at(
+                        o.id,
+                        name.clone(),
+                        format!("{} is defined more than once", o.display_name()),
+                    );
+                    out.push(d.with_related(e.id, name.clone(), "first defined here"));
+                    continue;
+                }
                 let (a, b) = (&cx.graph.file(e.file).name, &cx.graph.file(o.file).name);
                 let d = DUPLICATE_OBJECT
                     .at(
@@ -132,11 +136,8 @@ impl Rule for DuplicateObject {
                     .with_severity(Severity::Warning);
                 out.push(d.with_related(e.id, name.clone(), format!("defined first in {a}")));
                 continue;
-            }
-            // One warning per pair of variant files, at the first repeated object.
-            let Some((n, smaller)) = shared(&keys_of, pair) else {
-                continue;
             };
+            // One warning per pair of variant files, at the first repeated object.
             if !reported.insert(pair) {
                 continue;
             }
