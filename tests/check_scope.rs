@@ -13,7 +13,7 @@ use k8lint::model::Object;
 use k8lint::policy::PolicySet;
 use k8lint::rules::{self, Context, Rule, Scope};
 use k8lint::schema::SchemaSet;
-use k8lint::semantics::pod_security::Settings;
+use k8lint::semantics::pod_security::{Settings, Verdicts};
 use k8lint::versions::KubeVersion;
 
 /// A finding said without object ids: rule, where, what.
@@ -58,11 +58,13 @@ fn findings(compiled: Compiled, builtin: &[&dyn Rule], at: &dyn Fn(&Graph) -> us
     let version = KubeVersion::newest();
     let schemas = SchemaSet::for_checked(graph, version, true).unwrap();
     let settings = Settings::default();
+    let verdicts = Verdicts::new(graph, &settings, version.minor());
     let cx = Context {
         graph,
         version,
         schemas: &schemas,
         pod_security: &settings,
+        pod_verdicts: &verdicts,
     };
     let mut out = Vec::new();
     for r in &rules {

@@ -182,11 +182,14 @@ pub fn run_reusing(
     let graph = &compiled.graph;
     let schemas = SchemaSet::for_checked(graph, version, builtin_crds)
         .expect("every known version has embedded schemas (a catalog test keeps them equal)");
+    let pod_verdicts =
+        crate::semantics::pod_security::Verdicts::new(graph, pod_security, version.minor());
     let cx = Context {
         graph,
         version,
         schemas: &schemas,
         pod_security,
+        pod_verdicts: &pod_verdicts,
     };
     let active: Vec<&dyn Rule> = rules
         .iter()

@@ -4,12 +4,8 @@
 //! warning. Where `pod-security` is off, exempt, or the level allows the field, they
 //! report as usual.
 
-use std::collections::HashMap;
-
-use crate::base::ObjectId;
 use crate::base::{Diagnostic, Location};
 use crate::rules::Context;
-use crate::rules::security::pod_security::{Found, violations};
 
 /// The rules that yield to `pod-security`, each with the controls that cover it.
 pub const YIELDS: &[(&str, &[&str])] = &[
@@ -28,9 +24,10 @@ pub const YIELDS: &[(&str, &[&str])] = &[
 
 /// Drops the findings of yielding rules on fields that a covering `pod-security` control
 /// reports: the same node, or a node under it (a hostPath's `path`). Both sides point at
-/// a missing field's nearest existing parent, so they meet there too.
+/// a missing field's nearest existing parent, so they meet there too. The verdicts are
+/// those the rule reported from (evaluated here only for objects whose findings were
+/// reused from an earlier run).
 pub fn apply(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    let mut cache: HashMap<ObjectId, Vec<Found>> = HashMap::new();
     diagnostics.retain(|d| {
         let Some((_, controls)) = YIELDS.iter().find(|(id, _)| *id == d.rule.as_str()) else {
             return true;
@@ -38,9 +35,7 @@ pub fn apply(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let Location::Object { object, pointer } = &d.location else {
             return true;
         };
-        let found = cache
-            .entry(*object)
-            .or_insert_with(|| violations(cx, cx.graph.object(*object)));
+        let found = cx.pod_verdicts.of(cx.graph.object(*object));
         !found.iter().any(|f| {
             controls.contains(&f.violation.control)
                 && f.violation

@@ -185,6 +185,9 @@ pub struct Context<'a> {
     pub schemas: &'a SchemaSet,
     /// The Pod Security level enforced where no namespace label says otherwise.
     pub pod_security: &'a crate::semantics::pod_security::Settings,
+    /// The Pod Security verdict on each object, evaluated once and shared by the
+    /// `pod-security` rule and the precedence step.
+    pub pod_verdicts: &'a crate::semantics::pod_security::Verdicts<'a>,
 }
 
 /// A rule: metadata plus the checks it needs. Rules that earlier stages report (syntax,

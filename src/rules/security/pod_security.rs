@@ -1,13 +1,11 @@
 use serde_json::Value;
 
 use crate::base::{Diagnostic, Severity};
-use crate::base::{ObjectId, Pointer};
+use crate::base::Pointer;
 use crate::declare_rule;
-use crate::model::{Object, PodTemplate};
+use crate::model::Object;
 use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta};
-use crate::semantics::pod_security::{
-    self, Applied, LABEL_PREFIX, Mode, NamespacePolicy, Violation,
-};
+use crate::semantics::pod_security::{self, LABEL_PREFIX, Mode, NamespacePolicy};
 
 declare_rule! {
     /// ## What it does
@@ -115,11 +113,6 @@ fn severity(mode: Mode) -> Severity {
     }
 }
 
-/// The target Kubernetes minor version (`1.NN`).
-fn target_minor(cx: &Context<'_>) -> u32 {
-    cx.version.minor()
-}
-
 impl PodSecurity {
     /// Labels of a Namespace that the plugin cannot read.
     fn check_namespace(object: &Object, out: &mut Vec<Diagnostic>) {
@@ -154,7 +147,7 @@ impl Rule for PodSecurity {
             Self::check_namespace(object, out);
             return;
         }
-        for f in violations(cx, object) {
+        for f in cx.pod_verdicts.of(object) {
             let mut fields = f.violation.fields.iter();
             let Some(first) = fields.next() else {
                 continue;
@@ -203,53 +196,4 @@ impl Rule for PodSecurity {
         }
         None
     }
-}
-
-/// One violated control and the mode that reports it.
-pub(crate) struct Found {
-    /// The mode, level and label.
-    pub applied: Applied,
-    /// The control and its fields.
-    pub violation: Violation,
-    /// The Namespace whose label set the level, if it is in the inputs.
-    pub namespace: Option<ObjectId>,
-}
-
-/// Every control of the levels that apply to a workload's pods that the pods violate,
-/// each once, under the strongest mode that reports it. Empty for other objects, for
-/// exempt pods, and where the level is privileged.
-pub(crate) fn violations(cx: &Context<'_>, object: &Object) -> Vec<Found> {
-    let Some(template) = PodTemplate::of(object) else {
-        return Vec::new();
-    };
-    let settings = cx.pod_security;
-    let namespace = object.namespace.as_deref().unwrap_or("default");
-    let exempt = &settings.exemptions;
-    let runtime_class = template.spec.str("runtimeClassName");
-    if exempt.namespaces.iter().any(|n| n == namespace)
-        || runtime_class.is_some_and(|rc| exempt.runtime_classes.iter().any(|e| e == rc))
-    {
-        return Vec::new();
-    }
-    let ns_object = cx.graph.namespace_of(object);
-    let policy = NamespacePolicy::from_labels(ns_object.and_then(Object::labels), settings.default);
-    let target = target_minor(cx);
-    let mut found: Vec<Found> = Vec::new();
-    for applied in policy.modes {
-        let minor = applied.level.version.minor(target);
-        for violation in pod_security::evaluate(&template, applied.level.level, minor) {
-            if found
-                .iter()
-                .any(|f| f.violation.control == violation.control)
-            {
-                continue;
-            }
-            found.push(Found {
-                applied: applied.clone(),
-                violation,
-                namespace: ns_object.map(|o| o.id),
-            });
-        }
-    }
-    found
 }

@@ -123,23 +123,27 @@ pub(super) fn host_ports(t: &PodTemplate<'_>) -> Option<Violation> {
 pub(super) fn host_probes(t: &PodTemplate<'_>) -> Option<Violation> {
     let mut bad = Offenders::default();
     let mut hosts = BTreeSet::new();
-    let handlers = [
-        "livenessProbe",
-        "readinessProbe",
-        "startupProbe",
-        "lifecycle/postStart",
-        "lifecycle/preStop",
+    // Each handler's `httpGet` and `tcpSocket` host, in the order the plugin visits them
+    // (written out: this runs for every pod template).
+    const HOSTS: [&str; 10] = [
+        "/livenessProbe/httpGet/host",
+        "/livenessProbe/tcpSocket/host",
+        "/readinessProbe/httpGet/host",
+        "/readinessProbe/tcpSocket/host",
+        "/startupProbe/httpGet/host",
+        "/startupProbe/tcpSocket/host",
+        "/lifecycle/postStart/httpGet/host",
+        "/lifecycle/postStart/tcpSocket/host",
+        "/lifecycle/preStop/httpGet/host",
+        "/lifecycle/preStop/tcpSocket/host",
     ];
     for c in containers(t) {
         let mut fields = Vec::new();
-        for handler in handlers {
-            for kind in ["httpGet", "tcpSocket"] {
-                let path = format!("{handler}/{kind}/host");
-                let host = c.value.at(&format!("/{path}")).and_then(Value::as_str);
-                if let Some(host) = host.filter(|h| !h.is_empty()) {
-                    hosts.insert(host.to_owned());
-                    fields.push(c.pointer.path(&path));
-                }
+        for path in HOSTS {
+            let host = c.value.at(path).and_then(Value::as_str);
+            if let Some(host) = host.filter(|h| !h.is_empty()) {
+                hosts.insert(host.to_owned());
+                fields.push(c.pointer.path(path));
             }
         }
         bad.add_all(&c, fields);

@@ -15,6 +15,7 @@ mod profiles;
 mod sysctls;
 mod table;
 mod users;
+mod verdict;
 mod volumes;
 
 use serde_json::Value;
@@ -29,6 +30,7 @@ pub use policy::{
 };
 pub use privilege::BASELINE_CAPABILITIES;
 pub use table::controls;
+pub use verdict::{Found, Verdicts, violations};
 
 /// One violated control: the plugin's reason and detail, and the fields that violate it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +62,7 @@ impl Violation {
 pub fn evaluate(template: &PodTemplate<'_>, level: Level, minor: u32) -> Vec<Violation> {
     table::active(level, minor)
         .into_iter()
-        .filter_map(|check| check(template))
+        .filter_map(|active| (active.check)(template))
         .collect()
 }
 

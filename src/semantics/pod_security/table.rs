@@ -200,8 +200,17 @@ fn in_force(control: &Control, minor: u32) -> Option<&Form> {
     control.forms.iter().rev().find(|f| f.since <= minor)
 }
 
+/// One control's form in force: the control's id, the version the form dates from, and
+/// its check (a violation it finds names the same control).
+#[derive(Clone, Copy)]
+pub(super) struct Active {
+    pub id: &'static str,
+    pub since: u32,
+    pub check: Check,
+}
+
 /// The checks that run for `level` at policy version `1.minor`, in table order.
-pub(super) fn active(level: Level, minor: u32) -> Vec<Check> {
+pub(super) fn active(level: Level, minor: u32) -> Vec<Active> {
     let forms: Vec<(&Control, &Form)> = CONTROLS
         .iter()
         .filter(|c| c.level <= level && level != Level::Privileged)
@@ -214,7 +223,11 @@ pub(super) fn active(level: Level, minor: u32) -> Vec<Check> {
     forms
         .into_iter()
         .filter(|(c, _)| !replaced.contains(&c.id))
-        .map(|(_, f)| f.check)
+        .map(|(c, f)| Active {
+            id: c.id,
+            since: f.since,
+            check: f.check,
+        })
         .collect()
 }
 

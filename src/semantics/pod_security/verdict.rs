@@ -1,0 +1,96 @@
+//! The verdict on one object: every control its pods violate, under the strongest mode
+//! of its namespace that reports it. Computed once per object per run ([`Verdicts`]) and
+//! shared by the `pod-security` rule and the step that keeps the rules it covers silent
+//! on the same fields.
+
+use std::sync::OnceLock;
+
+use super::{Applied, NamespacePolicy, Settings, Violation, table};
+use crate::base::ObjectId;
+use crate::graph::Graph;
+use crate::model::{Object, PodTemplate};
+
+/// One violated control and the mode that reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The mode, level and label.
+    pub applied: Applied,
+    /// The control and its fields.
+    pub violation: Violation,
+    /// The Namespace whose label set the level, if it is in the inputs.
+    pub namespace: Option<ObjectId>,
+}
+
+/// Every control of the levels that apply to a workload's pods that the pods violate,
+/// each once, under the strongest mode that reports it. Empty for other objects, for
+/// exempt pods, and where the level is privileged. `target` is the target Kubernetes
+/// minor version: a policy version after it is evaluated as it.
+pub fn violations(graph: &Graph, settings: &Settings, target: u32, object: &Object) -> Vec<Found> {
+    let Some(template) = PodTemplate::of(object) else {
+        return Vec::new();
+    };
+    let namespace = object.namespace.as_deref().unwrap_or("default");
+    let exempt = &settings.exemptions;
+    let runtime_class = template.spec.str("runtimeClassName");
+    if exempt.namespaces.iter().any(|n| n == namespace)
+        || runtime_class.is_some_and(|rc| exempt.runtime_classes.iter().any(|e| e == rc))
+    {
+        return Vec::new();
+    }
+    let ns_object = graph.namespace_of(object);
+    let policy = NamespacePolicy::from_labels(ns_object.and_then(Object::labels), settings.default);
+    let mut found: Vec<Found> = Vec::new();
+    // The forms already evaluated, by control and version: a weaker mode at the same
+    // level (warn following enforce) asks for the same forms again, and a control already
+    // found is reported once, under the strongest mode.
+    let mut evaluated: Vec<(&str, u32)> = Vec::new();
+    for applied in policy.modes {
+        let minor = applied.level.version.minor(target);
+        for active in table::active(applied.level.level, minor) {
+            if evaluated.contains(&(active.id, active.since))
+                || found.iter().any(|f| f.violation.control == active.id)
+            {
+                continue;
+            }
+            evaluated.push((active.id, active.since));
+            let Some(violation) = (active.check)(&template) else {
+                continue;
+            };
+            debug_assert_eq!(violation.control, active.id, "a check names its control");
+            found.push(Found {
+                applied: applied.clone(),
+                violation,
+                namespace: ns_object.map(|o| o.id),
+            });
+        }
+    }
+    found
+}
+
+/// The verdicts of one run, one slot per object of its graph, each evaluated the first
+/// time it is asked for (from any thread) and then kept: the rule and the precedence step
+/// read the same evaluation.
+pub struct Verdicts<'a> {
+    graph: &'a Graph,
+    settings: &'a Settings,
+    target: u32,
+    slots: Box<[OnceLock<Vec<Found>>]>,
+}
+
+impl<'a> Verdicts<'a> {
+    /// Empty verdicts for the objects of `graph`.
+    pub fn new(graph: &'a Graph, settings: &'a Settings, target: u32) -> Verdicts<'a> {
+        Verdicts {
+            graph,
+            settings,
+            target,
+            slots: graph.objects.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The verdict on `object`, an object of the graph (see [`violations`]).
+    pub fn of(&self, object: &Object) -> &[Found] {
+        self.slots[object.id.0 as usize]
+            .get_or_init(|| violations(self.graph, self.settings, self.target, object))
+    }
+}
