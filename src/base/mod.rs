@@ -3,12 +3,14 @@
 //! Kubernetes or of rules; every other module may use it and it uses none of them.
 
 pub mod diagnostic;
+pub mod hash;
 pub mod location;
 pub mod pointer;
 pub mod sha256;
 pub mod span;
 
 pub use diagnostic::{Diagnostic, RuleId, Severity};
+pub use hash::{FastMap, FastSet, FastState};
 pub use location::{DocId, Location, ObjectId, Related};
 pub use pointer::{At, Pointer};
 pub use span::{FileId, Span};

@@ -1,19 +1,18 @@
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::base::{At, Diagnostic, Pointer};
+use crate::base::{At, Diagnostic, FastMap, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::edit::{Change, Yaml};
 use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta, Safety};
 use crate::schema::SchemaSet;
 use crate::schema::message::dotted;
-use crate::schema::walk::Types;
+use crate::schema::walk::{Root, Types};
 use crate::semantics::implicit_type;
 use crate::yaml::scalar::Resolved;
-use crate::yaml::{NodeKind, ScalarStyle};
+use crate::yaml::{Node, NodeKind, ScalarStyle};
 
 declare_rule! {
     /// ## What it does
@@ -75,12 +74,12 @@ impl Rule for YamlImplicitType {
         // One cache of "types at this path" per worker thread and schema set: the same
         // fields recur in every object of a kind.
         thread_local! {
-            static MEMO: RefCell<(Option<u64>, Memo)> = RefCell::new((None, Memo::new()));
+            static MEMO: RefCell<(Option<u64>, Memo)> = RefCell::new((None, Memo::default()));
         }
         MEMO.with(|memo| {
             let mut memo = memo.borrow_mut();
             if memo.0 != Some(cx.schemas.id()) {
-                *memo = (Some(cx.schemas.id()), Memo::new());
+                *memo = (Some(cx.schemas.id()), Memo::default());
             }
             out.extend(check(cx, cx.schemas, object, &mut memo.1));
         });
@@ -107,79 +106,152 @@ impl Rule for YamlImplicitType {
     }
 }
 
-/// `(apiVersion, kind)` → shape of a path (see [`shape_into`]) → the types its schema allows.
-type Memo = HashMap<(String, String), HashMap<String, Option<Types>>>;
+/// The root schema (by address: the same within one schema set) → shape of a path (see
+/// [`Walk::shape`]) → the types its schema allows.
+type Memo = FastMap<usize, FastMap<String, Option<Types>>>;
 
 fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) -> Vec<Diagnostic> {
     let Some(root) = set.root(&object.api_version, &object.kind) else {
         return Vec::new();
     };
-    let memo = memo
-        .entry((object.api_version.clone(), object.kind.clone()))
+    let types = memo
+        .entry(std::ptr::from_ref(root.schema) as usize)
         .or_default();
     let (node, file) = cx.graph.node_at(object.id, &Pointer::root());
-    let text = &cx.graph.file(file).text;
-    let mut out = Vec::new();
-    let mut shape = String::new();
-    // Cheapest tests first: most typed scalars sit where the schema wants that type.
-    node.walk(&mut Pointer::root(), &mut |pointer, node| {
-        let NodeKind::Scalar {
-            style: ScalarStyle::Plain,
-            resolved,
-        } = &node.kind
-        else {
-            return;
-        };
-        if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
-            return;
+    let mut walk = Walk {
+        cx,
+        object,
+        root: &root,
+        text: &cx.graph.file(file).text,
+        types,
+        steps: Vec::new(),
+        shape: String::new(),
+        out: Vec::new(),
+    };
+    walk.node(node);
+    walk.out
+}
+
+/// One step down from an object's root.
+#[derive(Clone, Copy)]
+enum Step<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+/// A walk over one object's span tree. The way down is kept as steps and turned into a
+/// pointer only at the few scalars that need one: most nodes are strings, or numbers and
+/// booleans where the schema wants them.
+struct Walk<'w, 'n> {
+    cx: &'w Context<'w>,
+    object: &'w Object,
+    root: &'w Root<'w>,
+    text: &'w str,
+    types: &'w mut FastMap<String, Option<Types>>,
+    steps: Vec<Step<'n>>,
+    shape: String,
+    out: Vec<Diagnostic>,
+}
+
+impl<'n> Walk<'_, 'n> {
+    fn node(&mut self, node: &'n Node) {
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for (key, child) in entries.iter() {
+                    self.steps.push(Step::Key(key.as_str()));
+                    self.node(child);
+                    self.steps.pop();
+                }
+            }
+            NodeKind::Seq(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    self.steps.push(Step::Index(i));
+                    self.node(child);
+                    self.steps.pop();
+                }
+            }
+            NodeKind::Scalar {
+                style: ScalarStyle::Plain,
+                resolved,
+            } if !matches!(resolved, Resolved::Str | Resolved::NonFinite) => {
+                self.scalar(node, *resolved);
+            }
+            NodeKind::Scalar { .. } | NodeKind::Alias => {}
         }
-        let Some(value) = object.value.at(pointer.as_str()) else {
-            return;
-        };
-        shape_into(pointer, &mut shape);
-        let types = match memo.get(shape.as_str()) {
+    }
+
+    /// A plain scalar typed as something other than a string. Cheapest tests first: most
+    /// sit where the schema wants that type.
+    fn scalar(&mut self, node: &Node, resolved: Resolved) {
+        self.shape();
+        let types = match self.types.get(self.shape.as_str()) {
             Some(types) => *types,
             None => {
-                let types = root.types_at(pointer);
-                memo.insert(shape.clone(), types);
+                let types = self.root.types_at(&self.pointer());
+                self.types.insert(self.shape.clone(), types);
                 types
             }
         };
         let Some(types) = types else {
             return;
         };
-        if !types.allows_string() || types.allows(value) {
+        if !types.allows_string() {
+            return;
+        }
+        let pointer = self.pointer();
+        let Some(value) = self.object.value.at(pointer.as_str()) else {
+            return;
+        };
+        if types.allows(value) {
             return;
         }
         // A key repeated in a mapping: only the last value reaches the object (and the
         // repetition is yaml-duplicate-key's finding).
-        if cx.graph.node_at(object.id, pointer).0.span != node.span {
+        if self.cx.graph.node_at(self.object.id, &pointer).0.span != node.span {
             return;
         }
-        let raw = text
+        let raw = self
+            .text
             .get(node.span.start as usize..node.span.end as usize)
             .unwrap_or_default();
-        if !implicit_type::quoting_fixes(&root, pointer, raw) {
+        if !implicit_type::quoting_fixes(self.root, &pointer, raw) {
             return;
         }
-        out.push(diagnostic(object, pointer, raw, *resolved, value));
-    });
-    out
-}
+        self.out
+            .push(diagnostic(self.object, &pointer, raw, resolved, value));
+    }
 
-/// A pointer with its list indexes blanked, into `out`: the schema is the same for every
-/// item.
-fn shape_into(pointer: &Pointer, out: &mut String) {
-    out.clear();
-    for (i, token) in pointer.tokens().enumerate() {
-        if i > 0 {
-            out.push('/');
+    /// The way down with its list indexes blanked, into `self.shape`: the schema is the
+    /// same for every item. Keys are escaped as in a pointer, so no two ways share a shape.
+    fn shape(&mut self) {
+        self.shape.clear();
+        for step in &self.steps {
+            match step {
+                Step::Key(key) => {
+                    self.shape.push_str("/k");
+                    for c in key.chars() {
+                        match c {
+                            '~' => self.shape.push_str("~0"),
+                            '/' => self.shape.push_str("~1"),
+                            c => self.shape.push(c),
+                        }
+                    }
+                }
+                Step::Index(_) => self.shape.push_str("/#"),
+            }
         }
-        if !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('#');
-        } else {
-            out.push_str(&token);
+    }
+
+    /// The pointer of the way down.
+    fn pointer(&self) -> Pointer {
+        let mut pointer = Pointer::root();
+        for step in &self.steps {
+            match step {
+                Step::Key(key) => pointer.push(key),
+                Step::Index(i) => pointer.push_index(*i),
+            }
         }
+        pointer
     }
 }
 

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
-use crate::base::{Diagnostic, Severity};
 use crate::base::Pointer;
+use crate::base::{Diagnostic, Severity};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::rules::{Context, Fix, FixContext, Rule, RuleMeta};
