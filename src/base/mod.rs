@@ -12,5 +12,5 @@ pub mod span;
 pub use diagnostic::{Diagnostic, RuleId, Severity};
 pub use hash::{FastMap, FastSet, FastState};
 pub use location::{DocId, Location, ObjectId, Related};
-pub use pointer::{At, Pointer};
+pub use pointer::{At, Pointer, field, map_field};
 pub use span::{FileId, Span};

@@ -86,8 +86,14 @@ impl Pointer {
 
     /// Appends an index in place.
     pub fn push_index(&mut self, index: usize) {
-        use std::fmt::Write;
-        let _ = write!(self.0, "/{index}");
+        self.0.push('/');
+        if index < 10 {
+            // Nearly every index: one digit, without the formatting machinery.
+            self.0.push(char::from(b'0' + index as u8));
+        } else {
+            use std::fmt::Write;
+            let _ = write!(self.0, "{index}");
+        }
     }
 
     /// Removes the last token.
@@ -157,7 +163,7 @@ impl At for Value {
             let end = rest.bytes().position(|b| b == b'/');
             let token = unescape(&rest[..end.unwrap_or(rest.len())]);
             target = match target {
-                Value::Object(map) => entry(map, &token)?,
+                Value::Object(map) => map_field(map, &token)?,
                 Value::Array(items) => items.get(array_index(&token)?)?,
                 _ => return None,
             };
@@ -169,8 +175,17 @@ impl At for Value {
     }
 }
 
-/// A mapping's value under a key.
-fn entry<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+/// A field of a mapping: what `value.get(key)` gives, without hashing the key for the
+/// short mappings manifests are made of (serde_json's maps hash every key with SipHash).
+pub fn field<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    match value {
+        Value::Object(map) => map_field(map, key),
+        _ => None,
+    }
+}
+
+/// A mapping's value under a key: scanned when the mapping is short, hashed when not.
+pub fn map_field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     const SCAN_UP_TO: usize = 8;
     if map.len() <= SCAN_UP_TO {
         map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
@@ -190,6 +205,29 @@ fn array_index(token: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indexes_are_written_in_decimal() {
+        for i in [0, 1, 9, 10, 42, 1234, usize::MAX] {
+            assert_eq!(
+                Pointer::root().key("items").index(i).as_str(),
+                format!("/items/{i}")
+            );
+        }
+    }
+
+    #[test]
+    fn fields_read_as_get_does() {
+        let short = serde_json::json!({"a": 1, "b": 2});
+        let long: Value = (0..20)
+            .map(|i| (format!("k{i}"), Value::from(i)))
+            .collect::<Map<_, _>>()
+            .into();
+        for (value, key) in [(&short, "b"), (&short, "z"), (&long, "k17"), (&long, "z")] {
+            assert_eq!(field(value, key), value.get(key));
+        }
+        assert_eq!(field(&Value::from(3), "a"), None);
+    }
 
     #[test]
     fn escapes_round_trip() {

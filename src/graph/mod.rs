@@ -8,8 +8,8 @@
 
 pub mod units;
 
+use crate::base::FastMap;
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -67,23 +67,23 @@ pub struct Graph {
     pub docs: Vec<DocTree>,
     /// The objects, in file and document order.
     pub objects: Vec<Object>,
-    by_key: HashMap<ObjectKey, Vec<ObjectId>>,
-    by_kind: HashMap<(String, String), Vec<ObjectId>>,
-    template_labels: HashMap<LabelKey, Vec<ObjectId>>,
-    workloads_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
-    object_labels: HashMap<LabelKey, Vec<ObjectId>>,
-    objects_by_namespace: HashMap<Option<String>, Vec<ObjectId>>,
+    by_key: FastMap<ObjectKey, Vec<ObjectId>>,
+    by_kind: FastMap<(String, String), Vec<ObjectId>>,
+    template_labels: FastMap<LabelKey, Vec<ObjectId>>,
+    workloads_by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
+    object_labels: FastMap<LabelKey, Vec<ObjectId>>,
+    objects_by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
     /// For each workload, the groups of Services whose selector selects its pods (see
     /// `service_groups`), in id order. Computed once from the Services' side through the
     /// label index: asking from the workload's side would meet every Service sharing one
     /// common label (`team: x`).
-    services_of: HashMap<ObjectId, Vec<u32>>,
+    services_of: FastMap<ObjectId, Vec<u32>>,
     /// Services grouped by namespace and selector, in id order: n Services with one
     /// selector over n workloads are n + n entries, not n × n.
     service_groups: Vec<Vec<ObjectId>>,
     /// The workloads each namespace and selector selects, once computed: Services,
     /// budgets, policies and several rules ask for the same selector again and again.
-    selections: Mutex<HashMap<SelectionKey, Arc<[ObjectId]>>>,
+    selections: Mutex<FastMap<SelectionKey, Arc<[ObjectId]>>>,
     /// Facts the layers above derive from the graph, computed once per key (see
     /// [`Graph::memo`]).
     memo: Memo,
@@ -169,9 +169,9 @@ impl<'a> IntoIterator for Services<'a> {
     }
 }
 
-/// One table per key and value type: `HashMap<K, V>` behind its type id.
+/// One table per key and value type: `FastMap<K, V>` behind its type id.
 #[derive(Default)]
-struct Memo(Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>);
+struct Memo(Mutex<FastMap<TypeId, Box<dyn Any + Send + Sync>>>);
 
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -244,7 +244,7 @@ impl Graph {
                 }
             }
         }
-        let mut groups: HashMap<(Option<String>, Selector), u32> = HashMap::new();
+        let mut groups: FastMap<(Option<String>, Selector), u32> = FastMap::default();
         let mut service_groups: Vec<Vec<ObjectId>> = Vec::new();
         for svc in g.of_kind("", "Service") {
             let Some(selector) = svc
@@ -264,7 +264,7 @@ impl Graph {
             });
             service_groups[group as usize].push(svc.id);
         }
-        let mut services_of: HashMap<ObjectId, Vec<u32>> = HashMap::new();
+        let mut services_of: FastMap<ObjectId, Vec<u32>> = FastMap::default();
         let mut by_group: Vec<((Option<String>, Selector), u32)> = groups.into_iter().collect();
         // Groups in the order of their first Service, so that each workload's list is too.
         by_group.sort_by_key(|(_, group)| *group);
@@ -470,14 +470,14 @@ impl Graph {
         K: Hash + Eq + Send + Sync + 'static,
         V: Clone + Send + Sync + 'static,
     {
-        let table = TypeId::of::<HashMap<K, V>>();
+        let table = TypeId::of::<FastMap<K, V>>();
         let known = self
             .memo
             .0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&table)
-            .and_then(|t| t.downcast_ref::<HashMap<K, V>>())
+            .and_then(|t| t.downcast_ref::<FastMap<K, V>>())
             .and_then(|t| t.get(&key))
             .cloned();
         if let Some(v) = known {
@@ -487,8 +487,8 @@ impl Graph {
         let mut tables = self.memo.0.lock().unwrap_or_else(PoisonError::into_inner);
         let t = tables
             .entry(table)
-            .or_insert_with(|| Box::new(HashMap::<K, V>::new()));
-        match t.downcast_mut::<HashMap<K, V>>() {
+            .or_insert_with(|| Box::new(FastMap::<K, V>::default()));
+        match t.downcast_mut::<FastMap<K, V>>() {
             Some(t) => t.entry(key).or_insert(v).clone(),
             // The table is keyed by its own type id: never another type.
             None => v,
@@ -587,8 +587,8 @@ impl Graph {
     /// The smallest posting list among the selector's labels, or the whole namespace.
     fn candidates<'a>(
         &'a self,
-        index: &'a HashMap<LabelKey, Vec<ObjectId>>,
-        all: &'a HashMap<Option<String>, Vec<ObjectId>>,
+        index: &'a FastMap<LabelKey, Vec<ObjectId>>,
+        all: &'a FastMap<Option<String>, Vec<ObjectId>>,
         ns: &Option<String>,
         selector: &Selector,
     ) -> &'a [ObjectId] {

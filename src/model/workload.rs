@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::object::Object;
 use crate::base::At;
-use crate::base::Pointer;
+use crate::base::{Pointer, field, map_field};
 
 /// The workload kinds that carry a pod template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,8 +103,8 @@ impl<'a> PodTemplate<'a> {
             object.value.at(pointer.as_str())?
         };
         let template = template.as_object()?;
-        let metadata = template.get("metadata").and_then(Value::as_object);
-        let spec_value = template.get("spec")?;
+        let metadata = map_field(template, "metadata").and_then(Value::as_object);
+        let spec_value = map_field(template, "spec")?;
         spec_value.as_object()?;
         Some(PodTemplate {
             object,
@@ -120,12 +120,12 @@ impl<'a> PodTemplate<'a> {
 
     /// The pods' labels.
     pub fn labels(&self) -> Option<&'a Map<String, Value>> {
-        self.metadata?.get("labels")?.as_object()
+        map_field(self.metadata?, "labels")?.as_object()
     }
 
     /// The pods' annotations.
     pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
-        self.metadata?.get("annotations")?.as_object()
+        map_field(self.metadata?, "annotations")?.as_object()
     }
 
     /// Pointer to the template's metadata.
@@ -184,20 +184,18 @@ pub struct PodSpec<'a> {
 
 impl<'a> PodSpec<'a> {
     /// A field of the spec.
-    pub fn get(&self, field: &str) -> Option<&'a Value> {
-        self.value.get(field)
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        field(self.value, name)
     }
 
     /// A string field of the spec.
-    pub fn str(&self, field: &str) -> Option<&'a str> {
-        self.value.get(field)?.as_str()
+    pub fn str(&self, name: &str) -> Option<&'a str> {
+        field(self.value, name)?.as_str()
     }
 
     /// Containers of one list, with their pointers.
     pub fn containers_of(&self, kind: ContainerKind) -> impl Iterator<Item = Container<'a>> + '_ {
-        let list = self
-            .value
-            .get(kind.field())
+        let list = field(self.value, kind.field())
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
@@ -208,7 +206,11 @@ impl<'a> PodSpec<'a> {
                 value,
                 kind,
                 index,
-                pointer: self.pointer.key(kind.field()).index(index),
+                pointer: {
+                    let mut pointer = self.pointer.key(kind.field());
+                    pointer.push_index(index);
+                    pointer
+                },
             })
     }
 
@@ -235,8 +237,7 @@ impl<'a> PodSpec<'a> {
 
     /// Pod volumes with their index.
     pub fn volumes(&self) -> impl Iterator<Item = (usize, &'a Value)> + '_ {
-        self.value
-            .get("volumes")
+        field(self.value, "volumes")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -266,18 +267,17 @@ pub struct Container<'a> {
 impl<'a> Container<'a> {
     /// `name`.
     pub fn name(&self) -> Option<&'a str> {
-        self.value.get("name")?.as_str()
+        field(self.value, "name")?.as_str()
     }
 
     /// A field.
-    pub fn get(&self, field: &str) -> Option<&'a Value> {
-        self.value.get(field)
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        field(self.value, name)
     }
 
     /// A list field, empty when absent or not a list.
-    pub fn list(&self, field: &str) -> &'a [Value] {
-        self.value
-            .get(field)
+    pub fn list(&self, name: &str) -> &'a [Value] {
+        field(self.value, name)
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[])

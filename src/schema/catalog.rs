@@ -13,6 +13,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::base::FastMap;
+
 /// The generated file, embedded at build time.
 const EMBEDDED: &str = include_str!("../../schemas/kubernetes.json");
 
@@ -57,9 +59,9 @@ pub struct VersionSchemas {
     /// `1.NN`.
     pub version: &'static str,
     /// Definition name → JSON schema (draft 2020-12; `$ref`s are `#/$defs/<name>`).
-    defs: HashMap<&'static str, LazyDef>,
+    defs: FastMap<&'static str, LazyDef>,
     /// `(apiVersion, kind)` → definition name.
-    kinds: HashMap<(String, String), &'static str>,
+    kinds: FastMap<(String, String), &'static str>,
 }
 
 struct Catalog {
@@ -159,8 +161,8 @@ pub fn for_version(version: &str) -> Option<&'static VersionSchemas> {
     let i = c.versions.iter().position(|v| *v == version)?;
     let minor = minor_of(version)?;
     Some(c.per_version[i].get_or_init(|| {
-        let mut defs = HashMap::new();
-        let mut kinds = HashMap::new();
+        let mut defs = FastMap::default();
+        let mut kinds = FastMap::default();
         for (name, variants) in &c.definitions {
             let Some(variant) = variants.iter().find(|v| v.minors.contains(&minor)) else {
                 continue;

@@ -1,5 +1,5 @@
+use crate::base::{FastMap, FastSet};
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 
 use crate::base::{Diagnostic, FileId, ObjectId, Pointer, Severity};
 use crate::declare_rule;
@@ -80,9 +80,9 @@ impl Rule for DuplicateObject {
     /// One pass over the objects in input order, with the first of each identity and unit
     /// in a hash map: linear in the objects, however many share a name.
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut first: HashMap<(ObjectKey, Membership), ObjectId> = HashMap::new();
+        let mut first: FastMap<(ObjectKey, Membership), ObjectId> = FastMap::default();
         // The identities each file defines, to tell variants apart.
-        let mut keys_of: HashMap<FileId, HashSet<ObjectKey>> = HashMap::new();
+        let mut keys_of: FastMap<FileId, FastSet<ObjectKey>> = FastMap::default();
         let mut repeats: Vec<(ObjectId, ObjectId)> = Vec::new();
         for object in cx.graph.checked() {
             if object.name.is_empty() {
@@ -99,8 +99,8 @@ impl Rule for DuplicateObject {
         let name = Pointer::root().path("metadata/name");
         // What each pair of files shares when they are variants (computed once per pair:
         // two variant files repeat many objects), and the pairs already reported.
-        let mut variants: HashMap<(FileId, FileId), Option<(usize, usize)>> = HashMap::new();
-        let mut reported: HashSet<(FileId, FileId)> = HashSet::new();
+        let mut variants: FastMap<(FileId, FileId), Option<(usize, usize)>> = FastMap::default();
+        let mut reported: FastSet<(FileId, FileId)> = FastSet::default();
         for (later, earlier) in repeats {
             let (o, e) = (cx.graph.object(later), cx.graph.object(earlier));
             let pair = (e.file, o.file);
@@ -163,7 +163,7 @@ impl Rule for DuplicateObject {
 /// least half of the smaller file's objects: the files are variants (a one-object file
 /// that redefines an object of another is an alternative to that definition).
 fn shared(
-    keys_of: &HashMap<FileId, HashSet<ObjectKey>>,
+    keys_of: &FastMap<FileId, FastSet<ObjectKey>>,
     (a, b): (FileId, FileId),
 ) -> Option<(usize, usize)> {
     let (ka, kb) = (keys_of.get(&a)?, keys_of.get(&b)?);

@@ -130,7 +130,7 @@ fn nearest(value: &Value, base: &Pointer, path: &str) -> Pointer {
     let mut at = base.clone();
     let mut node = value;
     for token in path.split('/').filter(|t| !t.is_empty()) {
-        match node.get(token) {
+        match crate::base::field(node, token) {
             Some(next) => {
                 node = next;
                 at = at.key(token);
@@ -149,16 +149,13 @@ fn is_windows(t: &PodTemplate<'_>) -> bool {
 /// A pod in its own user namespace (`hostUsers: false`), for which policy 1.35 relaxes the
 /// procMount and run-as-root controls.
 fn in_user_namespace(t: &PodTemplate<'_>) -> bool {
-    t.spec.value.get("hostUsers") == Some(&Value::Bool(false))
+    t.spec.get("hostUsers") == Some(&Value::Bool(false))
 }
 
 /// The pod-level `securityContext` and its pointer.
 fn pod_security_context<'a>(t: &PodTemplate<'a>) -> (Option<&'a Value>, Pointer) {
     (
-        t.spec
-            .value
-            .get("securityContext")
-            .filter(|v| v.is_object()),
+        t.spec.get("securityContext").filter(|v| v.is_object()),
         t.spec.pointer.key("securityContext"),
     )
 }
