@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use k8lint::app;
-use k8lint::cli::{CheckArgs, CheckFormat, TargetArgs};
+use k8lint::cli::{CacheArgs, CheckArgs, CheckFormat, TargetArgs};
 use serde_json::Value;
 
 /// A pod that is fine at baseline on new clusters only: the sysctl is allowed from
@@ -153,4 +153,79 @@ fn config_exemptions_skip_namespaces_and_runtime_classes() {
         ..args(&path)
     });
     assert!(found.is_empty(), "{found:#?}");
+}
+
+/// Every finding as `rule message`.
+fn every_finding(args: CheckArgs) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let args = CheckArgs {
+        format: CheckFormat::Json,
+        ..args
+    };
+    app::check(&args, &mut out, &mut err).unwrap_or_else(|e| panic!("check failed: {e}"));
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d["rule"], d["message"]))
+        .collect()
+}
+
+/// The rules that yield to `pod-security` stay silent on the fields it reports, also on a
+/// re-run whose `pod-security` findings come from the cache: the precedence step then
+/// evaluates the pod itself, and must find what the rule found.
+#[test]
+fn precedence_is_the_same_on_a_cached_run() {
+    let path = write(
+        "cached",
+        "\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels: {pod-security.kubernetes.io/enforce: baseline}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      securityContext: {privileged: true}
+",
+    );
+    let cache_dir = path.with_file_name("cache");
+    let cached = || CheckArgs {
+        cache: CacheArgs {
+            cache_dir: Some(cache_dir.clone()),
+            no_cache: false,
+        },
+        ..args(&path)
+    };
+    let cold = every_finding(cached());
+    let warm = every_finding(cached());
+    let uncached = every_finding(CheckArgs {
+        cache: CacheArgs {
+            cache_dir: None,
+            no_cache: true,
+        },
+        ..args(&path)
+    });
+    assert_eq!(cold, uncached);
+    assert_eq!(warm, uncached);
+    assert!(
+        uncached
+            .iter()
+            .any(|f| f.starts_with("\"pod-security\"") && f.contains("privileged")),
+        "{uncached:#?}"
+    );
+    assert!(
+        !uncached
+            .iter()
+            .any(|f| f.starts_with("\"privileged-container\"")),
+        "{uncached:#?}"
+    );
 }

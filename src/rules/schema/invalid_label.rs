@@ -135,19 +135,19 @@ impl<'o> Checker<'_, 'o> {
     }
 
     fn entries(&mut self, pointer: &Pointer, map: &Map<String, Value>, what: &str) {
+        // The pointer of an entry is built only for a finding: nearly every label is valid.
         for (key, value) in map {
-            let at = pointer.key(key);
             if let Err(why) = names::qualified_name(key) {
                 // The key is what is wrong: underline it, not its value.
                 self.out.push(
                     INVALID_LABEL
-                        .at(self.object.id, at.clone(), format!("{what} key {key:?} {why}"))
+                        .at(self.object.id, pointer.key(key), format!("{what} key {key:?} {why}"))
                         .at_key(),
                 );
             }
             if let Some(v) = value.as_str() {
                 if let Err(why) = names::label_value(v) {
-                    self.report(at, format!("{what} value {v:?} (key {key:?}) {why}"));
+                    self.report(pointer.key(key), format!("{what} value {v:?} (key {key:?}) {why}"));
                 }
             }
         }

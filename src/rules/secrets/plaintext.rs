@@ -70,8 +70,11 @@ impl Rule for SecretInPlaintext {
         if object.is("", "Secret") {
             return;
         }
-        let mut report = |pointer: Pointer, name: &str, value: &str, what: String| {
+        // Where and what a value is, written out only for a finding: nearly every value
+        // is harmless.
+        let mut report = |name: &str, value: &str, place: &dyn Fn() -> (Pointer, String)| {
             if let Some(found) = classify(name, value) {
+                let (pointer, what) = place();
                 out.push(finding(object, pointer, &what, &found));
             }
         };
@@ -82,7 +85,7 @@ impl Rule for SecretInPlaintext {
                     continue;
                 }
                 if let Some(v) = value.as_str() {
-                    report(base.key(key), key, v, format!("annotation `{key}`"));
+                    report(key, v, &|| (base.key(key), format!("annotation `{key}`")));
                 }
             }
         }
@@ -91,7 +94,7 @@ impl Rule for SecretInPlaintext {
                 let base = Pointer::root().key("data");
                 for (key, value) in data {
                     if let Some(v) = value.as_str() {
-                        report(base.key(key), key, v, format!("ConfigMap key `{key}`"));
+                        report(key, v, &|| (base.key(key), format!("ConfigMap key `{key}`")));
                     }
                 }
             }
@@ -107,13 +110,12 @@ impl Rule for SecretInPlaintext {
                 ) else {
                     continue;
                 };
-                let pointer = c.pointer.key("env").index(i).key("value");
-                report(
-                    pointer,
-                    name,
-                    value,
-                    format!("env var `{name}` of {}", c.describe()),
-                );
+                report(name, value, &|| {
+                    (
+                        c.pointer.key("env").index(i).key("value"),
+                        format!("env var `{name}` of {}", c.describe()),
+                    )
+                });
             }
         }
     }
