@@ -57,8 +57,12 @@ pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usag
 // The child is reaped by `wait4` (which also returns its resource usage), not `Child::wait`.
 #[allow(clippy::zombie_processes)]
 fn measured_with(dir: &Path, args: &[&str], stdout: Stdio) -> (Option<i32>, String, String, Usage) {
+    // A cache folder of its own, empty: every run does all its work (and writes its
+    // entries), whatever earlier runs left in the user's cache.
+    let cache = tempfile::tempdir().expect("a temporary folder");
     let mut child = Command::new(get_cargo_bin("k8lint"))
         .args(args)
+        .env("K8LINT_CACHE_DIR", cache.path())
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(stdout)
