@@ -35,13 +35,9 @@ pub fn apply(cx: &Context<'_>, diagnostics: &mut Vec<Diagnostic>) {
         let Location::Object { object, pointer } = &d.location else {
             return true;
         };
-        let found = cx.pod_verdicts.of(cx.graph.object(*object));
-        !found.iter().any(|f| {
-            controls.contains(&f.violation.control)
-                && f.violation
-                    .fields
-                    .iter()
-                    .any(|field| pointer.starts_with(field))
+        let covered = cx.pod_verdicts.covered(cx.graph.object(*object));
+        !covered.iter().any(|c| {
+            controls.contains(&c.control) && c.fields.iter().any(|field| pointer.starts_with(field))
         })
     });
 }

@@ -147,7 +147,7 @@ impl Rule for PodSecurity {
             Self::check_namespace(object, out);
             return;
         }
-        for f in cx.pod_verdicts.of(object) {
+        for f in cx.pod_verdicts.evaluate(object) {
             let mut fields = f.violation.fields.iter();
             let Some(first) = fields.next() else {
                 continue;

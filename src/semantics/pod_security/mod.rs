@@ -30,7 +30,7 @@ pub use policy::{
 };
 pub use privilege::BASELINE_CAPABILITIES;
 pub use table::controls;
-pub use verdict::{Found, Verdicts, violations};
+pub use verdict::{Covered, Found, Verdicts, violations};
 
 /// One violated control: the plugin's reason and detail, and the fields that violate it.
 #[derive(Debug, Clone, PartialEq, Eq)]

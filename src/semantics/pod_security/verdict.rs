@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use super::{Applied, NamespacePolicy, Settings, Violation, table};
-use crate::base::ObjectId;
+use crate::base::{ObjectId, Pointer};
 use crate::graph::Graph;
 use crate::model::{Object, PodTemplate};
 
@@ -67,14 +67,24 @@ pub fn violations(graph: &Graph, settings: &Settings, target: u32, object: &Obje
     found
 }
 
-/// The verdicts of one run, one slot per object of its graph, each evaluated the first
-/// time it is asked for (from any thread) and then kept: the rule and the precedence step
-/// read the same evaluation.
+/// What the precedence step needs of one violated control: its id and fields (the
+/// wording is the rule's alone, and is not kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Covered {
+    /// The control's id.
+    pub control: &'static str,
+    /// The fields it reports.
+    pub fields: Vec<Pointer>,
+}
+
+/// The verdicts of one run, one slot per object of its graph, each evaluated once (from
+/// any thread) and kept in the small form the precedence step reads: the rule and the
+/// precedence step share one evaluation.
 pub struct Verdicts<'a> {
     graph: &'a Graph,
     settings: &'a Settings,
     target: u32,
-    slots: Box<[OnceLock<Vec<Found>>]>,
+    slots: Box<[OnceLock<Vec<Covered>>]>,
 }
 
 impl<'a> Verdicts<'a> {
@@ -88,9 +98,36 @@ impl<'a> Verdicts<'a> {
         }
     }
 
-    /// The verdict on `object`, an object of the graph (see [`violations`]).
-    pub fn of(&self, object: &Object) -> &[Found] {
+    /// The full verdict on `object`, an object of the graph (see [`violations`]), for the
+    /// rule to report; what the precedence step needs of it is kept.
+    pub fn evaluate(&self, object: &Object) -> Vec<Found> {
+        let mut full = None;
+        self.slots[object.id.0 as usize].get_or_init(|| {
+            let found = self.violations(object);
+            let covered = found.iter().map(covered).collect();
+            full = Some(found);
+            covered
+        });
+        // Asked for twice (never in one run: the rule asks once, before the precedence
+        // step): evaluated again rather than kept whole.
+        full.unwrap_or_else(|| self.violations(object))
+    }
+
+    /// The controls `object` violates and their fields, evaluated when the rule did not
+    /// (its findings were reused from an earlier run).
+    pub fn covered(&self, object: &Object) -> &[Covered] {
         self.slots[object.id.0 as usize]
-            .get_or_init(|| violations(self.graph, self.settings, self.target, object))
+            .get_or_init(|| self.violations(object).iter().map(covered).collect())
+    }
+
+    fn violations(&self, object: &Object) -> Vec<Found> {
+        violations(self.graph, self.settings, self.target, object)
+    }
+}
+
+fn covered(f: &Found) -> Covered {
+    Covered {
+        control: f.violation.control,
+        fields: f.violation.fields.clone(),
     }
 }
