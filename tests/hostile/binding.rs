@@ -71,15 +71,23 @@ fn many_claims_no_volume_fits() {
     );
 }
 
-/// Claims of the volumes' class, each bigger than every volume: each used to walk the
-/// whole bucket of its class; then claims that all bind, each used to walk the volumes the
-/// claims before it took.
+fn statefulset(i: usize, class: &str, size: &str) -> String {
+    format!(
+        "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: s{i}}}\nspec:\n  replicas: 1000\n  serviceName: s\n  selector: {{matchLabels: {{app: s{i}}}}}\n  template:\n    metadata: {{labels: {{app: s{i}}}}}\n    spec:\n      containers: [{{name: c, image: \"i:1\"}}]\n  volumeClaimTemplates:\n    - metadata: {{name: data}}\n      spec:\n        storageClassName: {class}\n        accessModes: [ReadWriteOnce]\n        resources: {{requests: {{storage: {size}}}}}\n"
+    )
+}
+
+/// Claims of the volumes' class (a thousand ordinals of each StatefulSet), each bigger
+/// than every volume: each used to walk the whole bucket of its class; then claims that
+/// all bind, each used to walk the volumes the claims before it took.
 #[test]
 fn many_claims_over_many_volumes_of_their_class() {
-    const N: usize = 6_000;
+    const N: usize = 10_000;
     let dir = tempfile::tempdir().unwrap();
     let volumes: String = (0..N).map(|i| pv(i, "manual", "1Gi")).collect();
-    let too_big: String = (0..N).map(|i| pvc(i, "manual", "5Gi")).collect();
+    let too_big: String = (0..N / 1000)
+        .map(|i| statefulset(i, "manual", "5Gi"))
+        .collect();
     fs::write(dir.path().join("m.yaml"), format!("{volumes}{too_big}")).unwrap();
     let (_, out, err) = k8lint(
         dir.path(),
@@ -92,28 +100,31 @@ fn many_claims_over_many_volumes_of_their_class() {
         "{err}"
     );
 
-    let fitting: String = (0..N).map(|i| pvc(i, "manual", "1Gi")).collect();
+    let fitting: String = (0..N / 1000)
+        .map(|i| statefulset(i, "manual", "1Gi"))
+        .collect();
     fs::write(dir.path().join("m.yaml"), format!("{volumes}{fitting}")).unwrap();
     // One claim more than volumes, of a class that never provisions: the last one finds
     // every volume taken.
     let text = format!(
         "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: manual}}\nprovisioner: kubernetes.io/no-provisioner\n{}",
-        pvc(N, "manual", "1Gi")
+        pvc(0, "manual", "1Gi")
     );
     fs::write(dir.path().join("last.yaml"), text).unwrap();
     let (_, out, err) = k8lint(
         dir.path(),
         &["check", ".", "--format", "short", "--fail-on", "never"],
     );
-    // last.yaml comes first: its claim binds the first volume, so m.yaml's last claim is
-    // the one left without.
+    // last.yaml comes first: its claim binds the first volume, so the last ordinal of the
+    // last StatefulSet is the one left without.
     let conflicts = findings(&out, "pv-binding-conflict");
     assert_eq!(conflicts.len(), 1, "{err}\n{out}");
     assert!(
         conflicts[0].starts_with("m.yaml:")
             && conflicts[0].contains(&format!(
-                "claim c{} gets no PersistentVolume: pv0 fits it, but claim c{N} takes it first",
-                N - 1
+                "claim data-s{}-999 (from a volumeClaimTemplate of StatefulSet s{}) gets no PersistentVolume: pv0 fits it, but claim c0 takes it first",
+                N / 1000 - 1,
+                N / 1000 - 1,
             )),
         "{}",
         conflicts[0]
