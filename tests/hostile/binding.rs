@@ -1,7 +1,8 @@
 //! Shapes that made the PersistentVolume binding simulation do work for every pair of a
 //! claim and a volume: each claim explaining itself over every volume, each claim walking
 //! every volume of its bucket that is too small or taken, each unit listing every volume
-//! to find those it sees. Sized so that the pairwise work would blow the CPU bound of
+//! to find those it sees (and each object asking of every StorageClass whether it sees
+//! it). Sized so that the pairwise work would blow the CPU bound of
 //! [`k8lint`] in a debug build.
 
 use std::fs;
@@ -163,4 +164,50 @@ fn many_overlays_over_many_volumes() {
     overlays.sort_unstable();
     overlays.dedup();
     assert_eq!(overlays.len(), N, "one claim of each overlay");
+}
+
+/// Many StorageClasses (from `--context`: seen by every unit) and many objects: each
+/// object used to ask of every StorageClass whether it sees it, claims or not.
+#[test]
+fn many_storage_classes_and_many_objects() {
+    const N: usize = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut context = String::new();
+    for i in 0..N {
+        context.push_str(&format!(
+            "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: sc{i}}}\nprovisioner: x\n"
+        ));
+    }
+    fs::write(dir.path().join("context.yaml"), context).unwrap();
+    let mut text: String = (0..N)
+        .map(|i| {
+            format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata: {{k: v}}\n"
+            )
+        })
+        .collect();
+    text.push_str(&pvc(0, "sc7", "1Gi"));
+    text.push_str(&pvc(1, "nope", "1Gi"));
+    fs::create_dir(dir.path().join("repo")).unwrap();
+    fs::write(dir.path().join("repo/m.yaml"), text).unwrap();
+    let (_, out, err) = k8lint(
+        &dir.path().join("repo"),
+        &[
+            "check",
+            "m.yaml",
+            "--context",
+            "../context.yaml",
+            "--format",
+            "short",
+            "--fail-on",
+            "never",
+        ],
+    );
+    let unknown = findings(&out, "storage-class-unknown");
+    assert_eq!(unknown.len(), 1, "{err}");
+    assert!(
+        unknown[0].contains("storage class nope is not defined in the inputs (StorageClasses: sc0, sc1, sc10, sc100, sc1000, sc1001,"),
+        "{}",
+        &unknown[0][..200.min(unknown[0].len())]
+    );
 }

@@ -3,4 +3,4 @@
 
 pub mod binder;
 pub mod claims;
-mod pools;
+pub mod pools;

@@ -534,6 +534,18 @@ impl<'a> View<'_, 'a> {
         self.pools.iter().any(|p| p.class_names.contains(name))
     }
 
+    /// The names of the view's StorageClasses, sorted.
+    pub fn class_names(&self) -> Vec<&'a str> {
+        let mut names: Vec<&'a str> = self
+            .pools
+            .iter()
+            .flat_map(|p| p.class_names.iter().copied())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// Whether the view has no StorageClass.
     pub fn no_classes(&self) -> bool {
         self.pools.iter().all(|p| p.class_names.is_empty())
