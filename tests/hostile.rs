@@ -9,6 +9,8 @@ use std::process::Command;
 mod binding;
 #[path = "hostile/budgets.rs"]
 mod budgets;
+#[path = "hostile/crds.rs"]
+mod crds;
 #[path = "hostile/fuzz_loop.rs"]
 mod fuzz_loop;
 #[path = "hostile/output.rs"]

@@ -7,6 +7,7 @@ pub mod builtin_crds;
 pub mod catalog;
 pub mod crd;
 pub mod crd_check;
+mod crd_validators;
 pub mod listtype;
 pub mod message;
 pub mod walk;
@@ -25,6 +26,7 @@ use crate::versions::KubeVersion;
 
 pub use catalog::VersionSchemas;
 pub use crd::{CrdIndex, CrdOrigin};
+use crd_validators::CrdValidator;
 
 /// A validator compiled on first use; `None` when the schema does not compile.
 type ValidatorCell = OnceLock<Option<Arc<Validator>>>;
@@ -46,11 +48,17 @@ pub struct SchemaSet {
     /// CRDs of the inputs and context, and the embedded catalog unless it is off.
     pub crds: CrdIndex,
     /// Converted CRD schemas, by `(apiVersion, kind)`.
-    crd_roots: HashMap<(String, String), (CrdOrigin, Value)>,
-    /// Validators of the inputs' CRDs, by `("", apiVersion, kind)`.
-    validators: Mutex<ValidatorMap>,
+    crd_roots: HashMap<(String, String), CrdKind>,
     /// Unique in the process: what a memo of schema lookups kept across calls is keyed by.
     id: u64,
+}
+
+/// A custom resource kind's converted schema.
+enum CrdKind {
+    /// From the embedded catalog (the operator's index): validated like a built-in kind.
+    Embedded(usize, Value),
+    /// From a CRD of the inputs or the context, with its validator of this run.
+    Input(CrdValidator),
 }
 
 /// Validators by `(target version, apiVersion, kind)`.
@@ -74,7 +82,6 @@ impl SchemaSet {
             builtin,
             crds,
             crd_roots: HashMap::new(),
-            validators: Mutex::new(HashMap::new()),
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -96,13 +103,19 @@ impl SchemaSet {
         Some(set)
     }
 
-    /// Converts the schema of every custom resource kind that the checked objects use.
+    /// Converts the schema of every custom resource kind that the checked objects use,
+    /// and counts the objects of each kind that an input CRD defines: each is expected to
+    /// ask for its validator once ([`SchemaSet::validator`]).
     pub fn prepare_crds<'a>(&mut self, objects: impl Iterator<Item = &'a Object>) {
         for o in objects {
             let key = (o.api_version.clone(), o.kind.clone());
-            if self.crd_roots.contains_key(&key)
-                || self.builtin.definition_of(&key.0, &key.1).is_some()
-            {
+            if let Some(kind) = self.crd_roots.get(&key) {
+                if let CrdKind::Input(v) = kind {
+                    v.expect_use();
+                }
+                continue;
+            }
+            if self.builtin.definition_of(&key.0, &key.1).is_some() {
                 continue;
             }
             let Some(k) = self.crds.get(&key.0, &key.1) else {
@@ -112,7 +125,15 @@ impl SchemaSet {
                 continue;
             };
             let root = crd::root_schema(schema);
-            self.crd_roots.insert(key, (k.origin, root));
+            let kind = match k.origin {
+                CrdOrigin::Builtin(operator) => CrdKind::Embedded(operator, root),
+                CrdOrigin::Input(crd) => {
+                    let v = CrdValidator::new(crd, root);
+                    v.expect_use();
+                    CrdKind::Input(v)
+                }
+            };
+            self.crd_roots.insert(key, kind);
         }
     }
 
@@ -122,32 +143,42 @@ impl SchemaSet {
         if let Some(name) = self.builtin.definition_of(api_version, kind) {
             return Some(Source::Builtin(name));
         }
-        self.crd_roots
-            .get(&(api_version.to_owned(), kind.to_owned()))
-            .map(|(id, root)| Source::Crd(*id, root))
+        match self.crd_kind(api_version, kind)? {
+            CrdKind::Embedded(operator, root) => {
+                Some(Source::Crd(CrdOrigin::Builtin(*operator), root))
+            }
+            CrdKind::Input(v) => Some(Source::Crd(CrdOrigin::Input(v.crd), &v.root)),
+        }
     }
 
-    /// The compiled validator for an object's kind; `None` when there is no schema or it
-    /// does not compile (a broken CRD schema is the CRD's problem, reported on the CRD).
+    fn crd_kind(&self, api_version: &str, kind: &str) -> Option<&CrdKind> {
+        self.crd_roots
+            .get(&(api_version.to_owned(), kind.to_owned()))
+    }
+
+    /// The compiled validator for one object of a kind; `None` when there is no schema or
+    /// it does not compile (a broken CRD schema is the CRD's problem, reported on the CRD).
+    /// An input CRD's validator is let go after the last object of its kind that
+    /// [`SchemaSet::prepare_crds`] counted: ask once per object.
     pub fn validator(&self, api_version: &str, kind: &str) -> Option<Arc<Validator>> {
         let source = self.source(api_version, kind)?;
+        if let Some(CrdKind::Input(v)) = self.crd_kind(api_version, kind) {
+            return v.take(|root| build(&crd::with_defs(root, self.builtin)));
+        }
         // A built-in kind's schema, or the embedded catalog's, depends on the target
         // version alone: compiled once per process, however many runs it serves (the
         // editor's server checks again on every change).
-        let embedded = !matches!(source, Source::Crd(CrdOrigin::Input(_), _));
         let cell = {
-            let map = if embedded {
-                embedded_validators()
-            } else {
-                &self.validators
-            };
-            let mut map = map
+            let mut map = embedded_validators()
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let version = if embedded { self.builtin.version } else { "" };
             Arc::clone(
-                map.entry((version, api_version.to_owned(), kind.to_owned()))
-                    .or_default(),
+                map.entry((
+                    self.builtin.version,
+                    api_version.to_owned(),
+                    kind.to_owned(),
+                ))
+                .or_default(),
             )
         };
         // Compiled outside the lock: other kinds compile in parallel, and threads that
@@ -201,10 +232,14 @@ pub fn crd_schema_error(
     api_version: &str,
     kind: &str,
 ) -> Option<(ObjectId, String)> {
-    match set.source(api_version, kind)? {
-        Source::Crd(CrdOrigin::Input(crd), root) => build(&crd::with_defs(root, set.builtin))
-            .err()
-            .map(|e| (crd, e)),
-        Source::Crd(CrdOrigin::Builtin(_), _) | Source::Builtin(_) => None,
+    if set.builtin.definition_of(api_version, kind).is_some() {
+        return None;
+    }
+    match set.crd_kind(api_version, kind)? {
+        // Compiled once per run, whatever the number of custom resources asking.
+        CrdKind::Input(v) => v
+            .error(|root| build(&crd::with_defs(root, set.builtin)))
+            .map(|why| (v.crd, why)),
+        CrdKind::Embedded(..) => None,
     }
 }

@@ -1,4 +1,4 @@
-use crate::base::{Diagnostic, Pointer};
+use crate::base::{Diagnostic, ObjectId, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::edit::{Change, Yaml};
@@ -98,12 +98,22 @@ impl Rule for Schema {
     /// the first of its custom resources; each CRD's own definition.
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let set = cx.schemas;
+        // Each custom resource kind once, at its first object: whether its CRD's schema
+        // compiles is known per kind (built-in schemas always compile: only custom
+        // resources are asked, so that a fully cached run compiles no validator).
+        let mut seen = std::collections::HashMap::new();
         for o in cx.graph.checked() {
-            // Built-in schemas always compile: only a CRD's may not (asked only for custom
-            // resources, so that a fully cached run compiles no validator).
-            let crd = matches!(set.source(&o.api_version, &o.kind), Some(Source::Crd(..)));
-            if crd && set.validator(&o.api_version, &o.kind).is_none() {
-                out.extend(uncompiled_crd(cx, set, o));
+            if !matches!(set.source(&o.api_version, &o.kind), Some(Source::Crd(..))) {
+                continue;
+            }
+            let first = !seen.contains_key(&(o.api_version.as_str(), o.kind.as_str()));
+            let why = seen
+                .entry((o.api_version.as_str(), o.kind.as_str()))
+                .or_insert_with(|| {
+                    crate::schema::crd_schema_error(set, &o.api_version, &o.kind)
+                });
+            if let Some((crd, why)) = why {
+                out.extend(uncompiled_crd(cx, *crd, why, o, first));
             }
         }
         for crd in cx
@@ -206,22 +216,22 @@ fn list_duplicates(set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
 }
 
 /// A custom resource whose CRD schema does not compile is not validated: say so, on the
-/// CRD when it is checked (once), else on each custom resource (the CRD is context).
-fn uncompiled_crd(cx: &Context<'_>, set: &SchemaSet, object: &Object) -> Option<Diagnostic> {
-    let (crd_id, why) = crate::schema::crd_schema_error(set, &object.api_version, &object.kind)?;
+/// CRD when it is checked (once, with the kind's `first` object), else on each custom
+/// resource (the CRD is context).
+fn uncompiled_crd(
+    cx: &Context<'_>,
+    crd_id: ObjectId,
+    why: &str,
+    object: &Object,
+    first: bool,
+) -> Option<Diagnostic> {
     let crd = cx.graph.object(crd_id);
     let message = format!(
         "the openAPIV3Schema that CustomResourceDefinition {} gives {}/{} does not compile ({why}): its custom resources are not validated",
         crd.name, object.api_version, object.kind
     );
-    let first_of_kind = || {
-        cx.graph
-            .checked()
-            .find(|o| o.api_version == object.api_version && o.kind == object.kind)
-            .is_some_and(|o| o.id == object.id)
-    };
     if !crd.context {
-        return first_of_kind().then(|| {
+        return first.then(|| {
             SCHEMA.at(crd.id, Pointer::root().path("spec/versions"), message)
                 .with_help("fix the CRD's schema (JSON Schema, with ECMA-262 regular expressions in `pattern`)")
         });
