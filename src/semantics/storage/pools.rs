@@ -236,7 +236,7 @@ impl<'a> Pool<'a> {
 pub struct Pools<'a> {
     pools: HashMap<Piece, Pool<'a>>,
     /// Every distinct access-mode set.
-    pub modes: Vec<BTreeSet<&'a str>>,
+    modes: Vec<BTreeSet<&'a str>>,
 }
 
 impl<'a> Pools<'a> {
@@ -321,11 +321,15 @@ pub struct View<'p, 'a> {
 
 /// What a claim asks of a volume, for the nearest misses.
 pub struct Want<'w> {
+    /// The claim's effective class.
     pub class: &'w str,
+    /// The access modes it requests.
     pub modes: &'w BTreeSet<&'w str>,
+    /// Its volumeMode.
     pub volume_mode: &'w str,
     /// The request in whole units, rounded up.
     pub request: Option<i128>,
+    /// Its selector, if any.
     pub selector: Option<&'w Selector>,
 }
 
