@@ -96,7 +96,7 @@ fn demo_cache() -> (tempfile::TempDir, tempfile::TempDir, String) {
 #[test]
 fn damaged_truncated_and_foreign_entries_are_ignored_and_written_again() {
     let (repo, cache, uncached) = demo_cache();
-    let all = entries(cache.path());
+    let all = entries(&cache.path().join("v1"));
     assert!(all.len() >= 3, "{all:?}");
     let whole: Vec<Vec<u8>> = all.iter().map(|p| fs::read(p).unwrap()).collect();
     // Truncated, one byte changed, another entry's text under this name, and garbage.
@@ -127,13 +127,68 @@ fn damaged_truncated_and_foreign_entries_are_ignored_and_written_again() {
     }
 }
 
+/// The kept parses: damaged, truncated and foreign ones are ignored (the report is the
+/// uncached one) and written again.
+#[test]
+fn damaged_parses_are_ignored_and_written_again() {
+    let (repo, cache, uncached) = demo_cache();
+    let all = entries(&cache.path().join("parses-v1"));
+    assert!(all.len() >= 3, "{all:?}");
+    let whole: Vec<Vec<u8>> = all.iter().map(|p| fs::read(p).unwrap()).collect();
+    let mut changed = whole[1].clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    fs::write(&all[0], &whole[0][..whole[0].len() / 2]).unwrap();
+    fs::write(&all[1], changed).unwrap();
+    fs::write(&all[2], &whole[0]).unwrap();
+    assert_eq!(
+        report(repo.path(), CheckFormat::Json, Some(cache.path())),
+        uncached,
+        "damaged parses are not trusted"
+    );
+    for (path, bytes) in all.iter().zip(&whole).take(3) {
+        assert_eq!(&fs::read(path).unwrap(), bytes, "{path:?} is written again");
+    }
+}
+
+/// A parse is kept once and read back after, the same; a file with aliases, or one whose
+/// parse reached a bound, is parsed every time.
+#[test]
+fn parses_are_kept_read_back_and_bounded() {
+    use k8lint::compile::parses::ParseStore;
+    use k8lint::yaml::{ParseLimits, parse};
+    let dir = tempfile::tempdir().unwrap();
+    let limits = ParseLimits {
+        max_documents: 2,
+        ..ParseLimits::default()
+    };
+    let texts = [
+        ("a: [1, 'x']\n# c\n---\nb: {c: yes}\n", true),
+        ("a: &x 1\nb: *x\n", false),
+        ("a: 1\n---\nb: 2\n---\nc: 3\n", false),
+    ];
+    for (text, kept) in texts {
+        let first = ParseStore::new(dir.path(), &limits);
+        let parsed = format!("{:?}", first.parse(text, &limits));
+        assert_eq!(parsed, format!("{:?}", parse(text, &limits)));
+        assert_eq!(first.counts(), (0, usize::from(kept)), "{text}");
+        let second = ParseStore::new(dir.path(), &limits);
+        assert_eq!(format!("{:?}", second.parse(text, &limits)), parsed);
+        assert_eq!(second.counts(), (usize::from(kept), 0), "{text}");
+    }
+    // Other bounds are another key: not read back.
+    let other = ParseStore::new(dir.path(), &ParseLimits::default());
+    other.parse(texts[0].0, &ParseLimits::default());
+    assert_eq!(other.counts(), (0, 1));
+}
+
 #[test]
 fn a_warm_run_reads_its_entries() {
     let (repo, cache, uncached) = demo_cache();
     // Rewrite an entry with a valid checksum and one message changed: the warm report
     // shows it, so findings do come from the cache (and its checksum is what guards it).
     let mut planted = false;
-    for path in entries(cache.path()) {
+    for path in entries(&cache.path().join("v1")) {
         let text = fs::read_to_string(&path).unwrap();
         let (_, body) = text.split_once('\n').unwrap();
         if !body.contains("\"message\":\"") {

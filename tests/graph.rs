@@ -71,6 +71,7 @@ fn graph_of(files: &[(&str, &str, bool)]) -> (tempfile::TempDir, k8lint::compile
         overlay: Default::default(),
         units: Default::default(),
         helm: None,
+        parses: None,
     })
     .unwrap();
     (dir, compiled)

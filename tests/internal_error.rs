@@ -61,6 +61,7 @@ fn a_panicking_rule_is_one_internal_error_and_the_rest_still_runs() {
         overlay: Default::default(),
         units: Default::default(),
         helm: None,
+        parses: None,
     })
     .unwrap();
     let mut all = rules::builtin();

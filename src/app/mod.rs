@@ -170,6 +170,11 @@ pub fn compile_and_check_keeping(
         stderr,
     )?;
     inputs.overlay = keep.overlay.clone();
+    // A one-off run reads the parses kept by earlier runs; the editor keeps its own.
+    if keep.parsed.is_none() && keep.findings.is_none() {
+        inputs.parses = cache_dir(args)
+            .map(|dir| Arc::new(compile::parses::ParseStore::new(dir, &inputs.limits.parse)));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         // Parsing and checking recurse once per nesting level (bounded by the parser's
@@ -234,6 +239,9 @@ pub fn compile_and_check_keeping(
         );
         if let Some(cache) = cache {
             cache.save();
+        }
+        if let Some(parses) = &inputs.parses {
+            parses.finish();
         }
         Ok((compiled, diagnostics))
     })?;
@@ -739,6 +747,7 @@ fn inputs(
         overlay: load::Overlay::default(),
         units,
         helm,
+        parses: None,
     };
     Ok((inputs, !unreadable.is_empty()))
 }

@@ -3,6 +3,7 @@
 //! Kubernetes or of rules; every other module may use it and it uses none of them.
 
 pub mod diagnostic;
+pub mod entries;
 pub mod location;
 pub mod pointer;
 pub mod sha256;

@@ -1,6 +1,7 @@
 //! cache: keeps the object-scoped findings of each file's objects between runs, so that
 //! a re-run where few files changed checks only their objects with those rules (the
-//! graph rules and policies run on everything, every time).
+//! graph rules and policies run on everything, every time). The files' parses are kept
+//! beside them, by the compile stage ([`crate::compile::parses`]).
 //!
 //! An entry is named by a SHA-256 key over the run's fingerprint (k8lint's version, the
 //! target version, the config, the Pod Security settings, the default namespace, the
@@ -18,14 +19,12 @@
 mod entry;
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+use crate::base::entries;
 use crate::base::sha256::{self, Sha256};
 use crate::base::{Diagnostic, FileId, ObjectId};
 use crate::check::Reuse;
@@ -258,71 +257,20 @@ impl Reuse for Cache {
     }
 }
 
-/// `DIR/ab/abcdef…`: two levels, so that no folder holds too many entries.
 fn entry_path(dir: &Path, key: &str) -> PathBuf {
-    dir.join(&key[..2]).join(key)
+    entries::entry_path(dir, key)
 }
 
 fn read_entry(path: &Path) -> Option<String> {
-    let meta = fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_ENTRY_BYTES {
-        return None;
-    }
-    fs::read_to_string(path).ok()
+    String::from_utf8(entries::read(path, MAX_ENTRY_BYTES)?).ok()
 }
 
-/// Writes `text` to a temporary file beside `path` and renames it over `path`: a reader
-/// sees the old entry or the new one. Two runs writing one key write the same text.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let temp = dir.join(format!(
-        ".tmp-{}-{}-{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = fs::write(&temp, text).and_then(|()| fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
+    entries::write_atomically(path, text.as_bytes())
 }
 
 /// Removes the entries written longest ago until the folder is under three quarters of
 /// `max` bytes, when it is over `max`.
 pub fn evict(dir: &Path, max: u64) {
-    let mut entries: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
-    let Ok(shards) = fs::read_dir(dir) else {
-        return;
-    };
-    for shard in shards.flatten() {
-        let Ok(files) = fs::read_dir(shard.path()) else {
-            continue;
-        };
-        for f in files.flatten() {
-            let Ok(meta) = f.metadata() else { continue };
-            if meta.is_file() {
-                let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-                entries.push((modified, meta.len(), f.path()));
-            }
-        }
-    }
-    let mut total: u64 = entries.iter().map(|(_, len, _)| len).sum();
-    if total <= max {
-        return;
-    }
-    entries.sort();
-    for (_, len, path) in entries {
-        if total <= max / 4 * 3 {
-            break;
-        }
-        // Another run may have removed or replaced it: either way it is gone or new.
-        if fs::remove_file(&path).is_ok() {
-            total = total.saturating_sub(len);
-        }
-    }
+    entries::evict(dir, max);
 }

@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod classify;
 pub mod identity;
+pub mod parses;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ use crate::rules::input::{
 use crate::yaml::{self, Comment, InputBudget, ParseLimits, ProblemKind};
 use classify::{classify, has_identity, is_tool_config, is_tool_file, strip_unidentified_items};
 use identity::{apply_crd_scopes, make_object};
+use parses::ParseStore;
 
 /// Bounds on input size.
 #[derive(Debug, Clone)]
@@ -72,6 +74,8 @@ pub struct Inputs {
     pub units: Declared,
     /// How to render the Helm charts of a walk; `None`: they are reported, not rendered.
     pub helm: Option<crate::helm::Helm>,
+    /// Parses kept on disk from earlier runs; `None`: every file is parsed.
+    pub parses: Option<Arc<parses::ParseStore>>,
 }
 
 /// Counts for the report's summary.
@@ -123,9 +127,10 @@ impl Reparse {
         text: String,
         limits: &Limits,
         templates: &Templates,
+        store: Option<&ParseStore>,
     ) -> ParsedFile {
         let Some(path) = input.path.as_ref() else {
-            return parse_text(id, input.display(), input, text, limits, templates);
+            return parse_text(id, input.display(), input, text, limits, templates, store);
         };
         let same = |pf: &ParsedFile| {
             pf.source.id == id
@@ -143,7 +148,7 @@ impl Reparse {
         let templated = text.contains("${{");
         let aliased = text.contains('&') && text.contains('*');
         let keep = !templated && !aliased;
-        let mut parsed = parse_text(id, input.display(), input, text, limits, templates);
+        let mut parsed = parse_text(id, input.display(), input, text, limits, templates, store);
         parsed.explicit = input.explicit;
         if keep {
             self.lock().insert(path.clone(), Arc::new(parsed.clone()));
@@ -157,6 +162,10 @@ impl Reparse {
         self.lock().retain(|p, _| paths.contains(p.as_path()));
     }
 }
+
+/// The parses a compilation may take instead of parsing: the editor's, kept in memory,
+/// and the ones kept on disk.
+type Kept<'a> = (Option<&'a Reparse>, Option<&'a ParseStore>);
 
 /// One file after reading and parsing, before objects get ids.
 #[derive(Debug, Clone)]
@@ -233,10 +242,16 @@ pub fn compile_reusing(inputs: &Inputs, reparse: Option<&Reparse>) -> Result<Com
                     bytes,
                     &inputs.limits,
                     &inputs.templates,
-                    reparse,
+                    (reparse, inputs.parses.as_deref()),
                 ));
             }
-            let mut pf = read_and_parse(id, input, &inputs.limits, &inputs.templates, reparse)?;
+            let mut pf = read_and_parse(
+                id,
+                input,
+                &inputs.limits,
+                &inputs.templates,
+                (reparse, inputs.parses.as_deref()),
+            )?;
             // A chart met in a walk that was not rendered is reported once, at its
             // Chart.yaml.
             let chart = charts.iter().find(|c| c.input == i);
@@ -285,7 +300,7 @@ pub fn compile_in_memory(
                 bytes.clone(),
                 limits,
                 &Templates::default(),
-                None,
+                (None, None),
             )
         })
         .collect();
@@ -436,10 +451,10 @@ fn read_and_parse(
     input: &InputPath,
     limits: &Limits,
     templates: &Templates,
-    reparse: Option<&Reparse>,
+    kept: Kept<'_>,
 ) -> Result<ParsedFile, LoadError> {
     match load::read_bytes(input, limits.max_file_bytes)? {
-        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates, reparse)),
+        Ok(bytes) => Ok(parse_bytes(id, input, bytes, limits, templates, kept)),
         Err(message) => Ok(unreadable(
             id,
             input.display(),
@@ -459,7 +474,7 @@ fn parse_bytes(
     bytes: Vec<u8>,
     limits: &Limits,
     templates: &Templates,
-    reparse: Option<&Reparse>,
+    (reparse, store): Kept<'_>,
 ) -> ParsedFile {
     let name = input.display();
     let text = match load::decode(bytes) {
@@ -468,8 +483,8 @@ fn parse_bytes(
         Err(e) => return unreadable(id, name, input, e.lossy, e.offset, e.message),
     };
     match reparse {
-        Some(r) => r.parse(id, input, text, limits, templates),
-        None => parse_text(id, name, input, text, limits, templates),
+        Some(r) => r.parse(id, input, text, limits, templates, store),
+        None => parse_text(id, name, input, text, limits, templates, store),
     }
 }
 
@@ -506,6 +521,7 @@ fn parse_rendered(
                 r.text.clone(),
                 &inputs.limits,
                 &inputs.templates,
+                inputs.parses.as_deref(),
             );
             if let Some(chart_yaml) = chart_yaml {
                 pf.source.rendered = Some(load::RenderedFrom {
@@ -527,6 +543,7 @@ fn parse_text(
     text: String,
     limits: &Limits,
     templates: &Templates,
+    store: Option<&ParseStore>,
 ) -> ParsedFile {
     // The run's ceiling on parsed input: a file past it is not kept, not even its text.
     if let Some(run) = &limits.parse.run {
@@ -542,7 +559,10 @@ fn parse_text(
         Arc::clone(&text),
         input.context,
     );
-    let stream = yaml::parse(&text, &limits.parse);
+    let stream = match store {
+        Some(store) => store.parse(&text, &limits.parse),
+        None => yaml::parse(&text, &limits.parse),
+    };
     let broken = stream
         .problems
         .iter()

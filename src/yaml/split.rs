@@ -179,25 +179,7 @@ mod tests {
     /// the same cut at every marker as whole.
     #[test]
     fn every_test_file_parses_the_same_in_pieces() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs: Vec<std::path::PathBuf> = ["testdata", "tests/data", "policies"]
-            .iter()
-            .map(|d| root.join(d))
-            .collect();
-        if let Ok(extra) = std::env::var("K8LINT_SPLIT_DIRS") {
-            dirs.extend(extra.split(':').map(std::path::PathBuf::from));
-        }
-        let mut files = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
-                    files.push(p);
-                }
-            }
-        }
+        let files = crate::yaml::test_files();
         let mut cut_files = 0;
         for f in &files {
             let Ok(text) = std::fs::read_to_string(f) else {
