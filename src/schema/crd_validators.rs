@@ -85,9 +85,11 @@ impl CrdValidator {
         compile: impl FnOnce(&Value) -> Result<Validator, String>,
     ) -> Option<String> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        // Asked after the objects' checks (a whole-graph check): the uses still counted
+        // are of objects whose findings came from the cache, which never ask, so the
+        // validator is not kept for them.
         if let Slot::Unknown = *slot {
             *slot = match compile(&self.root) {
-                Ok(v) if self.uses_left.load(Ordering::Relaxed) > 0 => Slot::Ready(Arc::new(v)),
                 Ok(_) => Slot::Released,
                 Err(why) => Slot::Broken(why),
             };
@@ -131,6 +133,7 @@ mod tests {
         assert!(v.take(counting(&compiles)).is_some());
         assert!(v.is_kept());
         assert_eq!(v.error(counting(&compiles)), None);
+        assert!(v.is_kept());
         assert!(v.take(counting(&compiles)).is_some());
         assert_eq!(compiles.get(), 1);
         assert!(!v.is_kept());
@@ -154,10 +157,12 @@ mod tests {
         assert_eq!(compiles.get(), 1);
     }
 
-    /// Asked only whether it compiles (a fully cached run), nothing is kept.
+    /// Asked only whether it compiles (a run whose objects' findings all come from the
+    /// cache: the uses counted never come), nothing is kept.
     #[test]
-    fn asked_whether_it_compiles_without_uses_keeps_nothing() {
+    fn asked_whether_it_compiles_keeps_nothing() {
         let v = CrdValidator::new(ObjectId(0), serde_json::json!({"type": "object"}));
+        v.expect_use();
         let compiles = Cell::new(0);
         assert_eq!(v.error(counting(&compiles)), None);
         assert!(!v.is_kept());
