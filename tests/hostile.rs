@@ -5,6 +5,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+#[path = "hostile/binding.rs"]
+mod binding;
 #[path = "hostile/budgets.rs"]
 mod budgets;
 #[path = "hostile/crds.rs"]

@@ -2,6 +2,7 @@
 //! pointers, object ids, locations, diagnostics). It knows nothing of YAML, of
 //! Kubernetes or of rules; every other module may use it and it uses none of them.
 
+pub mod checksum;
 pub mod diagnostic;
 pub mod entries;
 pub mod hash;

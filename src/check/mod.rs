@@ -167,6 +167,22 @@ pub fn run(
     )
 }
 
+/// The findings of `rules` on an object: those kept from an earlier run when `known`,
+/// else checked now and handed to `keep`.
+fn known_or_checked(
+    known: Option<Vec<Diagnostic>>,
+    cx: &Context<'_>,
+    rules: &[&dyn Rule],
+    object: &Object,
+    keep: impl FnOnce(&[Diagnostic]),
+) -> Vec<Diagnostic> {
+    known.unwrap_or_else(|| {
+        let found = check_object(cx, rules, object);
+        keep(&found);
+        found
+    })
+}
+
 /// [`run`], taking the object-scoped findings of the objects `reuse` knows instead of
 /// computing them, and giving it those computed. The result is the same as `run`'s when
 /// what `reuse` knows was computed with the same rules, config, version and schemas.
@@ -212,22 +228,16 @@ pub fn run_reusing(
     let mut found: Vec<Diagnostic> = objects
         .par_iter()
         .flat_map_iter(|o| {
-            let mut out = match reuse.known(o) {
-                Some(known) => known,
-                None => {
-                    let computed = check_object(&cx, &object_rules, o);
-                    reuse.computed(o, &computed);
-                    computed
-                }
-            };
-            match reuse.known_in_namespace(o) {
-                Some(known) => out.extend(known),
-                None => {
-                    let computed = check_object(&cx, &namespace_rules, o);
-                    reuse.computed_in_namespace(o, &computed);
-                    out.extend(computed);
-                }
-            }
+            let mut out = known_or_checked(reuse.known(o), &cx, &object_rules, o, |found| {
+                reuse.computed(o, found);
+            });
+            out.extend(known_or_checked(
+                reuse.known_in_namespace(o),
+                &cx,
+                &namespace_rules,
+                o,
+                |found| reuse.computed_in_namespace(o, found),
+            ));
             out.extend(check_object(&cx, &graph_rules, o));
             out
         })

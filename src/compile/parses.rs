@@ -4,12 +4,13 @@
 //! An entry is named by a SHA-256 over k8lint's version, the entry format, the parser's
 //! bounds and the text: the parse depends on nothing else. Files with aliases are not
 //! kept (their expansion charges the run's input budget), nor parses that reached a
-//! bound. An entry starts with a digest of its key and body; one that does not match,
+//! bound. An entry holds its key and a checksum of its body; one that does not match,
 //! does not decode or names a span past its text is ignored and written again.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::base::checksum::checksum;
 use crate::base::entries;
 use crate::base::sha256::{self, Sha256};
 use crate::yaml::{self, ParseLimits, ProblemKind, Stream};
@@ -72,7 +73,7 @@ impl ParseStore {
         let stream = yaml::parse(text, limits);
         if !stream.problems.iter().any(|p| p.kind == ProblemKind::Limit) {
             let body = yaml::stored::encode(&stream);
-            let entry = [&Self::check(&key, &body)[..], &body].concat();
+            let entry = [&key[..], &checksum(&body).to_le_bytes(), &body].concat();
             // A failure (read-only or full disk) only means the next run parses again.
             if entries::write_atomically(&path, &entry).is_ok() {
                 self.written.fetch_add(1, Ordering::Relaxed);
@@ -103,19 +104,12 @@ impl ParseStore {
         h.finish()
     }
 
-    /// The digest an entry starts with: of its key and body, so that an entry renamed
-    /// to another key or changed in any byte is refused.
-    fn check(key: &[u8; 32], body: &[u8]) -> [u8; 32] {
-        let mut h = Sha256::default();
-        h.field(key);
-        h.field(body);
-        h.finish()
-    }
-
     fn read_entry(&self, path: &Path, key: &[u8; 32], text_len: usize) -> Option<Stream> {
         let bytes = entries::read(path, MAX_ENTRY_BYTES)?;
-        let (check, body) = bytes.split_at_checked(32)?;
-        if check != Self::check(key, body) {
+        // Its own key (not another entry renamed), then the checksum of the body.
+        let (own, rest) = bytes.split_at_checked(32)?;
+        let (sum, body) = rest.split_at_checked(8)?;
+        if own != key || sum != checksum(body).to_le_bytes() {
             return None;
         }
         yaml::stored::decode(body, text_len)

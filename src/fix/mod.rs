@@ -86,7 +86,7 @@ pub fn pass(
     options: &Options,
 ) -> Pass {
     let mut out = Pass::default();
-    let mut chosen: BTreeMap<FileId, (Vec<TextEdit>, Vec<String>)> = BTreeMap::new();
+    let mut chosen: BTreeMap<FileId, (Vec<TextEdit>, Vec<String>, Touched)> = BTreeMap::new();
     for finding in findings {
         let Some(r) = resolve(graph, version, finding) else {
             continue;
@@ -101,18 +101,18 @@ pub fn pass(
         if graph.file(file).path.is_none() || r.edits.iter().any(|e| e.file != file) {
             continue;
         }
-        let (edits, rules) = chosen.entry(file).or_default();
-        if r.edits
-            .iter()
-            .any(|e| edits.iter().any(|t| touches(e.span, t.span)))
-        {
+        let (edits, rules, touched) = chosen.entry(file).or_default();
+        if r.edits.iter().any(|e| touched.meets(e.span)) {
             out.deferred += 1;
             continue;
+        }
+        for e in &r.edits {
+            touched.add(e.span);
         }
         edits.extend(r.edits);
         rules.push(r.rule);
     }
-    for (file, (edits, rules)) in chosen {
+    for (file, (edits, rules, _)) in chosen {
         let old = &graph.file(file).text;
         let text = edit::apply(old, &edits);
         let (before, broken_before) = problems(old);
@@ -125,10 +125,40 @@ pub fn pass(
     out
 }
 
-/// Whether two edits meet: they overlap, or one is an insertion at the other's edge
-/// (their order would be a guess).
-fn touches(a: Span, b: Span) -> bool {
-    a.start <= b.end && b.start <= a.end
+/// The text a file's chosen edits cover, as disjoint ranges (start → end) merged where
+/// they meet: whether a new edit meets one is a lookup, not a walk over every edit chosen.
+#[derive(Debug, Default)]
+struct Touched(BTreeMap<u32, u32>);
+
+impl Touched {
+    /// Whether an edit meets a chosen one: they overlap, or one is an insertion at the
+    /// other's edge (their order would be a guess).
+    fn meets(&self, span: Span) -> bool {
+        // The ranges are disjoint and apart, so the last one starting at or before the
+        // span's end is the only one that can reach it.
+        self.0
+            .range(..=span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| span.start <= end)
+    }
+
+    /// Adds an edit's span, merged with the ranges it meets.
+    fn add(&mut self, span: Span) {
+        let (mut start, mut end) = (span.start, span.end);
+        let met: Vec<(u32, u32)> = self
+            .0
+            .range(..=end)
+            .rev()
+            .map(|(&s, &e)| (s, e))
+            .take_while(|&(_, e)| start <= e)
+            .collect();
+        for (s, e) in met {
+            self.0.remove(&s);
+            start = start.min(s);
+            end = end.max(e);
+        }
+        self.0.insert(start, end);
+    }
 }
 
 /// How many YAML problems a text has that a fix must not add (syntax errors, complex and
@@ -148,4 +178,38 @@ fn problems(text: &str) -> (usize, bool) {
         }
     }
     (count, broken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The merged ranges answer what comparing with every chosen edit answers.
+    #[test]
+    fn touched_meets_what_some_chosen_edit_meets() {
+        let touches = |a: Span, b: Span| a.start <= b.end && b.start <= a.end;
+        // A fixed pseudo-random walk of edits, insertions (empty spans) included.
+        let mut seed = 7u32;
+        let mut next = |n: u32| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) % n
+        };
+        for _ in 0..50 {
+            let mut touched = Touched::default();
+            let mut chosen: Vec<Span> = Vec::new();
+            for _ in 0..40 {
+                let start = next(100);
+                let edit = Span {
+                    start,
+                    end: start + next(4),
+                };
+                let slow = chosen.iter().any(|&t| touches(edit, t));
+                assert_eq!(touched.meets(edit), slow, "{edit:?} against {chosen:?}");
+                if !slow || next(2) == 0 {
+                    touched.add(edit);
+                    chosen.push(edit);
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! answers only with objects of its unit. Iterating the objects of a kind to check each
 //! ([`Graph::of_kind`], [`Graph::checked`]) is not a lookup and is not scoped.
 
+mod spans;
 pub mod units;
 
 use crate::base::FastMap;
@@ -643,9 +644,7 @@ impl Graph {
     /// The chain of span-tree nodes that contain a byte offset of a file, outermost first
     /// (empty when no parsed document covers it).
     pub fn chain_at(&self, file: FileId, offset: u32) -> Vec<&Node> {
-        let Some(doc) = self.docs.iter().find(|d| {
-            d.file == file && d.span.start <= offset && offset < d.span.end.max(d.span.start + 1)
-        }) else {
+        let Some(doc) = self.doc_holding(file, offset).map(|i| &self.docs[i]) else {
             return Vec::new();
         };
         let contains = |n: &Node| {

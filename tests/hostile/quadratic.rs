@@ -284,3 +284,43 @@ fn two_variant_files_repeating_many_objects() {
     );
     assert!(out.contains(&format!("repeats {N} objects of")), "{out}");
 }
+
+/// One file of many objects, each with a key written twice alike: each finding used to
+/// look for its document, and `fix` for its object, among all of them, and each fix was
+/// compared with every fix chosen before it.
+#[test]
+fn one_file_of_many_repeated_keys() {
+    const N: usize = 8_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..N {
+        write!(
+            text,
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\ndata:\n  k: v\n  k: v\n"
+        )
+        .unwrap();
+    }
+    let file = dir.path().join("m.yaml");
+    fs::write(&file, &text).unwrap();
+    let (_, out, err) = k8lint(
+        dir.path(),
+        &["check", "m.yaml", "--format", "short", "--fail-on", "never"],
+    );
+    let repeated = out
+        .lines()
+        .filter(|l| l.contains("[yaml-duplicate-key]"))
+        .count();
+    assert_eq!(repeated, N, "{err}");
+    let (code, _, err) = k8lint(dir.path(), &["fix", "m.yaml"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(&format!(
+            "fixed {N} finding(s) in 1 file(s) (yaml-duplicate-key: {N})"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        text.replace("  k: v\n  k: v\n", "  k: v\n")
+    );
+}

@@ -57,11 +57,17 @@ pub fn measured(dir: &Path, args: &[&str]) -> (Option<i32>, String, String, Usag
 // The child is reaped by `wait4` (which also returns its resource usage), not `Child::wait`.
 #[allow(clippy::zombie_processes)]
 fn measured_with(dir: &Path, args: &[&str], stdout: Stdio) -> (Option<i32>, String, String, Usage) {
-    // A cache folder of its own, empty: every run does all its work (and writes its
-    // entries), whatever earlier runs left in the user's cache.
+    // What is measured is the input's cost, not the re-run cache's: `check` runs
+    // uncached unless the case names a cache folder, and anything else gets an empty
+    // cache folder of its own, whatever earlier runs left in the user's cache.
     let cache = tempfile::tempdir().expect("a temporary folder");
+    let uncached = args.first() == Some(&"check")
+        && !args
+            .iter()
+            .any(|a| *a == "--cache-dir" || *a == "--no-cache");
     let mut child = Command::new(get_cargo_bin("k8lint"))
         .args(args)
+        .args(uncached.then_some("--no-cache"))
         .env("K8LINT_CACHE_DIR", cache.path())
         .current_dir(dir)
         .stdin(Stdio::null())

@@ -71,10 +71,7 @@ impl Rule for YamlDuplicateKey {
             return None;
         };
         let g = cx.graph;
-        let object = g.objects.iter().find(|o| {
-            let (root, f) = g.node_at(o.id, &Pointer::root());
-            f == file && !o.context && root.span.start <= span.start && span.end <= root.span.end
-        })?;
+        let object = g.object(g.object_holding(file, span)?);
         let (root, _) = g.node_at(object.id, &Pointer::root());
         let text = &g.file(file).text;
         let value_text = |key| {

@@ -1,8 +1,8 @@
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use crate::base::Diagnostic;
 use crate::declare_rule;
-use crate::graph::units::Membership;
+use crate::graph::units::{FirstSeen, Membership};
 use crate::model::{Object, PodTemplate, Selector};
 use crate::semantics::endpoints::covered_workloads;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -73,25 +73,33 @@ impl Rule for NetworkPolicyCoverage {
                 .map(|s| (*np, s))
         });
         let covered = covered_workloads(cx.graph, selecting);
-        // The namespaces with policies that a unit sees, asked once per unit.
-        let mut seen_by_unit: HashMap<Membership, BTreeSet<Option<&str>>> = HashMap::new();
+        // Where the policies are, asked per unit in time proportional to its folder's
+        // depth: a unit per workload must not make each one walk every policy.
+        let units = &cx.graph.units;
+        let mut any_policy: FirstSeen<()> = FirstSeen::default();
+        let mut by_namespace: BTreeMap<Option<&str>, FirstSeen<()>> = BTreeMap::new();
+        for np in &policies {
+            let m = cx.graph.membership(np.id);
+            any_policy.push(units, m, ());
+            by_namespace
+                .entry(np.namespace.as_deref())
+                .or_default()
+                .push(units, m, ());
+        }
+        let sees_in = |m: Membership, ns: Option<&str>| {
+            by_namespace
+                .get(&ns)
+                .is_some_and(|f| f.first_seen_by(units, m).is_some())
+        };
         // Namespaces without any policy: one finding each per unit, at their first workload.
         let mut bare: BTreeMap<(Option<&str>, &str), Vec<&Object>> = BTreeMap::new();
         for w in cx.graph.checked().filter(|o| runs_own_pods(o)) {
             let ns = w.namespace.as_deref();
-            let with_policies = seen_by_unit
-                .entry(cx.graph.membership(w.id))
-                .or_insert_with(|| {
-                    policies
-                        .iter()
-                        .filter(|np| cx.graph.sees(w.id, np.id))
-                        .map(|np| np.namespace.as_deref())
-                        .collect()
-                });
-            if with_policies.is_empty() {
+            let m = cx.graph.membership(w.id);
+            if any_policy.first_seen_by(units, m).is_none() {
                 continue;
             }
-            if !with_policies.contains(&ns) {
+            if !sees_in(m, ns) {
                 bare.entry((ns, cx.graph.unit_name(w.id)))
                     .or_default()
                     .push(w);
@@ -116,10 +124,10 @@ impl Rule for NetworkPolicyCoverage {
             let Some(first) = workloads.first() else {
                 continue;
             };
-            let where_ = seen_by_unit
-                .get(&cx.graph.membership(first.id))
-                .into_iter()
-                .flatten()
+            let m = cx.graph.membership(first.id);
+            let where_ = by_namespace
+                .keys()
+                .filter(|&&n| sees_in(m, n))
                 .map(|n| n.unwrap_or("default"))
                 .collect::<Vec<_>>()
                 .join(", ");

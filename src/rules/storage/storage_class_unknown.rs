@@ -1,13 +1,13 @@
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
-
-use crate::base::{Diagnostic, ObjectId};
-use crate::model::Object;
+use crate::base::Diagnostic;
 use crate::declare_rule;
+use crate::graph::units::Membership;
+use crate::model::Object;
 use crate::rules::{Context, Rule, RuleMeta};
 
-use crate::semantics::storage::claims::{CLASS_ANNOTATION, ClassSpec, claims_of};
+use crate::semantics::storage::claims::{Claim, ClassSpec, claims_of, volumes};
+use crate::semantics::storage::pools::{Pools, View};
 
 declare_rule! {
     /// ## What it does
@@ -62,53 +62,47 @@ impl Rule for StorageClassUnknown {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let all: Vec<&Object> = cx
-            .graph
-            .of_kind("storage.k8s.io", "StorageClass")
-            .collect();
-        if all.is_empty() {
+        let graph = cx.graph;
+        if graph.of_kind("storage.k8s.io", "StorageClass").next().is_none() {
             return;
         }
-        // The PVs carrying each class name.
-        let mut on_volumes: HashMap<&str, Vec<ObjectId>> = HashMap::new();
-        for pv in cx.graph.of_kind("", "PersistentVolume") {
-            let class = pv
-                .annotations()
-                .and_then(|a| a.get(CLASS_ANNOTATION))
-                .or_else(|| pv.at("/spec/storageClassName"))
-                .and_then(Value::as_str);
-            if let Some(class) = class {
-                on_volumes.entry(class).or_default().push(pv.id);
-            }
-        }
-        let mut reported = HashSet::new();
-        for o in cx.graph.checked() {
-            // The classes of the object's unit (few: read per object, not indexed).
-            let classes: HashSet<&str> = all
-                .iter()
-                .filter(|c| cx.graph.sees(o.id, c.id))
-                .map(|c| c.name.as_str())
-                .collect();
-            if classes.is_empty() {
-                continue;
-            }
+        let mut subjects: Vec<(&Object, Vec<Claim<'_>>)> = Vec::new();
+        for o in graph.checked() {
             let mut claims = Vec::new();
             claims_of(o, &mut claims);
+            if !claims.is_empty() {
+                subjects.push((o, claims));
+            }
+        }
+        // The StorageClasses and PVs each unit sees, indexed once for all of its objects.
+        let mut viewers: Vec<Membership> = subjects
+            .iter()
+            .map(|(o, _)| graph.membership(o.id))
+            .collect();
+        viewers.sort_unstable_by_key(|m| (m.unit, m.declared, m.everywhere));
+        viewers.dedup();
+        let volumes = volumes(graph);
+        let pools = Pools::new(graph, &volumes, &viewers);
+        let mut views: HashMap<Membership, View<'_, '_>> = HashMap::new();
+        let mut reported = HashSet::new();
+        for (o, claims) in subjects {
+            let m = graph.membership(o.id);
+            let view = views.entry(m).or_insert_with(|| pools.view(graph, m));
+            if view.no_classes() {
+                continue;
+            }
             for c in claims {
                 let ClassSpec::Set(class, at) = c.class() else {
                     continue;
                 };
                 if class.is_empty()
-                    || classes.contains(class.as_str())
-                    || on_volumes
-                        .get(class.as_str())
-                        .is_some_and(|pvs| pvs.iter().any(|&pv| cx.graph.sees(o.id, pv)))
+                    || view.has_class(&class)
+                    || view.on_volumes(&class)
                     || !reported.insert((o.id, at.clone()))
                 {
                     continue;
                 }
-                let mut known: Vec<&str> = classes.iter().copied().collect();
-                known.sort_unstable();
+                let known = view.class_names();
                 out.push(STORAGE_CLASS_UNKNOWN.at(
                     o.id,
                     at,

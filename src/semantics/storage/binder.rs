@@ -8,13 +8,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use serde_json::Value;
-
 use crate::graph::Graph;
 use crate::graph::units::Membership;
-use crate::model::Object;
 
 use super::claims::{Claim, ClassSpec, Volume, claims, volumes};
+use super::pools::{Pools, Taken, View, Want, misses};
 
 /// What happened to one claim.
 #[derive(Debug, Clone)]
@@ -49,61 +47,6 @@ pub struct Binding<'a> {
     /// PVs whose claimRef names a claim whose `volumeName` names another PV:
     /// `(pv, claim)`.
     pub ref_conflicts: Vec<(usize, usize)>,
-}
-
-/// What is known about StorageClasses.
-struct Classes<'a> {
-    names: HashSet<&'a str>,
-    /// Classes that never provision (`kubernetes.io/no-provisioner`).
-    static_only: HashSet<&'a str>,
-    default: Option<&'a str>,
-    /// Classes carried by some PV.
-    on_volumes: HashSet<&'a str>,
-}
-
-impl<'a> Classes<'a> {
-    fn new(graph: &'a Graph, viewer: &'a Object, volumes: &[Volume<'a>]) -> Classes<'a> {
-        let all: Vec<&Object> = graph
-            .of_kind_seen_by(viewer, "storage.k8s.io", "StorageClass")
-            .collect();
-        let is_default = |o: &Object| {
-            o.annotations().is_some_and(|a| {
-                [
-                    "storageclass.kubernetes.io/is-default-class",
-                    "storageclass.beta.kubernetes.io/is-default-class",
-                ]
-                .iter()
-                .any(|k| a.get(*k).and_then(Value::as_str) == Some("true"))
-            })
-        };
-        // Several defaults: the newest wins, ties by name (§C.6).
-        let default = all
-            .iter()
-            .filter(|o| is_default(o))
-            .max_by(|a, b| {
-                let ts = |o: &Object| {
-                    o.at("/metadata/creationTimestamp")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_owned()
-                };
-                ts(a).cmp(&ts(b)).then_with(|| b.name.cmp(&a.name))
-            })
-            .map(|o| o.name.as_str());
-        Classes {
-            names: all.iter().map(|o| o.name.as_str()).collect(),
-            static_only: all
-                .iter()
-                .filter(|o| {
-                    o.at("/provisioner").and_then(Value::as_str)
-                        == Some("kubernetes.io/no-provisioner")
-                })
-                .map(|o| o.name.as_str())
-                .collect(),
-            default,
-            on_volumes: volumes.iter().map(|v| v.class).collect(),
-        }
-    }
 }
 
 /// Why a PV does not fit a claim, checked as `FindMatchingVolume` and
@@ -191,28 +134,31 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
     if groups.is_empty() && !context.is_empty() {
         groups.push(context.clone());
     }
+    // The unit's own first claim sees what the unit sees.
+    let viewers: Vec<Membership> = groups
+        .iter()
+        .map(|members| {
+            let first = members.get(context.len()).copied().unwrap_or(members[0]);
+            graph.membership(claims[first].object.id)
+        })
+        .collect();
+    let pools = Pools::new(graph, &volumes, &viewers);
     let mut outcomes: Vec<Outcome> = vec![Outcome::Provisioned; claims.len()];
     let mut ref_conflicts = Vec::new();
-    let mut known_conflicts = std::collections::HashSet::new();
+    let mut known_conflicts = HashSet::new();
     for (g, members) in groups.iter().enumerate() {
-        // The unit's own first claim sees what the unit sees.
-        let viewer = claims[members.get(context.len()).copied().unwrap_or(members[0])].object;
-        let seen: Vec<usize> = (0..volumes.len())
-            .filter(|&vi| graph.sees(viewer.id, volumes[vi].object.id))
-            .collect();
-        let unit_claims: Vec<Claim<'_>> = members.iter().map(|&ci| claims[ci].clone()).collect();
-        let unit_volumes: Vec<Volume<'_>> = seen.iter().map(|&vi| volumes[vi].clone()).collect();
-        let classes = Classes::new(graph, viewer, &unit_volumes);
-        let (unit_outcomes, conflicts) = simulate(&unit_claims, &unit_volumes, &classes);
+        let view = pools.view(graph, viewers[g]);
+        let unit_claims: Vec<&Claim<'_>> = members.iter().map(|&ci| &claims[ci]).collect();
+        let (unit_outcomes, conflicts) = simulate(&unit_claims, &volumes, &view);
         for (i, outcome) in unit_outcomes.into_iter().enumerate() {
             // A context claim's outcome is the same in every unit: taken from the first.
             if i < context.len() && g > 0 {
                 continue;
             }
-            outcomes[members[i]] = outcome.remap(&seen, members);
+            outcomes[members[i]] = outcome.remap(members);
         }
         for (vi, ci) in conflicts {
-            let pair = (seen[vi], members[ci]);
+            let pair = (vi, members[ci]);
             // A context claim's conflict comes back from every unit: kept once, found by
             // hashing rather than by searching every conflict kept so far.
             if known_conflicts.insert(pair) {
@@ -229,57 +175,61 @@ pub fn bind(graph: &Graph) -> Binding<'_> {
 }
 
 impl Outcome {
-    /// The outcome with a unit's volume and claim indexes turned into the run's.
-    fn remap(self, volumes: &[usize], claims: &[usize]) -> Outcome {
+    /// The outcome with a unit's claim indexes turned into the run's.
+    fn remap(self, claims: &[usize]) -> Outcome {
         match self {
-            Outcome::Bound(v) => Outcome::Bound(volumes[v]),
-            Outcome::VolumeMismatch(v, why) => Outcome::VolumeMismatch(volumes[v], why),
-            Outcome::VolumeTaken(v, c) => Outcome::VolumeTaken(volumes[v], c.map(|c| claims[c])),
-            Outcome::Taken(v, c) => Outcome::Taken(volumes[v], claims[c]),
-            Outcome::Unbindable(why, near) => Outcome::Unbindable(
-                why,
-                near.into_iter().map(|(v, w)| (volumes[v], w)).collect(),
-            ),
-            other @ (Outcome::Provisioned | Outcome::VolumeMissing) => other,
+            Outcome::VolumeTaken(v, c) => Outcome::VolumeTaken(v, c.map(|c| claims[c])),
+            Outcome::Taken(v, c) => Outcome::Taken(v, claims[c]),
+            other => other,
         }
     }
 }
 
+/// The key a claimRef names a claim by.
+fn claim_key<'c>(c: &'c Claim<'_>) -> (&'c str, &'c str) {
+    (c.namespace.unwrap_or("default"), c.name.as_str())
+}
+
 /// The simulation over one unit's claims and the volumes and classes it sees: each
-/// claim's outcome, and the claimRef conflicts, as indexes into the slices given.
+/// claim's outcome, and the claimRef conflicts, with the run's volume indexes and the
+/// unit's claim indexes.
 fn simulate(
-    claims: &[Claim<'_>],
+    claims: &[&Claim<'_>],
     volumes: &[Volume<'_>],
-    classes: &Classes<'_>,
+    view: &View<'_, '_>,
 ) -> (Vec<Outcome>, Vec<(usize, usize)>) {
     let mut outcomes: Vec<Option<Outcome>> = vec![None; claims.len()];
 
+    // The first claim of each key: the one a claimRef reserves a PV for.
     let claim_index: HashMap<(&str, &str), usize> = claims
         .iter()
         .enumerate()
         .rev()
-        .map(|(i, c)| ((c.namespace.unwrap_or("default"), c.name.as_str()), i))
-        .collect();
-    let volume_index: HashMap<&str, usize> = volumes
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, v)| (v.object.name.as_str(), i))
+        .map(|(i, c)| (claim_key(c), i))
         .collect();
     // Who a PV is reserved for by its claimRef: Some(claim) in the inputs, None outside.
-    let reserved: Vec<Option<Option<usize>>> = volumes
-        .iter()
-        .map(|v| v.claim_ref.map(|key| claim_index.get(&key).copied()))
-        .collect();
-    let mut taken_by: Vec<Option<usize>> = vec![None; volumes.len()];
-    let mut ref_conflicts = Vec::new();
+    let reserved = |vi: usize| -> Option<Option<usize>> {
+        volumes[vi]
+            .claim_ref
+            .map(|key| claim_index.get(&key).copied())
+    };
+    // The PVs reserved for a claim, ascending.
+    let reserved_for = |ci: usize| -> Vec<usize> {
+        let key = claim_key(claims[ci]);
+        if claim_index.get(&key) == Some(&ci) {
+            view.reserved_for(key)
+        } else {
+            Vec::new()
+        }
+    };
+    let mut taken = Taken::default();
 
     // Pre-bound claims first.
     for (ci, c) in claims.iter().enumerate() {
         let Some(vname) = c.volume_name() else {
             continue;
         };
-        let Some(&vi) = volume_index.get(vname) else {
+        let Some(vi) = view.named(vname) else {
             outcomes[ci] = Some(if c.bound_in_cluster() {
                 Outcome::Provisioned
             } else {
@@ -288,15 +238,15 @@ fn simulate(
             continue;
         };
         let v = &volumes[vi];
-        let outcome = match (reserved[vi], taken_by[vi]) {
+        let outcome = match (reserved(vi), taken.by(vi)) {
             (_, Some(other)) => Outcome::VolumeTaken(vi, Some(other)),
             (Some(owner), _) if owner != Some(ci) => Outcome::VolumeTaken(vi, owner),
             _ => {
-                let class = effective_class(c, classes).0;
+                let class = effective_class(c, view).0;
                 // checkVolumeSatisfyClaim: no selector and no phase check.
                 let why = misfit(v, c, &class, false);
                 if why.is_empty() {
-                    taken_by[vi] = Some(ci);
+                    taken.take(vi, ci);
                     Outcome::Bound(vi)
                 } else {
                     Outcome::VolumeMismatch(vi, why)
@@ -306,48 +256,20 @@ fn simulate(
         outcomes[ci] = Some(outcome);
     }
     // A PV reserved for a claim that names another PV.
-    for (vi, r) in reserved.iter().enumerate() {
-        if let Some(Some(ci)) = r {
-            if claims[*ci]
-                .volume_name()
-                .is_some_and(|n| n != volumes[vi].object.name)
-            {
-                ref_conflicts.push((vi, *ci));
-            }
-        }
-    }
+    let mut ref_conflicts: Vec<(usize, usize)> = claim_index
+        .values()
+        .filter_map(|&ci| Some((ci, claims[ci].volume_name()?)))
+        .flat_map(|(ci, name)| {
+            reserved_for(ci)
+                .into_iter()
+                .filter(move |&vi| volumes[vi].object.name != name)
+                .map(move |vi| (vi, ci))
+        })
+        .collect();
+    ref_conflicts.sort_unstable();
 
     // Mode groups: every distinct access-mode set among the PVs, smallest first.
-    let mut groups: Vec<BTreeSet<&str>> = Vec::new();
-    for v in volumes {
-        if !groups.contains(&v.modes) {
-            groups.push(v.modes.clone());
-        }
-    }
-    groups.sort_by_key(BTreeSet::len);
-    // Free PVs by (class, volumeMode, access modes), smallest first (input order on
-    // ties): a claim looks at its own buckets only, so binding stays linear in practice.
-    let mut buckets: HashMap<(&str, &str, &BTreeSet<&str>), Vec<usize>> = HashMap::new();
-    let mut reserved_for: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (vi, v) in volumes.iter().enumerate() {
-        match reserved[vi] {
-            Some(Some(ci)) => reserved_for.entry(ci).or_default().push(vi),
-            Some(None) => {}
-            None if v.capacity.is_some() && v.available() => buckets
-                .entry((v.class, v.volume_mode, &v.modes))
-                .or_default()
-                .push(vi),
-            None => {}
-        }
-    }
-    for list in buckets.values_mut() {
-        list.sort_by(|a, b| {
-            volumes[*a]
-                .capacity
-                .cmp(&volumes[*b].capacity)
-                .then(a.cmp(b))
-        });
-    }
+    let groups = view.mode_groups();
     let mut explained: HashSet<(usize, String)> = HashSet::new();
 
     for (ci, c) in claims.iter().enumerate() {
@@ -358,7 +280,7 @@ fn simulate(
             outcomes[ci] = Some(Outcome::Provisioned);
             continue;
         }
-        let (class, class_known) = effective_class(c, classes);
+        let (class, class_known) = effective_class(c, view);
         let wanted = c.access_modes();
         let request = c.request().map(|q| q.value_ceil());
         let fits_size = |v: &Volume<'_>| match (&v.capacity, request) {
@@ -367,52 +289,50 @@ fn simulate(
             (None, _) => false,
         };
         let selector = c.selector();
-        let search = |taken_by: &[Option<usize>], ignore_taken: bool| -> Option<usize> {
-            let free = |vi: usize| ignore_taken || taken_by[vi].is_none();
+        let mine = reserved_for(ci);
+        let search = |taken: &mut Taken, ignore_taken: bool| -> Option<usize> {
             // A PV whose claimRef names this claim is returned once capacity and
             // volumeMode fit.
-            let pre_bound = reserved_for
-                .get(&ci)
-                .into_iter()
-                .flatten()
-                .copied()
-                .find(|&vi| {
-                    let v = &volumes[vi];
-                    free(vi)
-                        && wanted.is_subset(&v.modes)
-                        && fits_size(v)
-                        && v.volume_mode == c.volume_mode()
-                });
+            let pre_bound = mine.iter().copied().find(|&vi| {
+                let v = &volumes[vi];
+                (ignore_taken || taken.by(vi).is_none())
+                    && wanted.is_subset(&v.modes)
+                    && fits_size(v)
+                    && v.volume_mode == c.volume_mode()
+            });
             if pre_bound.is_some() {
                 return pre_bound;
             }
-            for g in groups.iter().filter(|g| wanted.is_subset(g)) {
-                let Some(list) = buckets.get(&(class.as_str(), c.volume_mode(), g)) else {
-                    continue;
-                };
-                let found = list.iter().copied().find(|&vi| {
-                    let v = &volumes[vi];
-                    free(vi)
-                        && fits_size(v)
-                        && selector
-                            .as_ref()
-                            .is_none_or(|s| s.matches_opt(v.object.labels()))
-                });
-                if found.is_some() {
-                    return found;
-                }
-            }
-            None
+            // Free PVs by (class, volumeMode, access modes), smallest first (input order
+            // on ties): a claim looks at its own buckets only, from the first PV big
+            // enough.
+            groups
+                .iter()
+                .filter(|&&g| wanted.is_subset(view.modes(g)))
+                .find_map(|&g| {
+                    view.smallest_fitting(
+                        volumes,
+                        (class.as_str(), c.volume_mode(), g),
+                        request,
+                        taken,
+                        ignore_taken,
+                        |vi| {
+                            selector
+                                .as_ref()
+                                .is_none_or(|s| s.matches_opt(volumes[vi].object.labels()))
+                        },
+                    )
+                })
         };
-        let outcome = if let Some(vi) = search(&taken_by, false) {
-            taken_by[vi] = Some(ci);
+        let outcome = if let Some(vi) = search(&mut taken, false) {
+            taken.take(vi, ci);
             Outcome::Bound(vi)
         } else {
-            match static_reason(c, &class, class_known, classes) {
+            match static_reason(c, &class, class_known, view) {
                 // Provisioning makes a PV for the claim.
                 None => Outcome::Provisioned,
                 Some(reason) => {
-                    match search(&taken_by, true).and_then(|vi| Some((vi, taken_by[vi]?))) {
+                    match search(&mut taken, true).and_then(|vi| Some((vi, taken.by(vi)?))) {
                         Some((vi, other)) => Outcome::Taken(vi, other),
                         None => {
                             // The reasons PVs do not fit are worked out once per claim
@@ -421,15 +341,21 @@ fn simulate(
                             if explained
                                 .insert((c.object.id.0 as usize, c.spec_at.as_str().to_owned()))
                             {
-                                near = volumes
-                                .iter()
-                                .enumerate()
-                                .filter(|(vi, _)| !matches!(reserved[*vi], Some(o) if o != Some(ci)))
-                                .map(|(vi, v)| (vi, misfit(v, c, &class, true)))
-                                .filter(|(_, why)| !why.is_empty())
-                                .collect();
-                                near.sort_by_key(|(vi, why)| (why.len(), *vi));
-                                near.truncate(3);
+                                let want = Want {
+                                    class: &class,
+                                    modes: &wanted,
+                                    volume_mode: c.volume_mode(),
+                                    request,
+                                    selector: selector.as_ref(),
+                                };
+                                near = view
+                                    .nearest(volumes, &want, &mine)
+                                    .into_iter()
+                                    .map(|vi| (vi, misfit(&volumes[vi], c, &class, true)))
+                                    .collect();
+                                debug_assert!(near.iter().all(|(vi, why)| {
+                                    why.len() == misses(&volumes[*vi], &want)
+                                }));
                             }
                             Outcome::Unbindable(reason.to_owned(), near)
                         }
@@ -451,10 +377,10 @@ fn simulate(
 /// cluster's default is unknown (StorageClasses in the inputs do not say the cluster has
 /// no default): `""` is used to look for a PV, and provisioning is assumed to cover the
 /// rest.
-fn effective_class(c: &Claim<'_>, classes: &Classes<'_>) -> (String, bool) {
+fn effective_class(c: &Claim<'_>, view: &View<'_, '_>) -> (String, bool) {
     match c.class() {
         ClassSpec::Set(name, _) => (name, true),
-        ClassSpec::Unset => match classes.default {
+        ClassSpec::Unset => match view.default {
             Some(d) => (d.to_owned(), true),
             None => (String::new(), false),
         },
@@ -466,18 +392,18 @@ fn static_reason(
     c: &Claim<'_>,
     class: &str,
     class_known: bool,
-    classes: &Classes<'_>,
+    view: &View<'_, '_>,
 ) -> Option<&'static str> {
     if c.selector().is_some() {
         Some("it has a selector, which dynamic provisioning does not support")
     } else if class.is_empty() && class_known {
         Some("storageClassName \"\" allows only static binding")
-    } else if classes.static_only.contains(class) {
+    } else if view.static_only(class) {
         Some("its StorageClass uses kubernetes.io/no-provisioner: volumes must be created by hand")
     } else if !class.is_empty()
-        && !classes.names.is_empty()
-        && !classes.names.contains(class)
-        && classes.on_volumes.contains(class)
+        && !view.no_classes()
+        && !view.has_class(class)
+        && view.on_volumes(class)
     {
         // The inputs define the StorageClasses (the set is then known) and this is none
         // of them: only the PVs that carry it can serve the claim.

@@ -3,3 +3,4 @@
 
 pub mod binder;
 pub mod claims;
+pub mod pools;
