@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::base::hash::FastMap;
 use crate::load::{IgnoreGlobs, absolute};
 
 /// A folder unit.
@@ -221,11 +222,11 @@ pub struct FirstSeen<T> {
     /// The first value from an object seen by every unit.
     everywhere: Option<usize>,
     /// The first value from each declared unit.
-    declared: HashMap<DeclaredId, usize>,
+    declared: FastMap<DeclaredId, usize>,
     /// The first value from each folder unit itself.
-    at: HashMap<UnitId, usize>,
+    at: FastMap<UnitId, usize>,
     /// The first value from each folder unit or any folder below it.
-    below: HashMap<UnitId, usize>,
+    below: FastMap<UnitId, usize>,
 }
 
 impl<T> Default for FirstSeen<T> {
@@ -233,9 +234,9 @@ impl<T> Default for FirstSeen<T> {
         FirstSeen {
             values: Vec::new(),
             everywhere: None,
-            declared: HashMap::new(),
-            at: HashMap::new(),
-            below: HashMap::new(),
+            declared: FastMap::default(),
+            at: FastMap::default(),
+            below: FastMap::default(),
         }
     }
 }
