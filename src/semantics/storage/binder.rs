@@ -12,7 +12,8 @@ use crate::graph::Graph;
 use crate::graph::units::Membership;
 
 use super::claims::{Claim, ClassSpec, Volume, claims, volumes};
-use super::pools::{Pools, Taken, View, Want, misses};
+use super::pools::{Mismatch, Pools, Taken, View, Want, holds};
+use crate::model::Selector;
 
 /// What happened to one claim.
 #[derive(Debug, Clone)]
@@ -49,53 +50,41 @@ pub struct Binding<'a> {
     pub ref_conflicts: Vec<(usize, usize)>,
 }
 
-/// Why a PV does not fit a claim, checked as `FindMatchingVolume` and
-/// `checkVolumeSatisfyClaim` do; empty when it fits. `class` is the claim's effective class.
-fn misfit(v: &Volume<'_>, c: &Claim<'_>, class: &str, check_selector: bool) -> Vec<String> {
-    let mut why = Vec::new();
-    let wanted = c.access_modes();
-    if !wanted.is_subset(&v.modes) {
-        why.push(format!(
-            "access modes {} do not include {}",
-            join(&v.modes),
-            join(&wanted)
-        ));
-    }
-    if let (Some(cap), Some(req)) = (&v.capacity, c.request()) {
-        // The controller compares whole units, rounded up.
-        if cap.value_ceil() < req.value_ceil() {
-            why.push(format!("capacity {cap} is less than the requested {req}"));
-        }
-    } else if v.capacity.is_none() {
-        why.push("it has no readable capacity".to_owned());
-    }
-    if v.volume_mode != c.volume_mode() {
-        why.push(format!(
-            "volumeMode {} is not {}",
-            v.volume_mode,
-            c.volume_mode()
-        ));
-    }
-    if v.class != class {
-        why.push(if v.class.is_empty() {
-            format!("it has no storage class, the claim wants {class}")
-        } else if class.is_empty() {
-            format!("storage class {} is not the claim's (none)", v.class)
-        } else {
-            format!("storage class {} is not {class}", v.class)
-        });
-    }
-    if check_selector {
-        if let Some(sel) = c.selector() {
-            if !sel.matches_opt(v.object.labels()) {
-                why.push(format!(
-                    "its labels do not match the selector {}",
-                    sel.describe()
-                ));
+/// Why a PV does not fit what a claim wants, in words, one per [`Mismatch`] (checked as
+/// `FindMatchingVolume` and `checkVolumeSatisfyClaim` do); empty when it fits.
+fn misfit(v: &Volume<'_>, c: &Claim<'_>, want: &Want<'_>) -> Vec<String> {
+    want.mismatches(v)
+        .map(|m| match m {
+            Mismatch::AccessModes => format!(
+                "access modes {} do not include {}",
+                join(&v.modes),
+                join(want.modes)
+            ),
+            Mismatch::Capacity => match (&v.capacity, c.request()) {
+                (Some(cap), Some(req)) => {
+                    format!("capacity {cap} is less than the requested {req}")
+                }
+                _ => "it has no readable capacity".to_owned(),
+            },
+            Mismatch::VolumeMode => {
+                format!("volumeMode {} is not {}", v.volume_mode, want.volume_mode)
             }
-        }
-    }
-    why
+            Mismatch::Class => {
+                let class = want.class;
+                if v.class.is_empty() {
+                    format!("it has no storage class, the claim wants {class}")
+                } else if class.is_empty() {
+                    format!("storage class {} is not the claim's (none)", v.class)
+                } else {
+                    format!("storage class {} is not {class}", v.class)
+                }
+            }
+            Mismatch::Selector => format!(
+                "its labels do not match the selector {}",
+                want.selector.map(Selector::describe).unwrap_or_default()
+            ),
+        })
+        .collect()
 }
 
 fn join(modes: &BTreeSet<&str>) -> String {
@@ -243,8 +232,16 @@ fn simulate(
             (Some(owner), _) if owner != Some(ci) => Outcome::VolumeTaken(vi, owner),
             _ => {
                 let class = effective_class(c, view).0;
+                let modes = c.access_modes();
                 // checkVolumeSatisfyClaim: no selector and no phase check.
-                let why = misfit(v, c, &class, false);
+                let want = Want {
+                    class: &class,
+                    modes: &modes,
+                    volume_mode: c.volume_mode(),
+                    request: c.request().map(|q| q.value_ceil()),
+                    selector: None,
+                };
+                let why = misfit(v, c, &want);
                 if why.is_empty() {
                     taken.take(vi, ci);
                     Outcome::Bound(vi)
@@ -283,11 +280,6 @@ fn simulate(
         let (class, class_known) = effective_class(c, view);
         let wanted = c.access_modes();
         let request = c.request().map(|q| q.value_ceil());
-        let fits_size = |v: &Volume<'_>| match (&v.capacity, request) {
-            (Some(cap), Some(req)) => cap.value_ceil() >= req,
-            (cap, None) => cap.is_some(),
-            (None, _) => false,
-        };
         let selector = c.selector();
         let mine = reserved_for(ci);
         let search = |taken: &mut Taken, ignore_taken: bool| -> Option<usize> {
@@ -297,7 +289,7 @@ fn simulate(
                 let v = &volumes[vi];
                 (ignore_taken || taken.by(vi).is_none())
                     && wanted.is_subset(&v.modes)
-                    && fits_size(v)
+                    && holds(v, request)
                     && v.volume_mode == c.volume_mode()
             });
             if pre_bound.is_some() {
@@ -351,11 +343,8 @@ fn simulate(
                                 near = view
                                     .nearest(volumes, &want, &mine)
                                     .into_iter()
-                                    .map(|vi| (vi, misfit(&volumes[vi], c, &class, true)))
+                                    .map(|vi| (vi, misfit(&volumes[vi], c, &want)))
                                     .collect();
-                                debug_assert!(near.iter().all(|(vi, why)| {
-                                    why.len() == misses(&volumes[*vi], &want)
-                                }));
                             }
                             Outcome::Unbindable(reason.to_owned(), near)
                         }

@@ -333,20 +333,50 @@ pub struct Want<'w> {
     pub selector: Option<&'w Selector>,
 }
 
-/// How many reasons a volume does not fit: as many as `binder::misfit` gives, with the
-/// selector checked.
+/// One way a volume fails what a claim wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mismatch {
+    AccessModes,
+    /// Too small, or no readable capacity.
+    Capacity,
+    VolumeMode,
+    Class,
+    Selector,
+}
+
+/// Whether a volume holds a request (`None`: no request): the controller compares whole
+/// units, rounded up; a volume without a readable capacity holds nothing.
+pub fn holds(v: &Volume<'_>, request: Option<i128>) -> bool {
+    match (&v.capacity, request) {
+        (Some(cap), Some(req)) => cap.value_ceil() >= req,
+        (cap, None) => cap.is_some(),
+        (None, _) => false,
+    }
+}
+
+impl Want<'_> {
+    /// The ways `v` fails the claim, in the order findings give them (the selector only
+    /// when the want has one).
+    pub fn mismatches(&self, v: &Volume<'_>) -> impl Iterator<Item = Mismatch> {
+        [
+            (Mismatch::AccessModes, !self.modes.is_subset(&v.modes)),
+            (Mismatch::Capacity, !holds(v, self.request)),
+            (Mismatch::VolumeMode, v.volume_mode != self.volume_mode),
+            (Mismatch::Class, v.class != self.class),
+            (
+                Mismatch::Selector,
+                self.selector
+                    .is_some_and(|s| !s.matches_opt(v.object.labels())),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(m, failed)| failed.then_some(m))
+    }
+}
+
+/// How many ways a volume fails what a claim wants.
 pub fn misses(v: &Volume<'_>, w: &Want<'_>) -> usize {
-    usize::from(!w.modes.is_subset(&v.modes))
-        + usize::from(match (&v.capacity, w.request) {
-            (Some(cap), Some(req)) => cap.value_ceil() < req,
-            (cap, _) => cap.is_none(),
-        })
-        + usize::from(v.volume_mode != w.volume_mode)
-        + usize::from(v.class != w.class)
-        + usize::from(
-            w.selector
-                .is_some_and(|s| !s.matches_opt(v.object.labels())),
-        )
+    w.mismatches(v).count()
 }
 
 /// The taken volumes of one unit's simulation, and where a bucket's next untaken volume
