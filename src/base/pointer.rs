@@ -70,18 +70,7 @@ impl Pointer {
     /// Appends a key in place.
     pub fn push(&mut self, token: &str) {
         self.0.push('/');
-        if !token.bytes().any(|b| b == b'~' || b == b'/') {
-            // Nearly every key: copied whole rather than character by character.
-            self.0.push_str(token);
-            return;
-        }
-        for c in token.chars() {
-            match c {
-                '~' => self.0.push_str("~0"),
-                '/' => self.0.push_str("~1"),
-                c => self.0.push(c),
-            }
-        }
+        push_escaped(&mut self.0, token);
     }
 
     /// Appends an index in place.
@@ -191,6 +180,22 @@ pub fn map_field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value
         map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
     } else {
         map.get(key)
+    }
+}
+
+/// Appends `token` to `out` escaped as a pointer token (`~` as `~0`, `/` as `~1`).
+pub fn push_escaped(out: &mut String, token: &str) {
+    if !token.bytes().any(|b| b == b'~' || b == b'/') {
+        // Nearly every key: copied whole rather than character by character.
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
     }
 }
 

@@ -170,7 +170,8 @@ impl Cache {
                     file,
                     objects: &objects,
                 };
-                let found = read_entry(&entry_path(&dir, &key))
+                let found = entries::read(&entries::entry_path(&dir, &key), MAX_ENTRY_BYTES)
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
                     .and_then(|text| layout.read(&key, &text, &rules));
                 let cached = Cached {
                     file,
@@ -232,7 +233,13 @@ impl Cache {
                 let Some(text) = lists.and_then(|l| layout.write(&f.key, &l)) else {
                     return 0;
                 };
-                usize::from(write_atomically(&entry_path(&self.dir, &f.key), &text).is_ok())
+                usize::from(
+                    entries::write_atomically(
+                        &entries::entry_path(&self.dir, &f.key),
+                        text.as_bytes(),
+                    )
+                    .is_ok(),
+                )
             })
             .sum();
         if written > 0 {
@@ -255,18 +262,6 @@ impl Reuse for Cache {
             computed.insert(object.id, found.to_vec());
         }
     }
-}
-
-fn entry_path(dir: &Path, key: &str) -> PathBuf {
-    entries::entry_path(dir, key)
-}
-
-fn read_entry(path: &Path) -> Option<String> {
-    String::from_utf8(entries::read(path, MAX_ENTRY_BYTES)?).ok()
-}
-
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    entries::write_atomically(path, text.as_bytes())
 }
 
 /// Removes the entries written longest ago until the folder is under three quarters of

@@ -24,20 +24,10 @@ impl Graph {
     /// holds `span`.
     pub fn object_holding(&self, file: FileId, span: Span) -> Option<ObjectId> {
         let index: ByFile<ObjectId> = self.memo(ObjectRoots, || {
-            let mut by_file: HashMap<FileId, Vec<(u32, u32, ObjectId)>> = HashMap::new();
-            for o in self.checked() {
+            by_file(self.checked().map(|o| {
                 let (root, f) = self.node_at(o.id, &Pointer::root());
-                by_file
-                    .entry(f)
-                    .or_default()
-                    .push((root.span.start, root.span.end, o.id));
-            }
-            Arc::new(
-                by_file
-                    .into_iter()
-                    .map(|(f, e)| (f, Spans::new(e)))
-                    .collect(),
-            )
+                (f, root.span.start, root.span.end, o.id)
+            }))
         });
         index.get(&file)?.holding(span.start, span.end)
     }
@@ -46,23 +36,27 @@ impl Graph {
     /// the offset it starts at), as an index into [`Graph::docs`].
     pub(super) fn doc_holding(&self, file: FileId, offset: u32) -> Option<usize> {
         let index: ByFile<usize> = self.memo(Documents, || {
-            let mut by_file: HashMap<FileId, Vec<(u32, u32, usize)>> = HashMap::new();
-            for (i, d) in self.docs.iter().enumerate() {
+            by_file(self.docs.iter().enumerate().map(|(i, d)| {
                 let end = d.span.end.max(d.span.start.saturating_add(1));
-                by_file
-                    .entry(d.file)
-                    .or_default()
-                    .push((d.span.start, end, i));
-            }
-            Arc::new(
-                by_file
-                    .into_iter()
-                    .map(|(f, e)| (f, Spans::new(e)))
-                    .collect(),
-            )
+                (d.file, d.span.start, end, i)
+            }))
         });
         index.get(&file)?.holding(offset, offset.saturating_add(1))
     }
+}
+
+/// The spans of `(file, start, end, value)` entries, indexed per file.
+fn by_file<T: Copy + Ord>(entries: impl Iterator<Item = (FileId, u32, u32, T)>) -> ByFile<T> {
+    let mut by_file: HashMap<FileId, Vec<(u32, u32, T)>> = HashMap::new();
+    for (file, start, end, value) in entries {
+        by_file.entry(file).or_default().push((start, end, value));
+    }
+    Arc::new(
+        by_file
+            .into_iter()
+            .map(|(f, e)| (f, Spans::new(e)))
+            .collect(),
+    )
 }
 
 /// Spans of one file, each with a value (an id, smaller first in input order).

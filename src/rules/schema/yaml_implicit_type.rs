@@ -229,13 +229,7 @@ impl<'n> Walk<'_, 'n> {
             match step {
                 Step::Key(key) => {
                     self.shape.push_str("/k");
-                    for c in key.chars() {
-                        match c {
-                            '~' => self.shape.push_str("~0"),
-                            '/' => self.shape.push_str("~1"),
-                            c => self.shape.push(c),
-                        }
-                    }
+                    crate::base::pointer::push_escaped(&mut self.shape, key);
                 }
                 Step::Index(_) => self.shape.push_str("/#"),
             }

@@ -57,15 +57,6 @@ impl Violation {
     }
 }
 
-/// Every control of `level` at policy version `1.minor` that the pod template violates,
-/// in the table's order.
-pub fn evaluate(template: &PodTemplate<'_>, level: Level, minor: u32) -> Vec<Violation> {
-    table::active(level, minor)
-        .into_iter()
-        .filter_map(|active| (active.check)(template))
-        .collect()
-}
-
 /// The offending containers and fields of one control while it is evaluated.
 #[derive(Default)]
 struct Offenders {
