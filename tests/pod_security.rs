@@ -32,8 +32,8 @@ fn write(name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// The `pod-security` findings as `severity message`.
-fn run(args: CheckArgs) -> Vec<String> {
+/// The JSON report's findings of a check.
+fn diagnostics(args: CheckArgs) -> Vec<Value> {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let args = CheckArgs {
@@ -41,10 +41,16 @@ fn run(args: CheckArgs) -> Vec<String> {
         ..args
     };
     app::check(&args, &mut out, &mut err).unwrap_or_else(|e| panic!("check failed: {e}"));
-    let report: Value = serde_json::from_slice(&out).unwrap();
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    let mut report: Value = serde_json::from_slice(&out).unwrap();
+    match report["diagnostics"].take() {
+        Value::Array(all) => all,
+        other => panic!("no diagnostics: {other}"),
+    }
+}
+
+/// The `pod-security` findings as `severity message`.
+fn run(args: CheckArgs) -> Vec<String> {
+    diagnostics(args)
         .iter()
         .filter(|d| d["rule"] == "pod-security")
         .map(|d| {
@@ -157,17 +163,7 @@ fn config_exemptions_skip_namespaces_and_runtime_classes() {
 
 /// Every finding as `rule message`.
 fn every_finding(args: CheckArgs) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let args = CheckArgs {
-        format: CheckFormat::Json,
-        ..args
-    };
-    app::check(&args, &mut out, &mut err).unwrap_or_else(|e| panic!("check failed: {e}"));
-    let report: Value = serde_json::from_slice(&out).unwrap();
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    diagnostics(args)
         .iter()
         .map(|d| format!("{} {}", d["rule"], d["message"]))
         .collect()
