@@ -8,31 +8,13 @@ use k8lint::app::{self, Fatal, Outcome};
 use k8lint::cli::{Cli, Command, PolicyCommand};
 
 /// Parsing allocates many small nodes: mimalloc roughly halves the time glibc's
-/// allocator spends on them.
+/// allocator spends on them. Its defaults are kept: on Linux it commits its arena up front,
+/// which lets the kernel back the heap with 2 MiB pages. In a virtual machine (CI runners
+/// are) that saves a third of the CPU (page faults and page-table walks) for about 35 MiB of
+/// resident memory that does not grow with the repository (bench/RESULTS.md); a user short
+/// of memory can set `MIMALLOC_ARENA_EAGER_COMMIT=0`.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_arena_eager_commit` in mimalloc.h's `mi_option_e`.
-#[cfg(target_os = "linux")]
-const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-
-/// Runs before `main` and before the first allocation, which is when mimalloc reserves its
-/// arena (so `main` itself would be too late).
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array")]
-static COMMIT_ON_DEMAND: extern "C" fn() = commit_on_demand;
-
-/// On Linux mimalloc commits its whole arena up front, which lets the kernel back it with
-/// 2 MiB pages: about 15% less CPU, but every touched huge page stays resident, which on
-/// 10,000 objects was 160 MiB of peak memory instead of 127. Memory is the scarcer of the
-/// two on CI runners; `MIMALLOC_ARENA_EAGER_COMMIT=1` in the environment still chooses
-/// speed (the default set here yields to it). Other systems do not commit eagerly.
-#[cfg(target_os = "linux")]
-extern "C" fn commit_on_demand() {
-    // SAFETY: sets a default in mimalloc's option table; nothing else runs yet.
-    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
-}
 
 fn main() -> ExitCode {
     // Panics are caught and reported (as `internal-error` findings, or below): the default
