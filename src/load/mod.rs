@@ -194,9 +194,14 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
         .follow_links(false)
         .sort_by_file_path(Ord::cmp)
         .build();
-    // Helm charts met so far: their files are templates, read as one chart through its
-    // `Chart.yaml` (see the helm-chart rule), never one by one.
-    let mut charts: Vec<PathBuf> = Vec::new();
+    // The Helm chart whose folder the walk is in: its files are templates, read as one
+    // chart through its `Chart.yaml` (see the helm-chart rule), never one by one. The walk
+    // visits a folder before its contents, in path order, so once it leaves a chart's
+    // folder it never comes back, and a chart inside a chart is a subchart, read with it:
+    // the last chart met is the only one a path can be in.
+    let mut chart: Option<PathBuf> = None;
+    let in_chart =
+        |chart: &Option<PathBuf>, path: &Path| chart.as_ref().is_some_and(|c| path.starts_with(c));
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -207,10 +212,10 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
         };
         let path = entry.path();
         if entry.file_type().is_some_and(|t| t.is_dir())
-            && !charts.iter().any(|c| path.starts_with(c))
+            && !in_chart(&chart, path)
             && path.join(CHART_FILE).is_file()
         {
-            charts.push(path.to_path_buf());
+            chart = Some(path.to_path_buf());
             continue;
         }
         let is_manifest = path
@@ -230,8 +235,7 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let in_chart = charts.iter().any(|c| path.starts_with(c));
-        if in_chart && !is_chart_file(path, &charts) {
+        if in_chart(&chart, path) && !is_chart_file(path, chart.as_deref()) {
             continue;
         }
         if !is_manifest || ignore.matches(path) {
@@ -284,11 +288,10 @@ impl Overlay {
 /// The file that makes a folder a Helm chart.
 pub const CHART_FILE: &str = "Chart.yaml";
 
-/// Whether a path is the `Chart.yaml` of one of the charts (a subchart's is part of its
-/// parent chart).
-fn is_chart_file(path: &Path, charts: &[PathBuf]) -> bool {
-    path.file_name().is_some_and(|n| n == CHART_FILE)
-        && path.parent().is_some_and(|d| charts.iter().any(|c| c == d))
+/// Whether a path is the `Chart.yaml` of the chart being walked (a subchart's is part of
+/// its parent chart).
+fn is_chart_file(path: &Path, chart: Option<&Path>) -> bool {
+    path.file_name().is_some_and(|n| n == CHART_FILE) && path.parent() == chart
 }
 
 /// Why a file's bytes are not text that can be parsed.
@@ -330,6 +333,9 @@ pub fn read_bytes(input: &InputPath, max_bytes: u64) -> Result<Result<Vec<u8>, S
                     meta.len()
                 )));
             }
+            // Sized from the metadata so the file is read in one call and never copied
+            // into a larger buffer; the limit still holds if the file grew meanwhile.
+            bytes.reserve_exact(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
             file.take(max_bytes.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(io)?;
@@ -399,6 +405,53 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Undecodable> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_reads_each_chart_through_its_chart_yaml_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            "0first/x.yaml",
+            "a/Chart.yaml",
+            "a/values.yaml",
+            "a/templates/x.yaml",
+            "a/charts/sub/Chart.yaml",
+            "a/charts/sub/templates/y.yaml",
+            "a1.yaml",
+            "b/c/Chart.yaml",
+            "b/c/t.yaml",
+            "b/d.yaml",
+            "c/Chart.yaml",
+            "c/t.yaml",
+            "d/e.yaml",
+        ];
+        for f in files {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "kind: ConfigMap\n").unwrap();
+        }
+        let root = dir.path().to_string_lossy().into_owned();
+        let collected = collect(&[root], false, &IgnoreGlobs::none());
+        let read: Vec<String> = collected
+            .files
+            .iter()
+            .map(|f| {
+                let path = f.path.as_ref().unwrap().strip_prefix(dir.path()).unwrap();
+                path.to_string_lossy().replace('\\', "/")
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                "0first/x.yaml",
+                "a/Chart.yaml",
+                "a1.yaml",
+                "b/c/Chart.yaml",
+                "b/d.yaml",
+                "c/Chart.yaml",
+                "d/e.yaml"
+            ]
+        );
+    }
 
     #[test]
     fn decodes_utf8_with_bom() {
