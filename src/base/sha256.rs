@@ -57,13 +57,9 @@ impl Sha256 {
             compress(&mut self.state, &block);
             self.filled = 0;
         }
-        let mut chunks = bytes.chunks_exact(64);
-        for chunk in &mut chunks {
-            let mut block = [0u8; 64];
-            block.copy_from_slice(chunk);
-            compress(&mut self.state, &block);
-        }
-        let rest = chunks.remainder();
+        let whole = bytes.len() - bytes.len() % 64;
+        compress(&mut self.state, &bytes[..whole]);
+        let rest = &bytes[whole..];
         self.block[..rest.len()].copy_from_slice(rest);
         self.filled = rest.len();
     }
@@ -107,7 +103,26 @@ pub fn hex(digest: &[u8; 32]) -> String {
     s
 }
 
-fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+/// Runs the compression function over whole 64-byte blocks, with the processor's SHA
+/// instructions where it has them (about four times faster: the cache hashes every file
+/// of a repository on every run).
+fn compress(state: &mut [u32; 8], blocks: &[u8]) {
+    debug_assert_eq!(blocks.len() % 64, 0);
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("sha")
+        && std::is_x86_feature_detected!("sse4.1")
+        && std::is_x86_feature_detected!("ssse3")
+    {
+        // SAFETY: the features the function is compiled for were just detected.
+        unsafe { x86::compress(state, blocks) };
+        return;
+    }
+    for block in blocks.chunks_exact(64) {
+        compress_block(state, block);
+    }
+}
+
+fn compress_block(state: &mut [u32; 8], block: &[u8]) {
     let mut w = [0u32; 64];
     for (i, word) in block.chunks_exact(4).enumerate() {
         w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
@@ -146,9 +161,110 @@ fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
     }
 }
 
+/// The compression function on x86-64's SHA extensions. The instructions keep the eight
+/// state words in two registers as (A, B, E, F) and (C, D, G, H), and each `sha256rnds2`
+/// runs two rounds; `sha256msg1` and `sha256msg2` extend the message schedule four words
+/// at a time.
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::*;
+
+    use super::K;
+
+    /// # Safety
+    /// The processor must have the `sha`, `sse4.1` and `ssse3` features.
+    #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
+    pub unsafe fn compress(state: &mut [u32; 8], blocks: &[u8]) {
+        // Reverses the bytes of each 32-bit lane: message words are big-endian.
+        let swap = _mm_set_epi64x(0x0c0d_0e0f_0809_0a0b, 0x0405_0607_0001_0203);
+        // SAFETY: `state` is eight u32s: two unaligned 16-byte loads.
+        let (dcba, hgfe) = unsafe {
+            (
+                _mm_loadu_si128(state.as_ptr().cast()),
+                _mm_loadu_si128(state.as_ptr().add(4).cast()),
+            )
+        };
+        let badc = _mm_shuffle_epi32(dcba, 0xB1);
+        let efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+        let mut abef = _mm_alignr_epi8(badc, efgh, 8);
+        let mut cdgh = _mm_blend_epi16(efgh, badc, 0xF0);
+        for block in blocks.chunks_exact(64) {
+            let (abef_in, cdgh_in) = (abef, cdgh);
+            let mut w = [_mm_setzero_si128(); 4];
+            for (i, word) in w.iter_mut().enumerate() {
+                // SAFETY: `block` is 64 bytes: an unaligned 16-byte load at 16 * i < 64.
+                let raw = unsafe { _mm_loadu_si128(block.as_ptr().add(16 * i).cast()) };
+                *word = _mm_shuffle_epi8(raw, swap);
+            }
+            for group in 0..16 {
+                if group >= 4 {
+                    // W[t] for the four words of this group, from the 16 before them
+                    // (w holds them as a ring of four groups).
+                    let (w4, w3, w2, w1) = (
+                        w[group % 4],
+                        w[(group + 1) % 4],
+                        w[(group + 2) % 4],
+                        w[(group + 3) % 4],
+                    );
+                    let partial =
+                        _mm_add_epi32(_mm_sha256msg1_epu32(w4, w3), _mm_alignr_epi8(w1, w2, 4));
+                    w[group % 4] = _mm_sha256msg2_epu32(partial, w1);
+                }
+                // SAFETY: K has 64 entries: a 16-byte load at 4 * group + 4 <= 64.
+                let k = unsafe { _mm_loadu_si128(K.as_ptr().add(4 * group).cast()) };
+                let wk = _mm_add_epi32(w[group % 4], k);
+                cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+                abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+            }
+            abef = _mm_add_epi32(abef, abef_in);
+            cdgh = _mm_add_epi32(cdgh, cdgh_in);
+        }
+        let feba = _mm_shuffle_epi32(abef, 0x1B);
+        let dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+        let dcba = _mm_blend_epi16(feba, dchg, 0xF0);
+        let hgfe = _mm_alignr_epi8(dchg, feba, 8);
+        // SAFETY: as the loads above.
+        unsafe {
+            _mm_storeu_si128(state.as_mut_ptr().cast(), dcba);
+            _mm_storeu_si128(state.as_mut_ptr().add(4).cast(), hgfe);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The SHA instructions and the portable code agree on every state and block tried
+    /// (where the processor has them; elsewhere the portable code is all there is).
+    #[test]
+    fn instructions_and_portable_code_agree() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("sha") && std::is_x86_feature_detected!("sse4.1") {
+            let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+            let mut next = move || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed
+            };
+            for blocks in [1usize, 2, 3, 7, 16] {
+                for _ in 0..200 {
+                    let mut state = [0u32; 8];
+                    state.iter_mut().for_each(|s| *s = next() as u32);
+                    let bytes: Vec<u8> = (0..64 * blocks).map(|_| next() as u8).collect();
+                    let mut portable = state;
+                    bytes
+                        .chunks_exact(64)
+                        .for_each(|b| compress_block(&mut portable, b));
+                    let mut fast = state;
+                    // SAFETY: the features were detected above.
+                    unsafe { x86::compress(&mut fast, &bytes) };
+                    assert_eq!(fast, portable, "{blocks} blocks");
+                }
+            }
+        }
+    }
 
     #[test]
     fn known_digests() {
