@@ -287,7 +287,16 @@ pub fn run_reusing(
     }
 
     let mut suppressions = suppress::Suppressions::collect(compiled);
-    kept.retain(|d| !suppressions.suppresses(graph, d));
+    let places: Vec<suppress::Place> = kept
+        .par_iter()
+        .map(|d| suppressions.place(graph, d))
+        .collect();
+    // `retain` visits the findings once each, in order: the same order as the places.
+    let mut places = places.iter();
+    kept.retain(|d| {
+        let place = places.next().expect("one place per finding");
+        !suppressions.suppresses(d, place)
+    });
     if let Some(sev) = selection.severity(crate::rules::input::UNUSED_SUPPRESSION.id) {
         let known: HashSet<String> = rules.iter().map(|r| r.meta().id.to_owned()).collect();
         let enabled = selection.enabled();
@@ -344,19 +353,38 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Sorts by file, position, rule and message, so that parallelism never changes a byte.
+/// Files are compared by name through their rank among the names (files of one name share
+/// a rank), so a key is three integers; the keys are found and sorted in parallel (the sort
+/// is stable, as is the order of equal findings).
 pub fn sort(graph: &crate::graph::Graph, diagnostics: &mut Vec<Diagnostic>) {
-    let mut keyed: Vec<_> = diagnostics
-        .drain(..)
+    let rank = name_ranks(graph);
+    let mut keyed: Vec<_> = std::mem::take(diagnostics)
+        .into_par_iter()
         .map(|d| {
             let (file, span) = graph.locate(&d.location);
-            ((graph.file(file).name.clone(), span.start, span.end), d)
+            ((rank[file.0 as usize], span.start, span.end), d)
         })
         .collect();
-    keyed.sort_by(|(ka, a), (kb, b)| {
+    keyed.par_sort_by(|(ka, a), (kb, b)| {
         ka.cmp(kb)
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.message.cmp(&b.message))
     });
     keyed.dedup_by(|(ka, a), (kb, b)| ka == kb && a == b);
     diagnostics.extend(keyed.into_iter().map(|(_, d)| d));
+}
+
+/// Each file's rank among the files' names, by file id: equal names, equal ranks.
+fn name_ranks(graph: &crate::graph::Graph) -> Vec<usize> {
+    let mut by_name: Vec<usize> = (0..graph.files.len()).collect();
+    by_name.sort_by(|&a, &b| graph.files[a].name.cmp(&graph.files[b].name));
+    let mut rank = vec![0; graph.files.len()];
+    let mut current = 0;
+    for (i, &file) in by_name.iter().enumerate() {
+        if i > 0 && graph.files[by_name[i - 1]].name != graph.files[file].name {
+            current += 1;
+        }
+        rank[file] = current;
+    }
+    rank
 }

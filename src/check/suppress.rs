@@ -69,6 +69,23 @@ struct AnnotationSuppression {
     rules: RuleList,
 }
 
+/// Where a finding sits, as suppression comments see it: [`Suppressions::place`].
+pub struct Place {
+    file: FileId,
+    /// The lines a comment may target to cover the finding (none when the file has no
+    /// suppression comments).
+    lines: Vec<usize>,
+}
+
+impl Place {
+    fn without_comments(file: FileId) -> Place {
+        Place {
+            file,
+            lines: Vec::new(),
+        }
+    }
+}
+
 /// Every suppression of a run.
 #[derive(Debug, Default)]
 pub struct Suppressions {
@@ -141,11 +158,15 @@ impl Suppressions {
         s
     }
 
-    /// Whether a diagnostic is suppressed; marks the suppressions that matched.
-    pub fn suppresses(&mut self, graph: &Graph, d: &Diagnostic) -> bool {
-        let rule = d.rule.as_str();
-        let (file, lines) = match &d.location {
+    /// Where a diagnostic sits, for [`Suppressions::suppresses`]: its file, and the lines
+    /// of its node and of the nodes holding it when the file has suppression comments.
+    /// It only reads, so the check finds the places of all findings in parallel.
+    pub fn place(&self, graph: &Graph, d: &Diagnostic) -> Place {
+        match &d.location {
             Location::File { file, span } => {
+                if !self.comments.contains_key(file) {
+                    return Place::without_comments(*file);
+                }
                 let source = graph.file(*file);
                 let mut lines: Vec<usize> = graph
                     .chain_at(*file, span.start)
@@ -153,31 +174,45 @@ impl Suppressions {
                     .map(|n| source.line_of(n.head_span().start))
                     .collect();
                 lines.push(source.line_of(span.start));
-                (*file, lines)
+                Place { file: *file, lines }
             }
             Location::Object { object, pointer } => {
-                if let Some(list) = self.annotations.get_mut(object) {
-                    for a in list.iter_mut() {
-                        if pointer.starts_with(&a.scope) && a.rules.take(rule) {
-                            return true;
-                        }
-                    }
-                }
                 let source_file = graph.node_at(*object, pointer).1;
+                if !self.comments.contains_key(&source_file) {
+                    return Place::without_comments(source_file);
+                }
                 let source = graph.file(source_file);
                 let lines = graph
                     .node_chain(*object, pointer)
                     .iter()
                     .map(|n| source.line_of(n.head_span().start))
                     .collect();
-                (source_file, lines)
+                Place {
+                    file: source_file,
+                    lines,
+                }
             }
-        };
-        let Some(list) = self.comments.get_mut(&file) else {
+        }
+    }
+
+    /// Whether a diagnostic at `place` is suppressed (by an annotation of its object, else
+    /// by a comment); marks the suppressions that matched.
+    pub fn suppresses(&mut self, d: &Diagnostic, place: &Place) -> bool {
+        let rule = d.rule.as_str();
+        if let Location::Object { object, pointer } = &d.location {
+            if let Some(list) = self.annotations.get_mut(object) {
+                for a in list.iter_mut() {
+                    if pointer.starts_with(&a.scope) && a.rules.take(rule) {
+                        return true;
+                    }
+                }
+            }
+        }
+        let Some(list) = self.comments.get_mut(&place.file) else {
             return false;
         };
         list.iter_mut()
-            .any(|c| lines.contains(&c.target_line) && c.rules.take(rule))
+            .any(|c| place.lines.contains(&c.target_line) && c.rules.take(rule))
     }
 
     /// `unused-suppression` findings for the entries that suppressed nothing. Entries that
