@@ -83,6 +83,8 @@ pub struct Checked {
     pub rules: Vec<&'static RuleMeta>,
     /// A path could not be read (said on stderr): the run ends with exit status 2.
     pub unreadable: bool,
+    /// The run's worker threads (`--jobs`), for the work after the check.
+    pub workers: rayon::ThreadPool,
 }
 
 /// Loads the config and inputs, compiles them and runs the selected rules and policies:
@@ -253,6 +255,7 @@ pub fn compile_and_check_keeping(
         config,
         rules: known.iter().map(|r| r.meta()).collect(),
         unreadable,
+        workers: pool,
     })
 }
 
@@ -308,6 +311,7 @@ pub fn check(
         config,
         rules: catalogue,
         unreadable,
+        workers,
         ..
     } = compile_and_check(args, stderr)?;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Error);
@@ -317,10 +321,12 @@ pub fn check(
     // Nothing reads the objects' values after the check: the memory they hold is given
     // back before the findings are resolved, so that the report does not add to it (when
     // the compiled input is still shared, they are simply kept).
-    if let Some(c) = Arc::get_mut(&mut compiled) {
-        c.graph.release_values();
-    }
-    let mut report = Report::new(&compiled.graph, diagnostics, compiled.counts);
+    let mut report = workers.install(|| {
+        if let Some(c) = Arc::get_mut(&mut compiled) {
+            c.graph.release_values();
+        }
+        Report::new(&compiled.graph, diagnostics, compiled.counts)
+    });
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::of(&report.findings);
         std::fs::write(path, baseline.to_json())
@@ -358,7 +364,7 @@ pub fn check(
         ColorChoice::Never => false,
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let written = write_report(args, &report, &catalogue, fail_on, color, stdout);
+    let written = write_report(args, &report, &catalogue, fail_on, color, &workers, stdout);
     match written {
         // `k8lint check | head` closes the pipe early: stop writing, end as the run would.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
@@ -406,6 +412,7 @@ fn write_report(
     catalogue: &[&'static RuleMeta],
     fail_on: FailOn,
     color: bool,
+    workers: &rayon::ThreadPool,
     stdout: &mut dyn Write,
 ) -> io::Result<()> {
     // The standard output flushes at every newline: a report of 100,000 findings written
@@ -427,7 +434,7 @@ fn write_report(
                 report::human::write(report, stdout, options)?;
             }
             CheckFormat::Short => report::short::write(report, stdout)?,
-            CheckFormat::Json => report::json::write(report, stdout)?,
+            CheckFormat::Json => report::json::write(report, workers, stdout)?,
             CheckFormat::Sarif => {
                 report::sarif::write(report, catalogue, &Roots::discover(), stdout)?;
             }

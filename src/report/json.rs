@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{ObjectRef, Report};
+use rayon::prelude::*;
+
+use super::{Finding, ObjectRef, Report};
 use crate::base::Severity;
 
 #[derive(Serialize)]
@@ -33,7 +35,7 @@ struct Summary {
     baseline_gone: Option<usize>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct JsonDiagnostic<'a> {
     rule: &'a str,
     severity: &'static str,
@@ -50,7 +52,7 @@ struct JsonDiagnostic<'a> {
     unit: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct JsonRelated<'a> {
     file: &'a str,
     line: u32,
@@ -59,10 +61,20 @@ struct JsonRelated<'a> {
     unit: &'a str,
 }
 
-/// Writes the JSON report.
-pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// Findings serialized in parallel at a time: bounds the bytes held before they are written.
+const BATCH: usize = 4096;
+
+/// Writes the JSON report. The findings are serialized in parallel, a batch at a time, each
+/// on its own and then indented to its place in the document: the bytes are those of
+/// serializing the whole document at once (a JSON string never holds a raw line break, so
+/// every line break is the formatter's). `workers` are the run's threads (`--jobs`).
+pub fn write(
+    report: &Report<'_>,
+    workers: &rayon::ThreadPool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let c = report.counts;
-    let doc = Json {
+    let head = Json {
         version: 1,
         summary: Summary {
             files: c.files,
@@ -76,36 +88,175 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             baselined: report.baseline.map(|b| b.matched),
             baseline_gone: report.baseline.map(|b| b.gone),
         },
-        diagnostics: report
-            .findings
+        diagnostics: Vec::new(),
+    };
+    write_document(&head, &report.findings, diagnostic, workers, out)
+}
+
+/// `head` with `items` as its diagnostics, byte for byte as serializing the whole document
+/// at once would write it (`head.diagnostics` is left out: it is empty).
+fn write_document<'a, T: Sync>(
+    head: &Json<'_>,
+    items: &'a [T],
+    item: impl Fn(&'a T) -> JsonDiagnostic<'a> + Sync,
+    workers: &rayon::ThreadPool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut text = serde_json::to_vec_pretty(head)?;
+    if items.is_empty() {
+        out.write_all(&text)?;
+        return writeln!(out);
+    }
+    // The document up to the list's `[`; each finding then follows as `,\n    {...}`.
+    const EMPTY_TAIL: &[u8] = b"[]\n}";
+    debug_assert!(text.ends_with(EMPTY_TAIL));
+    text.truncate(text.len() - EMPTY_TAIL.len());
+    text.push(b'[');
+    out.write_all(&text)?;
+    let mut first = true;
+    for batch in items.chunks(BATCH) {
+        let pieces: Vec<Vec<u8>> = workers.install(|| {
+            batch
+                .par_iter()
+                .map(|f| element(&item(f)))
+                .collect::<io::Result<_>>()
+        })?;
+        for piece in &pieces {
+            out.write_all(if first { &piece[1..] } else { piece })?;
+            first = false;
+        }
+    }
+    out.write_all(b"\n  ]\n}\n")
+}
+
+/// One element of the list, as `,\n    ` and the value indented two levels.
+fn element(d: &JsonDiagnostic<'_>) -> io::Result<Vec<u8>> {
+    let alone = serde_json::to_vec_pretty(d)?;
+    let mut piece = Vec::with_capacity(alone.len() + alone.len() / 8 + 8);
+    piece.extend_from_slice(b",\n    ");
+    for &b in &alone {
+        piece.push(b);
+        if b == b'\n' {
+            piece.extend_from_slice(b"    ");
+        }
+    }
+    Ok(piece)
+}
+
+fn diagnostic(f: &Finding) -> JsonDiagnostic<'_> {
+    JsonDiagnostic {
+        rule: &f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: &f.place.file,
+        line: f.place.line,
+        column: f.place.column,
+        end_line: f.place.end_line,
+        end_column: f.place.end_column,
+        path: f.pointer.as_deref(),
+        object: f.object.as_ref(),
+        help: f.help.as_deref(),
+        related: f
+            .related
             .iter()
-            .map(|f| JsonDiagnostic {
-                rule: &f.rule,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                file: &f.place.file,
-                line: f.place.line,
-                column: f.place.column,
-                end_line: f.place.end_line,
-                end_column: f.place.end_column,
-                path: f.pointer.as_deref(),
-                object: f.object.as_ref(),
-                help: f.help.as_deref(),
-                related: f
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        file: &r.place.file,
-                        line: r.place.line,
-                        column: r.place.column,
-                        message: &r.message,
-                        unit: &r.unit,
-                    })
-                    .collect(),
-                unit: &f.unit,
+            .map(|r| JsonRelated {
+                file: &r.place.file,
+                line: r.place.line,
+                column: r.place.column,
+                message: &r.message,
+                unit: &r.unit,
             })
             .collect(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+        unit: &f.unit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
+    fn head<'a>(diagnostics: Vec<JsonDiagnostic<'a>>) -> Json<'a> {
+        Json {
+            version: 1,
+            summary: Summary {
+                files: 3,
+                documents: 4,
+                objects: 5,
+                skipped_files: 0,
+                errors: 1,
+                warnings: 2,
+                infos: 3,
+                hidden: Some(7),
+                baselined: None,
+                baseline_gone: None,
+            },
+            diagnostics,
+        }
+    }
+
+    /// The batched, parallel writer gives the bytes of serializing the whole document,
+    /// across batches, with every optional part present or absent and text that JSON
+    /// escapes (line breaks, quotes, control characters, non-ASCII).
+    #[test]
+    fn writes_what_the_whole_document_serializes_to() {
+        let object = ObjectRef {
+            api_version: "apps/v1".into(),
+            kind: "Deployment".into(),
+            namespace: Some("ns".into()),
+            name: "web".into(),
+        };
+        let messages: Vec<String> = (0..BATCH * 2 + 17)
+            .map(|i| format!("finding {i}: \"quoted\"\nline two\t\u{1}é ✓"))
+            .collect();
+        let items: Vec<JsonDiagnostic<'_>> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| JsonDiagnostic {
+                rule: "some-rule",
+                severity: "warning",
+                message: m,
+                file: "dir/a file.yaml",
+                line: i as u32,
+                column: 3,
+                end_line: i as u32 + 1,
+                end_column: 9,
+                path: (i % 2 == 0).then_some("/spec/template/spec/containers/0"),
+                object: (i % 3 != 0).then_some(&object),
+                help: (i % 5 == 0).then_some("do \"this\"\ninstead"),
+                related: (0..i % 3)
+                    .map(|r| JsonRelated {
+                        file: "b.yaml",
+                        line: r as u32,
+                        column: 1,
+                        message: "here",
+                        unit: "overlays/prod",
+                    })
+                    .collect(),
+                unit: ".",
+            })
+            .collect();
+        for count in [0, 1, 2, BATCH - 1, BATCH, BATCH + 1, items.len()] {
+            let mut whole = serde_json::to_vec_pretty(&head(items[..count].to_vec())).unwrap();
+            whole.push(b'\n');
+            for threads in [1, 2] {
+                let mut written = Vec::new();
+                write_document(
+                    &head(Vec::new()),
+                    &items[..count],
+                    |d| d.clone(),
+                    &pool(threads),
+                    &mut written,
+                )
+                .unwrap();
+                assert!(written == whole, "{count} findings, {threads} threads");
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ pub mod sarif;
 pub mod short;
 pub mod statistics;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::base::{Diagnostic, Location, ObjectId, Severity};
@@ -120,7 +121,11 @@ impl<'a> Report<'a> {
     /// its diagnostic's texts, and a report of 150,000 findings would otherwise hold both
     /// at once.
     pub fn new(graph: &'a Graph, diagnostics: Vec<Diagnostic>, counts: Counts) -> Report<'a> {
-        let findings = diagnostics.into_iter().map(|d| resolve(graph, d)).collect();
+        // Resolved in parallel (on the caller's thread pool), in order.
+        let findings = diagnostics
+            .into_par_iter()
+            .map(|d| resolve(graph, d))
+            .collect();
         let mut report = Report {
             graph,
             findings,
