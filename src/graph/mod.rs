@@ -180,6 +180,76 @@ impl std::fmt::Debug for Memo {
     }
 }
 
+/// The indexes of objects by identity, kind, namespace and label.
+#[derive(Default)]
+struct ObjectIndexes {
+    by_key: FastMap<ObjectKey, Vec<ObjectId>>,
+    by_kind: FastMap<(String, String), Vec<ObjectId>>,
+    by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
+    labels: FastMap<LabelKey, Vec<ObjectId>>,
+}
+
+impl ObjectIndexes {
+    fn of(objects: &[Object]) -> ObjectIndexes {
+        let mut ix = ObjectIndexes::default();
+        for o in objects {
+            ix.by_key.entry(o.key()).or_default().push(o.id);
+            ix.by_kind
+                .entry((o.group.clone(), o.kind.clone()))
+                .or_default()
+                .push(o.id);
+            ix.by_namespace
+                .entry(o.namespace.clone())
+                .or_default()
+                .push(o.id);
+            if let Some(labels) = o.labels() {
+                for (k, v) in labels {
+                    if let Some(v) = v.as_str() {
+                        ix.labels
+                            .entry((o.namespace.clone(), k.clone(), v.to_owned()))
+                            .or_default()
+                            .push(o.id);
+                    }
+                }
+            }
+        }
+        ix
+    }
+}
+
+/// The indexes of the objects with a pod template, by namespace and template label.
+#[derive(Default)]
+struct TemplateIndexes {
+    by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
+    labels: FastMap<LabelKey, Vec<ObjectId>>,
+}
+
+impl TemplateIndexes {
+    fn of(objects: &[Object]) -> TemplateIndexes {
+        let mut ix = TemplateIndexes::default();
+        for o in objects {
+            let Some(t) = PodTemplate::of(o) else {
+                continue;
+            };
+            ix.by_namespace
+                .entry(o.namespace.clone())
+                .or_default()
+                .push(o.id);
+            if let Some(labels) = t.labels() {
+                for (k, v) in labels {
+                    if let Some(v) = v.as_str() {
+                        ix.labels
+                            .entry((o.namespace.clone(), k.clone(), v.to_owned()))
+                            .or_default()
+                            .push(o.id);
+                    }
+                }
+            }
+        }
+        ix
+    }
+}
+
 impl Graph {
     /// Builds the indexes over files, documents and objects, each object a member of
     /// the unit at its index in `members` (an object without one is seen by every unit).
@@ -208,43 +278,18 @@ impl Graph {
             members,
             ..Graph::default()
         };
-        for o in &g.objects {
-            g.by_key.entry(o.key()).or_default().push(o.id);
-            g.by_kind
-                .entry((o.group.clone(), o.kind.clone()))
-                .or_default()
-                .push(o.id);
-            g.objects_by_namespace
-                .entry(o.namespace.clone())
-                .or_default()
-                .push(o.id);
-            if let Some(labels) = o.labels() {
-                for (k, v) in labels {
-                    if let Some(v) = v.as_str() {
-                        g.object_labels
-                            .entry((o.namespace.clone(), k.clone(), v.to_owned()))
-                            .or_default()
-                            .push(o.id);
-                    }
-                }
-            }
-            if let Some(t) = PodTemplate::of(o) {
-                g.workloads_by_namespace
-                    .entry(o.namespace.clone())
-                    .or_default()
-                    .push(o.id);
-                if let Some(labels) = t.labels() {
-                    for (k, v) in labels {
-                        if let Some(v) = v.as_str() {
-                            g.template_labels
-                                .entry((o.namespace.clone(), k.clone(), v.to_owned()))
-                                .or_default()
-                                .push(o.id);
-                        }
-                    }
-                }
-            }
-        }
+        // The indexes of the objects and those of their pod templates are built side by
+        // side; each lists objects in input order.
+        let (objects, templates) = rayon::join(
+            || ObjectIndexes::of(&g.objects),
+            || TemplateIndexes::of(&g.objects),
+        );
+        g.by_key = objects.by_key;
+        g.by_kind = objects.by_kind;
+        g.objects_by_namespace = objects.by_namespace;
+        g.object_labels = objects.labels;
+        g.workloads_by_namespace = templates.by_namespace;
+        g.template_labels = templates.labels;
         let mut groups: FastMap<(Option<String>, Selector), u32> = FastMap::default();
         let mut service_groups: Vec<Vec<ObjectId>> = Vec::new();
         for svc in g.of_kind("", "Service") {
