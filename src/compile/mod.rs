@@ -313,6 +313,15 @@ pub fn compile_in_memory(
     )
 }
 
+/// An object found in a document, before its identity is read.
+struct Pending {
+    file: FileId,
+    doc: DocId,
+    base: Pointer,
+    value: serde_json::Value,
+    context: bool,
+}
+
 /// Objects get ids and the graph its indexes, in input order.
 fn assemble(
     parsed: Vec<ParsedFile>,
@@ -326,13 +335,13 @@ fn assemble(
     // until the run ends.
     let documents: usize = parsed.iter().map(|pf| pf.documents.len()).sum();
     let mut docs = Vec::with_capacity(documents);
-    let mut objects = Vec::with_capacity(documents.min(max_objects));
+    let mut pending: Vec<Pending> = Vec::with_capacity(documents.min(max_objects));
     let mut diagnostics = Vec::new();
     let mut comments = Vec::new();
     let mut counts = Counts::default();
     let mut over_limit = false;
     let mut units = Units::new(&std::env::current_dir().unwrap_or_default());
-    let mut members = Vec::with_capacity(objects.capacity());
+    let mut members = Vec::with_capacity(pending.capacity());
     for pf in parsed {
         let context = pf.source.context;
         let unit_path = pf.unit_of.as_deref().or(pf.source.path.as_deref());
@@ -349,7 +358,7 @@ fn assemble(
             let mut found = Vec::new();
             classify(doc.value, Pointer::root(), &mut found);
             for (base, value) in found.into_iter().filter(|(_, v)| !v.is_null()) {
-                if objects.len() >= max_objects {
+                if pending.len() >= max_objects {
                     if !over_limit && !context {
                         over_limit = true;
                         let span = doc.tree.label_span();
@@ -358,17 +367,14 @@ fn assemble(
                     }
                     break;
                 }
-                let id = ObjectId(objects.len() as u32);
                 members.push(member);
-                objects.push(make_object(
-                    id,
-                    pf.source.id,
-                    doc_id,
+                pending.push(Pending {
+                    file: pf.source.id,
+                    doc: doc_id,
                     base,
                     value,
                     context,
-                    namespace,
-                ));
+                });
             }
             docs.push(DocTree {
                 file: pf.source.id,
@@ -380,6 +386,16 @@ fn assemble(
         }
         files.push(pf.source);
     }
+    // The objects' identities are read in parallel; ids follow input order.
+    let mut objects: Vec<Object> = Vec::with_capacity(pending.len() + builds.objects.len());
+    pending
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let id = ObjectId(i as u32);
+            make_object(id, p.file, p.doc, p.base, p.value, p.context, namespace)
+        })
+        .collect_into_vec(&mut objects);
     // Built objects, after the inputs: their files have the ids after the inputs'.
     files.extend(builds.files);
     comments.extend(builds.comments);
