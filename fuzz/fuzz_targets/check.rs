@@ -9,8 +9,23 @@ use k8lint::report::{Report, json};
 use k8lint::rules;
 use libfuzzer_sys::fuzz_target;
 
+/// Two threads, as on the project's machines: the report's findings are written in parallel.
+fn workers() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("threads")
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
-    let compiled = compile_in_memory(&[("fuzz.yaml".to_owned(), data.to_vec())], "default", &Limits::default());
+    let compiled = compile_in_memory(
+        &[("fuzz.yaml".to_owned(), data.to_vec())],
+        "default",
+        &Limits::default(),
+    );
     let all = rules::builtin();
     let selection = Selection::new(&all, &Config::default(), &[], &[]).expect("default selection");
     let found = check::run(
@@ -21,9 +36,12 @@ fuzz_target!(|data: &[u8]| {
         true,
         &k8lint::semantics::pod_security::Settings::default(),
     );
-    assert!(found.iter().all(|d| d.rule.as_str() != "internal-error"), "a rule panicked: {found:?}");
-    let report = Report::new(&compiled.graph, &found, compiled.counts);
+    assert!(
+        found.iter().all(|d| d.rule.as_str() != "internal-error"),
+        "a rule panicked: {found:?}"
+    );
+    let report = Report::new(&compiled.graph, found, compiled.counts);
     let mut out = Vec::new();
-    json::write(&report, &mut out).expect("writing to memory");
+    json::write(&report, workers(), &mut out).expect("writing to memory");
     serde_json::from_slice::<serde_json::Value>(&out).expect("the report is JSON");
 });
