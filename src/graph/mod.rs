@@ -180,6 +180,22 @@ impl std::fmt::Debug for Memo {
     }
 }
 
+/// Lists `object` under each of its string-valued `labels`, in its namespace.
+fn index_labels(
+    index: &mut FastMap<LabelKey, Vec<ObjectId>>,
+    object: &Object,
+    labels: Option<&serde_json::Map<String, serde_json::Value>>,
+) {
+    for (k, v) in labels.into_iter().flatten() {
+        if let Some(v) = v.as_str() {
+            index
+                .entry((object.namespace.clone(), k.clone(), v.to_owned()))
+                .or_default()
+                .push(object.id);
+        }
+    }
+}
+
 /// The indexes of objects by identity, kind, namespace and label.
 #[derive(Default)]
 struct ObjectIndexes {
@@ -202,16 +218,7 @@ impl ObjectIndexes {
                 .entry(o.namespace.clone())
                 .or_default()
                 .push(o.id);
-            if let Some(labels) = o.labels() {
-                for (k, v) in labels {
-                    if let Some(v) = v.as_str() {
-                        ix.labels
-                            .entry((o.namespace.clone(), k.clone(), v.to_owned()))
-                            .or_default()
-                            .push(o.id);
-                    }
-                }
-            }
+            index_labels(&mut ix.labels, o, o.labels());
         }
         ix
     }
@@ -235,16 +242,7 @@ impl TemplateIndexes {
                 .entry(o.namespace.clone())
                 .or_default()
                 .push(o.id);
-            if let Some(labels) = t.labels() {
-                for (k, v) in labels {
-                    if let Some(v) = v.as_str() {
-                        ix.labels
-                            .entry((o.namespace.clone(), k.clone(), v.to_owned()))
-                            .or_default()
-                            .push(o.id);
-                    }
-                }
-            }
+            index_labels(&mut ix.labels, o, t.labels());
         }
         ix
     }
