@@ -184,16 +184,6 @@ pub fn collect(paths: &[String], context: bool, ignore: &IgnoreGlobs) -> Collect
 }
 
 fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .require_git(false)
-        .add_custom_ignore_filename(".k8lintignore")
-        .follow_links(false)
-        .sort_by_file_path(Ord::cmp)
-        .build();
     // The Helm chart whose folder the walk is in: its files are templates, read as one
     // chart through its `Chart.yaml` (see the helm-chart rule), never one by one. The walk
     // visits a folder before its contents, in path order, so once it leaves a chart's
@@ -202,27 +192,20 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
     let mut chart: Option<PathBuf> = None;
     let in_chart =
         |chart: &Option<PathBuf>, path: &Path| chart.as_ref().is_some_and(|c| path.starts_with(c));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                out.unreadable.push(LoadError::Walk(e.to_string()));
-                continue;
-            }
-        };
-        let path = entry.path();
-        if entry.file_type().is_some_and(|t| t.is_dir())
+    for entry in listed(dir, out) {
+        let path = entry.path.as_path();
+        if entry.kind == EntryKind::Dir
             && !in_chart(&chart, path)
             && path.join(CHART_FILE).is_file()
         {
-            chart = Some(path.to_path_buf());
+            chart = Some(entry.path);
             continue;
         }
         let is_manifest = path
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
-        if entry.path_is_symlink() {
+        if entry.kind == EntryKind::Symlink {
             let to_dir = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
             if (is_manifest || to_dir) && !ignore.matches(path) {
                 out.symlinks.push(SkippedLink {
@@ -232,7 +215,7 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
             }
             continue;
         }
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        if entry.kind != EntryKind::File {
             continue;
         }
         if in_chart(&chart, path) && !is_chart_file(path, chart.as_deref()) {
@@ -242,10 +225,95 @@ fn walk(dir: &Path, context: bool, ignore: &IgnoreGlobs, out: &mut Collected) {
             continue;
         }
         out.files.push(InputPath {
-            path: Some(path.to_path_buf()),
+            path: Some(entry.path),
             explicit: false,
             context,
         });
+    }
+}
+
+/// What a walked path is, from its folder's listing (symbolic links not followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Dir,
+    File,
+    Symlink,
+    Other,
+}
+
+/// A path the walk found.
+struct Listed {
+    path: PathBuf,
+    kind: EntryKind,
+}
+
+/// Every path under `dir` that is not hidden, `.gitignore`d, `.ignore`d or
+/// `.k8lintignore`d (the ignore files of the folders above `dir` count too), `dir` first,
+/// in path order: a folder before its contents, siblings by name. Errors go to `out`.
+///
+/// The `ignore` crate's parallel walker is used, on one thread, for how it reads folders:
+/// each folder's listing once, an ignore file opened only when the listing has one. Its
+/// sequential walker probes every folder for every kind of ignore file (five failed
+/// `stat`s per folder: a third of a second of system time for 20,000 folders). The
+/// parallel walker visits in no particular order, hence the sort.
+fn listed(dir: &Path, out: &mut Collected) -> Vec<Listed> {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".k8lintignore")
+        .follow_links(false)
+        .threads(1)
+        .build_parallel();
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    walker.run(|| {
+        Box::new(|entry| {
+            let mut found = found
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match entry {
+                Ok(entry) => {
+                    let kind = if entry.path_is_symlink() {
+                        EntryKind::Symlink
+                    } else {
+                        match entry.file_type() {
+                            Some(t) if t.is_dir() => EntryKind::Dir,
+                            Some(t) if t.is_file() => EntryKind::File,
+                            _ => EntryKind::Other,
+                        }
+                    };
+                    found.0.push(Listed {
+                        path: entry.into_path(),
+                        kind,
+                    });
+                }
+                Err(e) => found.1.push((error_path(&e), e.to_string())),
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut entries, mut errors) = found
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    entries.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    out.unreadable
+        .extend(errors.into_iter().map(|(_, e)| LoadError::Walk(e)));
+    entries
+}
+
+/// The path an error of the walk is about, to order errors as the walk meets them.
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
     }
 }
 
@@ -449,6 +517,81 @@ mod tests {
                 "b/d.yaml",
                 "c/Chart.yaml",
                 "d/e.yaml"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_walk_lists_in_path_order_and_keeps_every_ignore_file_in_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |f: &str, text: &str| {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        };
+        // The walk starts at `repo/k8s`: `repo/.gitignore` is above it and still counts.
+        write("repo/.gitignore", "generated/\n*.tmp.yaml\n");
+        write(
+            "repo/k8s/.gitignore",
+            "secret*.yaml\n!secret-template.yaml\n",
+        );
+        write("repo/k8s/.k8lintignore", "local/\n");
+        // A `.k8lintignore` outranks `.ignore`, which outranks `.gitignore`.
+        write("repo/k8s/b/.ignore", "keep.yaml\n");
+        write("repo/k8s/b/.k8lintignore", "!keep.yaml\n");
+        write("repo/k8s/b/.gitignore", "!dropped.yaml\n");
+        write("repo/k8s/b/deep/.ignore", "dropped.yaml\n");
+        for f in [
+            "a.yaml",
+            "a/x.yaml",
+            "a-b/y.yaml",
+            "a.b.yaml",
+            "B.yaml",
+            "b/keep.yaml",
+            "b/deep/dropped.yaml",
+            "b/deep/z.yml",
+            ".hidden/h.yaml",
+            ".h.yaml",
+            "generated/g.yaml",
+            "x/generated/g.yaml",
+            "c.tmp.yaml",
+            "secret-db.yaml",
+            "secret-template.yaml",
+            "local/l.yaml",
+            "notes.txt",
+        ] {
+            write(&format!("repo/k8s/{f}"), "kind: ConfigMap\n");
+        }
+        let root = dir.path().join("repo/k8s");
+        let collected = collect(
+            &[root.to_string_lossy().into_owned()],
+            false,
+            &IgnoreGlobs::none(),
+        );
+        assert!(
+            collected.unreadable.is_empty(),
+            "{:?}",
+            collected.unreadable
+        );
+        let read: Vec<String> = collected
+            .files
+            .iter()
+            .map(|f| {
+                let path = f.path.as_ref().unwrap().strip_prefix(&root).unwrap();
+                path.to_string_lossy().replace('\\', "/")
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                "B.yaml",
+                "a/x.yaml",
+                "a-b/y.yaml",
+                "a.b.yaml",
+                "a.yaml",
+                "b/deep/z.yml",
+                "b/keep.yaml",
+                "secret-template.yaml",
             ]
         );
     }
