@@ -1,3 +1,5 @@
+use rayon::prelude::*;
+
 use crate::base::{Diagnostic, ObjectId, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
@@ -116,13 +118,18 @@ impl Rule for Schema {
                 out.extend(uncompiled_crd(cx, *crd, why, o, first));
             }
         }
-        for crd in cx
+        // Each CRD's own definition, its CEL rules compiled: a repository that vendors an
+        // operator's CRDs has hundreds, each independent of the others.
+        let crds: Vec<&Object> = cx
             .graph
             .checked()
             .filter(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition"))
-        {
-            out.extend(crate::rules::cel::crd_definition(crd));
-        }
+            .collect();
+        let defined: Vec<Vec<Diagnostic>> = crds
+            .par_iter()
+            .map(|crd| crate::rules::cel::crd_definition(crd))
+            .collect();
+        out.extend(defined.into_iter().flatten());
     }
 
     /// An Ingress path without `pathType` gets `ImplementationSpecific`, what v1beta1
