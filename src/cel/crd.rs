@@ -68,11 +68,18 @@ pub struct CrdRules {
 impl CrdRules {
     /// Compiles every rule of an `openAPIV3Schema` for the kind `kind` of `api_version`.
     pub fn compile(openapi: &Value, api_version: &str, kind: &str) -> CrdRules {
-        let mut adapted = openapi.clone();
-        adapt_rules(&mut adapted, 0);
-        let mut compiled = kube_cel::compile_schema(&adapted);
         let mut sites = Vec::new();
-        collect(openapi, &mut compiled, Pointer::root(), &mut sites, 0);
+        // Most CRDs have no rule: their schema (often hundreds of kilobytes) is then
+        // neither copied nor compiled, and the kind has nothing to evaluate.
+        let compiled = if has_rules(openapi) {
+            let mut adapted = openapi.clone();
+            adapt_rules(&mut adapted, 0);
+            let mut compiled = kube_cel::compile_schema(&adapted);
+            collect(openapi, &mut compiled, Pointer::root(), &mut sites, 0);
+            compiled
+        } else {
+            kube_cel::compile_schema(&Value::Object(serde_json::Map::new()))
+        };
         // The engine names a failed rule by the text it compiled.
         let by_rule = sites
             .iter()
@@ -160,6 +167,26 @@ impl CrdRules {
 }
 
 /// Rewrites every rule and messageExpression of a schema for the engine ([`compat`]).
+/// Whether `x-kubernetes-validations` is a key anywhere in the schema (a property of
+/// that name counts too: it only costs the full compilation). Iterative: the schema's
+/// depth is the parser's limit, not the stack's.
+fn has_rules(schema: &Value) -> bool {
+    let mut stack = vec![schema];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                if map.contains_key("x-kubernetes-validations") {
+                    return true;
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
+}
+
 fn adapt_rules(schema: &mut Value, depth: usize) {
     if depth > 64 {
         return;
@@ -346,5 +373,22 @@ mod tests {
         let found = rules.evaluate(&json!({"l": [1]}));
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].outcome, Outcome::Unsupported);
+    }
+
+    #[test]
+    fn a_rule_anywhere_in_the_schema_is_compiled_and_a_schema_without_one_is_not() {
+        let nested = json!({"type": "object", "properties": {"l": {"type": "array",
+            "items": {"type": "object", "properties": {"n": {"type": "integer",
+                "x-kubernetes-validations": [{"rule": "self > 0"}]}}}}}});
+        assert!(has_rules(&nested));
+        let rules = CrdRules::compile(&nested, "x.io/v1", "Thing");
+        assert_eq!(rules.sites().len(), 1);
+        assert_eq!(rules.evaluate(&json!({"l": [{"n": 0}]})).len(), 1);
+        let plain = json!({"type": "object", "properties": {"l": {"type": "array",
+            "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}});
+        assert!(!has_rules(&plain));
+        let rules = CrdRules::compile(&plain, "x.io/v1", "Thing");
+        assert!(rules.is_empty());
+        assert!(rules.evaluate(&json!({"l": [{"n": 0}]})).is_empty());
     }
 }
