@@ -45,9 +45,9 @@ impl CrdValidator {
         }
     }
 
-    /// One more custom resource will ask for the validator.
-    pub(super) fn expect_use(&self) {
-        self.uses_left.fetch_add(1, Ordering::Relaxed);
+    /// `n` more custom resources will ask for the validator.
+    pub(super) fn expect_uses(&self, n: usize) {
+        self.uses_left.fetch_add(n, Ordering::Relaxed);
     }
 
     /// The validator for one custom resource (counted as a use); `None` when the schema
@@ -127,8 +127,7 @@ mod tests {
     #[test]
     fn kept_for_the_counted_uses_only() {
         let v = CrdValidator::new(ObjectId(0), serde_json::json!({"type": "object"}));
-        v.expect_use();
-        v.expect_use();
+        v.expect_uses(2);
         let compiles = Cell::new(0);
         assert!(v.take(counting(&compiles)).is_some());
         assert!(v.is_kept());
@@ -147,7 +146,7 @@ mod tests {
     #[test]
     fn a_broken_schema_is_compiled_once() {
         let v = CrdValidator::new(ObjectId(0), serde_json::json!({"pattern": "("}));
-        v.expect_use();
+        v.expect_uses(1);
         let compiles = Cell::new(0);
         let why = v.error(counting(&compiles));
         assert!(why.is_some());
@@ -162,7 +161,7 @@ mod tests {
     #[test]
     fn asked_whether_it_compiles_keeps_nothing() {
         let v = CrdValidator::new(ObjectId(0), serde_json::json!({"type": "object"}));
-        v.expect_use();
+        v.expect_uses(1);
         let compiles = Cell::new(0);
         assert_eq!(v.error(counting(&compiles)), None);
         assert!(!v.is_kept());

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use jsonschema::{Draft, Validator};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::base::ObjectId;
@@ -107,34 +108,44 @@ impl SchemaSet {
     /// and counts the objects of each kind that an input CRD defines: each is expected to
     /// ask for its validator once ([`SchemaSet::validator`]).
     pub fn prepare_crds<'a>(&mut self, objects: impl Iterator<Item = &'a Object>) {
+        // Each kind once, with the number of objects of it: a repository has a few dozen
+        // kinds and thousands of objects.
+        let mut uses: HashMap<(&str, &str), usize> = HashMap::new();
         for o in objects {
-            let key = (o.api_version.clone(), o.kind.clone());
-            if let Some(kind) = self.crd_roots.get(&key) {
-                if let CrdKind::Input(v) = kind {
-                    v.expect_use();
-                }
-                continue;
-            }
-            if self.builtin.definition_of(&key.0, &key.1).is_some() {
-                continue;
-            }
-            let Some(k) = self.crds.get(&key.0, &key.1) else {
-                continue;
-            };
-            let Some(schema) = k.schema else {
-                continue;
-            };
-            let root = crd::root_schema(schema);
-            let kind = match k.origin {
-                CrdOrigin::Builtin(operator) => CrdKind::Embedded(operator, root),
-                CrdOrigin::Input(crd) => {
-                    let v = CrdValidator::new(crd, root);
-                    v.expect_use();
-                    CrdKind::Input(v)
-                }
-            };
-            self.crd_roots.insert(key, kind);
+            *uses
+                .entry((o.api_version.as_str(), o.kind.as_str()))
+                .or_default() += 1;
         }
+        let mut new = Vec::new();
+        for (key, n) in uses {
+            if let Some(kind) = self.crd_roots.get(&(key.0.to_owned(), key.1.to_owned())) {
+                if let CrdKind::Input(v) = kind {
+                    v.expect_uses(n);
+                }
+                continue;
+            }
+            if self.builtin.definition_of(key.0, key.1).is_none() {
+                new.push((key, n));
+            }
+        }
+        // The schemas of the new custom resource kinds, converted side by side.
+        let converted: Vec<((String, String), CrdKind)> = new
+            .into_par_iter()
+            .filter_map(|((api, kind), n)| {
+                let k = self.crds.get(api, kind)?;
+                let root = crd::root_schema(k.schema?);
+                let prepared = match k.origin {
+                    CrdOrigin::Builtin(operator) => CrdKind::Embedded(operator, root),
+                    CrdOrigin::Input(crd) => {
+                        let v = CrdValidator::new(crd, root);
+                        v.expect_uses(n);
+                        CrdKind::Input(v)
+                    }
+                };
+                Some(((api.to_owned(), kind.to_owned()), prepared))
+            })
+            .collect();
+        self.crd_roots.extend(converted);
     }
 
     /// Where the schema of an object comes from; `None` when neither a built-in schema
