@@ -33,7 +33,7 @@ pub struct RuleIndex {
 impl RuleIndex {
     /// Compiles the rules of every custom resource kind the checked objects use (built-in
     /// kinds are never CRD kinds), in parallel.
-    pub fn for_checked(graph: &Graph, builtin: &VersionSchemas, crds: &CrdIndex) -> RuleIndex {
+    pub fn for_checked(graph: &Graph, builtin: &VersionSchemas, crds: &CrdIndex<'_>) -> RuleIndex {
         let mut wanted: Vec<(String, String)> = graph
             .checked()
             .filter(|o| builtin.definition_of(&o.api_version, &o.kind).is_none())

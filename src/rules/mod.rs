@@ -182,7 +182,7 @@ pub struct Context<'a> {
     pub version: KubeVersion,
     /// The schemas of the run: the target version's built-in schemas and those of the
     /// CRDs, prepared for the checked objects.
-    pub schemas: &'a SchemaSet,
+    pub schemas: &'a SchemaSet<'a>,
     /// The Pod Security level enforced where no namespace label says otherwise.
     pub pod_security: &'a crate::semantics::pod_security::Settings,
     /// The Pod Security verdict on each object, evaluated once and shared by the

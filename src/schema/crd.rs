@@ -36,11 +36,12 @@ impl CrdOrigin {
 
 /// One custom resource kind that a CRD defines.
 #[derive(Debug)]
-pub struct CrdKind {
+pub struct CrdKind<'g> {
     /// The CRD object.
     pub crd: ObjectId,
-    /// `openAPIV3Schema` of that version, if the CRD gives one.
-    pub schema: Option<Value>,
+    /// `openAPIV3Schema` of that version, if the CRD gives one (in the graph: a CRD's
+    /// schema can be a megabyte, and the run's graph outlives the index).
+    pub schema: Option<&'g Value>,
 }
 
 /// A custom resource kind as a lookup finds it, in the inputs or in the catalog.
@@ -55,20 +56,20 @@ pub struct FoundKind<'a> {
 /// Custom resource kinds by `(apiVersion, kind)`: those of the CRDs in the inputs and
 /// context, then, unless turned off, those of the embedded catalog.
 #[derive(Debug, Default)]
-pub struct CrdIndex {
-    kinds: HashMap<(String, String), CrdKind>,
+pub struct CrdIndex<'g> {
+    kinds: HashMap<(String, String), CrdKind<'g>>,
     /// `(group, kind)` of every kind the CRDs of the graph define.
     group_kinds: HashSet<(String, String)>,
     /// Whether the embedded catalog is consulted.
     builtin: bool,
 }
 
-impl CrdIndex {
+impl<'g> CrdIndex<'g> {
     /// Every served version of every CRD in the graph (context included); the first CRD
     /// that defines a kind wins. With `builtin`, the embedded catalog answers for the kinds
     /// no CRD of the graph defines in any version (a CRD in the inputs replaces the
     /// catalog's definition of its kind entirely).
-    pub fn from_graph(graph: &Graph, builtin: bool) -> CrdIndex {
+    pub fn from_graph(graph: &'g Graph, builtin: bool) -> CrdIndex<'g> {
         let mut kinds = HashMap::new();
         for crd in graph.of_kind("apiextensions.k8s.io", "CustomResourceDefinition") {
             let spec = crd.at("/spec");
@@ -104,7 +105,7 @@ impl CrdIndex {
                     .entry((format!("{group}/{version}"), kind.to_owned()))
                     .or_insert_with(|| CrdKind {
                         crd: crd.id,
-                        schema: schema.cloned(),
+                        schema,
                     });
             }
         }
@@ -124,7 +125,7 @@ impl CrdIndex {
         if let Some(k) = self.kinds.get(&(api_version.to_owned(), kind.to_owned())) {
             return Some(FoundKind {
                 origin: CrdOrigin::Input(k.crd),
-                schema: k.schema.as_ref(),
+                schema: k.schema,
             });
         }
         let group = crate::model::object::group_of(api_version);

@@ -43,11 +43,11 @@ pub enum Source<'a> {
 
 /// The schemas of one run: the target version's built-in schemas, the CRDs of the graph,
 /// and validators compiled lazily, once per `(apiVersion, kind)`, shared by every thread.
-pub struct SchemaSet {
+pub struct SchemaSet<'g> {
     /// The built-in schemas of the target version.
     pub builtin: &'static VersionSchemas,
     /// CRDs of the inputs and context, and the embedded catalog unless it is off.
-    pub crds: CrdIndex,
+    pub crds: CrdIndex<'g>,
     /// Converted CRD schemas, by `(apiVersion, kind)`.
     crd_roots: HashMap<(String, String), CrdKind>,
     /// Unique in the process: what a memo of schema lookups kept across calls is keyed by.
@@ -72,10 +72,14 @@ fn embedded_validators() -> &'static Mutex<ValidatorMap> {
     MAP.get_or_init(Mutex::default)
 }
 
-impl SchemaSet {
+impl<'g> SchemaSet<'g> {
     /// The schemas for a run against `version`, with the embedded CRD catalog when
     /// `builtin_crds`; `None` when no schemas are embedded for the version.
-    pub fn new(graph: &Graph, version: KubeVersion, builtin_crds: bool) -> Option<SchemaSet> {
+    pub fn new(
+        graph: &'g Graph,
+        version: KubeVersion,
+        builtin_crds: bool,
+    ) -> Option<SchemaSet<'g>> {
         let builtin = catalog::for_version(version.as_str())?;
         let crds = CrdIndex::from_graph(graph, builtin_crds);
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -95,10 +99,10 @@ impl SchemaSet {
     /// The schemas for checking the graph's checked objects: [`SchemaSet::new`], then
     /// [`SchemaSet::prepare_crds`] for them.
     pub fn for_checked(
-        graph: &Graph,
+        graph: &'g Graph,
         version: KubeVersion,
         builtin_crds: bool,
-    ) -> Option<SchemaSet> {
+    ) -> Option<SchemaSet<'g>> {
         let mut set = SchemaSet::new(graph, version, builtin_crds)?;
         set.prepare_crds(graph.checked());
         Some(set)
@@ -239,7 +243,7 @@ fn build(root: &Value) -> Result<Validator, String> {
 /// has no CRD schema of the graph: the catalog's schemas all compile, a unit test says
 /// so): its custom resources then go unvalidated, which must be said.
 pub fn crd_schema_error(
-    set: &SchemaSet,
+    set: &SchemaSet<'_>,
     api_version: &str,
     kind: &str,
 ) -> Option<(ObjectId, String)> {

@@ -159,7 +159,7 @@ impl Rule for Schema {
 
 fn check(
     cx: &Context<'_>,
-    set: &SchemaSet,
+    set: &SchemaSet<'_>,
     validator: &jsonschema::Validator,
     object: &Object,
 ) -> Vec<Diagnostic> {
@@ -205,7 +205,7 @@ fn check(
 
 /// Items of a CRD's `x-kubernetes-list-type: set` or `map` that repeat (the API server's
 /// `Duplicate value`); built-in kinds are validated by the server's own code instead.
-fn list_duplicates(set: &SchemaSet, object: &Object) -> Vec<Diagnostic> {
+fn list_duplicates(set: &SchemaSet<'_>, object: &Object) -> Vec<Diagnostic> {
     let Some(Source::Crd(..)) = set.source(&object.api_version, &object.kind) else {
         return Vec::new();
     };

@@ -80,7 +80,7 @@ impl Rule for UnknownKind {
     }
 }
 
-fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex) -> Option<String> {
+fn unknown(object: &Object, target: &VersionSchemas, crds: &CrdIndex<'_>) -> Option<String> {
     let (api, kind) = (object.api_version.as_str(), object.kind.as_str());
     if target.definition_of(api, kind).is_some() || crds.get(api, kind).is_some() {
         return None;

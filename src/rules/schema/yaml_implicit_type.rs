@@ -110,7 +110,7 @@ impl Rule for YamlImplicitType {
 /// [`Walk::shape`]) → the types its schema allows.
 type Memo = FastMap<usize, FastMap<String, Option<Types>>>;
 
-fn check(cx: &Context<'_>, set: &SchemaSet, object: &Object, memo: &mut Memo) -> Vec<Diagnostic> {
+fn check(cx: &Context<'_>, set: &SchemaSet<'_>, object: &Object, memo: &mut Memo) -> Vec<Diagnostic> {
     let Some(root) = set.root(&object.api_version, &object.kind) else {
         return Vec::new();
     };
