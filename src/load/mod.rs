@@ -531,6 +531,7 @@ mod tests {
         };
         // The walk starts at `repo/k8s`: `repo/.gitignore` is above it and still counts.
         write("repo/.gitignore", "generated/\n*.tmp.yaml\n");
+        write("repo/.git/info/exclude", "excluded.yaml\n");
         write(
             "repo/k8s/.gitignore",
             "secret*.yaml\n!secret-template.yaml\n",
@@ -558,6 +559,7 @@ mod tests {
             "secret-db.yaml",
             "secret-template.yaml",
             "local/l.yaml",
+            "excluded.yaml",
             "notes.txt",
         ] {
             write(&format!("repo/k8s/{f}"), "kind: ConfigMap\n");
