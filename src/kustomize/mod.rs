@@ -27,7 +27,9 @@ mod vars;
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 pub use crate::load::kustomization::{FILE_NAMES, find_kustomization};
@@ -104,28 +106,37 @@ pub fn build_inputs(
         return Builds::default();
     }
     let included = included_dirs(&kustomizations, limits, overlay);
-    let mut files = files::Files::new(first, limits.clone(), max_bytes, overlay.clone());
+    let overlays: Vec<&PathBuf> = kustomizations
+        .iter()
+        .filter(|k| !included.contains(k.parent().unwrap_or(Path::new(""))))
+        .collect();
+    // The overlays are built in parallel over one table of files (a shared base is read
+    // and parsed once), then joined in order, the files numbered as if built one by one.
+    let shared = Arc::new(files::Shared::new(
+        first,
+        limits.clone(),
+        max_bytes,
+        overlay.clone(),
+    ));
+    let builds: Vec<OneBuild> = overlays
+        .par_iter()
+        .map(|k| build_one(k, Arc::clone(&shared)))
+        .collect();
+    let numbered = shared.numbering(builds.iter().map(|b| &b.files));
     let mut out = Builds::default();
-    for k in &kustomizations {
-        let dir = k.parent().unwrap_or(Path::new("")).to_path_buf();
-        if included.contains(&dir) {
-            continue;
-        }
-        let mut b = build::Builder::new(&mut files);
-        let built = b.build(k);
-        out.diagnostics.append(&mut b.diagnostics);
-        let Some((file, resources)) = built else {
-            continue;
-        };
-        let by = (file, first_line(files.text(file)));
-        for r in resources {
-            let (value, tree, switches) = r.node.finish();
-            out.objects.push(BuiltObject {
-                value,
-                tree,
-                built: Built { switches, by },
-            });
-        }
+    for one in builds {
+        out.diagnostics.extend(
+            one.diagnostics
+                .into_iter()
+                .map(|d| renumbered(d, &numbered)),
+        );
+        out.objects.extend(one.objects.into_iter().map(|mut o| {
+            for (_, file) in &mut o.built.switches {
+                *file = numbered.id(*file);
+            }
+            o.built.by.0 = numbered.id(o.built.by.0);
+            o
+        }));
     }
     // A base that two overlays include reports its errors once.
     let mut seen = HashSet::new();
@@ -136,15 +147,62 @@ pub fn build_inputs(
             d.message.clone(),
         ))
     });
-    out.covered = files
-        .sources
+    out.covered = numbered
+        .files
         .iter()
         .filter_map(|s| s.path.as_deref())
         .map(normalize)
         .collect();
-    out.files = files.sources;
-    out.comments = files.comments;
+    out.files = numbered.files;
+    out.comments = numbered.comments;
     out
+}
+
+/// What one overlay's build produced, in the shared table's ids.
+struct OneBuild {
+    files: files::Files,
+    diagnostics: Vec<Diagnostic>,
+    objects: Vec<BuiltObject>,
+}
+
+fn build_one(kustomization: &Path, shared: Arc<files::Shared>) -> OneBuild {
+    let mut files = files::Files::new(shared);
+    let (built, diagnostics) = {
+        let mut b = build::Builder::new(&mut files);
+        let built = b.build(kustomization);
+        (built, b.diagnostics)
+    };
+    let mut objects = Vec::new();
+    if let Some((file, resources)) = built {
+        let by = (file, first_line(files.text(file)));
+        for r in resources {
+            let (value, tree, switches) = r.node.finish();
+            objects.push(BuiltObject {
+                value,
+                tree,
+                built: Built { switches, by },
+            });
+        }
+    }
+    OneBuild {
+        files,
+        diagnostics,
+        objects,
+    }
+}
+
+/// A finding of a build with its files numbered as in the run.
+fn renumbered(mut d: Diagnostic, numbered: &files::Numbered) -> Diagnostic {
+    let place = |location: &mut Location| {
+        if let Location::File { file, .. } = location {
+            *file = numbered.id(*file);
+        }
+    };
+    place(&mut d.location);
+    for r in &mut d.related {
+        place(&mut r.location);
+    }
+    d
 }
 
 /// The first line that is neither blank nor a comment: what "built by" underlines.
