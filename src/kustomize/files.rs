@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
 use super::node::MNode;
@@ -99,7 +100,7 @@ impl Shared {
         };
         let mut commented = HashSet::new();
         for build in builds {
-            for id in &build.read {
+            for id in build.read.keys() {
                 let slot = &mut out.ids[(id.0 - first) as usize];
                 if slot.is_none() {
                     let run_id = FileId(first + out.files.len() as u32);
@@ -149,12 +150,10 @@ impl Numbered {
 #[derive(Debug)]
 pub struct Files {
     shared: Arc<Shared>,
-    entries: HashMap<FileId, Arc<Entry>>,
     /// The files this build read, in the order it first read them.
-    read: Vec<FileId>,
+    read: IndexMap<FileId, Arc<Entry>>,
     /// The files this build asked the documents of, in the order it first asked.
-    parsed: Vec<FileId>,
-    asked: HashSet<FileId>,
+    parsed: IndexSet<FileId>,
 }
 
 impl Files {
@@ -162,10 +161,8 @@ impl Files {
     pub fn new(shared: Arc<Shared>) -> Files {
         Files {
             shared,
-            entries: HashMap::new(),
-            read: Vec::new(),
-            parsed: Vec::new(),
-            asked: HashSet::new(),
+            read: IndexMap::new(),
+            parsed: IndexSet::new(),
         }
     }
 
@@ -192,26 +189,24 @@ impl Files {
                 self.shared.add(path, input.display(), text)
             }
         };
-        if self.entries.insert(id, entry).is_none() {
-            self.read.push(id);
-        }
+        self.read.entry(id).or_insert(entry);
         Ok(id)
     }
 
     /// A file's text.
     pub fn text(&self, id: FileId) -> &str {
-        self.entries.get(&id).map_or("", |e| &e.source.text)
+        self.read.get(&id).map_or("", |e| &e.source.text)
     }
 
     /// A file's path.
     pub fn path(&self, id: FileId) -> Option<PathBuf> {
-        self.entries.get(&id).and_then(|e| e.source.path.clone())
+        self.read.get(&id).and_then(|e| e.source.path.clone())
     }
 
     /// The documents of a file (a `List` gives its items), each as a mapped tree; empty
     /// documents are dropped. The error is a YAML problem, for the user.
     pub fn documents(&mut self, id: FileId) -> Result<Vec<MNode>, String> {
-        let Some(entry) = self.entries.get(&id) else {
+        let Some(entry) = self.read.get(&id) else {
             return Err("the file was not read".to_owned());
         };
         let limits = &self.shared.limits;
@@ -219,9 +214,7 @@ impl Files {
             .parsed
             .get_or_init(|| parse(id, &entry.source.text, limits));
         let result = result.clone();
-        if self.asked.insert(id) {
-            self.parsed.push(id);
-        }
+        self.parsed.insert(id);
         result
     }
 }
