@@ -188,3 +188,64 @@ fn locations_do_not_need_the_values() {
     assert!(compiled.graph.objects.iter().all(|o| o.value.is_null()));
     assert_eq!(locate_all(&compiled.graph), before);
 }
+
+/// The `schema` rule compiles the rules of every CRD of the inputs (to know that they
+/// compile), `cel-validation` those of the CRDs whose custom resources it evaluates: a
+/// schema both need is compiled once, through the graph's memo, and only those are kept.
+#[test]
+fn a_crd_schema_both_cel_rules_need_is_compiled_once() {
+    use k8lint::base::{At, Pointer};
+    use k8lint::cel::index::{RuleIndex, evaluated_schemas, input_schema};
+    use k8lint::schema::SchemaSet;
+    use std::sync::Arc;
+
+    let crd = std::fs::read_to_string("testdata/cel-validation/fires-crd/crd.yaml").unwrap();
+    // A second CRD with rules, without custom resources: evaluated by nothing.
+    let unused = crd
+        .replace("caches.example.com", "stores.example.com")
+        .replace(
+            "{kind: Cache, plural: caches}",
+            "{kind: Store, plural: stores}",
+        );
+    let sources = [
+        ("crd.yaml".to_owned(), crd.into_bytes()),
+        ("unused.yaml".to_owned(), unused.into_bytes()),
+        (
+            "cache.yaml".to_owned(),
+            b"apiVersion: example.com/v1\nkind: Cache\nmetadata: {name: c}\nspec: {replicas: 20}\n"
+                .to_vec(),
+        ),
+    ];
+    let compiled = k8lint::compile::compile_in_memory(&sources, "default", &Default::default());
+    let graph = &compiled.graph;
+    let id_of = |name: &str| {
+        graph
+            .objects
+            .iter()
+            .find(|o| o.kind == "CustomResourceDefinition" && o.name == name)
+            .unwrap()
+            .id
+    };
+    let (caches, stores) = (id_of("caches.example.com"), id_of("stores.example.com"));
+    let set =
+        SchemaSet::for_checked(graph, k8lint::versions::KubeVersion::newest(), false).unwrap();
+    let at = Pointer::parse("/spec/versions/0/schema/openAPIV3Schema").unwrap();
+    let evaluated = evaluated_schemas(graph, set.builtin, &set.crds);
+    assert!(!evaluated.iter().any(|(crd, _)| *crd == stores));
+    assert_eq!(
+        evaluated.into_iter().collect::<Vec<_>>(),
+        vec![(caches, at.clone())],
+        "only the schema of the kind with custom resources"
+    );
+    let index = RuleIndex::for_checked(graph, set.builtin, &set.crds);
+    let kind = index.get("example.com/v1", "Cache").unwrap();
+    assert!(!kind.rules.sites().is_empty());
+    let schema = graph.object(caches).value.at(at.as_str()).unwrap();
+    let asked = input_schema(graph, caches, &at, schema);
+    assert!(Arc::ptr_eq(kind.rules.schema(), &asked), "compiled twice");
+    assert!(Arc::ptr_eq(
+        &asked,
+        &input_schema(graph, caches, &at, schema)
+    ));
+    assert!(index.get("example.com/v1", "Store").is_none());
+}

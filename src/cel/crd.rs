@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use kube_cel::{CompiledSchema, ErrorKind, RootContext, WarningKind};
 use serde_json::Value;
@@ -57,17 +58,24 @@ pub struct Finding {
     pub site: Option<Pointer>,
 }
 
-/// The compiled rules of one custom resource kind.
-pub struct CrdRules {
+/// The compiled rules of one `openAPIV3Schema`, whichever kind they are evaluated for:
+/// what the `schema` rule compiles to know that a CRD's rules compile is what
+/// `cel-validation` evaluates its custom resources with ([`super::index::input_schema`]).
+pub struct SchemaRules {
     compiled: CompiledSchema,
     sites: Vec<RuleSite>,
     by_rule: HashMap<String, RuleSite>,
+}
+
+/// The compiled rules of one custom resource kind.
+pub struct CrdRules {
+    schema: Arc<SchemaRules>,
     root: RootContext,
 }
 
-impl CrdRules {
-    /// Compiles every rule of an `openAPIV3Schema` for the kind `kind` of `api_version`.
-    pub fn compile(openapi: &Value, api_version: &str, kind: &str) -> CrdRules {
+impl SchemaRules {
+    /// Compiles every rule of an `openAPIV3Schema`.
+    pub fn compile(openapi: &Value) -> SchemaRules {
         let mut sites = Vec::new();
         // Most CRDs have no rule: their schema (often hundreds of kilobytes) is then
         // neither copied nor compiled, and the kind has nothing to evaluate.
@@ -85,10 +93,35 @@ impl CrdRules {
             .iter()
             .map(|s| (compat::adapt(&s.rule), s.clone()))
             .collect();
-        CrdRules {
+        SchemaRules {
             compiled,
             sites,
             by_rule,
+        }
+    }
+
+    /// Whether the schema has any rule at all: most CRDs have none, and their compiling
+    /// costs next to nothing.
+    pub fn exist_in(openapi: &Value) -> bool {
+        has_rules(openapi)
+    }
+
+    /// Every rule of the schema, in schema order.
+    pub fn sites(&self) -> &[RuleSite] {
+        &self.sites
+    }
+}
+
+impl CrdRules {
+    /// Compiles every rule of an `openAPIV3Schema` for the kind `kind` of `api_version`.
+    pub fn compile(openapi: &Value, api_version: &str, kind: &str) -> CrdRules {
+        CrdRules::of(Arc::new(SchemaRules::compile(openapi)), api_version, kind)
+    }
+
+    /// The rules of a compiled schema, for the kind `kind` of `api_version`.
+    pub fn of(schema: Arc<SchemaRules>, api_version: &str, kind: &str) -> CrdRules {
+        CrdRules {
+            schema,
             root: RootContext {
                 api_version: api_version.to_owned(),
                 api_group: crate::model::object::group_of(api_version).to_owned(),
@@ -97,24 +130,34 @@ impl CrdRules {
         }
     }
 
+    /// The compiled schema, shared with every kind evaluated by it.
+    pub fn schema(&self) -> &Arc<SchemaRules> {
+        &self.schema
+    }
+
     /// Every rule of the schema, in schema order.
     pub fn sites(&self) -> &[RuleSite] {
-        &self.sites
+        &self.schema.sites
     }
 
     /// Whether the schema has any rule at all (most CRDs have none).
     pub fn is_empty(&self) -> bool {
-        self.sites.is_empty()
+        self.schema.sites.is_empty()
     }
 
     /// Evaluates the rules against one custom resource.
     pub fn evaluate(&self, object: &Value) -> Vec<Finding> {
-        if self.sites.is_empty() {
+        if self.is_empty() {
             return Vec::new();
         }
         let validator = AssertUnwindSafe(|| {
             VALIDATOR.with(|v| {
-                v.validate_compiled_with_context(&self.compiled, object, None, Some(&self.root))
+                v.validate_compiled_with_context(
+                    &self.schema.compiled,
+                    object,
+                    None,
+                    Some(&self.root),
+                )
             })
         });
         let errors = match catch_unwind(validator) {
@@ -145,7 +188,7 @@ impl CrdRules {
                     // CRD, not on each of its objects.
                     _ => return None,
                 };
-                let site = self.by_rule.get(&e.rule);
+                let site = self.schema.by_rule.get(&e.rule);
                 let message = match outcome {
                     Outcome::Violation => e.message,
                     Outcome::Unsupported => format!(

@@ -2,23 +2,34 @@
 //! schemas' structure (`crate::schema::crd_check`) and its CEL rules, which must compile
 //! and fit the cost budget. Reported by the `schema` rule, on the CRD.
 
-use crate::base::Diagnostic;
-use crate::cel::crd::CrdRules;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::base::{Diagnostic, ObjectId, Pointer};
+use crate::cel::crd::SchemaRules;
+use crate::cel::index::input_schema;
+use crate::graph::Graph;
 use crate::model::Object;
-use crate::model::object::str_at;
 use crate::rules::schema::SCHEMA;
 use crate::schema::crd_check;
 
-/// Every reason the API server would refuse this CRD.
-pub fn crd_definition(crd: &Object) -> Vec<Diagnostic> {
+/// Every reason the API server would refuse this CRD. The rules of the `evaluated`
+/// schemas are compiled once for this and for `cel-validation`.
+pub fn crd_definition(
+    graph: &Graph,
+    crd: &Object,
+    evaluated: &HashSet<(ObjectId, Pointer)>,
+) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = crd_check::problems(&crd.value)
         .into_iter()
         .map(|p| SCHEMA.at(crd.id, p.pointer, p.message))
         .collect();
-    let kind = str_at(&crd.value, "/spec/names/kind");
-    let group = str_at(&crd.value, "/spec/group");
     for (at, schema) in crd_check::schemas(&crd.value) {
-        let rules = CrdRules::compile(schema, &group, &kind);
+        let rules = if evaluated.contains(&(crd.id, at.clone())) {
+            input_schema(graph, crd.id, &at, schema)
+        } else {
+            Arc::new(SchemaRules::compile(schema))
+        };
         for site in rules.sites() {
             if let Some(why) = &site.invalid {
                 out.push(

@@ -125,9 +125,13 @@ impl Rule for Schema {
             .checked()
             .filter(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition"))
             .collect();
+        if crds.is_empty() {
+            return;
+        }
+        let evaluated = crate::cel::index::evaluated_schemas(cx.graph, set.builtin, &set.crds);
         let defined: Vec<Vec<Diagnostic>> = crds
             .par_iter()
-            .map(|crd| crate::rules::cel::crd_definition(crd))
+            .map(|crd| crate::rules::cel::crd_definition(cx.graph, crd, &evaluated))
             .collect();
         out.extend(defined.into_iter().flatten());
     }
