@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates schemas/crds.json.zlib: the CRD catalog of the common operators.
+"""Regenerates schemas/crds.catalog: the CRD catalog of the common operators.
 
 Each operator's own CustomResourceDefinition manifests are read at a pinned release tag
 from a local git clone of its repository (no network): every served version's
@@ -10,8 +10,15 @@ BuildConfig, ImageStream, ...) are not CRDs: their schemas come from openshift/a
 to the embedded Kubernetes schemas (`#/$defs/io.k8s...`).
 
 A schema shared by several versions of a kind (Istio serves v1alpha3, v1beta1 and v1 with
-one schema) is stored once. The JSON is zlib-compressed; k8lint inflates and indexes it on
-the first custom resource it looks up (`src/schema/builtin_crds.rs`).
+one schema) is stored once.
+
+Layout of the file, so that a run inflates only the schemas of the kinds it checks (the
+whole catalog is ~4.3 MB of JSON; inflating it all took longer than most runs that need
+one schema): a 4-byte little-endian length, then that many bytes of zlib-compressed JSON
+`{"operators", "kinds", "schemas": [[compressed length, JSON length], ...]}` (kinds name
+their schemas by index), then each schema's JSON text zlib-compressed on its own, in
+order. k8lint reads the index on the first custom resource it looks up and inflates a
+schema the first time its kind is checked (`src/schema/builtin_crds.rs`).
 
 Usage: scripts/gen-crd-catalog.py OWNER/NAME=GIT_DIR ...
   e.g. scripts/gen-crd-catalog.py istio/istio=/src/istio/.git cert-manager/cert-manager=...
@@ -29,7 +36,7 @@ import zlib
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-OUT = ROOT / "schemas" / "crds.json.zlib"
+OUT = ROOT / "schemas" / "crds.catalog"
 DOC = ROOT / "docs" / "crds.md"
 
 DOC_HEAD = """# The embedded CRDs of common operators
@@ -229,6 +236,17 @@ def openshift_openapi(gitdir, commit, catalog, operator):
         catalog.add(operator, group, kind, "Namespaced", [(version, schema)])
 
 
+def write(operators, kinds, schemas):
+    """Writes OUT in the layout of the module's header; returns the bytes of JSON."""
+    texts = [json.dumps(s, separators=(",", ":"), sort_keys=False).encode() for s in schemas]
+    packed = [zlib.compress(t, 9) for t in texts]
+    index = {"operators": operators, "kinds": kinds,
+             "schemas": [[len(p), len(t)] for p, t in zip(packed, texts)]}
+    head = zlib.compress(json.dumps(index, separators=(",", ":"), sort_keys=False).encode(), 9)
+    OUT.write_bytes(len(head).to_bytes(4, "little") + head + b"".join(packed))
+    return sum(len(t) for t in texts)
+
+
 def main(argv):
     given = {}
     for arg in argv:
@@ -256,9 +274,7 @@ def main(argv):
         if repo == "openshift/api":
             openshift_openapi(gitdir, commit, catalog, operator)
     kinds = sorted(catalog.kinds.values(), key=lambda k: (k["group"], k["kind"]))
-    data = {"operators": catalog.operators, "kinds": kinds, "schemas": catalog.schemas}
-    text = json.dumps(data, separators=(",", ":"), sort_keys=False).encode()
-    OUT.write_bytes(zlib.compress(text, 9))
+    size = write(catalog.operators, kinds, catalog.schemas)
     rows = []
     for i, op in enumerate(catalog.operators):
         ks = [k for k in kinds if k["operator"] == i]
@@ -271,7 +287,7 @@ def main(argv):
         rows.append(f"| {link} | `{op['version']}` (`{op['commit'][:12]}`) | {cell} |")
         print(f"{op['name']} {op['version']}: {len(ks)} kinds", file=sys.stderr)
     DOC.write_text(DOC_HEAD + "\n".join(rows) + "\n")
-    print(f"{len(kinds)} kinds, {len(catalog.schemas)} schemas, {len(text)} bytes of JSON, "
+    print(f"{len(kinds)} kinds, {len(catalog.schemas)} schemas, {size} bytes of JSON, "
           f"{OUT.stat().st_size} compressed -> {OUT.relative_to(ROOT)}", file=sys.stderr)
 
 

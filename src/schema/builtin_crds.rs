@@ -1,21 +1,23 @@
-//! The embedded CRD catalog of the common operators (`schemas/crds.json.zlib`, written by
+//! The embedded CRD catalog of the common operators (`schemas/crds.catalog`, written by
 //! `scripts/gen-crd-catalog.py` from each operator's released CRD manifests at a pinned
 //! version): the `openAPIV3Schema` of every served version of their custom resource kinds,
 //! so that those objects are validated without their CRDs in the inputs.
 //!
-//! The catalog is inflated and indexed on the first lookup of a kind that is not built in,
-//! and a schema is parsed only when a custom resource of its kind is checked: a run over
-//! built-in kinds never pays for it.
+//! The catalog's index (operators, kinds) is inflated on the first lookup of a kind that is
+//! not built in, and a schema is inflated and parsed only when a custom resource of its
+//! kind is checked: a run over built-in kinds never pays for the catalog, and one with a
+//! ServiceMonitor pays for its schema alone (the whole catalog is ~4.3 MB of JSON).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-/// The generated file, zlib-compressed, embedded at build time.
-const EMBEDDED: &[u8] = include_bytes!("../../schemas/crds.json.zlib");
+/// The generated file, embedded at build time. Its layout: a 4-byte little-endian length,
+/// the zlib-compressed JSON [`Index`] of that length, then each schema's JSON text
+/// zlib-compressed on its own, in order.
+const EMBEDDED: &[u8] = include_bytes!("../../schemas/crds.catalog");
 
 /// An operator whose CRDs are in the catalog.
 #[derive(Debug, Deserialize)]
@@ -45,13 +47,20 @@ pub struct Kind {
     pub versions: Vec<(String, Option<usize>)>,
 }
 
-/// The whole catalog: operators, kinds, and the schemas as unparsed text.
+/// The head of the file: operators, kinds, and each schema's compressed and inflated
+/// sizes.
 #[derive(Deserialize)]
-struct File {
+struct Index {
     operators: Vec<Operator>,
     kinds: Vec<Kind>,
-    #[serde(borrow)]
-    schemas: Vec<&'static RawValue>,
+    schemas: Vec<(usize, usize)>,
+}
+
+/// One schema: its compressed text, its size inflated, and its value once parsed.
+struct Packed {
+    zlib: &'static [u8],
+    size: usize,
+    parsed: OnceLock<Option<Value>>,
 }
 
 /// The embedded catalog, indexed.
@@ -60,7 +69,7 @@ pub struct Catalog {
     pub operators: Vec<Operator>,
     /// Kinds, sorted by group and kind.
     pub kinds: Vec<Kind>,
-    schemas: Vec<(&'static RawValue, OnceLock<Option<Value>>)>,
+    schemas: Vec<Packed>,
     /// `(apiVersion, kind)` → (kind index, schema index).
     by_api: HashMap<(String, String), (usize, Option<usize>)>,
 }
@@ -76,21 +85,32 @@ pub struct Entry {
     pub schema: Option<&'static Value>,
 }
 
-/// The catalog, inflated and indexed on first use.
+/// The catalog, its index read on first use.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let bytes = miniz_oxide::inflate::decompress_to_vec_zlib(EMBEDDED)
-            .expect("schemas/crds.json.zlib is valid zlib (generated)");
-        let text: &'static str = Box::leak(
-            String::from_utf8(bytes)
-                .expect("schemas/crds.json.zlib holds UTF-8 JSON (generated)")
-                .into_boxed_str(),
-        );
-        let file: File =
-            serde_json::from_str(text).expect("schemas/crds.json.zlib is valid (generated)");
+        const BAD: &str = "schemas/crds.catalog is laid out as gen-crd-catalog.py writes it";
+        let (len, rest) = EMBEDDED.split_at(4);
+        let len = u32::from_le_bytes(len.try_into().expect(BAD)) as usize;
+        let (head, mut packed) = rest.split_at(len);
+        let head = miniz_oxide::inflate::decompress_to_vec_zlib(head).expect(BAD);
+        let index: Index = serde_json::from_slice(&head).expect(BAD);
+        let schemas = index
+            .schemas
+            .iter()
+            .map(|&(compressed, size)| {
+                let (zlib, rest) = packed.split_at(compressed);
+                packed = rest;
+                Packed {
+                    zlib,
+                    size,
+                    parsed: OnceLock::new(),
+                }
+            })
+            .collect();
+        assert!(packed.is_empty(), "{BAD}");
         let mut by_api = HashMap::new();
-        for (i, k) in file.kinds.iter().enumerate() {
+        for (i, k) in index.kinds.iter().enumerate() {
             for (version, schema) in &k.versions {
                 by_api.insert(
                     (format!("{}/{version}", k.group), k.kind.clone()),
@@ -99,13 +119,9 @@ pub fn catalog() -> &'static Catalog {
             }
         }
         Catalog {
-            operators: file.operators,
-            kinds: file.kinds,
-            schemas: file
-                .schemas
-                .into_iter()
-                .map(|s| (s, OnceLock::new()))
-                .collect(),
+            operators: index.operators,
+            kinds: index.kinds,
+            schemas,
             by_api,
         }
     })
@@ -138,9 +154,20 @@ impl Catalog {
     }
 
     fn schema(&self, i: usize) -> Option<&Value> {
-        let (text, parsed) = self.schemas.get(i)?;
-        parsed
-            .get_or_init(|| serde_json::from_str(text.get()).ok())
+        let packed = self.schemas.get(i)?;
+        packed
+            .parsed
+            .get_or_init(|| {
+                let mut text = vec![0; packed.size];
+                miniz_oxide::inflate::decompress_slice_iter_to_slice(
+                    &mut text,
+                    std::iter::once(packed.zlib),
+                    true,
+                    false,
+                )
+                .ok()?;
+                serde_json::from_slice(&text).ok()
+            })
             .as_ref()
     }
 }
