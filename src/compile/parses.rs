@@ -2,8 +2,8 @@
 //! whose text was parsed before is read back instead of parsed again.
 //!
 //! An entry is named by a SHA-256 over k8lint's version, the entry format, the parser's
-//! bounds and the text: the parse depends on nothing else. Files with aliases are not
-//! kept (their expansion charges the run's input budget), nor parses that reached a
+//! bounds and the text: the parse depends on nothing else. Parses that expanded an alias
+//! are not kept (an expansion charges the run's input budget), nor parses that reached a
 //! bound. An entry holds its key and a checksum of its body; one that does not match,
 //! does not decode or names a span past its text is ignored and written again.
 
@@ -60,18 +60,17 @@ impl ParseStore {
 
     /// The parse of `text`: the kept one, else a new one (kept when it may be).
     pub fn parse(&self, text: &str, limits: &ParseLimits) -> Stream {
-        // An alias needs both an anchor and a star: without either the text has none.
-        if text.contains('&') && text.contains('*') {
-            return yaml::parse(text, limits);
-        }
+        // Only parses that expanded no alias are written: an entry that is found is one.
+        // (Telling from the text alone was too coarse: a CRD's descriptions hold `&` and
+        // `*`, and two thirds of a real repository's bytes were parsed on every run.)
         let key = self.key(text);
         let path = entries::entry_path(&self.dir, &sha256::hex(&key));
         if let Some(stream) = self.read_entry(&path, &key, text.len()) {
             self.read.fetch_add(1, Ordering::Relaxed);
             return stream;
         }
-        let stream = yaml::parse(text, limits);
-        if !stream.problems.iter().any(|p| p.kind == ProblemKind::Limit) {
+        let (stream, aliased) = yaml::parse_noting_aliases(text, limits);
+        if !aliased && !stream.problems.iter().any(|p| p.kind == ProblemKind::Limit) {
             let body = yaml::stored::encode(&stream);
             let entry = [&key[..], &checksum(&body).to_le_bytes(), &body].concat();
             // A failure (read-only or full disk) only means the next run parses again.

@@ -8,7 +8,7 @@ pub mod tree;
 
 pub use parse::{
     Comment, Document, InputBudget, MAX_DEPTH, ParseLimits, Problem, ProblemKind, Stream, parse,
-    parse_with,
+    parse_noting_aliases, parse_with,
 };
 pub use tree::{Key, Node, NodeKind, ScalarStyle};
 

@@ -234,11 +234,28 @@ pub fn parse(text: &str, limits: &ParseLimits) -> Stream {
     parse_with(text, limits, &super::split::Pieces::default())
 }
 
+/// [`parse`], and whether the text expanded an alias. An expansion is charged to the run's
+/// input budget: only a parse that expanded none depends on its text alone (the parse
+/// store keeps only those).
+pub fn parse_noting_aliases(text: &str, limits: &ParseLimits) -> (Stream, bool) {
+    parse_cut(text, limits, &super::split::Pieces::default())
+}
+
 /// [`parse`] with the sizes that decide when and where a file is cut (tests and the fuzz
 /// target cut small files to compare both ways).
 pub fn parse_with(text: &str, limits: &ParseLimits, pieces: &super::split::Pieces) -> Stream {
-    super::split::parse_in_pieces(text, limits, pieces)
-        .unwrap_or_else(|| parse_piece(text, 0, limits).stream)
+    parse_cut(text, limits, pieces).0
+}
+
+fn parse_cut(text: &str, limits: &ParseLimits, pieces: &super::split::Pieces) -> (Stream, bool) {
+    match super::split::parse_in_pieces(text, limits, pieces) {
+        // Cut into pieces only when no piece expanded an alias.
+        Some(stream) => (stream, false),
+        None => {
+            let whole = parse_piece(text, 0, limits);
+            (whole.stream, whole.aliased)
+        }
+    }
 }
 
 /// What parsing one piece of a file gave: its stream (spans in the whole file's offsets),
