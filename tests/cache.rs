@@ -172,11 +172,11 @@ fn parses_are_kept_read_back_and_bounded() {
     ];
     for (text, kept) in texts {
         let first = ParseStore::new(dir.path(), &limits);
-        let parsed = format!("{:?}", first.parse(text, &limits));
+        let parsed = format!("{:?}", first.parse(text, &limits).0);
         assert_eq!(parsed, format!("{:?}", parse(text, &limits)));
         assert_eq!(first.counts(), (0, usize::from(kept)), "{text}");
         let second = ParseStore::new(dir.path(), &limits);
-        assert_eq!(format!("{:?}", second.parse(text, &limits)), parsed);
+        assert_eq!(format!("{:?}", second.parse(text, &limits).0), parsed);
         assert_eq!(second.counts(), (usize::from(kept), 0), "{text}");
     }
     // Other bounds are another key: not read back.

@@ -146,11 +146,9 @@ impl Reparse {
         // Not kept: a template's output depends on the values, not on the text alone,
         // and aliases charge the run's input budget as they are expanded.
         let templated = text.contains("${{");
-        let aliased = text.contains('&') && text.contains('*');
-        let keep = !templated && !aliased;
         let mut parsed = parse_text(id, input.display(), input, text, limits, templates, store);
         parsed.explicit = input.explicit;
-        if keep {
+        if !templated && !parsed.aliased {
             self.lock().insert(path.clone(), Arc::new(parsed.clone()));
         }
         parsed
@@ -182,6 +180,9 @@ struct ParsedFile {
     unit_of: Option<std::path::PathBuf>,
     /// Whether the file was named on the command line.
     explicit: bool,
+    /// Whether its parse expanded an alias: charged to the run's input budget as it is
+    /// expanded, so such a parse is never reused.
+    aliased: bool,
 }
 
 impl ParsedFile {
@@ -200,6 +201,7 @@ impl ParsedFile {
             parsed_documents: 0,
             unit_of: None,
             explicit: false,
+            aliased: false,
         }
     }
 }
@@ -575,9 +577,9 @@ fn parse_text(
         Arc::clone(&text),
         input.context,
     );
-    let stream = match store {
+    let (stream, aliased) = match store {
         Some(store) => store.parse(&text, &limits.parse),
-        None => yaml::parse(&text, &limits.parse),
+        None => yaml::parse_noting_aliases(&text, &limits.parse),
     };
     let broken = stream
         .problems
@@ -585,7 +587,9 @@ fn parse_text(
         .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::ComplexKey));
     if broken {
         if let Some(d) = template_syntax::check(id, &text) {
-            return ParsedFile::without_documents(source, vec![d], false);
+            let mut reported = ParsedFile::without_documents(source, vec![d], false);
+            reported.aliased = aliased;
+            return reported;
         }
     }
     let mut diagnostics: Vec<Diagnostic> = stream
@@ -640,6 +644,7 @@ fn parse_text(
             parsed_documents: if skipped { 0 } else { parsed_documents },
             unit_of: None,
             explicit: input.explicit,
+            aliased,
         };
     }
     // The template stage: between parse and model, on the files that hold objects.
@@ -679,6 +684,7 @@ fn parse_text(
         parsed_documents,
         unit_of: None,
         explicit: input.explicit,
+        aliased,
     }
 }
 
@@ -708,3 +714,6 @@ fn unreadable(
     let d = yaml_syntax::unreadable(id, offset, message);
     ParsedFile::without_documents(source, vec![d], false)
 }
+
+#[cfg(test)]
+mod reparse_tests;

@@ -58,8 +58,9 @@ impl ParseStore {
         }
     }
 
-    /// The parse of `text`: the kept one, else a new one (kept when it may be).
-    pub fn parse(&self, text: &str, limits: &ParseLimits) -> Stream {
+    /// The parse of `text`: the kept one, else a new one (kept when it may be); and
+    /// whether it expanded an alias (a kept one never did).
+    pub fn parse(&self, text: &str, limits: &ParseLimits) -> (Stream, bool) {
         // Only parses that expanded no alias are written: an entry that is found is one.
         // (Telling from the text alone was too coarse: a CRD's descriptions hold `&` and
         // `*`, and two thirds of a real repository's bytes were parsed on every run.)
@@ -67,7 +68,7 @@ impl ParseStore {
         let path = entries::entry_path(&self.dir, &sha256::hex(&key));
         if let Some(stream) = self.read_entry(&path, &key, text.len()) {
             self.read.fetch_add(1, Ordering::Relaxed);
-            return stream;
+            return (stream, false);
         }
         let (stream, aliased) = yaml::parse_noting_aliases(text, limits);
         if !aliased && !stream.problems.iter().any(|p| p.kind == ProblemKind::Limit) {
@@ -78,7 +79,7 @@ impl ParseStore {
                 self.written.fetch_add(1, Ordering::Relaxed);
             }
         }
-        stream
+        (stream, aliased)
     }
 
     /// How many parses were read back, and how many written.
