@@ -6,12 +6,16 @@ opens one file, then sends N full-text changes (alternating a keystroke and its 
 character typed into the first image, or with --edit comment a comment line) one at a
 time, each timed from the change sent to the publication of that file's diagnostics. Prints the median, p90 and max, and the time of the first check.
 
-Usage: bench/lsp.py [--bin target/release/k8lint] [--docs 1000] [--edits 40] [--edit value|comment]
+With --with DIR, the YAML files of DIR are copied into the workspace too (a folder of
+vendored CRDs, say: files the keystrokes do not touch, which every check must still read).
+
+Usage: bench/lsp.py [--bin target/release/k8lint] [--docs 1000] [--edits 40] [--edit value|comment] [--with DIR]
 """
 
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -68,6 +72,7 @@ def main():
     ap.add_argument("--gen", default=str(GEN))
     ap.add_argument("--edit", choices=["value", "comment"], default="value",
                     help="what each keystroke changes: the first image's text, or a comment")
+    ap.add_argument("--with", dest="extra", help="a folder whose YAML files join the workspace")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
@@ -75,6 +80,9 @@ def main():
                         "--out", str(root)], check=True, stdout=subprocess.DEVNULL)
         files = sorted(root.rglob("*.yaml"))
         target = files[len(files) // 2]
+        extra = sorted(Path(args.extra).rglob("*.y*ml")) if args.extra else []
+        for i, f in enumerate(extra):
+            shutil.copy(f, root / f"with-{i:04}-{f.name}")
         text = target.read_text()
         uri = "file://" + str(target)
         proc = subprocess.Popen([args.bin, "lsp"], cwd=root, stdin=subprocess.PIPE,
@@ -125,7 +133,8 @@ def main():
                       for f in files)
         times.sort()
         ms = lambda s: f"{s * 1000:.0f} ms"
-        print(f"workspace: {len(files)} files, ~{objects} objects; first check {ms(first)}")
+        also = f" and {len(extra)} from {args.extra}" if extra else ""
+        print(f"workspace: {len(files)} files{also}, ~{objects} objects; first check {ms(first)}")
         print(f"keystroke → publish over {len(times)} edits: median {ms(statistics.median(times))}, "
               f"p90 {ms(times[int(len(times) * 0.9) - 1])}, max {ms(times[-1])}; "
               f"server CPU per keystroke (mean) {ms(cpu)}")
