@@ -211,6 +211,37 @@ fn a_warm_run_reads_its_entries() {
     assert_eq!(report(repo.path(), CheckFormat::Json, None), uncached);
 }
 
+/// A CRD's own definition depends on nothing else: a warm run reads its findings (its
+/// CEL rules not compiled again) like any object's.
+#[test]
+fn a_warm_run_reads_a_crd_definition_from_its_entry() {
+    let (repo, cache, uncached) = demo_cache();
+    let wanted = "failed to compile CEL rule";
+    assert!(
+        uncached.contains(wanted),
+        "the fixtures hold a CRD rule that does not compile"
+    );
+    let mut planted = false;
+    for path in entries(&cache.path().join("v1")) {
+        let text = fs::read_to_string(&path).unwrap();
+        let (_, body) = text.split_once('\n').unwrap();
+        if !body.contains(wanted) {
+            continue;
+        }
+        let body = body.replacen(wanted, "PLANTED", 1);
+        let sum = sha256::hex(&sha256::digest(body.as_bytes()));
+        fs::write(&path, format!("k8lint-cache 1 {sum}\n{body}")).unwrap();
+        planted = true;
+    }
+    assert!(planted, "the CRD's definition is in its object's entry");
+    let warm = report(repo.path(), CheckFormat::Json, Some(cache.path()));
+    assert!(warm.contains("PLANTED"), "the planted finding is reported");
+    assert!(
+        !warm.contains(wanted),
+        "and the rule was not compiled again"
+    );
+}
+
 #[test]
 fn the_folder_is_bounded_oldest_entries_first() {
     let dir = tempfile::tempdir().unwrap();

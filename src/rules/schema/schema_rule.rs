@@ -1,4 +1,5 @@
-use rayon::prelude::*;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::base::{Diagnostic, ObjectId, Pointer};
 use crate::declare_rule;
@@ -94,10 +95,21 @@ impl Rule for Schema {
             out.extend(check(cx, set, &validator, object));
         }
         out.extend(list_duplicates(set, object));
+        // A CRD's own definition depends on nothing else: its findings are kept by the
+        // re-run cache and the editor's server like the rest of the object's, and its
+        // CEL rules (tens of milliseconds for an operator's CRD) are not compiled again
+        // while it does not change.
+        if object.is("apiextensions.k8s.io", "CustomResourceDefinition") {
+            out.extend(crate::rules::cel::crd_definition(
+                cx.graph,
+                object,
+                &evaluated(cx),
+            ));
+        }
     }
 
     /// What depends on other objects: a CRD whose schema does not compile is reported on
-    /// the first of its custom resources; each CRD's own definition.
+    /// the first of its custom resources.
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let set = cx.schemas;
         // Each custom resource kind once, at its first object: whether its CRD's schema
@@ -118,22 +130,6 @@ impl Rule for Schema {
                 out.extend(uncompiled_crd(cx, *crd, why, o, first));
             }
         }
-        // Each CRD's own definition, its CEL rules compiled: a repository that vendors an
-        // operator's CRDs has hundreds, each independent of the others.
-        let crds: Vec<&Object> = cx
-            .graph
-            .checked()
-            .filter(|o| o.is("apiextensions.k8s.io", "CustomResourceDefinition"))
-            .collect();
-        if crds.is_empty() {
-            return;
-        }
-        let evaluated = crate::cel::index::evaluated_schemas(cx.graph, set.builtin, &set.crds);
-        let defined: Vec<Vec<Diagnostic>> = crds
-            .par_iter()
-            .map(|crd| crate::rules::cel::crd_definition(cx.graph, crd, &evaluated))
-            .collect();
-        out.extend(defined.into_iter().flatten());
     }
 
     /// An Ingress path without `pathType` gets `ImplementationSpecific`, what v1beta1
@@ -205,6 +201,21 @@ fn check(
             d
         })
         .collect()
+}
+
+/// The CRD schemas whose rules `cel-validation` evaluates as well (their compiled rules
+/// are shared), worked out once per run and schema set.
+fn evaluated(cx: &Context<'_>) -> Arc<HashSet<(ObjectId, Pointer)>> {
+    #[derive(PartialEq, Eq, Hash)]
+    struct Evaluated(u64);
+    let set = cx.schemas;
+    cx.graph.memo(Evaluated(set.id()), || {
+        Arc::new(crate::cel::index::evaluated_schemas(
+            cx.graph,
+            set.builtin,
+            &set.crds,
+        ))
+    })
 }
 
 /// Items of a CRD's `x-kubernetes-list-type: set` or `map` that repeat (the API server's
