@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
+/// This build, as the keys of both folders name it: the version and a hash of the sources
+/// (`build.rs`). A build of the same version from other sources (a rule changed, the
+/// parser changed) must not read what this one wrote.
+pub const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("K8LINT_SOURCES"));
+
 /// `DIR/ab/abcdef…`: two levels, so that no folder holds too many entries.
 pub fn entry_path(dir: &Path, key: &str) -> PathBuf {
     dir.join(key.get(..2).unwrap_or("__")).join(key)

@@ -3,7 +3,7 @@
 //! graph rules and policies run on everything, every time). The files' parses are kept
 //! beside them, by the compile stage ([`crate::compile::parses`]).
 //!
-//! An entry is named by a SHA-256 key over the run's fingerprint (k8lint's version, the
+//! An entry is named by a SHA-256 key over the run's fingerprint (k8lint's build, the
 //! target version, the config, the Pod Security settings, the default namespace, the
 //! template values, the selected object-scoped rules, the embedded-CRD setting and every
 //! CustomResourceDefinition of the run, input or context) and the file's name and text.
@@ -73,10 +73,15 @@ pub fn default_dir() -> Option<PathBuf> {
 pub struct Fingerprint(Sha256);
 
 impl Fingerprint {
-    /// Starts from k8lint's version and the entry format.
+    /// Starts from this build ([`entries::BUILD`]) and the entry format.
     pub fn new() -> Fingerprint {
+        Fingerprint::of_build(entries::BUILD)
+    }
+
+    /// Starts from the build `build` and the entry format.
+    fn of_build(build: &str) -> Fingerprint {
         let mut h = Sha256::default();
-        h.field(env!("CARGO_PKG_VERSION").as_bytes());
+        h.field(build.as_bytes());
         h.field(FORMAT_DIR.as_bytes());
         Fingerprint(h)
     }
@@ -268,4 +273,25 @@ impl Reuse for Cache {
 /// `max` bytes, when it is over `max`.
 pub fn evict(dir: &Path, max: u64) {
     entries::evict(dir, max);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two builds of one version differ in their sources (a rule that reports one more
+    /// finding, say): neither may read the other's entries.
+    #[test]
+    fn entries_are_keyed_by_the_build_not_only_the_version() {
+        let (version, sources) = entries::BUILD.split_once('+').unwrap();
+        assert_eq!(version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(sources.len(), 32);
+        assert!(sources.bytes().all(|b| b.is_ascii_hexdigit()));
+        let key = |build: &str| Fingerprint::of_build(build).0.finish();
+        assert_ne!(
+            key(entries::BUILD),
+            key(&format!("{version}+{}", "0".repeat(32)))
+        );
+        assert_eq!(key(entries::BUILD), Fingerprint::new().0.finish());
+    }
 }

@@ -1,7 +1,7 @@
 //! Parses kept on disk between runs (in the cache folder, beside the findings): a file
 //! whose text was parsed before is read back instead of parsed again.
 //!
-//! An entry is named by a SHA-256 over k8lint's version, the entry format, the parser's
+//! An entry is named by a SHA-256 over k8lint's build (its version and sources), the entry format, the parser's
 //! bounds and the text: the parse depends on nothing else. Parses that expanded an alias
 //! are not kept (an expansion charges the run's input budget), nor parses that reached a
 //! bound. An entry holds its key and a checksum of its body; one that does not match,
@@ -40,7 +40,7 @@ impl ParseStore {
     /// The parses kept under the cache folder `cache_dir`, for parses with `limits`.
     pub fn new(cache_dir: &Path, limits: &ParseLimits) -> ParseStore {
         let mut h = Sha256::default();
-        h.field(env!("CARGO_PKG_VERSION").as_bytes());
+        h.field(entries::BUILD.as_bytes());
         h.field(&yaml::stored::FORMAT.to_le_bytes());
         for bound in [
             limits.max_alias_nodes,
