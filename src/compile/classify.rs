@@ -1,6 +1,8 @@
 //! Which documents are objects: a tool's config (kustomize, kpt, skaffold) is not, a
 //! `…List` gives its items, and items without identity are set aside.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::base::Pointer;
@@ -8,19 +10,21 @@ use crate::model::object::group_of;
 use crate::rules::input::missing_kind::{list_items, missing_identity};
 
 /// A document's value → the objects in it (a `List` gives its items).
-pub fn classify(value: Value, base: Pointer, out: &mut Vec<(Pointer, Value)>) {
+pub fn classify(value: Arc<Value>, base: Pointer, out: &mut Vec<(Pointer, Arc<Value>)>) {
     if list_items(&value).is_none() {
         out.push((base, value));
         return;
     }
-    let Value::Object(mut map) = value else {
+    // A List's items become objects of their own: taken out of it, copied only when the
+    // List's value is shared with a kept parse.
+    let Value::Object(mut map) = Arc::unwrap_or_clone(value) else {
         return;
     };
     let Some(Value::Array(items)) = map.remove("items") else {
         return;
     };
     for (i, item) in items.into_iter().enumerate() {
-        out.push((base.key("items").index(i), item));
+        out.push((base.key("items").index(i), Arc::new(item)));
     }
 }
 

@@ -1,6 +1,8 @@
 //! Object identity: an object's apiVersion, kind, group, namespace and name, read once
 //! when the graph is built; custom resources of cluster-scoped CRDs lose their namespace.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::base::{At, DocId, FileId, ObjectId, Pointer};
@@ -14,7 +16,7 @@ pub fn make_object(
     file: FileId,
     doc: DocId,
     base: Pointer,
-    value: Value,
+    value: Arc<Value>,
     context: bool,
     default_ns: &str,
 ) -> Object {

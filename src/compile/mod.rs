@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::base::{Diagnostic, DocId, FileId, ObjectId, Pointer};
+use crate::base::{Diagnostic, DocId, FileId, ObjectId, Pointer, Span};
 use crate::graph::units::{Declared, Membership, Units};
 use crate::graph::{DocTree, Graph};
 use crate::kustomize::{self, Builds};
@@ -140,7 +140,8 @@ impl Reparse {
         };
         let kept = self.lock().get(path).filter(|pf| same(pf)).map(Arc::clone);
         if let Some(kept) = kept {
-            // Copied outside the lock: the other files are looked up meanwhile.
+            // The documents are shared, not copied (`SharedDoc`): the rest of the record
+            // is small, and copied outside the lock while other files are looked up.
             return ParsedFile::clone(&kept);
         }
         // Not kept: a template's output depends on the values, not on the text alone,
@@ -169,7 +170,7 @@ type Kept<'a> = (Option<&'a Reparse>, Option<&'a ParseStore>);
 #[derive(Debug, Clone)]
 struct ParsedFile {
     source: SourceFile,
-    documents: Vec<yaml::Document>,
+    documents: Vec<SharedDoc>,
     comments: Vec<Comment>,
     diagnostics: Vec<Diagnostic>,
     skipped: bool,
@@ -183,6 +184,28 @@ struct ParsedFile {
     /// Whether its parse expanded an alias: charged to the run's input budget as it is
     /// expanded, so such a parse is never reused.
     aliased: bool,
+}
+
+/// A parsed document as the graph takes it: its tree and value are shared, so that a
+/// kept parse (the editor's server keeps one per unchanged file) goes into the next
+/// check without a copy, and leaves it without being freed.
+#[derive(Debug, Clone)]
+struct SharedDoc {
+    index: usize,
+    span: Span,
+    tree: Arc<yaml::Node>,
+    value: Arc<serde_json::Value>,
+}
+
+impl From<yaml::Document> for SharedDoc {
+    fn from(d: yaml::Document) -> SharedDoc {
+        SharedDoc {
+            index: d.index,
+            span: d.span,
+            tree: Arc::new(d.tree),
+            value: Arc::new(d.value),
+        }
+    }
 }
 
 impl ParsedFile {
@@ -320,7 +343,7 @@ struct Pending {
     file: FileId,
     doc: DocId,
     base: Pointer,
-    value: serde_json::Value,
+    value: Arc<serde_json::Value>,
     context: bool,
 }
 
@@ -420,7 +443,7 @@ fn assemble(
             file,
             doc_id,
             Pointer::root(),
-            b.value,
+            Arc::new(b.value),
             false,
             namespace,
         ));
@@ -428,7 +451,7 @@ fn assemble(
             file,
             index: 0,
             span: b.tree.span,
-            tree: b.tree,
+            tree: Arc::new(b.tree),
             built: Some(Box::new(b.built)),
         });
     }
@@ -672,7 +695,7 @@ fn parse_text(
         .into_iter()
         .map(|mut d| {
             strip_unidentified_items(&mut d.value);
-            d
+            SharedDoc::from(d)
         })
         .collect();
     ParsedFile {

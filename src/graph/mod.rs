@@ -30,7 +30,7 @@ pub struct DocTree {
     /// The document's extent.
     pub span: Span,
     /// The span tree.
-    pub tree: Node,
+    pub tree: Arc<Node>,
     /// For an object built from a kustomization: its nodes' files.
     pub built: Option<Box<Built>>,
 }
@@ -332,9 +332,10 @@ impl Graph {
     /// the objects' identities, which stay.
     pub fn release_values(&mut self) {
         use rayon::prelude::*;
+        let null = Arc::new(serde_json::Value::Null);
         self.objects
             .par_iter_mut()
-            .for_each(|o| o.value = serde_json::Value::Null);
+            .for_each(|o| o.value = Arc::clone(&null));
     }
 
     /// An object by id.
@@ -696,8 +697,8 @@ impl Graph {
                 .map_or(n.span.start, |k| k.start.min(n.span.start));
             head <= offset && offset < n.span.end.max(head + 1)
         };
-        let mut chain = vec![&doc.tree];
-        let mut node = &doc.tree;
+        let mut chain: Vec<&Node> = vec![&doc.tree];
+        let mut node: &Node = &doc.tree;
         loop {
             let next = match &node.kind {
                 NodeKind::Map(entries) => entries.iter().map(|(_, n)| n).find(|n| contains(n)),

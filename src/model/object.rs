@@ -1,6 +1,7 @@
 //! One Kubernetes object as k8lint knows it: identity, value, and where it came from.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -30,8 +31,9 @@ pub struct Object {
     pub doc: DocId,
     /// Where the object sits inside its document: empty, or `/items/N` for a List item.
     pub base: Pointer,
-    /// The object's value.
-    pub value: Value,
+    /// The object's value: shared with the parse it came from, which the editor's server
+    /// keeps between checks (a check of an unchanged file copies nothing).
+    pub value: Arc<Value>,
     /// `apiVersion` as written.
     pub api_version: String,
     /// `kind` as written.

@@ -103,7 +103,7 @@ pub fn render(graph: &Graph, options: Options) -> Vec<Rendered> {
 
 /// One object normalized: explicit namespace, defaults, canonical quantities.
 pub fn normalize(object: &Object, cluster: &defaults::Cluster, with_defaults: bool) -> Value {
-    let mut value = object.value.clone();
+    let mut value = Value::clone(&object.value);
     if let (Some(ns), Some(map)) = (&object.namespace, value.as_object_mut()) {
         let meta = map
             .entry("metadata".to_owned())

@@ -57,7 +57,7 @@ pub fn evaluate(
             if found.is_empty() {
                 return not_found(binding);
             }
-            found.into_iter().map(|o| o.value.clone()).collect()
+            found.into_iter().map(|o| Value::clone(&o.value)).collect()
         }
     };
     let admitted = as_admitted(target.object);
@@ -214,7 +214,7 @@ fn as_admitted(object: &Object) -> Option<Value> {
     if !object.is("", "Pod") {
         return None;
     }
-    let mut value = object.value.clone();
+    let mut value = Value::clone(&object.value);
     let spec = value.get_mut("spec")?.as_object_mut()?;
     let tolerations = spec
         .entry("tolerations")
