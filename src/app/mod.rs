@@ -83,8 +83,9 @@ pub struct Checked {
     pub rules: Vec<&'static RuleMeta>,
     /// A path could not be read (said on stderr): the run ends with exit status 2.
     pub unreadable: bool,
-    /// The run's worker threads (`--jobs`), for the work after the check.
-    pub workers: rayon::ThreadPool,
+    /// The run's worker threads (`--jobs`), for the work after the check and for the next
+    /// check of the same workspace ([`Keep::workers`]).
+    pub workers: Arc<rayon::ThreadPool>,
 }
 
 /// Loads the config and inputs, compiles them and runs the selected rules and policies:
@@ -104,6 +105,7 @@ pub fn compile_and_check_with(
         overlay,
         parsed: None,
         findings: None,
+        workers: None,
     };
     compile_and_check_keeping(args, &keep, stderr)
 }
@@ -117,6 +119,22 @@ pub struct Keep<'a> {
     pub parsed: Option<Arc<compile::Reparse>>,
     /// The object-scoped findings of the unchanged objects of the compiled input.
     pub findings: Option<&'a KeptFindings>,
+    /// The worker threads of the earlier checks, with the same `--jobs`. Threads started
+    /// for each check would cost more than their start: what they allocated and the next
+    /// check frees changes hands when they exit (mimalloc's abandoned pages), which took
+    /// a third of a keystroke's CPU beside an operator's CRDs.
+    pub workers: Option<Arc<rayon::ThreadPool>>,
+}
+
+/// The worker threads of a run: `jobs` of them, or one per core.
+fn workers(jobs: Option<usize>) -> Result<rayon::ThreadPool, Fatal> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        // Parsing and checking recurse once per nesting level (bounded by the parser's
+        // depth limit); give workers room for that depth even in debug builds.
+        .stack_size(WORKER_STACK)
+        .build()
+        .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))
 }
 
 /// Gives a check of the compiled input the findings kept for its unchanged objects.
@@ -177,13 +195,10 @@ pub fn compile_and_check_keeping(
         inputs.parses = cache_dir(args)
             .map(|dir| Arc::new(compile::parses::ParseStore::new(dir, &inputs.limits.parse)));
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        // Parsing and checking recurse once per nesting level (bounded by the parser's
-        // depth limit); give workers room for that depth even in debug builds.
-        .stack_size(WORKER_STACK)
-        .build()
-        .map_err(|e| Fatal::Usage(format!("cannot start worker threads: {e}")))?;
+    let pool = match &keep.workers {
+        Some(pool) => Arc::clone(pool),
+        None => Arc::new(workers(args.jobs)?),
+    };
     let progress = Progress::start(
         !args.quiet,
         format!("reading {} file(s)", inputs.files.len()),
@@ -1045,4 +1060,47 @@ pub fn policy_test(args: &PolicyTestArgs, stdout: &mut dyn Write) -> Result<Outc
     } else {
         Outcome::Findings
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A check given the worker threads of an earlier one runs on them: the editor's
+    /// server starts its threads once, not on every keystroke.
+    #[test]
+    fn a_check_runs_on_the_workers_it_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cm.yaml");
+        std::fs::write(
+            &file,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        )
+        .unwrap();
+        let args = CheckArgs {
+            paths: vec![file.display().to_string()],
+            quiet: true,
+            cache: crate::cli::CacheArgs {
+                no_cache: true,
+                ..Default::default()
+            },
+            ..CheckArgs::default()
+        };
+        let overlay = load::Overlay::default();
+        let mut keep = Keep {
+            overlay: &overlay,
+            parsed: None,
+            findings: None,
+            workers: None,
+        };
+        let first = compile_and_check_keeping(&args, &keep, &mut io::sink()).unwrap();
+        keep.workers = Some(Arc::clone(&first.workers));
+        let again = compile_and_check_keeping(&args, &keep, &mut io::sink()).unwrap();
+        assert!(Arc::ptr_eq(&first.workers, &again.workers));
+        assert_eq!(again.diagnostics, first.diagnostics);
+        // Without them, a check starts its own.
+        keep.workers = None;
+        let own = compile_and_check_keeping(&args, &keep, &mut io::sink()).unwrap();
+        assert!(!Arc::ptr_eq(&first.workers, &own.workers));
+    }
 }

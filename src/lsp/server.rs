@@ -369,6 +369,7 @@ impl Server {
             overlay: &overlay,
             parsed: Some(Arc::clone(&self.parsed)),
             findings: Some(kept),
+            workers: self.checked.as_ref().map(|c| Arc::clone(&c.workers)),
         };
         // A bad config is said once per check as a failed run: the last good check stays.
         if let Ok(checked) = app::compile_and_check_keeping(&args, &keep, &mut io::sink()) {
