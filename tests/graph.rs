@@ -249,3 +249,64 @@ fn a_crd_schema_both_cel_rules_need_is_compiled_once() {
     ));
     assert!(index.get("example.com/v1", "Store").is_none());
 }
+
+/// The editor's server keeps a CRD's compiled rules from one check to the next while the
+/// CRD's parse is kept (the same shared value): an operator's CRD is not compiled again on
+/// every keystroke. A changed CRD is compiled afresh. (The switch is the process's; with it
+/// on, a one-off compilation gets the same rules, compiled once per CRD value.)
+#[test]
+fn a_kept_crd_keeps_its_compiled_rules_across_checks() {
+    use k8lint::base::{At, Pointer};
+    use k8lint::cel::index::{input_schema, keep_across_checks};
+    use k8lint::compile::{Inputs, Reparse, compile_reusing};
+    use k8lint::load::InputPath;
+    use std::sync::Arc;
+
+    keep_across_checks();
+    let dir = tempfile::tempdir().unwrap();
+    let crd_path = dir.path().join("crd.yaml");
+    let crd = std::fs::read_to_string("testdata/cel-validation/fires-crd/crd.yaml").unwrap();
+    std::fs::write(&crd_path, &crd).unwrap();
+    std::fs::write(
+        dir.path().join("cache.yaml"),
+        "apiVersion: example.com/v1\nkind: Cache\nmetadata: {name: c}\nspec: {replicas: 20}\n",
+    )
+    .unwrap();
+    let inputs = Inputs {
+        files: ["crd.yaml", "cache.yaml"]
+            .iter()
+            .map(|f| InputPath {
+                path: Some(dir.path().join(f)),
+                explicit: true,
+                context: false,
+            })
+            .collect(),
+        namespace: "default".into(),
+        ..Inputs::default()
+    };
+    let at = Pointer::parse("/spec/versions/0/schema/openAPIV3Schema").unwrap();
+    let rules_of = |compiled: &k8lint::compile::Compiled| {
+        let graph = &compiled.graph;
+        let crd = graph
+            .objects
+            .iter()
+            .find(|o| o.kind == "CustomResourceDefinition")
+            .unwrap();
+        let schema = crd.value.at(at.as_str()).unwrap();
+        input_schema(graph, crd.id, &at, schema)
+    };
+    let reparse = Reparse::default();
+    let first = compile_reusing(&inputs, Some(&reparse)).unwrap();
+    let again = compile_reusing(&inputs, Some(&reparse)).unwrap();
+    let kept = rules_of(&first);
+    assert!(!kept.sites().is_empty());
+    assert!(Arc::ptr_eq(&kept, &rules_of(&again)), "compiled again");
+
+    std::fs::write(&crd_path, crd.replace("self.replicas", "self.replicas + 0")).unwrap();
+    let changed = compile_reusing(&inputs, Some(&reparse)).unwrap();
+    let fresh = rules_of(&changed);
+    assert!(
+        !Arc::ptr_eq(&kept, &fresh),
+        "a changed CRD kept its old rules"
+    );
+}

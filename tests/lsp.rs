@@ -508,6 +508,63 @@ fn after_edits_the_diagnostics_are_those_of_a_fresh_check() {
     assert_eq!(editor, fresh);
 }
 
+/// A custom resource edited beside its CRD: the CRD's compiled rules are kept between
+/// checks while its file does not change, then compiled again when it does; every check
+/// publishes what a fresh `check` reports.
+#[test]
+fn after_edits_to_a_custom_resource_and_its_crd_the_diagnostics_are_fresh() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path().canonicalize().expect("canonical");
+    let (crd, cache) = (root.join("crd.yaml"), root.join("cache.yaml"));
+    let crd_text =
+        std::fs::read_to_string("testdata/cel-validation/fires-crd/crd.yaml").expect("read");
+    let resource = |spec: &str| {
+        format!(
+            "apiVersion: example.com/v1\nkind: Cache\nmetadata:\n  name: c\n  namespace: default\nspec: {spec}\n"
+        )
+    };
+    std::fs::write(&crd, &crd_text).expect("written");
+    std::fs::write(&cache, resource("{replicas: 20}")).expect("written");
+    let (ucrd, ucache) = (uri(&crd), uri(&cache));
+    let (mut c, mut seen) = session(&root);
+    open(&mut c, &ucache, &resource("{replicas: 20}"));
+    open(&mut c, &ucrd, &crd_text);
+    let stricter = crd_text.replace("self <= 10", "self <= 4");
+    let edits: Vec<(&str, String)> = vec![
+        (&ucache, resource("{replicas: 12, mode: cluster}")),
+        (
+            &ucache,
+            resource("{replicas: 2, mode: cluster, minSize: 5, maxSize: 3}"),
+        ),
+        (&ucache, resource("{replicas: 5}")),
+        // The CRD changes: its rules are compiled again.
+        (&ucrd, stricter.clone()),
+        (&ucache, resource("{replicas: 6, endpoints: [http://x]}")),
+    ];
+    let mut last: BTreeMap<&str, String> = BTreeMap::new();
+    for (version, (target, text)) in edits.iter().enumerate() {
+        change(&mut c, target, version as i64 + 2, text, &mut seen);
+        last.insert(target, text.clone());
+    }
+    let editor = published(&shown(&seen));
+    end(c, &mut seen);
+
+    std::fs::write(&crd, &last[ucrd.as_str()]).expect("written");
+    std::fs::write(&cache, &last[ucache.as_str()]).expect("written");
+    let fresh = checked(&root);
+    let messages: Vec<&str> = fresh
+        .iter()
+        .filter(|f| f.3 == "cel-validation")
+        .map(|f| f.4.as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("must be at most 10")),
+        "the stricter CRD's rule: {fresh:#?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("https")), "{fresh:#?}");
+    assert_eq!(editor, fresh);
+}
+
 #[test]
 fn unsaved_kustomization_and_patch_buffers_are_built() {
     let dir = tempfile::tempdir().expect("a folder");

@@ -2,7 +2,8 @@
 //! object uses, shared by every thread.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -119,9 +120,10 @@ pub fn evaluated_schemas(
 /// The rules of the schema at `at` in the CRD `crd` of the inputs, compiled once per run:
 /// the `schema` rule compiles them to know that the CRD is valid, `cel-validation` to
 /// evaluate its custom resources, and an operator's CRDs with rules take tens of
-/// milliseconds each to compile. Kept until the graph goes: ask only for the schemas that
-/// both rules need ([`evaluated_schemas`]). A schema without rules is compiled on each
-/// call (it costs next to nothing) and not kept.
+/// milliseconds each to compile. Kept until the graph goes (in the editor's server, while
+/// the CRD's parse is kept: [`keep_across_checks`]): ask only for the schemas that both
+/// rules need ([`evaluated_schemas`]). A schema without rules is compiled on each call (it
+/// costs next to nothing) and not kept.
 pub fn input_schema(
     graph: &Graph,
     crd: ObjectId,
@@ -136,9 +138,56 @@ pub fn input_schema(
     struct InputSchema(ObjectId, Pointer);
     // The cell is shared at once and filled by the first asker: the two rules run side by
     // side, and the second waits for the first instead of compiling the same again.
-    let cell: Arc<OnceLock<Arc<SchemaRules>>> =
-        graph.memo(InputSchema(crd, at.clone()), Default::default);
+    let cell: Arc<OnceLock<Arc<SchemaRules>>> = if KEEP.load(Ordering::Relaxed) {
+        kept_cell(&graph.object(crd).value, at)
+    } else {
+        graph.memo(InputSchema(crd, at.clone()), Default::default)
+    };
     Arc::clone(cell.get_or_init(|| Arc::new(SchemaRules::compile(schema))))
+}
+
+/// Whether compiled rules are kept from one check of the process to the next
+/// ([`keep_across_checks`]).
+static KEEP: AtomicBool = AtomicBool::new(false);
+
+/// Rules kept across checks: the CRD's value they were compiled from (held, so that its
+/// address names it while the entry lives), where the schema sits in it, and the cell the
+/// first asker fills.
+struct KeptRules {
+    crd: Arc<Value>,
+    at: Pointer,
+    rules: Arc<OnceLock<Arc<SchemaRules>>>,
+}
+
+static KEPT: Mutex<Vec<KeptRules>> = Mutex::new(Vec::new());
+
+/// Keeps the compiled rules of the input CRDs' schemas from one check to the next while
+/// the CRD does not change: the editor's server hands an unchanged file's parse (the same
+/// shared value) to its next check, and an operator's CRD takes tens of milliseconds to
+/// compile. A one-off run (`check`) does not: its graph keeps what it compiled until it
+/// goes, and the values it lets go early must not be held here.
+pub fn keep_across_checks() {
+    KEEP.store(true, Ordering::Relaxed);
+}
+
+/// The kept cell of the schema at `at` in `crd`, a new one when the CRD is not the one
+/// its rules were compiled from. Rules whose CRD no check holds any more are dropped.
+fn kept_cell(crd: &Arc<Value>, at: &Pointer) -> Arc<OnceLock<Arc<SchemaRules>>> {
+    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(k) = kept
+        .iter()
+        .find(|k| Arc::ptr_eq(&k.crd, crd) && k.at == *at)
+    {
+        return Arc::clone(&k.rules);
+    }
+    kept.retain(|k| Arc::strong_count(&k.crd) > 1);
+    let rules: Arc<OnceLock<Arc<SchemaRules>>> = Arc::default();
+    kept.push(KeptRules {
+        crd: Arc::clone(crd),
+        at: at.clone(),
+        rules: Arc::clone(&rules),
+    });
+    rules
 }
 
 /// Where a CRD keeps the schema of the version an apiVersion names.
