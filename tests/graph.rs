@@ -250,16 +250,19 @@ fn a_crd_schema_both_cel_rules_need_is_compiled_once() {
     assert!(index.get("example.com/v1", "Store").is_none());
 }
 
-/// The editor's server keeps a CRD's compiled rules from one check to the next while the
-/// CRD's parse is kept (the same shared value): an operator's CRD is not compiled again on
-/// every keystroke. A changed CRD is compiled afresh. (The switch is the process's; with it
-/// on, a one-off compilation gets the same rules, compiled once per CRD value.)
+/// The editor's server keeps a CRD's compiled rules and schema from one check to the next
+/// while the CRD's parse is kept (the same shared value): an operator's CRD is not
+/// compiled again on every keystroke. A changed CRD is compiled afresh. (The switch is the
+/// process's; with it on, a one-off compilation gets the same rules and schema, compiled
+/// once per CRD value.)
 #[test]
-fn a_kept_crd_keeps_its_compiled_rules_across_checks() {
+fn a_kept_crd_keeps_its_compiled_rules_and_schema_across_checks() {
     use k8lint::base::{At, Pointer};
-    use k8lint::cel::index::{input_schema, keep_across_checks};
+    use k8lint::cel::index::input_schema;
     use k8lint::compile::{Inputs, Reparse, compile_reusing};
     use k8lint::load::InputPath;
+    use k8lint::schema::{SchemaSet, keep_across_checks};
+    use k8lint::versions::KubeVersion;
     use std::sync::Arc;
 
     keep_across_checks();
@@ -295,12 +298,21 @@ fn a_kept_crd_keeps_its_compiled_rules_across_checks() {
         let schema = crd.value.at(at.as_str()).unwrap();
         input_schema(graph, crd.id, &at, schema)
     };
+    let validator_of = |compiled: &k8lint::compile::Compiled| {
+        let set = SchemaSet::for_checked(&compiled.graph, KubeVersion::newest(), false).unwrap();
+        set.validator("example.com/v1", "Cache").unwrap()
+    };
     let reparse = Reparse::default();
     let first = compile_reusing(&inputs, Some(&reparse)).unwrap();
     let again = compile_reusing(&inputs, Some(&reparse)).unwrap();
     let kept = rules_of(&first);
     assert!(!kept.sites().is_empty());
     assert!(Arc::ptr_eq(&kept, &rules_of(&again)), "compiled again");
+    let validator = validator_of(&first);
+    assert!(
+        Arc::ptr_eq(&validator, &validator_of(&again)),
+        "schema compiled again"
+    );
 
     std::fs::write(&crd_path, crd.replace("self.replicas", "self.replicas + 0")).unwrap();
     let changed = compile_reusing(&inputs, Some(&reparse)).unwrap();
@@ -309,4 +321,5 @@ fn a_kept_crd_keeps_its_compiled_rules_across_checks() {
         !Arc::ptr_eq(&kept, &fresh),
         "a changed CRD kept its old rules"
     );
+    assert!(!Arc::ptr_eq(&validator, &validator_of(&changed)));
 }

@@ -540,6 +540,9 @@ fn after_edits_to_a_custom_resource_and_its_crd_the_diagnostics_are_fresh() {
         // The CRD changes: its rules are compiled again.
         (&ucrd, stricter.clone()),
         (&ucache, resource("{replicas: 6, endpoints: [http://x]}")),
+        // A schema that does not compile: said on the CRD, its custom resources unvalidated.
+        (&ucrd, stricter.replace("maxLength: 253", "maxLength: -1")),
+        (&ucache, resource("{replicas: 7}")),
     ];
     let mut last: BTreeMap<&str, String> = BTreeMap::new();
     for (version, (target, text)) in edits.iter().enumerate() {
@@ -561,7 +564,12 @@ fn after_edits_to_a_custom_resource_and_its_crd_the_diagnostics_are_fresh() {
         messages.iter().any(|m| m.contains("must be at most 10")),
         "the stricter CRD's rule: {fresh:#?}"
     );
-    assert!(messages.iter().any(|m| m.contains("https")), "{fresh:#?}");
+    assert!(
+        fresh
+            .iter()
+            .any(|f| f.0 == "crd.yaml" && f.4.contains("does not compile")),
+        "the uncompiled schema: {fresh:#?}"
+    );
     assert_eq!(editor, fresh);
 }
 

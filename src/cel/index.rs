@@ -2,7 +2,6 @@
 //! object uses, shared by every thread.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
@@ -12,7 +11,7 @@ use super::crd::{CrdRules, SchemaRules};
 use crate::base::{At, ObjectId, Pointer};
 use crate::graph::Graph;
 use crate::schema::catalog::VersionSchemas;
-use crate::schema::{CrdIndex, CrdOrigin};
+use crate::schema::{CrdIndex, CrdOrigin, keeps_across_checks};
 
 /// The rules of one custom resource kind and where they come from.
 pub struct KindRules {
@@ -121,9 +120,9 @@ pub fn evaluated_schemas(
 /// the `schema` rule compiles them to know that the CRD is valid, `cel-validation` to
 /// evaluate its custom resources, and an operator's CRDs with rules take tens of
 /// milliseconds each to compile. Kept until the graph goes (in the editor's server, while
-/// the CRD's parse is kept: [`keep_across_checks`]): ask only for the schemas that both
-/// rules need ([`evaluated_schemas`]). A schema without rules is compiled on each call (it
-/// costs next to nothing) and not kept.
+/// the CRD's parse is kept: [`crate::schema::keep_across_checks`]): ask only for the
+/// schemas that both rules need ([`evaluated_schemas`]). A schema without rules is
+/// compiled on each call (it costs next to nothing) and not kept.
 pub fn input_schema(
     graph: &Graph,
     crd: ObjectId,
@@ -138,7 +137,7 @@ pub fn input_schema(
     struct InputSchema(ObjectId, Pointer);
     // The cell is shared at once and filled by the first asker: the two rules run side by
     // side, and the second waits for the first instead of compiling the same again.
-    let cell: Arc<OnceLock<Arc<SchemaRules>>> = if KEEP.load(Ordering::Relaxed) {
+    let cell: Arc<OnceLock<Arc<SchemaRules>>> = if keeps_across_checks() {
         kept_cell(&graph.object(crd).value, at)
     } else {
         graph.memo(InputSchema(crd, at.clone()), Default::default)
@@ -146,13 +145,9 @@ pub fn input_schema(
     Arc::clone(cell.get_or_init(|| Arc::new(SchemaRules::compile(schema))))
 }
 
-/// Whether compiled rules are kept from one check of the process to the next
-/// ([`keep_across_checks`]).
-static KEEP: AtomicBool = AtomicBool::new(false);
-
-/// Rules kept across checks: the CRD's value they were compiled from (held, so that its
-/// address names it while the entry lives), where the schema sits in it, and the cell the
-/// first asker fills.
+/// Rules kept across checks ([`crate::schema::keep_across_checks`]): the CRD's value they
+/// were compiled from (held, so that its address names it while the entry lives), where
+/// the schema sits in it, and the cell the first asker fills.
 struct KeptRules {
     crd: Arc<Value>,
     at: Pointer,
@@ -160,15 +155,6 @@ struct KeptRules {
 }
 
 static KEPT: Mutex<Vec<KeptRules>> = Mutex::new(Vec::new());
-
-/// Keeps the compiled rules of the input CRDs' schemas from one check to the next while
-/// the CRD does not change: the editor's server hands an unchanged file's parse (the same
-/// shared value) to its next check, and an operator's CRD takes tens of milliseconds to
-/// compile. A one-off run (`check`) does not: its graph keeps what it compiled until it
-/// goes, and the values it lets go early must not be held here.
-pub fn keep_across_checks() {
-    KEEP.store(true, Ordering::Relaxed);
-}
 
 /// The kept cell of the schema at `at` in `crd`, a new one when the CRD is not the one
 /// its rules were compiled from. Rules whose CRD no check holds any more are dropped.

@@ -113,7 +113,7 @@ pub fn error_response(code: i32, message: &str) -> Value {
 
 /// Serves one editor session on stdin and stdout.
 pub fn serve() -> Result<Outcome, Fatal> {
-    crate::cel::index::keep_across_checks();
+    crate::schema::keep_across_checks();
     let input = Box::new(io::BufReader::new(io::stdin()));
     let mut output = io::stdout();
     let mut server = Server::new();

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod crd;
 pub mod crd_check;
 mod crd_validators;
+mod kept;
 pub mod listtype;
 pub mod message;
 pub mod walk;
@@ -28,6 +29,7 @@ use crate::versions::KubeVersion;
 pub use catalog::VersionSchemas;
 pub use crd::{CrdIndex, CrdOrigin};
 use crd_validators::CrdValidator;
+pub use kept::{keep_across_checks, keeps_across_checks};
 
 /// A validator compiled on first use; `None` when the schema does not compile.
 type ValidatorCell = OnceLock<Option<Arc<Validator>>>;
@@ -44,6 +46,8 @@ pub enum Source<'a> {
 /// The schemas of one run: the target version's built-in schemas, the CRDs of the graph,
 /// and validators compiled lazily, once per `(apiVersion, kind)`, shared by every thread.
 pub struct SchemaSet<'g> {
+    /// The graph whose CRDs give the custom resources' schemas.
+    graph: &'g Graph,
     /// The built-in schemas of the target version.
     pub builtin: &'static VersionSchemas,
     /// CRDs of the inputs and context, and the embedded catalog unless it is off.
@@ -60,6 +64,8 @@ enum CrdKind {
     Embedded(usize, Value),
     /// From a CRD of the inputs or the context, with its validator of this run.
     Input(CrdValidator),
+    /// From a CRD of the inputs or the context, kept across checks ([`kept`]).
+    Kept(ObjectId, Arc<kept::KeptKind>),
 }
 
 /// Validators by `(target version, apiVersion, kind)`.
@@ -84,6 +90,7 @@ impl<'g> SchemaSet<'g> {
         let crds = CrdIndex::from_graph(graph, builtin_crds);
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Some(SchemaSet {
+            graph,
             builtin,
             crds,
             crd_roots: HashMap::new(),
@@ -137,11 +144,20 @@ impl<'g> SchemaSet<'g> {
             .into_par_iter()
             .filter_map(|((api, kind), n)| {
                 let k = self.crds.get(api, kind)?;
-                let root = crd::root_schema(k.schema?);
+                let schema = k.schema?;
                 let prepared = match k.origin {
-                    CrdOrigin::Builtin(operator) => CrdKind::Embedded(operator, root),
+                    CrdOrigin::Builtin(operator) => {
+                        CrdKind::Embedded(operator, crd::root_schema(schema))
+                    }
+                    CrdOrigin::Input(crd) if keeps_across_checks() => {
+                        let value = &self.graph.object(crd).value;
+                        let version = self.builtin.version;
+                        let kept =
+                            kept::kind(value, api, kind, version, || crd::root_schema(schema));
+                        CrdKind::Kept(crd, kept)
+                    }
                     CrdOrigin::Input(crd) => {
-                        let v = CrdValidator::new(crd, root);
+                        let v = CrdValidator::new(crd, crd::root_schema(schema));
                         v.expect_uses(n);
                         CrdKind::Input(v)
                     }
@@ -163,6 +179,7 @@ impl<'g> SchemaSet<'g> {
                 Some(Source::Crd(CrdOrigin::Builtin(*operator), root))
             }
             CrdKind::Input(v) => Some(Source::Crd(CrdOrigin::Input(v.crd), &v.root)),
+            CrdKind::Kept(crd, k) => Some(Source::Crd(CrdOrigin::Input(*crd), &k.root)),
         }
     }
 
@@ -177,8 +194,14 @@ impl<'g> SchemaSet<'g> {
     /// [`SchemaSet::prepare_crds`] counted: ask once per object.
     pub fn validator(&self, api_version: &str, kind: &str) -> Option<Arc<Validator>> {
         let source = self.source(api_version, kind)?;
-        if let Some(CrdKind::Input(v)) = self.crd_kind(api_version, kind) {
-            return v.take(|root| build(&crd::with_defs(root, self.builtin)));
+        match self.crd_kind(api_version, kind) {
+            Some(CrdKind::Input(v)) => {
+                return v.take(|root| build(&crd::with_defs(root, self.builtin)));
+            }
+            Some(CrdKind::Kept(_, k)) => {
+                return k.validator(|root| build(&crd::with_defs(root, self.builtin)));
+            }
+            _ => {}
         }
         // A built-in kind's schema, or the embedded catalog's, depends on the target
         // version alone: compiled once per process, however many runs it serves (the
@@ -255,6 +278,9 @@ pub fn crd_schema_error(
         CrdKind::Input(v) => v
             .error(|root| build(&crd::with_defs(root, set.builtin)))
             .map(|why| (v.crd, why)),
+        CrdKind::Kept(crd, k) => k
+            .error(|root| build(&crd::with_defs(root, set.builtin)))
+            .map(|why| (*crd, why)),
         CrdKind::Embedded(..) => None,
     }
 }
