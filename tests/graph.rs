@@ -323,3 +323,38 @@ fn a_kept_crd_keeps_its_compiled_rules_and_schema_across_checks() {
     );
     assert!(!Arc::ptr_eq(&validator, &validator_of(&changed)));
 }
+
+/// With the server's keeping on, a custom resource of a kind of the embedded CRD catalog
+/// gets the same compiled rules and converted schema in every check: the catalog lives as
+/// long as the process.
+#[test]
+fn a_catalog_kind_keeps_its_compiled_rules_and_schema_across_checks() {
+    use k8lint::cel::index::RuleIndex;
+    use k8lint::schema::{SchemaSet, keep_across_checks};
+    use k8lint::versions::KubeVersion;
+    use std::sync::Arc;
+
+    keep_across_checks();
+    let sources = [(
+        "sm.yaml".to_owned(),
+        b"apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: m}\nspec:\n  selector: {matchLabels: {app: web}}\n  endpoints: [{port: http}]\n"
+            .to_vec(),
+    )];
+    let check = || k8lint::compile::compile_in_memory(&sources, "default", &Default::default());
+    let (first, again) = (check(), check());
+    let sets = [&first, &again]
+        .map(|c| SchemaSet::for_checked(&c.graph, KubeVersion::newest(), true).unwrap());
+    let (api, kind) = ("monitoring.coreos.com/v1", "ServiceMonitor");
+    let rules: Vec<_> = [&first, &again]
+        .iter()
+        .zip(&sets)
+        .map(|(c, set)| {
+            let index = RuleIndex::for_checked(&c.graph, set.builtin, &set.crds);
+            Arc::clone(index.get(api, kind).unwrap().rules.schema())
+        })
+        .collect();
+    assert!(Arc::ptr_eq(&rules[0], &rules[1]), "compiled again");
+    // Both sets alive: the same address is the same converted schema.
+    let roots = sets.each_ref().map(|s| s.root(api, kind).unwrap().schema);
+    assert!(std::ptr::eq(roots[0], roots[1]), "converted again");
+}

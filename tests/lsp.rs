@@ -573,6 +573,41 @@ fn after_edits_to_a_custom_resource_and_its_crd_the_diagnostics_are_fresh() {
     assert_eq!(editor, fresh);
 }
 
+/// A custom resource of a kind of the embedded CRD catalog (no CRD in the workspace),
+/// edited: the catalog's converted schema and compiled rules are kept by the server, and
+/// every check publishes what a fresh `check` reports.
+#[test]
+fn after_edits_to_a_catalog_custom_resource_the_diagnostics_are_fresh() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let root = dir.path().canonicalize().expect("canonical");
+    let path = root.join("monitor.yaml");
+    let monitor = |endpoints: &str| {
+        format!(
+            "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  endpoints: {endpoints}\n"
+        )
+    };
+    std::fs::write(&path, monitor("[{port: http}]")).expect("written");
+    let u = uri(&path);
+    let (mut c, mut seen) = session(&root);
+    open(&mut c, &u, &monitor("[{port: http}]"));
+    let edits = [
+        monitor("[{port: http, interval: 30}]"),
+        monitor("[{port: http}]"),
+        monitor("web"),
+        monitor("[{port: http, scheme: gopher}]"),
+    ];
+    for (version, text) in edits.iter().enumerate() {
+        change(&mut c, &u, version as i64 + 2, text, &mut seen);
+    }
+    let editor = published(&shown(&seen));
+    end(c, &mut seen);
+
+    std::fs::write(&path, edits.last().expect("an edit")).expect("written");
+    let fresh = checked(&root);
+    assert!(fresh.iter().any(|f| f.3 == "schema"), "{fresh:#?}");
+    assert_eq!(editor, fresh);
+}
+
 #[test]
 fn unsaved_kustomization_and_patch_buffers_are_built() {
     let dir = tempfile::tempdir().expect("a folder");

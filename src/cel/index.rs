@@ -48,6 +48,10 @@ impl RuleIndex {
                         };
                         (CrdRules::of(rules, &api, &kind), at)
                     }
+                    CrdOrigin::Builtin(_) if keeps_across_checks() => (
+                        CrdRules::of(catalog_schema(schema), &api, &kind),
+                        Pointer::root(),
+                    ),
                     CrdOrigin::Builtin(_) => {
                         (CrdRules::compile(schema, &api, &kind), Pointer::root())
                     }
@@ -174,6 +178,27 @@ fn kept_cell(crd: &Arc<Value>, at: &Pointer) -> Arc<OnceLock<Arc<SchemaRules>>> 
         rules: Arc::clone(&rules),
     });
     rules
+}
+
+/// The rules of a schema of the embedded CRD catalog, compiled once per process when the
+/// server keeps them across checks: the catalog's schemas (the only ones of
+/// [`CrdOrigin::Builtin`]) live as long as the process, so the address of one names it.
+fn catalog_schema(schema: &Value) -> Arc<SchemaRules> {
+    type Compiled = Arc<OnceLock<Arc<SchemaRules>>>;
+    static COMPILED: Mutex<Vec<(usize, Compiled)>> = Mutex::new(Vec::new());
+    let address = std::ptr::from_ref(schema) as usize;
+    let cell: Compiled = {
+        let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+        match compiled.iter().find(|(a, _)| *a == address) {
+            Some((_, cell)) => Arc::clone(cell),
+            None => {
+                let cell = Compiled::default();
+                compiled.push((address, Arc::clone(&cell)));
+                cell
+            }
+        }
+    };
+    Arc::clone(cell.get_or_init(|| Arc::new(SchemaRules::compile(schema))))
 }
 
 /// Where a CRD keeps the schema of the version an apiVersion names.

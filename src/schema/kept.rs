@@ -1,6 +1,6 @@
-//! What the editor's server keeps of the input CRDs from one check to the next: a custom
-//! resource kind's converted schema and its compiled validator, while the CRD that gives
-//! them does not change. The server hands an unchanged file's parse (the same shared
+//! What the editor's server keeps of the CRDs from one check to the next: an input CRD's
+//! converted schema and compiled validator for a custom resource kind, while the CRD that
+//! gives them does not change, and the embedded catalog's converted schemas for good. The server hands an unchanged file's parse (the same shared
 //! value) to its next check, so a CRD is the same CRD while its value is the same
 //! allocation; the kept entry holds that value, so its address cannot name another CRD
 //! while the entry lives. A one-off run (`check`) keeps nothing here: its validators are
@@ -103,4 +103,29 @@ pub(super) fn kind(
     kept.retain(|k| Arc::strong_count(&k.crd) > 1);
     kept.push(Arc::clone(&new));
     new
+}
+
+/// The converted root schema of a schema of the embedded CRD catalog, converted once per
+/// process: the catalog's schemas live as long as the process, so the address of one names
+/// it.
+pub(super) fn catalog_root(schema: &Value, convert: impl FnOnce() -> Value) -> Arc<Value> {
+    static ROOTS: Mutex<Vec<(usize, Arc<Value>)>> = Mutex::new(Vec::new());
+    let address = std::ptr::from_ref(schema) as usize;
+    if let Some((_, root)) = ROOTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .find(|(a, _)| *a == address)
+    {
+        return Arc::clone(root);
+    }
+    let root = Arc::new(convert());
+    let mut roots = ROOTS.lock().unwrap_or_else(PoisonError::into_inner);
+    match roots.iter().find(|(a, _)| *a == address) {
+        Some((_, kept)) => Arc::clone(kept),
+        None => {
+            roots.push((address, Arc::clone(&root)));
+            root
+        }
+    }
 }

@@ -61,7 +61,7 @@ pub struct SchemaSet<'g> {
 /// A custom resource kind's converted schema.
 enum CrdKind {
     /// From the embedded catalog (the operator's index): validated like a built-in kind.
-    Embedded(usize, Value),
+    Embedded(usize, Arc<Value>),
     /// From a CRD of the inputs or the context, with its validator of this run.
     Input(CrdValidator),
     /// From a CRD of the inputs or the context, kept across checks ([`kept`]).
@@ -146,8 +146,12 @@ impl<'g> SchemaSet<'g> {
                 let k = self.crds.get(api, kind)?;
                 let schema = k.schema?;
                 let prepared = match k.origin {
+                    CrdOrigin::Builtin(operator) if keeps_across_checks() => {
+                        let root = kept::catalog_root(schema, || crd::root_schema(schema));
+                        CrdKind::Embedded(operator, root)
+                    }
                     CrdOrigin::Builtin(operator) => {
-                        CrdKind::Embedded(operator, crd::root_schema(schema))
+                        CrdKind::Embedded(operator, Arc::new(crd::root_schema(schema)))
                     }
                     CrdOrigin::Input(crd) if keeps_across_checks() => {
                         let value = &self.graph.object(crd).value;
@@ -176,7 +180,7 @@ impl<'g> SchemaSet<'g> {
         }
         match self.crd_kind(api_version, kind)? {
             CrdKind::Embedded(operator, root) => {
-                Some(Source::Crd(CrdOrigin::Builtin(*operator), root))
+                Some(Source::Crd(CrdOrigin::Builtin(*operator), root.as_ref()))
             }
             CrdKind::Input(v) => Some(Source::Crd(CrdOrigin::Input(v.crd), &v.root)),
             CrdKind::Kept(crd, k) => Some(Source::Crd(CrdOrigin::Input(*crd), &k.root)),
