@@ -435,6 +435,31 @@ fn end(mut c: Client, seen: &mut Vec<Value>) {
     assert!(status.success(), "{status:?}");
 }
 
+/// A session on `root` that opens `opened` (written with the same texts) and makes
+/// `edits` one at a time; then each edited file is saved with its last text. What the
+/// editor was last shown, and what a fresh `check` of the folder reports.
+fn edited_and_fresh(
+    root: &Path,
+    opened: &[(&Path, &str)],
+    edits: &[(&Path, String)],
+) -> (Vec<Said>, Vec<Said>) {
+    let (mut c, mut seen) = session(root);
+    for (path, text) in opened {
+        open(&mut c, &uri(path), text);
+    }
+    let mut last: BTreeMap<&Path, &str> = BTreeMap::new();
+    for (version, (path, text)) in edits.iter().enumerate() {
+        change(&mut c, &uri(path), version as i64 + 2, text, &mut seen);
+        last.insert(path, text);
+    }
+    let editor = published(&shown(&seen));
+    end(c, &mut seen);
+    for (path, text) in last {
+        std::fs::write(path, text).expect("written");
+    }
+    (editor, checked(root))
+}
+
 #[test]
 fn after_edits_the_diagnostics_are_those_of_a_fresh_check() {
     let dir = tempfile::tempdir().expect("a folder");
@@ -449,18 +474,15 @@ fn after_edits_the_diagnostics_are_those_of_a_fresh_check() {
     std::fs::write(&a, DEPLOYMENT).expect("written");
     std::fs::write(&b, SERVICE).expect("written");
     std::fs::write(&c_, other).expect("written");
-    let (ua, ub) = (uri(&a), uri(&b));
-    let (mut c, mut seen) = session(&root);
-    open(&mut c, &ua, DEPLOYMENT);
-    open(&mut c, &ub, SERVICE);
+    let (a, b) = (a.as_path(), b.as_path());
 
     let extra = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  k: v\n---\n";
-    let edits: Vec<(&str, String)> = vec![
+    let edits: Vec<(&Path, String)> = vec![
         // A cross-object finding: the Service selects nothing.
-        (&ub, SERVICE.replace("app: web", "app: wbe")),
+        (b, SERVICE.replace("app: web", "app: wbe")),
         // A document above: every later object's id moves; and a per-object finding.
         (
-            &ua,
+            a,
             format!(
                 "{extra}{}",
                 DEPLOYMENT.replace("nginx:1.27", "nginx:latest")
@@ -468,7 +490,7 @@ fn after_edits_the_diagnostics_are_those_of_a_fresh_check() {
         ),
         // A second document in the Service's file.
         (
-            &ub,
+            b,
             format!(
                 "{}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\nspec:\n  containers:\n    - name: tool\n      image: busybox\n",
                 SERVICE.replace("app: web", "app: wbe")
@@ -476,7 +498,7 @@ fn after_edits_the_diagnostics_are_those_of_a_fresh_check() {
         ),
         // The ConfigMap the Deployment reads is gone.
         (
-            &ua,
+            a,
             format!(
                 "{extra}{}",
                 DEPLOYMENT.replace("  name: settings\n", "  name: other\n")
@@ -484,23 +506,13 @@ fn after_edits_the_diagnostics_are_those_of_a_fresh_check() {
         ),
         // The selector is mended, the Pod stays.
         (
-            &ub,
+            b,
             format!(
                 "{SERVICE}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\nspec:\n  containers:\n    - name: tool\n      image: busybox\n"
             ),
         ),
     ];
-    let mut last: BTreeMap<&str, String> = BTreeMap::new();
-    for (version, (target, text)) in edits.iter().enumerate() {
-        change(&mut c, target, version as i64 + 2, text, &mut seen);
-        last.insert(target, text.clone());
-    }
-    let editor = published(&shown(&seen));
-    end(c, &mut seen);
-
-    std::fs::write(&a, &last[ua.as_str()]).expect("written");
-    std::fs::write(&b, &last[ub.as_str()]).expect("written");
-    let fresh = checked(&root);
+    let (editor, fresh) = edited_and_fresh(&root, &[(a, DEPLOYMENT), (b, SERVICE)], &edits);
     assert!(
         fresh.iter().any(|f| f.3 == "config-ref") && fresh.iter().any(|f| f.3 == "image-tag"),
         "{fresh:#?}"
@@ -523,38 +535,26 @@ fn after_edits_to_a_custom_resource_and_its_crd_the_diagnostics_are_fresh() {
             "apiVersion: example.com/v1\nkind: Cache\nmetadata:\n  name: c\n  namespace: default\nspec: {spec}\n"
         )
     };
+    let first = resource("{replicas: 20}");
     std::fs::write(&crd, &crd_text).expect("written");
-    std::fs::write(&cache, resource("{replicas: 20}")).expect("written");
-    let (ucrd, ucache) = (uri(&crd), uri(&cache));
-    let (mut c, mut seen) = session(&root);
-    open(&mut c, &ucache, &resource("{replicas: 20}"));
-    open(&mut c, &ucrd, &crd_text);
+    std::fs::write(&cache, &first).expect("written");
+    let (crd, cache) = (crd.as_path(), cache.as_path());
     let stricter = crd_text.replace("self <= 10", "self <= 4");
-    let edits: Vec<(&str, String)> = vec![
-        (&ucache, resource("{replicas: 12, mode: cluster}")),
+    let edits: Vec<(&Path, String)> = vec![
+        (cache, resource("{replicas: 12, mode: cluster}")),
         (
-            &ucache,
+            cache,
             resource("{replicas: 2, mode: cluster, minSize: 5, maxSize: 3}"),
         ),
-        (&ucache, resource("{replicas: 5}")),
+        (cache, resource("{replicas: 5}")),
         // The CRD changes: its rules are compiled again.
-        (&ucrd, stricter.clone()),
-        (&ucache, resource("{replicas: 6, endpoints: [http://x]}")),
+        (crd, stricter.clone()),
+        (cache, resource("{replicas: 6, endpoints: [http://x]}")),
         // A schema that does not compile: said on the CRD, its custom resources unvalidated.
-        (&ucrd, stricter.replace("maxLength: 253", "maxLength: -1")),
-        (&ucache, resource("{replicas: 7}")),
+        (crd, stricter.replace("maxLength: 253", "maxLength: -1")),
+        (cache, resource("{replicas: 7}")),
     ];
-    let mut last: BTreeMap<&str, String> = BTreeMap::new();
-    for (version, (target, text)) in edits.iter().enumerate() {
-        change(&mut c, target, version as i64 + 2, text, &mut seen);
-        last.insert(target, text.clone());
-    }
-    let editor = published(&shown(&seen));
-    end(c, &mut seen);
-
-    std::fs::write(&crd, &last[ucrd.as_str()]).expect("written");
-    std::fs::write(&cache, &last[ucache.as_str()]).expect("written");
-    let fresh = checked(&root);
+    let (editor, fresh) = edited_and_fresh(&root, &[(cache, &first), (crd, &crd_text)], &edits);
     let messages: Vec<&str> = fresh
         .iter()
         .filter(|f| f.3 == "cel-validation")
@@ -586,24 +586,17 @@ fn after_edits_to_a_catalog_custom_resource_the_diagnostics_are_fresh() {
             "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  endpoints: {endpoints}\n"
         )
     };
-    std::fs::write(&path, monitor("[{port: http}]")).expect("written");
-    let u = uri(&path);
-    let (mut c, mut seen) = session(&root);
-    open(&mut c, &u, &monitor("[{port: http}]"));
-    let edits = [
-        monitor("[{port: http, interval: 30}]"),
-        monitor("[{port: http}]"),
-        monitor("web"),
-        monitor("[{port: http, scheme: gopher}]"),
-    ];
-    for (version, text) in edits.iter().enumerate() {
-        change(&mut c, &u, version as i64 + 2, text, &mut seen);
-    }
-    let editor = published(&shown(&seen));
-    end(c, &mut seen);
-
-    std::fs::write(&path, edits.last().expect("an edit")).expect("written");
-    let fresh = checked(&root);
+    let first = monitor("[{port: http}]");
+    std::fs::write(&path, &first).expect("written");
+    let edits: Vec<(&Path, String)> = [
+        "[{port: http, interval: 30}]",
+        "[{port: http}]",
+        "web",
+        "[{port: http, scheme: gopher}]",
+    ]
+    .map(|e| (path.as_path(), monitor(e)))
+    .into();
+    let (editor, fresh) = edited_and_fresh(&root, &[(&path, &first)], &edits);
     assert!(fresh.iter().any(|f| f.3 == "schema"), "{fresh:#?}");
     assert_eq!(editor, fresh);
 }

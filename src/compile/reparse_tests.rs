@@ -2,6 +2,22 @@
 
 use super::*;
 
+/// The files named on the command line, in the default namespace.
+fn named(paths: &[PathBuf]) -> Inputs {
+    Inputs {
+        files: paths
+            .iter()
+            .map(|p| InputPath {
+                path: Some(p.clone()),
+                explicit: true,
+                context: false,
+            })
+            .collect(),
+        namespace: "default".into(),
+        ..Inputs::default()
+    }
+}
+
 /// A file is parsed again on the next compilation only when its parse expanded an alias
 /// (or it holds templates): `&` and `*` in its text, or an anchor nothing names, are no
 /// reason (a CRD's descriptions hold both, and a large one was parsed on every keystroke).
@@ -26,22 +42,15 @@ fn a_parse_is_kept_unless_it_expanded_an_alias() {
             false,
         ),
     ];
-    let inputs = Inputs {
-        files: files
-            .iter()
-            .map(|(name, text, _)| {
-                let path = dir.path().join(name);
-                std::fs::write(&path, text.replace("NAME", &name.replace(".yaml", ""))).unwrap();
-                InputPath {
-                    path: Some(path),
-                    explicit: true,
-                    context: false,
-                }
-            })
-            .collect(),
-        namespace: "default".into(),
-        ..Inputs::default()
-    };
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(name, text, _)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text.replace("NAME", &name.replace(".yaml", ""))).unwrap();
+            path
+        })
+        .collect();
+    let inputs = named(&paths);
     let reparse = Reparse::default();
     let first = compile_reusing(&inputs, Some(&reparse)).unwrap();
     for (name, _, kept) in &files {
@@ -74,18 +83,7 @@ fn a_kept_parse_is_shared_not_copied() {
         "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n- {apiVersion: v1, kind: Secret, metadata: {name: c}}\n",
     )
     .unwrap();
-    let inputs = Inputs {
-        files: [&plain, &list]
-            .into_iter()
-            .map(|p| InputPath {
-                path: Some(p.clone()),
-                explicit: true,
-                context: false,
-            })
-            .collect(),
-        namespace: "default".into(),
-        ..Inputs::default()
-    };
+    let inputs = named(&[plain.clone(), list.clone()]);
     let reparse = Reparse::default();
     let first = compile_reusing(&inputs, Some(&reparse)).unwrap();
     let again = compile_reusing(&inputs, Some(&reparse)).unwrap();
