@@ -161,7 +161,8 @@ struct KeptRules {
 static KEPT: Mutex<Vec<KeptRules>> = Mutex::new(Vec::new());
 
 /// The kept cell of the schema at `at` in `crd`, a new one when the CRD is not the one
-/// its rules were compiled from. Rules whose CRD no check holds any more are dropped.
+/// its rules were compiled from. Each new entry first drops those whose CRD nothing else
+/// holds any more (the server let go of its parse and of the checks that read it).
 fn kept_cell(crd: &Arc<Value>, at: &Pointer) -> Arc<OnceLock<Arc<SchemaRules>>> {
     let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(k) = kept

@@ -68,7 +68,8 @@ impl KeptKind {
 static KEPT: Mutex<Vec<Arc<KeptKind>>> = Mutex::new(Vec::new());
 
 /// The kept kind `api_version`/`kind` of `crd` against `version`, converted by `convert`
-/// when it is not kept yet. Kinds whose CRD no check holds any more are dropped.
+/// when it is not kept yet. Each new entry first drops those whose CRD nothing else holds
+/// any more (the server let go of its parse and of the checks that read it).
 pub(super) fn kind(
     crd: &Arc<Value>,
     api_version: &str,
