@@ -2,7 +2,7 @@
 //! object uses, shared by every thread.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -11,7 +11,7 @@ use super::crd::{CrdRules, SchemaRules};
 use crate::base::{At, ObjectId, Pointer};
 use crate::graph::Graph;
 use crate::schema::catalog::VersionSchemas;
-use crate::schema::{CrdIndex, CrdOrigin, keeps_across_checks};
+use crate::schema::{CrdIndex, CrdOrigin, PerCatalogSchema, PerCrd, keeps_across_checks};
 
 /// The rules of one custom resource kind and where they come from.
 pub struct KindRules {
@@ -142,63 +142,19 @@ pub fn input_schema(
     // The cell is shared at once and filled by the first asker: the two rules run side by
     // side, and the second waits for the first instead of compiling the same again.
     let cell: Arc<OnceLock<Arc<SchemaRules>>> = if keeps_across_checks() {
-        kept_cell(&graph.object(crd).value, at)
+        static KEPT: PerCrd<Pointer, Arc<SchemaRules>> = PerCrd::new();
+        KEPT.cell(&graph.object(crd).value, at.clone())
     } else {
         graph.memo(InputSchema(crd, at.clone()), Default::default)
     };
     Arc::clone(cell.get_or_init(|| Arc::new(SchemaRules::compile(schema))))
 }
 
-/// Rules kept across checks ([`crate::schema::keep_across_checks`]): the CRD's value they
-/// were compiled from (held, so that its address names it while the entry lives), where
-/// the schema sits in it, and the cell the first asker fills.
-struct KeptRules {
-    crd: Arc<Value>,
-    at: Pointer,
-    rules: Arc<OnceLock<Arc<SchemaRules>>>,
-}
-
-static KEPT: Mutex<Vec<KeptRules>> = Mutex::new(Vec::new());
-
-/// The kept cell of the schema at `at` in `crd`, a new one when the CRD is not the one
-/// its rules were compiled from. Each new entry first drops those whose CRD nothing else
-/// holds any more (the server let go of its parse and of the checks that read it).
-fn kept_cell(crd: &Arc<Value>, at: &Pointer) -> Arc<OnceLock<Arc<SchemaRules>>> {
-    let mut kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(k) = kept
-        .iter()
-        .find(|k| Arc::ptr_eq(&k.crd, crd) && k.at == *at)
-    {
-        return Arc::clone(&k.rules);
-    }
-    kept.retain(|k| Arc::strong_count(&k.crd) > 1);
-    let rules: Arc<OnceLock<Arc<SchemaRules>>> = Arc::default();
-    kept.push(KeptRules {
-        crd: Arc::clone(crd),
-        at: at.clone(),
-        rules: Arc::clone(&rules),
-    });
-    rules
-}
-
 /// The rules of a schema of the embedded CRD catalog, compiled once per process when the
-/// server keeps them across checks: the catalog's schemas (the only ones of
-/// [`CrdOrigin::Builtin`]) live as long as the process, so the address of one names it.
+/// server keeps them across checks ([`crate::schema::keep_across_checks`]).
 fn catalog_schema(schema: &Value) -> Arc<SchemaRules> {
-    type Compiled = Arc<OnceLock<Arc<SchemaRules>>>;
-    static COMPILED: Mutex<Vec<(usize, Compiled)>> = Mutex::new(Vec::new());
-    let address = std::ptr::from_ref(schema) as usize;
-    let cell: Compiled = {
-        let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
-        match compiled.iter().find(|(a, _)| *a == address) {
-            Some((_, cell)) => Arc::clone(cell),
-            None => {
-                let cell = Compiled::default();
-                compiled.push((address, Arc::clone(&cell)));
-                cell
-            }
-        }
-    };
+    static COMPILED: PerCatalogSchema<Arc<SchemaRules>> = PerCatalogSchema::new();
+    let cell = COMPILED.cell(schema);
     Arc::clone(cell.get_or_init(|| Arc::new(SchemaRules::compile(schema))))
 }
 

@@ -1,8 +1,8 @@
 //! Parses kept on disk between runs (in the cache folder, beside the findings): a file
 //! whose text was parsed before is read back instead of parsed again.
 //!
-//! An entry is named by a SHA-256 over k8lint's build (its version and sources), the entry format, the parser's
-//! bounds and the text: the parse depends on nothing else. Parses that expanded an alias
+//! An entry is named by a SHA-256 over k8lint's build (its version and sources), the entry
+//! format, the parser's bounds and the text: the parse depends on nothing else. Parses that expanded an alias
 //! are not kept (an expansion charges the run's input budget), nor parses that reached a
 //! bound. An entry holds its key and a checksum of its body; one that does not match,
 //! does not decode or names a span past its text is ignored and written again.

@@ -29,7 +29,7 @@ use crate::versions::KubeVersion;
 pub use catalog::VersionSchemas;
 pub use crd::{CrdIndex, CrdOrigin};
 use crd_validators::CrdValidator;
-pub use kept::{keep_across_checks, keeps_across_checks};
+pub use kept::{PerCatalogSchema, PerCrd, keep_across_checks, keeps_across_checks};
 
 /// A validator compiled on first use; `None` when the schema does not compile.
 type ValidatorCell = OnceLock<Option<Arc<Validator>>>;
