@@ -4,7 +4,7 @@
 # cargo-fuzz needs unstable rustc flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
 set -euo pipefail
 cd "$(dirname "$0")"
-target=${1:?target: load, check, template, values, render, split or stored}
+target=${1:?target: load, check, template, values, render, split, stored or yaml_fast}
 seconds=${2:-600}
 mkdir -p "corpus/$target"
 find ../testdata ../policies ../tests/data -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) -size -64k -print0 |

@@ -1,5 +1,6 @@
 //! Parsing YAML as Kubernetes reads it, with a span for every node.
 
+mod fast;
 pub mod parse;
 pub mod scalar;
 pub mod split;
@@ -8,7 +9,7 @@ pub mod tree;
 
 pub use parse::{
     Comment, Document, InputBudget, MAX_DEPTH, ParseLimits, Problem, ProblemKind, Stream, parse,
-    parse_noting_aliases, parse_with,
+    parse_both_ways, parse_noting_aliases, parse_with,
 };
 pub use tree::{Key, Node, NodeKind, ScalarStyle};
 

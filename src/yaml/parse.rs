@@ -1,7 +1,8 @@
 //! Events → span tree and JSON value, one document at a time.
 //!
-//! The event parser (granit-parser) sits behind this one module so that it can be
-//! swapped. A syntax error abandons its document only: parsing resumes at the next `---`.
+//! The event parser (granit-parser) sits behind this module and its fast path for
+//! block-style manifests ([`super::fast`]), so that it can be swapped. A syntax error
+//! abandons its document only: parsing resumes at the next `---`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -202,8 +203,16 @@ impl From<ScanError> for Abort {
     }
 }
 
+/// Where a parse's events come from.
+enum Source<'a> {
+    /// The event parser: any YAML (boxed: the parser's state is some 3 KB).
+    Full(Box<Parser<'a, granit_parser::StrInput<'a>>>),
+    /// The fast path's events ([`super::fast`]), read before building.
+    Fast(super::fast::Events<'a>),
+}
+
 struct Builder<'a> {
-    parser: Parser<'a, granit_parser::StrInput<'a>>,
+    source: Source<'a>,
     /// The text parsed: the file, or a piece of it.
     text: &'a str,
     /// Where `text` starts in its file: every span is in the file's offsets.
@@ -266,14 +275,50 @@ pub(super) struct Piece {
     pub aliased: bool,
 }
 
-/// Parses `text`, which starts at byte `base` of its file.
+/// Parses `text`, which starts at byte `base` of its file: the fast path's events when it
+/// reads the text and every document builds from them, else the event parser's.
 pub(super) fn parse_piece(text: &str, base: usize, limits: &ParseLimits) -> Piece {
+    if let Some(piece) = fast_piece(text, base, limits) {
+        return piece;
+    }
+    full_piece(text, base, limits)
+}
+
+/// The fast path's parse of a text, if it reads the text and builds every document.
+fn fast_piece(text: &str, base: usize, limits: &ParseLimits) -> Option<Piece> {
+    let scanned = super::fast::scan(text, base)?;
+    let events = Source::Fast(scanned.events);
+    build(text, base, limits, events, scanned.comments)
+}
+
+fn full_piece(text: &str, base: usize, limits: &ParseLimits) -> Piece {
+    let events = Source::Full(Box::new(Parser::new_from_str(text)));
+    build(text, base, limits, events, Vec::new())
+        .expect("the event parser's build never gives up on a document")
+}
+
+/// A whole text parsed the fast way and the full way, when the fast path reads it (tests
+/// and the fuzz target `yaml_fast` compare the two).
+pub fn parse_both_ways(text: &str, limits: &ParseLimits) -> Option<(Stream, Stream)> {
+    let fast = fast_piece(text, 0, limits)?;
+    Some((fast.stream, full_piece(text, 0, limits).stream))
+}
+
+/// Builds the documents of a text from its events; `None` when the fast path's events
+/// leave a document unbuilt (a limit), which only the event parser can skip past.
+fn build<'a>(
+    text: &'a str,
+    base: usize,
+    limits: &ParseLimits,
+    source: Source<'a>,
+    comments: Vec<Comment>,
+) -> Option<Piece> {
     let mut b = Builder {
-        parser: Parser::new_from_str(text),
+        source,
         text,
         base,
         aliased: false,
-        comments: Vec::new(),
+        comments,
         problems: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: limits.max_alias_nodes,
@@ -293,6 +338,10 @@ pub(super) fn parse_piece(text: &str, base: usize, limits: &ParseLimits) -> Piec
             Ok(Some(doc)) => {
                 // Only a document past the limit is refused: exactly `max_documents` pass.
                 if index >= limits.max_documents {
+                    // The event parser stops reading there (no comment after it is seen).
+                    if matches!(b.source, Source::Fast(_)) {
+                        return None;
+                    }
                     b.problems.push(Problem {
                         kind: ProblemKind::Limit,
                         span: Span::new(base + text.len(), base + text.len()),
@@ -311,9 +360,13 @@ pub(super) fn parse_piece(text: &str, base: usize, limits: &ParseLimits) -> Piec
             }
             Ok(None) | Err(Abort::Eof) => break,
             Err(abort) => {
+                let Source::Full(parser) = &mut b.source else {
+                    return None;
+                };
+                let proceeded = parser.proceed_next_document();
                 b.report_abort(abort);
                 index += 1;
-                match b.parser.proceed_next_document() {
+                match proceeded {
                     Ok(true) => {}
                     Ok(false) => break,
                     Err(e) => {
@@ -326,7 +379,7 @@ pub(super) fn parse_piece(text: &str, base: usize, limits: &ParseLimits) -> Piec
     }
     b.comments.sort_by_key(|c| c.span.start);
     b.comments.dedup_by_key(|c| c.span.start);
-    Piece {
+    Some(Piece {
         stream: Stream {
             documents,
             comments: b.comments,
@@ -334,7 +387,7 @@ pub(super) fn parse_piece(text: &str, base: usize, limits: &ParseLimits) -> Piec
         },
         indices: index,
         aliased: b.aliased,
-    }
+    })
 }
 
 impl<'a> Builder<'a> {
@@ -350,7 +403,11 @@ impl<'a> Builder<'a> {
     /// The next event that is not a comment; comments are kept aside.
     fn next(&mut self) -> Result<(Event<'a>, Span), Abort> {
         loop {
-            let (event, gspan) = match self.parser.next_event() {
+            let parser = match &mut self.source {
+                Source::Fast(events) => return events.next().ok_or(Abort::Eof),
+                Source::Full(parser) => parser,
+            };
+            let (event, gspan) = match parser.next_event() {
                 None => return Err(Abort::Eof),
                 Some(r) => r?,
             };
