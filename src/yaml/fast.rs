@@ -563,10 +563,13 @@ impl<'a> Scanner<'a> {
     }
 
     /// Whether a plain scalar may start at `at`: not at an indicator, but `-1` and
-    /// `--flag` are plain.
+    /// `--flag` are plain (a dash before a space or a flow indicator is not).
     fn plain_starts(&self, at: usize, eol: usize) -> bool {
         let c = self.bytes[at];
-        !is_indicator(c) || (c == b'-' && at + 1 < eol && self.bytes[at + 1] != b' ')
+        !is_indicator(c)
+            || (c == b'-'
+                && at + 1 < eol
+                && !matches!(self.bytes[at + 1], b' ' | b',' | b'[' | b']' | b'{' | b'}'))
     }
 
     fn after_spaces(&self, mut at: usize, eol: usize) -> usize {
@@ -870,6 +873,9 @@ mod tests {
             "a: |\n  no final newline",
             "a: [b,\n  c]\n",
             "a: \u{e9}\n",
+            // A dash before a flow indicator starts no plain scalar (found by fuzzing).
+            "a: [-, b]\n",
+            "a: {b: -}\n",
             // Flow collections cut off by the end of the text (found by fuzzing).
             "a: [",
             "a: [   ",
