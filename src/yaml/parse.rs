@@ -695,23 +695,32 @@ impl<'a> Builder<'a> {
         let mut entries: Vec<(Key, Node)> = Vec::with_capacity(pending);
         let mut map = Map::with_capacity(pending);
         for (key, child, value) in self.pending_entries.drain(first..) {
-            if map.contains_key(&key) {
-                let earlier = entries
-                    .iter()
-                    .find(|(k, _)| k.as_str() == key)
-                    .and_then(|(_, n)| n.key_span());
-                let at = child.key_span().unwrap_or(child.span);
-                self.problems.push(Problem {
-                    kind: ProblemKind::DuplicateKey,
-                    span: at,
-                    message: format!(
-                        "duplicate key `{key}`: the later value silently replaces the earlier one"
-                    ),
-                    related: earlier.map(|s| (s, format!("`{key}` first defined here"))),
-                });
-            }
             entries.push((Key::from(key.as_str()), child));
-            map.insert(key, value);
+            // One hash per key: the entry says whether it is a duplicate and takes the value
+            // (a later value replaces the earlier one in the earlier one's place).
+            match map.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Occupied(mut slot) => {
+                    slot.insert(value);
+                    let key = slot.key();
+                    let (later, earlier) = entries.split_last().expect("pushed above");
+                    let earlier = earlier
+                        .iter()
+                        .find(|(k, _)| k.as_str() == key)
+                        .and_then(|(_, n)| n.key_span());
+                    let at = later.1.key_span().unwrap_or(later.1.span);
+                    self.problems.push(Problem {
+                        kind: ProblemKind::DuplicateKey,
+                        span: at,
+                        message: format!(
+                            "duplicate key `{key}`: the later value silently replaces the earlier one"
+                        ),
+                        related: earlier.map(|s| (s, format!("`{key}` first defined here"))),
+                    });
+                }
+            }
         }
         // Merged keys never override keys written in the mapping itself.
         for source in merged {
@@ -845,6 +854,33 @@ mod tests {
         assert_eq!(s.problems[0].kind, ProblemKind::DuplicateKey);
         assert_eq!(s.problems[0].span, Span::new(10, 11));
         assert_eq!(s.problems[0].related.as_ref().unwrap().0, Span::new(0, 1));
+    }
+
+    #[test]
+    fn a_key_written_three_times_keeps_its_first_place_and_the_last_value() {
+        let s = parse("a: 1\nb: 2\na: 3\na: 4\n", &ParseLimits::default());
+        // In the first key's place (the order is what a rendered manifest shows).
+        assert_eq!(s.documents[0].value.to_string(), r#"{"a":4,"b":2}"#);
+        let places: Vec<_> = s
+            .problems
+            .iter()
+            .map(|p| (p.kind, p.span, p.related.as_ref().map(|r| r.0)))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (
+                    ProblemKind::DuplicateKey,
+                    Span::new(10, 11),
+                    Some(Span::new(0, 1))
+                ),
+                (
+                    ProblemKind::DuplicateKey,
+                    Span::new(15, 16),
+                    Some(Span::new(0, 1))
+                ),
+            ]
+        );
     }
 
     #[test]

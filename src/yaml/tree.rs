@@ -76,6 +76,15 @@ impl Key {
             Key::Heap(s) => s,
         }
     }
+
+    /// The key's bytes, without the UTF-8 check of [`Key::as_str`]: comparing a key with
+    /// a pointer token needs no more, and a finding's location compares hundreds.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Key::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Key::Heap(s) => s.as_bytes(),
+        }
+    }
 }
 
 impl From<&str> for Key {
@@ -220,6 +229,7 @@ mod tests {
         ] {
             let key = Key::from(text);
             assert_eq!(key.as_str(), text);
+            assert_eq!(key.as_bytes(), text.as_bytes());
             assert_eq!(matches!(key, Key::Inline { .. }), text.len() <= Key::INLINE);
         }
     }
