@@ -65,6 +65,7 @@ fn findings(compiled: Compiled, builtin: &[&dyn Rule], at: &dyn Fn(&Graph) -> us
         schemas: &schemas,
         pod_security: &settings,
         pod_verdicts: &verdicts,
+        binding: Default::default(),
     };
     let mut out = Vec::new();
     for r in &rules {

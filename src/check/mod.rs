@@ -206,6 +206,7 @@ pub fn run_reusing(
         schemas: &schemas,
         pod_security,
         pod_verdicts: &pod_verdicts,
+        binding: std::sync::OnceLock::new(),
     };
     let active: Vec<&dyn Rule> = rules
         .iter()

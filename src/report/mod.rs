@@ -14,7 +14,7 @@ pub mod statistics;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::base::{Diagnostic, Location, ObjectId, Severity};
+use crate::base::{Diagnostic, FileId, Location, ObjectId, Severity};
 use crate::compile::Counts;
 use crate::graph::Graph;
 
@@ -171,12 +171,13 @@ impl<'a> Report<'a> {
     }
 }
 
-fn place(graph: &Graph, location: &Location, key: bool) -> Place {
+/// Where a location is, and the file it is in: one walk down the span tree for both.
+fn place(graph: &Graph, location: &Location, key: bool) -> (Place, FileId) {
     let (file, span) = graph.locate_at(location, key);
     let source = graph.file(file);
     let start = source.line_col(span.start);
     let end = source.line_col(span.end);
-    Place {
+    let place = Place {
         file: source.name.clone(),
         start: span.start,
         end: span.end,
@@ -184,7 +185,8 @@ fn place(graph: &Graph, location: &Location, key: bool) -> Place {
         column: start.column,
         end_line: end.line,
         end_column: end.column,
-    }
+    };
+    (place, file)
 }
 
 fn object_ref(graph: &Graph, id: ObjectId) -> ObjectRef {
@@ -207,26 +209,29 @@ pub fn resolve(graph: &Graph, d: Diagnostic) -> Finding {
         ),
         Location::File { .. } => (None, None, None),
     };
-    let file_id = graph.locate(&d.location).0;
+    let (at, file_id) = place(graph, &d.location, d.at_key);
     Finding {
         rule: d.rule.to_string(),
         severity: d.severity,
         message: d.message,
-        place: place(graph, &d.location, d.at_key),
+        place: at,
         pointer,
         object,
         help: d.help,
         related: d
             .related
             .into_iter()
-            .map(|r| RelatedPlace {
-                place: place(graph, &r.location, false),
-                message: r.message,
-                unit: match &r.location {
-                    Location::Object { object, .. } => graph.unit_name(*object).to_owned(),
-                    Location::File { file, .. } => graph.file_unit_name(*file),
-                },
-                file_id: graph.locate(&r.location).0,
+            .map(|r| {
+                let (at, file_id) = place(graph, &r.location, false);
+                RelatedPlace {
+                    place: at,
+                    message: r.message,
+                    unit: match &r.location {
+                        Location::Object { object, .. } => graph.unit_name(*object).to_owned(),
+                        Location::File { file, .. } => graph.file_unit_name(*file),
+                    },
+                    file_id,
+                }
             })
             .collect(),
         file_id,

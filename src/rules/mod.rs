@@ -188,6 +188,17 @@ pub struct Context<'a> {
     /// The Pod Security verdict on each object, evaluated once and shared by the
     /// `pod-security` rule and the precedence step.
     pub pod_verdicts: &'a crate::semantics::pod_security::Verdicts<'a>,
+    /// The PVC → PV binding simulation over the whole graph, run by the first storage rule
+    /// that asks ([`Context::binding`]) and shared by the others.
+    pub binding: std::sync::OnceLock<crate::semantics::storage::binder::Binding<'a>>,
+}
+
+impl<'a> Context<'a> {
+    /// The binding simulation of the run's claims and volumes.
+    pub fn binding(&self) -> &crate::semantics::storage::binder::Binding<'a> {
+        self.binding
+            .get_or_init(|| crate::semantics::storage::binder::bind(self.graph))
+    }
 }
 
 /// A rule: metadata plus the checks it needs. Rules that earlier stages report (syntax,

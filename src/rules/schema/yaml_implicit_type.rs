@@ -142,8 +142,8 @@ enum Step<'n> {
 /// A walk over one object's span tree. The way down is kept as steps and turned into a
 /// pointer only at the few scalars that need one: most nodes are strings, or numbers and
 /// booleans where the schema wants them.
-struct Walk<'w, 'n> {
-    cx: &'w Context<'w>,
+struct Walk<'w, 'c, 'n> {
+    cx: &'w Context<'c>,
     object: &'w Object,
     root: &'w Root<'w>,
     text: &'w str,
@@ -153,7 +153,7 @@ struct Walk<'w, 'n> {
     out: Vec<Diagnostic>,
 }
 
-impl<'n> Walk<'_, 'n> {
+impl<'n> Walk<'_, '_, 'n> {
     fn node(&mut self, node: &'n Node) {
         match &node.kind {
             NodeKind::Map(entries) => {

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::report::fold;
-use crate::semantics::storage::binder::{Outcome, bind};
+use crate::semantics::storage::binder::Outcome;
 
 declare_rule! {
     /// ## What it does
@@ -81,7 +81,7 @@ impl Rule for PvBindingConflict {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let binding = bind(cx.graph);
+        let binding = cx.binding();
         let mut found = Vec::new();
         let name = Pointer::root().path("metadata/name");
         for (c, outcome) in binding.claims.iter().zip(&binding.outcomes) {

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::rules::{Context, Rule, RuleMeta};
 
 use super::report::fold;
-use crate::semantics::storage::binder::{Outcome, bind};
+use crate::semantics::storage::binder::Outcome;
 use crate::semantics::storage::claims::ClassSpec;
 
 declare_rule! {
@@ -77,7 +77,7 @@ impl Rule for PvcUnbindable {
     }
 
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let binding = bind(cx.graph);
+        let binding = cx.binding();
         let mut found = Vec::new();
         for (c, outcome) in binding.claims.iter().zip(&binding.outcomes) {
             if c.object.context {
