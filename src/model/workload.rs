@@ -2,10 +2,11 @@
 //! and containers. Views read the JSON value in place: a field of the wrong type reads as
 //! absent, so invalid input still yields every other finding.
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value};
 
 use super::object::Object;
-use crate::base::At;
 use crate::base::{Pointer, field, map_field};
 
 /// The workload kinds that carry a pod template.
@@ -51,14 +52,51 @@ impl WorkloadKind {
 
     /// Where the pod template sits in the object (`""` for a Pod: its metadata and spec).
     pub fn template_pointer(self) -> &'static str {
-        match self {
-            WorkloadKind::Pod => "",
-            WorkloadKind::PodTemplate => "/template",
-            WorkloadKind::CronJob => "/spec/jobTemplate/spec/template",
-            _ => "/spec/template",
-        }
+        self.place().pointer
     }
 
+    /// Where the pod template sits, three ways. Built once: every workload rule asks for
+    /// the template of every object it checks, tens of times per object in a run.
+    fn place(self) -> &'static TemplatePlace {
+        static PLACES: LazyLock<[TemplatePlace; 4]> = LazyLock::new(|| {
+            [
+                ("", &[][..]),
+                ("/template", &["template"][..]),
+                (
+                    "/spec/jobTemplate/spec/template",
+                    &["spec", "jobTemplate", "spec", "template"][..],
+                ),
+                ("/spec/template", &["spec", "template"][..]),
+            ]
+            .map(|(pointer, path)| {
+                let template = Pointer::parse(pointer).expect("a static pointer");
+                TemplatePlace {
+                    pointer,
+                    path,
+                    spec: template.key("spec"),
+                    template,
+                }
+            })
+        });
+        &PLACES[match self {
+            WorkloadKind::Pod => 0,
+            WorkloadKind::PodTemplate => 1,
+            WorkloadKind::CronJob => 2,
+            _ => 3,
+        }]
+    }
+}
+
+/// Where a kind's pod template sits: as written, as keys to follow, and as pointers to the
+/// template and to its spec.
+struct TemplatePlace {
+    pointer: &'static str,
+    path: &'static [&'static str],
+    template: Pointer,
+    spec: Pointer,
+}
+
+impl WorkloadKind {
     /// Whether the pods run to completion (Job, CronJob).
     pub fn is_batch(self) -> bool {
         matches!(self, WorkloadKind::Job | WorkloadKind::CronJob)
@@ -96,13 +134,12 @@ impl<'a> PodTemplate<'a> {
     /// The pod template of any workload; `None` for other kinds or a missing template.
     pub fn of(object: &'a Object) -> Option<PodTemplate<'a>> {
         let kind = WorkloadKind::of(object)?;
-        let pointer = Pointer::parse(kind.template_pointer()).expect("static pointer");
-        let template = if pointer.as_str().is_empty() {
-            &object.value
-        } else {
-            object.value.at(pointer.as_str())?
-        };
-        let template = template.as_object()?;
+        let place = kind.place();
+        let template = place
+            .path
+            .iter()
+            .try_fold(&*object.value, |value, key| field(value, key))?
+            .as_object()?;
         let metadata = map_field(template, "metadata").and_then(Value::as_object);
         let spec_value = map_field(template, "spec")?;
         spec_value.as_object()?;
@@ -111,9 +148,9 @@ impl<'a> PodTemplate<'a> {
             kind,
             spec: PodSpec {
                 value: spec_value,
-                pointer: pointer.key("spec"),
+                pointer: place.spec.clone(),
             },
-            pointer,
+            pointer: place.template.clone(),
             metadata,
         })
     }
@@ -316,6 +353,36 @@ impl<'a> Container<'a> {
         match self.name() {
             Some(n) => format!("{what} {n}"),
             None => format!("{what} #{}", self.index + 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_places_its_template_the_same_three_ways() {
+        for kind in [
+            WorkloadKind::Pod,
+            WorkloadKind::PodTemplate,
+            WorkloadKind::ReplicationController,
+            WorkloadKind::ReplicaSet,
+            WorkloadKind::Deployment,
+            WorkloadKind::StatefulSet,
+            WorkloadKind::DaemonSet,
+            WorkloadKind::Job,
+            WorkloadKind::CronJob,
+        ] {
+            let place = kind.place();
+            let joined: String = place.path.iter().map(|k| format!("/{k}")).collect();
+            assert_eq!(joined, place.pointer, "{kind:?}");
+            assert_eq!(place.template.as_str(), place.pointer, "{kind:?}");
+            assert_eq!(
+                place.spec.as_str(),
+                format!("{}/spec", place.pointer),
+                "{kind:?}"
+            );
         }
     }
 }
