@@ -38,7 +38,7 @@ impl Pointer {
     /// This pointer extended by a mapping key.
     #[must_use]
     pub fn key(&self, key: &str) -> Pointer {
-        let mut p = self.clone();
+        let mut p = self.with_room(1 + key.len());
         p.push(key);
         p
     }
@@ -46,7 +46,7 @@ impl Pointer {
     /// This pointer extended by a sequence index.
     #[must_use]
     pub fn index(&self, index: usize) -> Pointer {
-        let mut p = self.clone();
+        let mut p = self.with_room(4);
         p.push_index(index);
         p
     }
@@ -54,11 +54,19 @@ impl Pointer {
     /// This pointer extended by several keys, written `a/b/c` (no escaping needed in them).
     #[must_use]
     pub fn path(&self, path: &str) -> Pointer {
-        let mut p = self.clone();
+        let mut p = self.with_room(1 + path.len());
         for token in path.split('/').filter(|t| !t.is_empty()) {
             p.push(token);
         }
         p
+    }
+
+    /// A copy with room for `more` bytes: a pointer extended by a clone would grow its
+    /// exactly-sized copy at once, and findings build hundreds of thousands of pointers.
+    fn with_room(&self, more: usize) -> Pointer {
+        let mut text = String::with_capacity(self.0.len() + more);
+        text.push_str(&self.0);
+        Pointer(text)
     }
 
     /// This pointer followed by another.

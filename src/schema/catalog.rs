@@ -60,8 +60,9 @@ pub struct VersionSchemas {
     pub version: &'static str,
     /// Definition name → JSON schema (draft 2020-12; `$ref`s are `#/$defs/<name>`).
     defs: FastMap<&'static str, LazyDef>,
-    /// `(apiVersion, kind)` → definition name.
-    kinds: FastMap<(String, String), &'static str>,
+    /// apiVersion → kind → definition name: looked up by borrowed names, without building
+    /// a key, for every object of a run by several rules.
+    kinds: FastMap<String, FastMap<String, &'static str>>,
 }
 
 struct Catalog {
@@ -167,9 +168,13 @@ pub fn for_version(version: &str) -> Option<&'static VersionSchemas> {
             let Some(variant) = variants.iter().find(|v| v.minors.contains(&minor)) else {
                 continue;
             };
-            for key in &variant.gvks {
+            for (api_version, kind) in &variant.gvks {
                 // Several definitions claim meta kinds such as DeleteOptions; the first wins.
-                kinds.entry(key.clone()).or_insert(*name);
+                kinds
+                    .entry(api_version.clone())
+                    .or_insert_with(FastMap::default)
+                    .entry(kind.clone())
+                    .or_insert(*name);
             }
             defs.insert(
                 *name,
@@ -198,17 +203,15 @@ pub fn minors_serving(api_version: &str, kind: &str) -> &'static [u16] {
 impl VersionSchemas {
     /// The definition name of a built-in kind.
     pub fn definition_of(&self, api_version: &str, kind: &str) -> Option<&str> {
-        self.kinds
-            .get(&(api_version.to_owned(), kind.to_owned()))
-            .copied()
+        self.kinds.get(api_version)?.get(kind).copied()
     }
 
     /// Every apiVersion that serves `kind` in this version, sorted.
     pub fn api_versions_of(&self, kind: &str) -> Vec<&str> {
         let mut out: Vec<&str> = self
             .kinds
-            .keys()
-            .filter(|(_, k)| k == kind)
+            .iter()
+            .filter(|(_, kinds)| kinds.contains_key(kind))
             .map(|(a, _)| a.as_str())
             .collect();
         out.sort_unstable();
@@ -221,16 +224,16 @@ impl VersionSchemas {
     pub fn serves_group(&self, group: &str) -> bool {
         self.kinds
             .keys()
-            .any(|(a, _)| crate::model::object::group_of(a) == group)
+            .any(|a| crate::model::object::group_of(a) == group)
     }
 
     /// Every kind served by an apiVersion in this version, sorted.
     pub fn kinds_of(&self, api_version: &str) -> Vec<&str> {
         let mut out: Vec<&str> = self
             .kinds
-            .keys()
-            .filter(|(a, _)| a == api_version)
-            .map(|(_, k)| k.as_str())
+            .get(api_version)
+            .into_iter()
+            .flat_map(|kinds| kinds.keys().map(String::as_str))
             .collect();
         out.sort_unstable();
         out

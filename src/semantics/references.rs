@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::base::{At, Pointer};
+use crate::base::{At, Pointer, field};
 use crate::model::{Object, PodSpec};
 
 /// The kind of object referenced.
@@ -80,19 +80,23 @@ pub fn references<'a>(spec: &PodSpec<'a>) -> Vec<Reference<'a>> {
     let mut out = Vec::new();
     for c in spec.all_containers() {
         for (i, env) in c.list("env").iter().enumerate() {
-            let env_name = env.get("name").and_then(Value::as_str).unwrap_or("?");
-            let site = c.pointer.key("env").index(i);
-            for (field, target) in [
+            // Most variables have a plain value: nothing is built for them.
+            let Some(value_from) = field(env, "valueFrom") else {
+                continue;
+            };
+            let env_name = field(env, "name").and_then(Value::as_str).unwrap_or("?");
+            for (key_ref, target) in [
                 ("configMapKeyRef", Target::ConfigMap),
                 ("secretKeyRef", Target::Secret),
             ] {
-                let Some(r) = env.at(&format!("/valueFrom/{field}")) else {
+                let Some(r) = field(value_from, key_ref) else {
                     continue;
                 };
                 let Some(name) = r.get("name").and_then(Value::as_str) else {
                     continue;
                 };
-                let at = site.key("valueFrom").key(field);
+                let site = c.pointer.key("env").index(i);
+                let at = site.key("valueFrom").key(key_ref);
                 let keys = r
                     .get("key")
                     .and_then(Value::as_str)
@@ -104,7 +108,7 @@ pub fn references<'a>(spec: &PodSpec<'a>) -> Vec<Reference<'a>> {
                     via: Via::Env,
                     name,
                     name_at: at.key("name"),
-                    site: site.clone(),
+                    site,
                     optional: is_optional(r),
                     keys,
                     usage: format!("env {env_name} of {}", c.describe()),
@@ -112,21 +116,23 @@ pub fn references<'a>(spec: &PodSpec<'a>) -> Vec<Reference<'a>> {
             }
         }
         for (i, from) in c.list("envFrom").iter().enumerate() {
-            let site = c.pointer.key("envFrom").index(i);
-            for (field, target) in [
+            for (source_ref, target) in [
                 ("configMapRef", Target::ConfigMap),
                 ("secretRef", Target::Secret),
             ] {
-                let Some(r) = from.get(field) else { continue };
+                let Some(r) = field(from, source_ref) else {
+                    continue;
+                };
                 let Some(name) = r.get("name").and_then(Value::as_str) else {
                     continue;
                 };
+                let site = c.pointer.key("envFrom").index(i);
                 out.push(Reference {
                     target,
                     via: Via::EnvFrom,
                     name,
-                    name_at: site.key(field).key("name"),
-                    site: site.clone(),
+                    name_at: site.key(source_ref).key("name"),
+                    site,
                     optional: is_optional(r),
                     keys: Vec::new(),
                     usage: format!("envFrom of {}", c.describe()),
