@@ -134,12 +134,14 @@ fn element(d: &JsonDiagnostic<'_>) -> io::Result<Vec<u8>> {
     let alone = serde_json::to_vec_pretty(d)?;
     let mut piece = Vec::with_capacity(alone.len() + alone.len() / 8 + 8);
     piece.extend_from_slice(b",\n    ");
-    for &b in &alone {
-        piece.push(b);
-        if b == b'\n' {
-            piece.extend_from_slice(b"    ");
-        }
+    // Line by line rather than byte by byte: a report of 10,000 objects is megabytes.
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', &alone) {
+        piece.extend_from_slice(&alone[start..=end]);
+        piece.extend_from_slice(b"    ");
+        start = end + 1;
     }
+    piece.extend_from_slice(&alone[start..]);
     Ok(piece)
 }
 
