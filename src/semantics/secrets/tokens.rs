@@ -92,6 +92,11 @@ pub fn known_token(value: &str) -> Option<&'static str> {
     }
     for format in FORMATS {
         for prefix in format.prefixes {
+            // A value too short to hold the prefix and the shortest body holds no token:
+            // most values (names, images, ports) are skipped without a search.
+            if value.len() < prefix.len() + format.min {
+                continue;
+            }
             for (start, _) in value.match_indices(prefix) {
                 if let Some(token) = token_at(value, start, prefix.len(), format) {
                     if !is_placeholder(token) {
