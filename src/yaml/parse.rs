@@ -292,9 +292,21 @@ fn fast_piece(text: &str, base: usize, limits: &ParseLimits) -> Option<Piece> {
 }
 
 fn full_piece(text: &str, base: usize, limits: &ParseLimits) -> Piece {
-    let events = Source::Full(Box::new(Parser::new_from_str(text)));
+    let parser = Parser::new_from_str_with_options(text, parser_options());
+    let events = Source::Full(Box::new(parser));
     build(text, base, limits, events, Vec::new())
         .expect("the event parser's build never gives up on a document")
+}
+
+/// The event parser's options: its defaults, except that a run of comments of any length may
+/// sit where it looks ahead (after a `key:` with nothing on its line). Its default, 96,
+/// made a commented-out block of a hundred lines a syntax error and lost the object. Every
+/// comment is kept in the stream anyway, so buffering them costs no more than keeping them,
+/// and the limits on a file's size bound them.
+fn parser_options() -> granit_parser::Options {
+    let mut options = granit_parser::Options::default();
+    options.max_buffered_comment_events = usize::MAX;
+    options
 }
 
 /// A whole text parsed the fast way and the full way, when the fast path reads it (tests
@@ -881,6 +893,23 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_long_commented_out_block_after_an_empty_value_is_not_an_error() {
+        // The anchor sends the text down the event parser's path (the fast path declines
+        // anchors), which once refused to look ahead over more than 96 comments.
+        let text = format!(
+            "kind: ConfigMap\nname: &n x\ndata:\n{}other: *n\n",
+            "# key: value\n".repeat(200)
+        );
+        let s = parse(&text, &ParseLimits::default());
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(
+            s.documents[0].value,
+            json!({"kind": "ConfigMap", "name": "x", "data": null, "other": "x"})
+        );
+        assert_eq!(s.comments.len(), 200);
     }
 
     #[test]
