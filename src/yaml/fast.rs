@@ -109,6 +109,7 @@ pub(super) fn scan(text: &str, base: usize) -> Option<Scanned<'_>> {
     let mut s = Scanner {
         text,
         bytes: text.as_bytes(),
+        comment_run: 0,
         tokens: Vec::with_capacity(text.len() / 8),
         literals: Vec::new(),
         base,
@@ -175,9 +176,17 @@ struct KeyToken {
     colon: usize,
 }
 
+/// The longest run of comment-only lines the fast path reads. The event parser looks ahead
+/// over at most [`super::parse::COMMENT_LOOKAHEAD`] comments (after a `key:` with nothing
+/// on its line) and refuses more; a longer run is left to it, with room to spare for the
+/// comments on the lines around the run, so that both paths always agree.
+const COMMENT_RUN: usize = super::parse::COMMENT_LOOKAHEAD / 2;
+
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
+    /// Comment-only lines since the last line with content.
+    comment_run: usize,
     tokens: Vec<Token>,
     literals: Vec<String>,
     /// Comments, their spans in the file's offsets.
@@ -234,10 +243,15 @@ impl<'a> Scanner<'a> {
             }
             let line = &self.bytes[at..eol];
             if self.bytes[first] == b'#' {
+                self.comment_run += 1;
+                if self.comment_run > COMMENT_RUN {
+                    return None;
+                }
                 self.comment(first, eol);
                 at = eol + 1;
                 continue;
             }
+            self.comment_run = 0;
             if indent == 0 && line.starts_with(b"---") && (line.len() == 3 || line[3] == b' ') {
                 if line[3..].iter().any(|&b| b != b' ') {
                     return None;
@@ -861,6 +875,14 @@ mod tests {
         for text in taken.iter().copied().chain([long_comment_block.as_str()]) {
             assert_eq!(same(text), Ok(true), "{text:?}");
         }
+        // Past half the event parser's lookahead, a run of comment lines is left to it.
+        let over = format!("z:\n{}a: 1\n", "#\n".repeat(super::COMMENT_RUN + 1));
+        assert_eq!(
+            same(&over),
+            Ok(false),
+            "a run longer than {} is declined",
+            super::COMMENT_RUN
+        );
         let declined = [
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",

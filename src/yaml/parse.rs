@@ -298,14 +298,16 @@ fn full_piece(text: &str, base: usize, limits: &ParseLimits) -> Piece {
         .expect("the event parser's build never gives up on a document")
 }
 
-/// The event parser's options: its defaults, except that a run of comments of any length may
-/// sit where it looks ahead (after a `key:` with nothing on its line). Its default, 96,
-/// made a commented-out block of a hundred lines a syntax error and lost the object. Every
-/// comment is kept in the stream anyway, so buffering them costs no more than keeping them,
-/// and the limits on a file's size bound them.
+/// How many comments the event parser may look ahead over (after a `key:` with nothing on
+/// its line). Its default, 96, made a commented-out block of a hundred lines a syntax error
+/// and lost the object; a buffered comment costs it about 600 bytes, so the lookahead stays
+/// bounded (6 MB) and a longer run there is still refused.
+pub(super) const COMMENT_LOOKAHEAD: usize = 10_000;
+
+/// The event parser's options: its defaults, with [`COMMENT_LOOKAHEAD`].
 fn parser_options() -> granit_parser::Options {
     let mut options = granit_parser::Options::default();
-    options.max_buffered_comment_events = usize::MAX;
+    options.max_buffered_comment_events = COMMENT_LOOKAHEAD;
     options
 }
 
@@ -910,6 +912,17 @@ mod tests {
             json!({"kind": "ConfigMap", "name": "x", "data": null, "other": "x"})
         );
         assert_eq!(s.comments.len(), 200);
+        // The lookahead stays bounded: a longer run there is refused, as YAML too deep is.
+        let text = format!(
+            "name: &n x\ndata:\n{}other: *n\n",
+            "#\n".repeat(COMMENT_LOOKAHEAD + 1)
+        );
+        let s = parse(&text, &ParseLimits::default());
+        assert!(
+            s.problems.iter().any(|p| p.kind == ProblemKind::Syntax),
+            "{:?}",
+            s.problems
+        );
     }
 
     #[test]
