@@ -32,6 +32,14 @@ pub enum WorkloadKind {
     CronJob,
 }
 
+/// Where a kind's pod template sits: the keys to follow, and the pointers to the template
+/// and to its spec.
+struct TemplatePlace {
+    path: &'static [&'static str],
+    template: Pointer,
+    spec: Pointer,
+}
+
 impl WorkloadKind {
     /// The workload kind of an object, if it is one (any served apiVersion of the kind).
     pub fn of(object: &Object) -> Option<WorkloadKind> {
@@ -52,26 +60,22 @@ impl WorkloadKind {
 
     /// Where the pod template sits in the object (`""` for a Pod: its metadata and spec).
     pub fn template_pointer(self) -> &'static str {
-        self.place().pointer
+        self.place().template.as_str()
     }
 
-    /// Where the pod template sits, three ways. Built once: every workload rule asks for
-    /// the template of every object it checks, tens of times per object in a run.
+    /// Where the pod template sits. Built once: every workload rule asks for the template
+    /// of every object it checks, tens of times per object in a run.
     fn place(self) -> &'static TemplatePlace {
         static PLACES: LazyLock<[TemplatePlace; 4]> = LazyLock::new(|| {
             [
-                ("", &[][..]),
-                ("/template", &["template"][..]),
-                (
-                    "/spec/jobTemplate/spec/template",
-                    &["spec", "jobTemplate", "spec", "template"][..],
-                ),
-                ("/spec/template", &["spec", "template"][..]),
+                &[][..],
+                &["template"][..],
+                &["spec", "jobTemplate", "spec", "template"][..],
+                &["spec", "template"][..],
             ]
-            .map(|(pointer, path)| {
-                let template = Pointer::parse(pointer).expect("a static pointer");
+            .map(|path| {
+                let template = Pointer::from_tokens(path.iter().copied());
                 TemplatePlace {
-                    pointer,
                     path,
                     spec: template.key("spec"),
                     template,
@@ -85,18 +89,7 @@ impl WorkloadKind {
             _ => 3,
         }]
     }
-}
 
-/// Where a kind's pod template sits: as written, as keys to follow, and as pointers to the
-/// template and to its spec.
-struct TemplatePlace {
-    pointer: &'static str,
-    path: &'static [&'static str],
-    template: Pointer,
-    spec: Pointer,
-}
-
-impl WorkloadKind {
     /// Whether the pods run to completion (Job, CronJob).
     pub fn is_batch(self) -> bool {
         matches!(self, WorkloadKind::Job | WorkloadKind::CronJob)
@@ -375,14 +368,16 @@ mod tests {
             WorkloadKind::CronJob,
         ] {
             let place = kind.place();
+            let written = match kind {
+                WorkloadKind::Pod => "",
+                WorkloadKind::PodTemplate => "/template",
+                WorkloadKind::CronJob => "/spec/jobTemplate/spec/template",
+                _ => "/spec/template",
+            };
             let joined: String = place.path.iter().map(|k| format!("/{k}")).collect();
-            assert_eq!(joined, place.pointer, "{kind:?}");
-            assert_eq!(place.template.as_str(), place.pointer, "{kind:?}");
-            assert_eq!(
-                place.spec.as_str(),
-                format!("{}/spec", place.pointer),
-                "{kind:?}"
-            );
+            assert_eq!(joined, written, "{kind:?}");
+            assert_eq!(kind.template_pointer(), written, "{kind:?}");
+            assert_eq!(place.spec.as_str(), format!("{written}/spec"), "{kind:?}");
         }
     }
 }
