@@ -337,6 +337,93 @@ fn a_policy_sees_its_object_whether_it_reads_it_or_hands_it_on() {
     assert_eq!(reads_object(&hands_on), Ok(false));
 }
 
+/// A policy is given only the fields of the pod views it reads (`policy::view_use`). Each
+/// default policy finds exactly what its twin finds on every default policy's cases, the
+/// twin made to read every field by one more function (never called) that hands the views
+/// elsewhere.
+#[test]
+fn a_policy_given_only_the_fields_it_reads_finds_what_it_would_with_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdir = dir.path().join("policies");
+    std::fs::create_dir(&pdir).unwrap();
+    let compile = |text: &str| {
+        k8lint::policy::load::compile(k8lint::policy::PolicySource {
+            name: "p.rhai".into(),
+            path: None,
+            text: std::sync::Arc::from(text),
+        })
+        .map_err(|b| b.message)
+        .unwrap()
+    };
+    let all = k8lint::policy::view_use::ViewReads::all();
+    let mut ids = Vec::new();
+    for (name, text) in k8lint::policy::load::DEFAULTS {
+        let id = name.trim_end_matches(".rhai");
+        let declared = format!("const ID = \"{id}\";");
+        assert!(text.contains(&declared), "{name}");
+        let twin = text.replace(&declared, &format!("const ID = \"{id}-all\";"))
+            + "\nfn every_field(ctx, o) {\n    [ctx.containers(o), ctx.volumes(o), ctx.pod_template(o)]\n}\n";
+        assert_ne!(*compile(text).views, all, "{name} is given every field");
+        assert_eq!(*compile(&twin).views, all, "{name}'s twin");
+        common::write(&pdir, &format!("{id}-all.rhai"), twin);
+        ids.push(id.to_owned());
+    }
+    // Every case, its suppressions made plain comments and annotations (they name the
+    // default policy, not its twin); not the cases where `pod-security` speaks for a
+    // policy (it silences the policy's id, not the twin's).
+    let cases = dir.path().join("cases");
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies")).unwrap()
+    {
+        let folder = entry.unwrap().path();
+        if folder.extension().is_none_or(|e| e != "cases") {
+            continue;
+        }
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap().path();
+            let silenced = file
+                .file_name()
+                .is_some_and(|n| n == "passes-pod-security.yaml");
+            if file.extension().is_some_and(|e| e == "yaml") && !silenced {
+                let text = std::fs::read_to_string(&file).unwrap();
+                let plain = text
+                    .replace("k8lint: ignore", "ignored once")
+                    .replace("k8lint.io/ignore", "example.com/ignored-once");
+                let name = format!(
+                    "{}/{}",
+                    folder.file_name().unwrap().to_string_lossy(),
+                    file.file_name().unwrap().to_string_lossy()
+                );
+                common::write(&cases, &name, plain);
+            }
+        }
+    }
+    let paths = vec![cases.display().to_string()];
+    let report = common::check_json(CheckArgs {
+        paths,
+        policies: vec![pdir],
+        max_file_size: Some(1 << 20),
+        ..CheckArgs::default()
+    });
+    assert_eq!(policy_errors(&report), Vec::<String>::new());
+    let found = |rule: &str| -> Vec<String> {
+        common::diagnostics(&report)
+            .iter()
+            .filter(|d| d["rule"] == rule)
+            .map(|d| {
+                format!(
+                    "{} {}:{} {}",
+                    d["file"], d["line"], d["column"], d["message"]
+                )
+            })
+            .collect()
+    };
+    for id in ids {
+        let given_some = found(&id);
+        assert!(!given_some.is_empty(), "{id} finds nothing in the cases");
+        assert_eq!(given_some, found(&format!("{id}-all")), "{id}");
+    }
+}
+
 #[test]
 fn a_policy_is_selectable_and_suppressible_like_a_rule() {
     let dir = tempfile::tempdir().unwrap();

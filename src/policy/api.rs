@@ -8,14 +8,16 @@ use rhai::{Array, Dynamic, Engine, FuncRegistration, ImmutableString};
 use serde_json::Value;
 
 use super::value::{RunState, to_json};
+use super::view_use::ViewReads;
 use crate::base::{At, ObjectId, Pointer};
 use crate::deadline;
 use crate::model::{Object, PodTemplate, Selector};
 
 /// The `ctx` value: a handle on the run's graph, seen from the object being checked (its
-/// apply unit bounds every lookup, as for the built-in rules).
+/// apply unit bounds every lookup, as for the built-in rules), with what the calling
+/// policy reads of the pod views.
 #[derive(Clone)]
-pub struct Ctx(pub Arc<RunState>, pub ObjectId);
+pub struct Ctx(pub Arc<RunState>, pub ObjectId, pub Arc<ViewReads>);
 
 impl Ctx {
     fn viewer(&self) -> &Object {
@@ -104,18 +106,18 @@ impl Ctx {
 
     fn pod_template(&mut self, object: Dynamic) -> Dynamic {
         self.object(&object)
-            .map_or(Dynamic::UNIT, |o| self.0.template(o))
+            .map_or(Dynamic::UNIT, |o| self.0.template(o, &self.2.template))
     }
 
     fn containers(&mut self, object: Dynamic) -> Array {
         self.object(&object)
-            .map(|o| self.0.containers(o))
+            .map(|o| self.0.containers(o, &self.2.containers))
             .unwrap_or_default()
     }
 
     fn volumes(&mut self, object: Dynamic) -> Array {
         self.object(&object)
-            .map(|o| self.0.volumes(o))
+            .map(|o| self.0.volumes(o, &self.2.volumes))
             .unwrap_or_default()
     }
 

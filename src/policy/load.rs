@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rhai::{AST, Dynamic, Position, Scope};
 
 use super::sandbox::engine;
+use super::view_use::ViewReads;
 use crate::base::{Severity, Span};
 use crate::deadline;
 use crate::model::{Object, WorkloadKind};
@@ -172,6 +173,8 @@ pub struct Policy {
     /// Whether `check` reads its object, or only hands it to the context (which is then
     /// given a stand-in: [`super::object_use`]).
     pub reads_object: bool,
+    /// The fields of the pod views `check` reads ([`super::view_use`]).
+    pub views: Arc<ViewReads>,
     /// Its file.
     pub source: PolicySource,
 }
@@ -342,6 +345,7 @@ pub fn compile(source: PolicySource) -> Result<Policy, Broken> {
         meta: Box::leak(Box::new(meta)),
         kinds: kinds.iter().map(|k| KindPattern::parse(k)).collect(),
         reads_object: super::object_use::reads_object(&ast),
+        views: Arc::new(super::view_use::view_reads(&ast)),
         ast,
         source,
     })

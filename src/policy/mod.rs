@@ -10,6 +10,7 @@ pub mod object_use;
 pub mod run;
 pub mod sandbox;
 pub mod value;
+pub mod view_use;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -31,7 +31,7 @@ pub const OBJECT_METHODS: [&str; 7] = [
 const POINTER_FUNCTIONS: [&str; 3] = ["Fn", "curry", "call"];
 
 /// How Rhai names the functions it makes of closures (no script can name one so).
-const CLOSURE_PREFIX: &str = "anon$";
+pub(super) const CLOSURE_PREFIX: &str = "anon$";
 
 /// Whether the policy's `check(object, ctx)` may read `object` other than through the
 /// context's tag-reading methods (true when in doubt, or when there is no such `check`).
@@ -60,7 +60,7 @@ pub fn reads_object(ast: &AST) -> bool {
 }
 
 /// A node through which a value could reach code the analysis does not follow.
-fn is_indirect(node: &ASTNode) -> bool {
+pub(super) fn is_indirect(node: &ASTNode) -> bool {
     match node {
         ASTNode::Expr(Expr::FnCall(f, ..) | Expr::MethodCall(f, ..))
         | ASTNode::Stmt(Stmt::FnCall(f, ..)) => {

@@ -49,7 +49,12 @@ impl PolicyRule {
         } else {
             self.run.stand_in(object.id)
         };
-        let args = (object_arg, Ctx(Arc::clone(&self.run), object.id));
+        let ctx = Ctx(
+            Arc::clone(&self.run),
+            object.id,
+            Arc::clone(&self.policy.views),
+        );
+        let args = (object_arg, ctx);
         let _clock = deadline::Call::start();
         let result = engine()
             .call_fn_with_options::<Dynamic>(

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rhai::{Array, Dynamic, Map};
 use serde_json::Value;
 
+use super::view_use::Fields;
 use crate::base::ObjectId;
 use crate::compile::Compiled;
 use crate::graph::Graph;
@@ -22,7 +23,8 @@ use crate::model::{Object, PodTemplate};
 /// handed out as copies ([`views`]): the check stage runs every policy on one object
 /// before the next, and most policies ask for the same containers. A value handed to a
 /// script is the script's to change, hence the copies (cheaper than converting: no
-/// string is allocated again).
+/// string is allocated again); each copy holds only the fields of the wrapped value the
+/// policy reads ([`super::view_use`]), and only those are converted.
 pub struct RunState {
     /// The compiled input.
     pub compiled: Arc<Compiled>,
@@ -74,30 +76,51 @@ impl RunState {
         d
     }
 
-    /// The pod template view of an object (a copy of this thread's cached one).
-    pub fn template(&self, object: &Object) -> Dynamic {
+    /// The pod template view of an object, its `spec` holding the fields a policy reads
+    /// (a copy of this thread's cached view).
+    pub fn template(&self, object: &Object, fields: &Fields) -> Dynamic {
         views::with(self.generation, object, |v| {
-            v.template
-                .get_or_insert_with(|| pod::template(object))
-                .clone()
+            let Some(view) = v.template.get_or_insert_with(|| pod::template(object)) else {
+                return Dynamic::UNIT;
+            };
+            if view.nested.wants(fields) {
+                if let Some(t) = PodTemplate::of(object) {
+                    view.nested.fill(t.spec.value, fields);
+                }
+            }
+            view.copy("spec", fields)
         })
     }
 
-    /// The container views of an object (a copy of this thread's cached ones).
-    pub fn containers(&self, object: &Object) -> Array {
+    /// The container views of an object, each `value` holding the fields a policy reads
+    /// (copies of this thread's cached views).
+    pub fn containers(&self, object: &Object, fields: &Fields) -> Array {
         views::with(self.generation, object, |v| {
-            v.containers
-                .get_or_insert_with(|| pod::containers(object))
-                .clone()
+            let list = v.containers.get_or_insert_with(|| pod::containers(object));
+            if list.iter().any(|c| c.nested.wants(fields)) {
+                if let Some(t) = PodTemplate::of(object) {
+                    for (view, c) in list.iter_mut().zip(t.spec.all_containers()) {
+                        view.nested.fill(c.value, fields);
+                    }
+                }
+            }
+            list.iter().map(|c| c.copy("value", fields)).collect()
         })
     }
 
-    /// The volume views of an object (a copy of this thread's cached ones).
-    pub fn volumes(&self, object: &Object) -> Array {
+    /// The volume views of an object, each `value` holding the fields a policy reads
+    /// (copies of this thread's cached views).
+    pub fn volumes(&self, object: &Object, fields: &Fields) -> Array {
         views::with(self.generation, object, |v| {
-            v.volumes
-                .get_or_insert_with(|| pod::volumes(object))
-                .clone()
+            let list = v.volumes.get_or_insert_with(|| pod::volumes(object));
+            if list.iter().any(|c| c.nested.wants(fields)) {
+                if let Some(t) = PodTemplate::of(object) {
+                    for (view, (_, value)) in list.iter_mut().zip(t.spec.volumes()) {
+                        view.nested.fill(value, fields);
+                    }
+                }
+            }
+            list.iter().map(|c| c.copy("value", fields)).collect()
         })
     }
 
@@ -127,8 +150,7 @@ impl RunState {
 mod views {
     use std::cell::RefCell;
 
-    use rhai::{Array, Dynamic};
-
+    use super::pod::View;
     use crate::base::ObjectId;
     use crate::model::Object;
 
@@ -137,9 +159,10 @@ mod views {
     pub struct Views {
         run: u64,
         object: Option<ObjectId>,
-        pub template: Option<Dynamic>,
-        pub containers: Option<Array>,
-        pub volumes: Option<Array>,
+        /// `Some(None)`: the object has no pod template.
+        pub template: Option<Option<View>>,
+        pub containers: Option<Vec<View>>,
+        pub volumes: Option<Vec<View>>,
     }
 
     thread_local! {
@@ -163,15 +186,131 @@ mod views {
 }
 
 /// The pod views of a workload, each built only when a policy asks for it (most ask for
-/// the containers alone, which are a small part of the pod spec).
+/// the containers alone, which are a small part of the pod spec). A view's small fields
+/// are converted at once; the Kubernetes value it wraps (a container's `value`, the
+/// template's `spec`) one field at a time, as policies name them ([`super::view_use`]).
 pub mod pod {
     use super::*;
 
-    /// `#{ pointer, spec_pointer, labels, spec, replicas }`, or `()` without a template.
-    pub fn template(object: &Object) -> Dynamic {
-        let Some(t) = PodTemplate::of(object) else {
-            return Dynamic::UNIT;
-        };
+    /// One view: its small fields, and the value it wraps.
+    pub struct View {
+        head: Map,
+        /// The wrapped value, converted as far as policies asked.
+        pub nested: Nested,
+    }
+
+    impl View {
+        fn new(head: Map, nested: &Value) -> View {
+            View {
+                head,
+                nested: Nested::of(nested),
+            }
+        }
+
+        /// A policy's own copy: the small fields, and the fields of the value it reads
+        /// under `name` (filled beforehand: [`Nested::fill`]).
+        pub fn copy(&self, name: &str, fields: &Fields) -> Dynamic {
+            let mut m = self.head.clone();
+            m.insert(name.into(), self.nested.copy(fields));
+            Dynamic::from_map(m)
+        }
+    }
+
+    /// A wrapped value as far as it is converted.
+    pub enum Nested {
+        /// A map, field by field: those converted, those looked for (present or not), and
+        /// whether every field is converted.
+        Map {
+            converted: Map,
+            tried: Vec<String>,
+            complete: bool,
+        },
+        /// Anything else (a malformed container), converted whole at once.
+        Whole(Dynamic),
+    }
+
+    impl Nested {
+        fn of(value: &Value) -> Nested {
+            if value.is_object() {
+                Nested::Map {
+                    converted: Map::new(),
+                    tried: Vec::new(),
+                    complete: false,
+                }
+            } else {
+                Nested::Whole(to_dynamic(value))
+            }
+        }
+
+        /// Whether [`Nested::fill`] has fields to convert for these.
+        pub fn wants(&self, fields: &Fields) -> bool {
+            match (self, fields) {
+                (Nested::Whole(_), _) | (Nested::Map { complete: true, .. }, _) => false,
+                (Nested::Map { .. }, Fields::All) => true,
+                (Nested::Map { tried, .. }, Fields::Only(names)) => {
+                    names.iter().any(|n| !tried.contains(n))
+                }
+            }
+        }
+
+        /// Converts the fields not converted yet from `source`, the value this was made of.
+        pub fn fill(&mut self, source: &Value, fields: &Fields) {
+            let (
+                Nested::Map {
+                    converted,
+                    tried,
+                    complete,
+                },
+                Value::Object(source),
+            ) = (self, source)
+            else {
+                return;
+            };
+            match fields {
+                Fields::All => {
+                    for (k, v) in source {
+                        if !converted.contains_key(k.as_str()) {
+                            converted.insert(k.as_str().into(), to_dynamic(v));
+                        }
+                    }
+                    *complete = true;
+                }
+                Fields::Only(names) => {
+                    for name in names {
+                        if tried.contains(name) {
+                            continue;
+                        }
+                        if let Some(v) = source.get(name) {
+                            converted.insert(name.as_str().into(), to_dynamic(v));
+                        }
+                        tried.push(name.clone());
+                    }
+                }
+            }
+        }
+
+        fn copy(&self, fields: &Fields) -> Dynamic {
+            match (self, fields) {
+                (Nested::Whole(whole), _) => whole.clone(),
+                (Nested::Map { converted, .. }, Fields::All) => {
+                    Dynamic::from_map(converted.clone())
+                }
+                (Nested::Map { converted, .. }, Fields::Only(names)) => {
+                    let mut m = Map::new();
+                    for name in names {
+                        if let Some(v) = converted.get(name.as_str()) {
+                            m.insert(name.as_str().into(), v.clone());
+                        }
+                    }
+                    Dynamic::from_map(m)
+                }
+            }
+        }
+    }
+
+    /// `#{ pointer, spec_pointer, labels, spec, replicas }`, or `None` without a template.
+    pub fn template(object: &Object) -> Option<View> {
+        let t = PodTemplate::of(object)?;
         let mut m = Map::new();
         m.insert("pointer".into(), t.pointer.as_str().into());
         m.insert("spec_pointer".into(), t.spec.pointer.as_str().into());
@@ -181,18 +320,17 @@ pub mod pod {
                 to_dynamic(&Value::Object(l.clone()))
             }),
         );
-        m.insert("spec".into(), to_dynamic(t.spec.value));
         m.insert(
             "replicas".into(),
             t.replicas().map_or(Dynamic::UNIT, Dynamic::from_int),
         );
-        Dynamic::from_map(m)
+        Some(View::new(m, t.spec.value))
     }
 
     /// `#{ name, kind, index, pointer, describe, sidecar, value }` per container.
-    pub fn containers(object: &Object) -> Array {
+    pub fn containers(object: &Object) -> Vec<View> {
         let Some(t) = PodTemplate::of(object) else {
-            return Array::new();
+            return Vec::new();
         };
         t.spec
             .all_containers()
@@ -207,16 +345,15 @@ pub mod pod {
                 m.insert("pointer".into(), c.pointer.as_str().into());
                 m.insert("describe".into(), c.describe().into());
                 m.insert("sidecar".into(), Dynamic::from_bool(c.is_sidecar()));
-                m.insert("value".into(), to_dynamic(c.value));
-                Dynamic::from_map(m)
+                View::new(m, c.value)
             })
             .collect()
     }
 
     /// `#{ name, pointer, value }` per pod volume.
-    pub fn volumes(object: &Object) -> Array {
+    pub fn volumes(object: &Object) -> Vec<View> {
         let Some(t) = PodTemplate::of(object) else {
-            return Array::new();
+            return Vec::new();
         };
         t.spec
             .volumes()
@@ -230,8 +367,7 @@ pub mod pod {
                     "pointer".into(),
                     t.spec.pointer.key("volumes").index(i).as_str().into(),
                 );
-                m.insert("value".into(), to_dynamic(v));
-                Dynamic::from_map(m)
+                View::new(m, v)
             })
             .collect()
     }
