@@ -53,6 +53,10 @@ pub fn reads_object(ast: &AST) -> bool {
     if !ast.walk(&mut |path: &[ASTNode]| path.last().is_none_or(|node| !is_indirect(node))) {
         return true;
     }
+    // Rhai 1.27 copies every function when the filtered copy starts empty (its filter
+    // applies only when merging into functions already there), so this walks the helpers
+    // too: a use of a helper's variable named like the object reads as a doubt, which
+    // errs the safe way.
     let check = ast.clone_functions_only_filtered(|ns, _, _, name, params| {
         ns == FnNamespace::Global && name == "check" && params == 2
     });
@@ -164,6 +168,9 @@ mod tests {
             "fn check(object, ctx) { let ctx = #{ containers: Fn(\"x\") }; ctx.containers(object) }",
             "fn check(object, ctx) { let ctx = #{ containers: |o| o.spec }; ctx.containers(object) }",
             "fn check(object, ctx) { let ctx = [Fn(\"x\")]; ctx[0].call(object) }",
+            // A helper's variable named like `check`'s object is a doubt too (the walk
+            // covers every function: see `reads_object`).
+            "fn helper(x) { x.spec } fn check(x, ctx) { ctx.containers(x) }",
             // Shadowing is not followed: a doubt.
             "fn check(object, ctx) { let object = #{}; object.spec }",
             // Nor are chains that start with a context method.
