@@ -397,6 +397,16 @@ fn a_policy_given_only_the_fields_it_reads_finds_what_it_would_with_all() {
             }
         }
     }
+    // And shapes no case has: a container that is not a map, fields of the wrong type.
+    common::write(
+        &cases,
+        "malformed.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\nspec:\n  hostPID: \"yes\"\n  \
+         securityContext: []\n  containers:\n    - just-a-string\n    - name: a\n      \
+         image: a\n      securityContext: privileged\n      env: {A: b}\n      \
+         resources: [1]\n  volumes:\n    - hostPath: /var/run/docker.sock\n    - name: v\n      \
+         hostPath: {path: /run/docker.sock/}\n",
+    );
     let paths = vec![cases.display().to_string()];
     let report = common::check_json(CheckArgs {
         paths,
