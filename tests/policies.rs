@@ -337,12 +337,13 @@ fn a_policy_sees_its_object_whether_it_reads_it_or_hands_it_on() {
     assert_eq!(reads_object(&hands_on), Ok(false));
 }
 
-/// A policy is given only the fields of the pod views it reads (`policy::view_use`). Each
-/// default policy finds exactly what its twin finds on every default policy's cases, the
-/// twin made to read every field by one more function (never called) that hands the views
-/// elsewhere.
+/// Each default policy runs compiled (`policy::native`); its `.rhai` file is the
+/// reference. On every policy's cases, and on pods whose fields have the wrong shapes, each
+/// finds exactly what two twins of its file find when Rhai runs them: one given only the
+/// fields of the pod views it names (`policy::view_use`), one made to read every field by
+/// one more function (never called) that hands the views elsewhere.
 #[test]
-fn a_policy_given_only_the_fields_it_reads_finds_what_it_would_with_all() {
+fn each_default_policy_finds_what_its_script_finds() {
     let dir = tempfile::tempdir().unwrap();
     let pdir = dir.path().join("policies");
     std::fs::create_dir(&pdir).unwrap();
@@ -356,21 +357,30 @@ fn a_policy_given_only_the_fields_it_reads_finds_what_it_would_with_all() {
         .unwrap()
     };
     let all = k8lint::policy::view_use::ViewReads::all();
+    let defaults = &k8lint::policy::PolicySet::defaults().policies;
     let mut ids = Vec::new();
     for (name, text) in k8lint::policy::load::DEFAULTS {
         let id = name.trim_end_matches(".rhai");
         let declared = format!("const ID = \"{id}\";");
         assert!(text.contains(&declared), "{name}");
-        let twin = text.replace(&declared, &format!("const ID = \"{id}-all\";"))
+        let default = defaults.iter().find(|p| p.meta.id == id).unwrap();
+        assert!(default.native.is_some(), "{name} runs compiled");
+        let script = text.replace(&declared, &format!("const ID = \"{id}-script\";"));
+        let every = text.replace(&declared, &format!("const ID = \"{id}-every\";"))
             + "\nfn every_field(ctx, o) {\n    [ctx.containers(o), ctx.volumes(o), ctx.pod_template(o)]\n}\n";
-        assert_ne!(*compile(text).views, all, "{name} is given every field");
-        assert_eq!(*compile(&twin).views, all, "{name}'s twin");
-        common::write(&pdir, &format!("{id}-all.rhai"), twin);
+        assert!(
+            compile(&script).native.is_none(),
+            "{name}'s twin runs in Rhai"
+        );
+        assert_ne!(*compile(&script).views, all, "{name} is given every field");
+        assert_eq!(*compile(&every).views, all, "{name}'s second twin");
+        common::write(&pdir, &format!("{id}-script.rhai"), script);
+        common::write(&pdir, &format!("{id}-every.rhai"), every);
         ids.push(id.to_owned());
     }
     // Every case, its suppressions made plain comments and annotations (they name the
-    // default policy, not its twin); not the cases where `pod-security` speaks for a
-    // policy (it silences the policy's id, not the twin's).
+    // default policy, not its twins); not the cases where `pod-security` speaks for a
+    // policy (it silences the policy's id, not the twins').
     let cases = dir.path().join("cases");
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("policies")).unwrap()
     {
@@ -397,16 +407,9 @@ fn a_policy_given_only_the_fields_it_reads_finds_what_it_would_with_all() {
             }
         }
     }
-    // And shapes no case has: a container that is not a map, fields of the wrong type.
-    common::write(
-        &cases,
-        "malformed.yaml",
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\nspec:\n  hostPID: \"yes\"\n  \
-         securityContext: []\n  containers:\n    - just-a-string\n    - name: a\n      \
-         image: a\n      securityContext: privileged\n      env: {A: b}\n      \
-         resources: [1]\n  volumes:\n    - hostPath: /var/run/docker.sock\n    - name: v\n      \
-         hostPath: {path: /run/docker.sock/}\n",
-    );
+    // And shapes no case has: containers that are not maps, fields of the wrong types,
+    // nulls, numbers where strings belong (printed as Rhai prints them).
+    common::write(&cases, "malformed.yaml", MALFORMED);
     let paths = vec![cases.display().to_string()];
     let report = common::check_json(CheckArgs {
         paths,
@@ -428,11 +431,111 @@ fn a_policy_given_only_the_fields_it_reads_finds_what_it_would_with_all() {
             .collect()
     };
     for id in ids {
-        let given_some = found(&id);
-        assert!(!given_some.is_empty(), "{id} finds nothing in the cases");
-        assert_eq!(given_some, found(&format!("{id}-all")), "{id}");
+        let compiled = found(&id);
+        assert!(!compiled.is_empty(), "{id} finds nothing in the cases");
+        let in_malformed = compiled
+            .iter()
+            .filter(|f| f.contains("malformed.yaml"))
+            .count();
+        assert!(in_malformed > 0, "{id} finds nothing in malformed.yaml");
+        assert_eq!(compiled, found(&format!("{id}-script")), "{id}");
+        assert_eq!(compiled, found(&format!("{id}-every")), "{id}");
     }
 }
+
+/// Pods whose fields have every shape the default policies could trip on.
+const MALFORMED: &str = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: odd
+spec:
+  hostPID: "yes"
+  hostIPC: true
+  securityContext: []
+  containers:
+    - just-a-string
+    - name: a
+      image: a
+      securityContext: privileged
+      env: {A: b}
+      resources: [1]
+    - name: b
+      image: b
+      securityContext:
+        privileged: "true"
+        allowPrivilegeEscalation: "false"
+        readOnlyRootFilesystem: null
+        runAsUser: 0.0
+      resources:
+        limits: [memory]
+        requests: {cpu: null, memory: 1Gi}
+      env:
+        - name: A
+          valueFrom: {secretKeyRef: {name: 7, key: [k, 2]}}
+        - valueFrom: {secretKeyRef: {name: {n: 1}, key: null}}
+        - name: 5
+          valueFrom: {secretKeyRef: []}
+        - 3
+        - name: D
+          valueFrom: {secretKeyRef: {name: s, key: 1.5}}
+      envFrom:
+        - secretRef: {name: true}
+        - secretRef: {}
+        - secretRef: null
+        - configMapRef: {name: c}
+    - name: c
+      image: c
+      securityContext:
+        privileged: true
+        allowPrivilegeEscalation: true
+        readOnlyRootFilesystem: false
+        runAsNonRoot: false
+        runAsUser: 1.5
+      resources:
+        limits: {memory: null}
+  ephemeralContainers:
+    - name: e
+      image: e
+      securityContext: {runAsUser: 18446744073709551615}
+  volumes:
+    - hostPath: /var/run/docker.sock
+    - name: v
+      hostPath: {path: /run/docker.sock/}
+    - name: w
+      hostPath: {path: "/var/run///"}
+    - name: x
+      hostPath: {path: 5}
+    - name: 9
+      hostPath: {path: /run/podman}
+    - name: y
+      hostPath: {path: "/"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: odd-template
+spec:
+  selector: {matchLabels: {app: x}}
+  template:
+    metadata: {labels: {app: x}}
+    spec:
+      hostNetwork: true
+      securityContext: {runAsUser: 0, runAsNonRoot: null}
+      containers:
+        - name: a
+          image: a
+          securityContext: {runAsUser: null}
+        - name: b
+          image: b
+          securityContext: {runAsNonRoot: true}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: no-spec
+spec:
+  template: just-a-string
+"#;
 
 #[test]
 fn a_policy_is_selectable_and_suppressible_like_a_rule() {

@@ -175,6 +175,9 @@ pub struct Policy {
     pub reads_object: bool,
     /// The fields of the pod views `check` reads ([`super::view_use`]).
     pub views: Arc<ViewReads>,
+    /// The compiled form of an embedded default policy, run instead of the script
+    /// ([`super::native`]); `None` for every other policy.
+    pub native: Option<super::native::Check>,
     /// Its file.
     pub source: PolicySource,
 }
@@ -346,6 +349,7 @@ pub fn compile(source: PolicySource) -> Result<Policy, Broken> {
         kinds: kinds.iter().map(|k| KindPattern::parse(k)).collect(),
         reads_object: super::object_use::reads_object(&ast),
         views: Arc::new(super::view_use::view_reads(&ast)),
+        native: None,
         ast,
         source,
     })

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error;
 pub mod load;
+pub mod native;
 pub mod object_use;
 pub mod run;
 pub mod sandbox;
@@ -42,11 +43,18 @@ impl PolicySet {
         DEFAULTS.get_or_init(|| {
             let mut set = PolicySet::default();
             for (name, text) in load::DEFAULTS {
-                set.add(load::compile(PolicySource {
+                // Each embedded policy runs compiled ([`native`]); its text is what users
+                // read and test, and what the compiled form is held equal to.
+                let policy = load::compile(PolicySource {
                     name: format!("{}{name}", load::DEFAULTS_PREFIX),
                     path: None,
                     text: Arc::from(*text),
-                }));
+                })
+                .map(|mut p| {
+                    p.native = native::of(p.meta.id);
+                    p
+                });
+                set.add(policy);
             }
             set
         })

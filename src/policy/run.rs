@@ -43,6 +43,16 @@ impl PolicyRule {
     }
 
     fn call(&self, object: &Object) -> Result<Vec<Diagnostic>, Failure> {
+        if let Some(native) = self.policy.native {
+            return native(object)
+                .into_iter()
+                .map(|f| {
+                    let pointer = Pointer::parse(&f.path)
+                        .ok_or_else(|| returned("a compiled policy built an invalid path"))?;
+                    Ok(self.diagnostic(object, pointer, &f.message))
+                })
+                .collect();
+        }
         let options = CallFnOptions::new().eval_ast(false);
         let object_arg = if self.policy.reads_object {
             self.run.value(object.id)
@@ -102,10 +112,7 @@ impl PolicyRule {
         let pointer = pointer_field(&map)?;
         let message = string_field(&map, "message")?
             .ok_or_else(|| returned("a finding needs a `message`"))?;
-        // A policy's text carries object fields: escaped here, so that every format
-        // prints it as one line whatever the object holds.
-        let message = escape::line(&message).into_owned();
-        let mut d = self.policy.meta.at(object.id, pointer, message);
+        let mut d = self.diagnostic(object, pointer, &message);
         if let Some(help) = string_field(&map, "help")? {
             d = d.with_help(escape::line(&help).into_owned());
         }
@@ -130,6 +137,13 @@ impl PolicyRule {
             }
         }
         Ok(d)
+    }
+
+    /// A finding at `pointer` in `object`. A policy's text carries object fields: escaped
+    /// here, so that every format prints it as one line whatever the object holds.
+    fn diagnostic(&self, object: &Object, pointer: Pointer, message: &str) -> Diagnostic {
+        let message = escape::line(message).into_owned();
+        self.policy.meta.at(object.id, pointer, message)
     }
 
     fn failure_diagnostic(&self, object: &Object, f: &Failure) -> Diagnostic {
