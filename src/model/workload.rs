@@ -115,8 +115,8 @@ pub struct PodTemplate<'a> {
     pub object: &'a Object,
     /// Its kind.
     pub kind: WorkloadKind,
-    /// Pointer to the template (`""` for a Pod).
-    pub pointer: Pointer,
+    /// Pointer to the template (`""` for a Pod): one per kind, built once.
+    pub pointer: &'static Pointer,
     /// The template's metadata, if any.
     pub metadata: Option<&'a Map<String, Value>>,
     /// The pod spec.
@@ -141,9 +141,9 @@ impl<'a> PodTemplate<'a> {
             kind,
             spec: PodSpec {
                 value: spec_value,
-                pointer: place.spec.clone(),
+                pointer: &place.spec,
             },
-            pointer: place.template.clone(),
+            pointer: &place.template,
             metadata,
         })
     }
@@ -208,8 +208,9 @@ impl ContainerKind {
 pub struct PodSpec<'a> {
     /// The spec's value.
     pub value: &'a Value,
-    /// Pointer to it.
-    pub pointer: Pointer,
+    /// Pointer to it: one per workload kind, built once (a template is looked up hundreds
+    /// of thousands of times on a large repository).
+    pub pointer: &'static Pointer,
 }
 
 impl<'a> PodSpec<'a> {

@@ -3,12 +3,17 @@
 //! shared by the `pod-security` rule and the step that keeps the rules it covers silent
 //! on the same fields.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::{Applied, NamespacePolicy, Settings, Violation, table};
 use crate::base::{ObjectId, Pointer};
 use crate::graph::Graph;
 use crate::model::{Object, PodTemplate};
+
+/// The key of a namespace's policy among the graph's memos: the Namespace object (`None`:
+/// not in the inputs) and the level enforced where no label says otherwise.
+#[derive(Hash, PartialEq, Eq)]
+struct PolicyOf(Option<ObjectId>, super::LevelVersion);
 
 /// One violated control and the mode that reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,13 +43,19 @@ pub fn violations(graph: &Graph, settings: &Settings, target: u32, object: &Obje
         return Vec::new();
     }
     let ns_object = graph.namespace_of(object);
-    let policy = NamespacePolicy::from_labels(ns_object.and_then(Object::labels), settings.default);
+    // Read once per namespace: every workload of a namespace asks for the same labels.
+    let policy = graph.memo(PolicyOf(ns_object.map(|o| o.id), settings.default), || {
+        Arc::new(NamespacePolicy::from_labels(
+            ns_object.and_then(Object::labels),
+            settings.default,
+        ))
+    });
     let mut found: Vec<Found> = Vec::new();
     // The forms already evaluated, by control and version: a weaker mode at the same
     // level (warn following enforce) asks for the same forms again, and a control already
     // found is reported once, under the strongest mode.
     let mut evaluated: Vec<(&str, u32)> = Vec::new();
-    for applied in policy.modes {
+    for applied in &policy.modes {
         let minor = applied.level.version.minor(target);
         for active in table::active(applied.level.level, minor) {
             if evaluated.contains(&(active.id, active.since))

@@ -32,9 +32,9 @@ pub fn validate_pod_spec(template: &PodTemplate<'_>, version: Version, errs: &mu
     for c in spec.all_containers() {
         container(&c, host_network, version, errs);
     }
-    volumes(spec.value, &spec.pointer, errs);
-    topology_spread(spec.value, &spec.pointer, errs);
-    dns(spec.value, &spec.pointer, errs);
+    volumes(spec.value, spec.pointer, errs);
+    topology_spread(spec.value, spec.pointer, errs);
+    dns(spec.value, spec.pointer, errs);
     // `ValidatePodSpec`: activeDeadlineSeconds in [1, MaxInt32].
     if let Some((n, v)) = int(spec.value, "activeDeadlineSeconds") {
         if !(1..=i64::from(i32::MAX)).contains(&n) {
