@@ -108,13 +108,8 @@ fn privilege_escalation(object: &Object) -> Vec<Found> {
                 format!("{} allows privilege escalation", c.describe()),
             )
         } else {
-            let path = if sc.is_some_and(Value::is_object) {
-                format!("{pointer}/securityContext")
-            } else {
-                pointer.to_owned()
-            };
             (
-                path,
+                security_path(pointer, sc, None),
                 format!(
                     "{} does not set allowPrivilegeEscalation: false",
                     c.describe()
@@ -180,15 +175,9 @@ fn run_as_root(object: &Object) -> Vec<Found> {
                 format!("{} runs as root (runAsUser: 0)", c.describe()),
             ));
         } else {
-            let path = if at(sc, "/runAsNonRoot").is_some() {
-                format!("{pointer}/securityContext/runAsNonRoot")
-            } else if sc.is_some_and(Value::is_object) {
-                format!("{pointer}/securityContext")
-            } else {
-                pointer.to_owned()
-            };
+            let set = at(sc, "/runAsNonRoot").is_some();
             out.push(found(
-                path,
+                security_path(pointer, sc, set.then_some("runAsNonRoot")),
                 format!(
                     "{} may run as root: neither it nor the pod sets runAsNonRoot: true or a non-zero runAsUser",
                     c.describe()
@@ -208,20 +197,23 @@ fn read_only_root_fs(object: &Object) -> Vec<Found> {
         if is_bool(value, true) {
             continue;
         }
-        let pointer = c.pointer.as_str();
-        let path = if value.is_some() {
-            format!("{pointer}/securityContext/readOnlyRootFilesystem")
-        } else if sc.is_some_and(Value::is_object) {
-            format!("{pointer}/securityContext")
-        } else {
-            pointer.to_owned()
-        };
+        let field = value.is_some().then_some("readOnlyRootFilesystem");
         out.push(found(
-            path,
+            security_path(c.pointer.as_str(), sc, field),
             format!("{} has a writable root filesystem", c.describe()),
         ));
     }
     out
+}
+
+/// Where a securityContext finding points: the field when it is set, else the
+/// `securityContext` when it is a map, else the container.
+fn security_path(container: &str, sc: Option<&Value>, field: Option<&str>) -> String {
+    match field {
+        Some(field) => format!("{container}/securityContext/{field}"),
+        None if sc.is_some_and(Value::is_object) => format!("{container}/securityContext"),
+        None => container.to_owned(),
+    }
 }
 
 /// Where a resources finding points: the `under` map (`limits`, `requests`) when there is
