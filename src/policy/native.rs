@@ -15,17 +15,18 @@
 use serde_json::Value;
 
 use super::value::to_dynamic;
-use crate::base::At;
+use crate::base::Pointer;
+use crate::base::pointer::field;
 use crate::model::{Container, ContainerKind, Object, PodTemplate};
 
 /// A compiled default policy: what its `check` returns for one object.
 pub type Check = fn(&Object) -> Vec<Found>;
 
-/// One finding, as a script returns it: a JSON pointer and a message.
+/// One finding, as a script returns it: where in the object, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// Where, in the object.
-    pub path: String,
+    pub pointer: Pointer,
     /// What.
     pub message: String,
 }
@@ -46,9 +47,10 @@ pub fn of(id: &str) -> Option<Check> {
     })
 }
 
-/// A script's `at(value, pointer)`, `None` standing for `()`.
-fn at<'a>(value: Option<&'a Value>, pointer: &str) -> Option<&'a Value> {
-    value?.at(pointer).filter(|v| !v.is_null())
+/// One step of a script's `at(value, "/a/b")`, `None` standing for `()`: a missing field,
+/// JSON `null`, or a step through anything but a map.
+fn at<'a>(value: Option<&'a Value>, key: &str) -> Option<&'a Value> {
+    field(value?, key).filter(|v| !v.is_null())
 }
 
 fn is_bool(value: Option<&Value>, b: bool) -> bool {
@@ -64,8 +66,8 @@ fn shown(value: Option<&Value>) -> String {
     }
 }
 
-fn found(path: String, message: String) -> Found {
-    Found { path, message }
+fn found(pointer: Pointer, message: String) -> Found {
+    Found { pointer, message }
 }
 
 /// The containers `ctx.containers(object)` hands a script, in its order.
@@ -75,14 +77,19 @@ fn containers(object: &Object) -> Vec<Container<'_>> {
         .unwrap_or_default()
 }
 
+/// A container's `securityContext`, as a script's `at(c, "/value/securityContext")`.
+fn security_context<'a>(c: &Container<'a>) -> Option<&'a Value> {
+    at(Some(c.value), "securityContext")
+}
+
 /// policies/privileged-container.rhai
 fn privileged_container(object: &Object) -> Vec<Found> {
     containers(object)
         .iter()
-        .filter(|c| is_bool(at(Some(c.value), "/securityContext/privileged"), true))
+        .filter(|c| is_bool(at(security_context(c), "privileged"), true))
         .map(|c| {
             found(
-                format!("{}/securityContext/privileged", c.pointer.as_str()),
+                c.pointer.path("securityContext/privileged"),
                 format!(
                     "{} runs privileged: it has full access to the node",
                     c.describe()
@@ -96,27 +103,25 @@ fn privileged_container(object: &Object) -> Vec<Found> {
 fn privilege_escalation(object: &Object) -> Vec<Found> {
     let mut out = Vec::new();
     for c in containers(object) {
-        let sc = at(Some(c.value), "/securityContext");
-        let value = at(sc, "/allowPrivilegeEscalation");
+        let sc = security_context(&c);
+        let value = at(sc, "allowPrivilegeEscalation");
         if is_bool(value, false) {
             continue;
         }
-        let pointer = c.pointer.as_str();
-        let (path, message) = if is_bool(value, true) {
-            (
-                format!("{pointer}/securityContext/allowPrivilegeEscalation"),
+        out.push(if is_bool(value, true) {
+            found(
+                c.pointer.path("securityContext/allowPrivilegeEscalation"),
                 format!("{} allows privilege escalation", c.describe()),
             )
         } else {
-            (
-                security_path(pointer, sc, None),
+            found(
+                security_pointer(&c, sc, None),
                 format!(
                     "{} does not set allowPrivilegeEscalation: false",
                     c.describe()
                 ),
             )
-        };
-        out.push(found(path, message));
+        });
     }
     out
 }
@@ -135,10 +140,10 @@ fn host_namespaces(object: &Object) -> Vec<Found> {
         ("hostIPC", "IPC namespace (shared memory)"),
     ]
     .into_iter()
-    .filter(|(field, _)| is_bool(at(Some(t.spec.value), &format!("/{field}")), true))
-    .map(|(field, what)| {
+    .filter(|(name, _)| is_bool(at(Some(t.spec.value), name), true))
+    .map(|(name, what)| {
         found(
-            format!("{}/{field}", t.spec.pointer.as_str()),
+            t.spec.pointer.key(name),
             format!("the pod shares the node's {what}"),
         )
     })
@@ -150,40 +155,38 @@ fn run_as_root(object: &Object) -> Vec<Found> {
     let Some(t) = PodTemplate::of(object) else {
         return Vec::new();
     };
-    let pod_sc = at(Some(t.spec.value), "/securityContext");
+    let pod_sc = at(Some(t.spec.value), "securityContext");
     let mut out = Vec::new();
     for c in t.spec.all_containers() {
-        let sc = at(Some(c.value), "/securityContext");
+        let sc = security_context(&c);
         // The container's field when set, else the pod's.
-        let effective = |field: &str| at(sc, field).or_else(|| at(pod_sc, field));
-        let non_root = is_bool(effective("/runAsNonRoot"), true);
-        let user = effective("/runAsUser");
-        let user_int = user.and_then(Value::as_i64);
-        if non_root || user_int.is_some_and(|u| u != 0) {
+        let effective = |name: &str| at(sc, name).or_else(|| at(pod_sc, name));
+        let non_root = is_bool(effective("runAsNonRoot"), true);
+        let user = effective("runAsUser").and_then(Value::as_i64);
+        if non_root || user.is_some_and(|u| u != 0) {
             continue;
         }
-        let pointer = c.pointer.as_str();
         // `user == 0` (a number written `0.0` is read as the integer 0).
-        if user_int == Some(0) {
-            let path = if at(sc, "/runAsUser").is_some() {
-                format!("{pointer}/securityContext/runAsUser")
+        out.push(if user == Some(0) {
+            let owner = if at(sc, "runAsUser").is_some() {
+                &c.pointer
             } else {
-                format!("{}/securityContext/runAsUser", t.spec.pointer.as_str())
+                t.spec.pointer
             };
-            out.push(found(
-                path,
+            found(
+                owner.path("securityContext/runAsUser"),
                 format!("{} runs as root (runAsUser: 0)", c.describe()),
-            ));
+            )
         } else {
-            let set = at(sc, "/runAsNonRoot").is_some();
-            out.push(found(
-                security_path(pointer, sc, set.then_some("runAsNonRoot")),
+            let set = at(sc, "runAsNonRoot").is_some();
+            found(
+                security_pointer(&c, sc, set.then_some("runAsNonRoot")),
                 format!(
                     "{} may run as root: neither it nor the pod sets runAsNonRoot: true or a non-zero runAsUser",
                     c.describe()
                 ),
-            ));
-        }
+            )
+        });
     }
     out
 }
@@ -192,14 +195,14 @@ fn run_as_root(object: &Object) -> Vec<Found> {
 fn read_only_root_fs(object: &Object) -> Vec<Found> {
     let mut out = Vec::new();
     for c in containers(object) {
-        let sc = at(Some(c.value), "/securityContext");
-        let value = at(sc, "/readOnlyRootFilesystem");
+        let sc = security_context(&c);
+        let value = at(sc, "readOnlyRootFilesystem");
         if is_bool(value, true) {
             continue;
         }
-        let field = value.is_some().then_some("readOnlyRootFilesystem");
+        let set = value.is_some().then_some("readOnlyRootFilesystem");
         out.push(found(
-            security_path(c.pointer.as_str(), sc, field),
+            security_pointer(&c, sc, set),
             format!("{} has a writable root filesystem", c.describe()),
         ));
     }
@@ -208,24 +211,23 @@ fn read_only_root_fs(object: &Object) -> Vec<Found> {
 
 /// Where a securityContext finding points: the field when it is set, else the
 /// `securityContext` when it is a map, else the container.
-fn security_path(container: &str, sc: Option<&Value>, field: Option<&str>) -> String {
-    match field {
-        Some(field) => format!("{container}/securityContext/{field}"),
-        None if sc.is_some_and(Value::is_object) => format!("{container}/securityContext"),
-        None => container.to_owned(),
+fn security_pointer(c: &Container<'_>, sc: Option<&Value>, set: Option<&str>) -> Pointer {
+    match set {
+        Some(name) => c.pointer.key("securityContext").key(name),
+        None if sc.is_some_and(Value::is_object) => c.pointer.key("securityContext"),
+        None => c.pointer.clone(),
     }
 }
 
 /// Where a resources finding points: the `under` map (`limits`, `requests`) when there is
 /// one, else `resources` when it is a map, else the container.
-fn resources_path(c: &Container<'_>, resources: Option<&Value>, under: &str) -> String {
-    let pointer = c.pointer.as_str();
-    if at(resources, &format!("/{under}")).is_some_and(Value::is_object) {
-        format!("{pointer}/resources/{under}")
+fn resources_pointer(c: &Container<'_>, resources: Option<&Value>, under: &str) -> Pointer {
+    if at(resources, under).is_some_and(Value::is_object) {
+        c.pointer.key("resources").key(under)
     } else if resources.is_some_and(Value::is_object) {
-        format!("{pointer}/resources")
+        c.pointer.key("resources")
     } else {
-        pointer.to_owned()
+        c.pointer.clone()
     }
 }
 
@@ -236,13 +238,11 @@ fn resources_requests(object: &Object) -> Vec<Found> {
         if c.kind == ContainerKind::Ephemeral {
             continue;
         }
-        let resources = at(Some(c.value), "/resources");
+        let resources = at(Some(c.value), "resources");
+        let (requests, limits) = (at(resources, "requests"), at(resources, "limits"));
         let missing: Vec<&str> = ["cpu", "memory"]
             .into_iter()
-            .filter(|r| {
-                at(resources, &format!("/requests/{r}")).is_none()
-                    && at(resources, &format!("/limits/{r}")).is_none()
-            })
+            .filter(|r| at(requests, r).is_none() && at(limits, r).is_none())
             .collect();
         let what = match missing.as_slice() {
             [] => continue,
@@ -250,7 +250,7 @@ fn resources_requests(object: &Object) -> Vec<Found> {
             _ => "no cpu and no memory request".to_owned(),
         };
         out.push(found(
-            resources_path(&c, resources, "requests"),
+            resources_pointer(&c, resources, "requests"),
             format!("{} sets {what}", c.describe()),
         ));
     }
@@ -264,12 +264,12 @@ fn resources_limits(object: &Object) -> Vec<Found> {
         if c.kind == ContainerKind::Ephemeral {
             continue;
         }
-        let resources = at(Some(c.value), "/resources");
-        if at(resources, "/limits/memory").is_some() {
+        let resources = at(Some(c.value), "resources");
+        if at(at(resources, "limits"), "memory").is_some() {
             continue;
         }
         out.push(found(
-            resources_path(&c, resources, "limits"),
+            resources_pointer(&c, resources, "limits"),
             format!("{} sets no memory limit", c.describe()),
         ));
     }
@@ -305,21 +305,22 @@ fn docker_socket(object: &Object) -> Vec<Found> {
     };
     let mut out = Vec::new();
     for (i, v) in t.spec.volumes() {
-        let Some(Value::String(path)) = at(Some(v), "/hostPath/path") else {
+        let Some(Value::String(path)) = at(at(Some(v), "hostPath"), "path") else {
             continue;
         };
-        // The script drops trailing slashes one character at a time, keeping one.
-        let mut clean = path.as_str();
-        while clean.chars().count() > 1 && clean.ends_with('/') {
-            clean = &clean[..clean.len() - 1];
-        }
+        // The script drops trailing slashes one at a time while more than one character is
+        // left: the same as trimming them all, except that a path of slashes keeps one (and
+        // linear, where counting the characters at each step was not).
+        let trimmed = path.trim_end_matches('/');
+        let clean = if trimmed.is_empty() {
+            &path[..path.len().min(1)]
+        } else {
+            trimmed
+        };
         if SOCKETS.contains(&clean) {
-            let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+            let name = at(Some(v), "name").and_then(Value::as_str).unwrap_or("");
             out.push(found(
-                format!(
-                    "{}/hostPath/path",
-                    t.spec.pointer.key("volumes").index(i).as_str()
-                ),
+                t.spec.pointer.key("volumes").index(i).path("hostPath/path"),
                 format!("volume {name} mounts the container runtime socket ({path}) from the node"),
             ));
         }
@@ -331,39 +332,102 @@ fn docker_socket(object: &Object) -> Vec<Found> {
 fn secret_env(object: &Object) -> Vec<Found> {
     let mut out = Vec::new();
     for c in containers(object) {
-        let pointer = c.pointer.as_str();
-        if let Some(Value::Array(env)) = at(Some(c.value), "/env") {
+        if let Some(Value::Array(env)) = at(Some(c.value), "env") {
             for (i, var) in env.iter().enumerate() {
-                let Some(r @ Value::Object(_)) = at(Some(var), "/valueFrom/secretKeyRef") else {
+                let r = at(at(Some(var), "valueFrom"), "secretKeyRef");
+                if !r.is_some_and(Value::is_object) {
                     continue;
-                };
+                }
                 out.push(found(
-                    format!("{pointer}/env/{i}/valueFrom/secretKeyRef"),
+                    c.pointer.key("env").index(i).path("valueFrom/secretKeyRef"),
                     format!(
                         "{} reads Secret {} key {} into env var {}",
                         c.describe(),
-                        shown(at(Some(r), "/name")),
-                        shown(at(Some(r), "/key")),
-                        shown(at(Some(var), "/name")),
+                        shown(at(r, "name")),
+                        shown(at(r, "key")),
+                        shown(at(Some(var), "name")),
                     ),
                 ));
             }
         }
-        if let Some(Value::Array(env_from)) = at(Some(c.value), "/envFrom") {
+        if let Some(Value::Array(env_from)) = at(Some(c.value), "envFrom") {
             for (i, source) in env_from.iter().enumerate() {
-                let Some(r @ Value::Object(_)) = at(Some(source), "/secretRef") else {
+                let r = at(Some(source), "secretRef");
+                if !r.is_some_and(Value::is_object) {
                     continue;
-                };
+                }
                 out.push(found(
-                    format!("{pointer}/envFrom/{i}/secretRef"),
+                    c.pointer.key("envFrom").index(i).key("secretRef"),
                     format!(
                         "{} loads every key of Secret {} into env vars",
                         c.describe(),
-                        shown(at(Some(r), "/name"))
+                        shown(at(r, "name"))
                     ),
                 ));
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::base::{DocId, FileId, ObjectId};
+
+    fn pod(spec: Value) -> Object {
+        Object {
+            id: ObjectId(0),
+            file: FileId(0),
+            doc: DocId(0),
+            base: Pointer::root(),
+            value: Arc::new(
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": spec}),
+            ),
+            api_version: "v1".into(),
+            kind: "Pod".into(),
+            group: String::new(),
+            namespace: Some("default".into()),
+            name: "p".into(),
+            context: false,
+        }
+    }
+
+    /// A hostPath of a million slashes is read in linear time (the script's way, a
+    /// character count per slash dropped, would not finish), and trailing slashes keep one.
+    #[test]
+    fn socket_paths_lose_their_trailing_slashes_in_linear_time() {
+        let paths = |list: Vec<String>| {
+            let volumes: Vec<Value> = list
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| json!({"name": format!("v{i}"), "hostPath": {"path": p}}))
+                .collect();
+            let object = pod(json!({"containers": [], "volumes": volumes}));
+            docker_socket(&object)
+                .into_iter()
+                .map(|f| f.pointer.as_str().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let many = "/".repeat(1_000_000);
+        let found = paths(vec![
+            format!("/run{many}"),
+            many.clone(),
+            "/".into(),
+            String::new(),
+            "/run/docker.sock".into(),
+            "/run/docker.sock.d".into(),
+        ]);
+        assert_eq!(
+            found,
+            [
+                "/spec/volumes/0/hostPath/path",
+                "/spec/volumes/4/hostPath/path"
+            ]
+        );
+    }
 }

@@ -44,14 +44,10 @@ impl PolicyRule {
 
     fn call(&self, object: &Object) -> Result<Vec<Diagnostic>, Failure> {
         if let Some(native) = self.policy.native {
-            return native(object)
+            return Ok(native(object)
                 .into_iter()
-                .map(|f| {
-                    let pointer = Pointer::parse(&f.path)
-                        .ok_or_else(|| returned("a compiled policy built an invalid path"))?;
-                    Ok(self.diagnostic(object, pointer, &f.message))
-                })
-                .collect();
+                .map(|f| self.diagnostic(object, f.pointer, &f.message))
+                .collect());
         }
         let options = CallFnOptions::new().eval_ast(false);
         let object_arg = if self.policy.reads_object {

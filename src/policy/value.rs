@@ -97,14 +97,12 @@ impl RunState {
     pub fn containers(&self, object: &Object, fields: &Fields) -> Array {
         views::with(self.generation, object, |v| {
             let list = v.containers.get_or_insert_with(|| pod::containers(object));
-            if list.iter().any(|c| c.nested.wants(fields)) {
-                if let Some(t) = PodTemplate::of(object) {
-                    for (view, c) in list.iter_mut().zip(t.spec.all_containers()) {
-                        view.nested.fill(c.value, fields);
-                    }
-                }
-            }
-            list.iter().map(|c| c.copy("value", fields)).collect()
+            let values = || {
+                PodTemplate::of(object)
+                    .map(|t| t.spec.all_containers().map(|c| c.value).collect())
+                    .unwrap_or_default()
+            };
+            pod::copies(list, values, fields)
         })
     }
 
@@ -113,14 +111,12 @@ impl RunState {
     pub fn volumes(&self, object: &Object, fields: &Fields) -> Array {
         views::with(self.generation, object, |v| {
             let list = v.volumes.get_or_insert_with(|| pod::volumes(object));
-            if list.iter().any(|c| c.nested.wants(fields)) {
-                if let Some(t) = PodTemplate::of(object) {
-                    for (view, (_, value)) in list.iter_mut().zip(t.spec.volumes()) {
-                        view.nested.fill(value, fields);
-                    }
-                }
-            }
-            list.iter().map(|c| c.copy("value", fields)).collect()
+            let values = || {
+                PodTemplate::of(object)
+                    .map(|t| t.spec.volumes().map(|(_, v)| v).collect())
+                    .unwrap_or_default()
+            };
+            pod::copies(list, values, fields)
         })
     }
 
@@ -306,6 +302,22 @@ pub mod pod {
                 }
             }
         }
+    }
+
+    /// A policy's copies of a list of views (containers, volumes), converting first the
+    /// fields it reads that no policy has read yet; `values` gives the wrapped values, in
+    /// the views' order, when that is needed.
+    pub fn copies<'a>(
+        list: &mut [View],
+        values: impl FnOnce() -> Vec<&'a Value>,
+        fields: &Fields,
+    ) -> Array {
+        if list.iter().any(|view| view.nested.wants(fields)) {
+            for (view, value) in list.iter_mut().zip(values()) {
+                view.nested.fill(value, fields);
+            }
+        }
+        list.iter().map(|view| view.copy("value", fields)).collect()
     }
 
     /// `#{ pointer, spec_pointer, labels, spec, replicas }`, or `None` without a template.
