@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{Pointer, Severity};
 use crate::yaml::{self, ParseLimits};

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use k8lint::base::value::Value;
 use k8lint::cli::CheckArgs;
-use serde_json::Value;
 
 const CERTIFICATE: &str = "\
 apiVersion: cert-manager.io/v1

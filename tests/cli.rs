@@ -232,7 +232,7 @@ fn walks_respect_gitignore_and_hidden_directories() {
     common::write(dir.path(), "app/values.yaml", "replicaCount: 2\n");
     let out = run(&["check", ".", "--format", "json"], dir.path());
     assert_eq!(out.status.code(), Some(0));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: k8lint::base::value::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["summary"]["files"], 2);
     assert_eq!(report["summary"]["skipped_files"], 1);
     assert_eq!(report["summary"]["objects"], 1);
@@ -302,7 +302,7 @@ fn a_ten_megabyte_file_is_checked() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: k8lint::base::value::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["summary"]["objects"], i);
     let out = run(
         &[
@@ -323,7 +323,7 @@ fn a_ten_megabyte_file_is_checked() {
 fn rules_and_explain() {
     let out = run(&["rules", "--format", "json"], Path::new("."));
     assert!(out.status.success());
-    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: k8lint::base::value::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         rules
             .as_array()

@@ -12,8 +12,8 @@ use std::process::Command;
 
 use insta_cmd::get_cargo_bin;
 use k8lint::app;
+use k8lint::base::value::Value;
 use k8lint::cli::{ExplainArgs, RulesArgs, RulesFormat};
-use serde_json::Value;
 
 fn updating() -> bool {
     std::env::var_os("K8LINT_UPDATE_DOCS").is_some()
@@ -200,12 +200,12 @@ fn pages_cite_only_what_users_can_open() {
 fn the_action_is_valid_against_the_github_action_schema() {
     // SchemaStore's github-action.json (src/schemas/json/github-action.json at
     // 3b6446ad8a077bac56f4a4796c0b7fd88927fc8e), kept as test data.
-    let schema: Value =
+    let schema: serde_json::Value =
         serde_json::from_str(include_str!("data/github-action-schema.json")).unwrap();
     let text = fs::read_to_string("action.yml").unwrap();
     let stream = k8lint::yaml::parse(&text, &k8lint::yaml::ParseLimits::default());
     assert!(stream.problems.is_empty(), "{:?}", stream.problems);
-    let action = &stream.documents[0].value;
+    let action = &stream.documents[0].value.to_serde();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(action)

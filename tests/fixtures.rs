@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use k8lint::app::policy_test::{SNAPSHOTS, cases};
+use k8lint::base::value::Value;
 use k8lint::cli::CheckArgs;
 use k8lint::rules::RuleMeta;
-use serde_json::Value;
 
 /// Where built-in rules keep their fixtures.
 const TESTDATA: &str = "testdata";

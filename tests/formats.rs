@@ -5,8 +5,8 @@
 mod common;
 
 use k8lint::app;
+use k8lint::base::value::Value;
 use k8lint::cli::{CheckArgs, CheckFormat};
-use serde_json::Value;
 
 const SAMPLE: &str = "tests/data/formats";
 
@@ -46,10 +46,11 @@ fn statistics_snapshot() {
 
 #[test]
 fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
-    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json"))
-        .expect("the vendored schema parses");
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json"))
+            .expect("the vendored schema parses");
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let log: Value = serde_json::from_str(&run(CheckFormat::Sarif, false)).unwrap();
+    let log: serde_json::Value = serde_json::from_str(&run(CheckFormat::Sarif, false)).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&log)
         .map(|e| format!("{} at {}", e, e.instance_path()))

@@ -2,9 +2,9 @@
 //! through the label index, `--context` objects.
 
 use k8lint::compile::{Inputs, compile};
+use k8lint::json;
 use k8lint::load::InputPath;
 use k8lint::model::Selector;
-use serde_json::json;
 
 const APPS: &str = "\
 apiVersion: apps/v1

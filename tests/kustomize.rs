@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use k8lint::app;
+use k8lint::base::value::Value;
 use k8lint::cli::{CheckArgs, CheckFormat, RenderArgs};
-use serde_json::Value;
 
 fn render(path: &Path) -> String {
     let args = RenderArgs {

@@ -8,7 +8,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-use serde_json::{Value, json};
+use k8lint::base::value::Value;
+use k8lint::json;
 
 struct Client {
     child: Child,

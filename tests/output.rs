@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use insta_cmd::get_cargo_bin;
-use serde_json::Value;
+use k8lint::base::value::Value;
 
 fn run(args: &[&str], cwd: &Path) -> Output {
     Command::new(get_cargo_bin("k8lint"))

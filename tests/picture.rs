@@ -38,7 +38,7 @@ fn json_snapshot() {
 
 #[test]
 fn missing_targets_are_dashed_nodes() {
-    let json: serde_json::Value = serde_json::from_str(&graph(GraphFormat::Json)).unwrap();
+    let json: k8lint::base::value::Value = serde_json::from_str(&graph(GraphFormat::Json)).unwrap();
     let missing: Vec<String> = json["nodes"]
         .as_array()
         .unwrap()

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use k8lint::app;
+use k8lint::base::value::Value;
 use k8lint::cli::{CacheArgs, CheckArgs, CheckFormat, TargetArgs};
-use serde_json::Value;
 
 /// A pod that is fine at baseline on new clusters only: the sysctl is allowed from
 /// v1.32, the SELinux type from v1.31; the probe host is forbidden from v1.34.

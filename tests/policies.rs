@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use k8lint::app;
+use k8lint::base::value::Value;
 use k8lint::cli::{CheckArgs, CheckFormat};
-use serde_json::Value;
 
 const MANIFEST: &str = "\
 apiVersion: v1

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 
 use k8lint::app::{self, Outcome};
 use k8lint::base::At;
+use k8lint::base::value::Value;
 use k8lint::cli::{CheckArgs, CheckFormat, RenderArgs, RenderFormat, ValuesArgs};
-use serde_json::{Value, json};
+use k8lint::json;
 
 fn args(paths: &[&str]) -> RenderArgs {
     RenderArgs {

@@ -4,10 +4,11 @@
 mod common;
 
 use k8lint::app::{self, Outcome};
+use k8lint::base::value::{Map, Value};
 use k8lint::cli::RenderArgs;
+use k8lint::json;
 use k8lint::render::emit;
 use proptest::prelude::*;
-use serde_json::{Map, Value, json};
 
 /// Strings that YAML 1.1 would retype or that need care in YAML syntax.
 fn tricky() -> impl Strategy<Value = String> {

@@ -4,8 +4,8 @@
 mod common;
 
 use k8lint::app::Fatal;
+use k8lint::base::value::Value;
 use k8lint::cli::{CheckArgs, TargetArgs};
-use serde_json::Value;
 
 const CRD: &str = "\
 apiVersion: apiextensions.k8s.io/v1

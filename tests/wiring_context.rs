@@ -3,8 +3,8 @@
 
 mod common;
 
+use k8lint::base::value::Value;
 use k8lint::cli::CheckArgs;
-use serde_json::Value;
 
 fn check(context: Vec<String>) -> Vec<Value> {
     let report = common::check_json(CheckArgs {

@@ -10,7 +10,7 @@ use k8lint::yaml::{self, ParseLimits};
 use libfuzzer_sys::fuzz_target;
 
 static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| {
-    Templates::new(serde_json::json!({
+    Templates::new(k8lint::json!({
         "name": "web", "replicas": 3, "on": true, "ratio": 0.5,
         "labels": {"app": "web", "tier": "fe"}, "ports": [80, 443], "empty": null
     }))

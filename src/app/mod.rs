@@ -988,7 +988,7 @@ pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<Outcome, Fatal>
             let list: Vec<_> = all
                 .iter()
                 .map(|m| {
-                    serde_json::json!({
+                    crate::json!({
                         "id": m.id,
                         "severity": severity_name(m),
                         "category": m.category.as_str(),

@@ -3,7 +3,8 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use crate::base::value::Value;
+use crate::json;
 
 use super::{Fatal, Outcome};
 use crate::cli::{RulesFormat, SchemasArgs};

@@ -10,6 +10,7 @@ pub mod location;
 pub mod pointer;
 pub mod sha256;
 pub mod span;
+pub mod value;
 
 pub use diagnostic::{Diagnostic, RuleId, Severity};
 pub use hash::{FastMap, FastSet, FastState};

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 /// A JSON pointer into one object, such as `/spec/template/spec/containers/0/image`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -248,7 +248,7 @@ mod tests {
 
     #[test]
     fn fields_read_as_get_does() {
-        let short = serde_json::json!({"a": 1, "b": 2});
+        let short = crate::json!({"a": 1, "b": 2});
         let long: Value = (0..20)
             .map(|i| (format!("k{i}"), Value::from(i)))
             .collect::<Map<_, _>>()
@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn values_are_read_at_pointers_as_rfc_6901_says() {
-        let v = serde_json::json!({
+        let v = crate::json!({
             "a/b": {"m~n": [10, 20]},
             "list": [{"x": 1}],
             "wide": {"k0": 0, "k1": 1, "k2": 2, "k3": 3, "k4": 4, "k5": 5, "k6": 6, "k7": 7, "k8": 8, "k9": 9},
@@ -331,9 +331,11 @@ mod tests {
             "/a~1b/m~0n/1/deeper",
             "no-slash",
         ] {
+            // `serde_json`'s own reading of the pointer is the reference.
+            let reference = v.to_serde();
             #[allow(clippy::disallowed_methods)]
-            let expected = v.pointer(pointer);
-            assert_eq!(v.at(pointer), expected, "{pointer}");
+            let expected = reference.pointer(pointer).cloned();
+            assert_eq!(v.at(pointer).map(Value::to_serde), expected, "{pointer}");
         }
     }
 }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
+use crate::base::value::Value;
 use kube_cel::{CompiledSchema, ErrorKind, RootContext, WarningKind};
-use serde_json::Value;
 
 use super::{compat, path};
 use crate::base::Pointer;
@@ -82,11 +82,11 @@ impl SchemaRules {
         let compiled = if has_rules(openapi) {
             let mut adapted = openapi.clone();
             adapt_rules(&mut adapted, 0);
-            let mut compiled = kube_cel::compile_schema(&adapted);
+            let mut compiled = kube_cel::compile_schema(&adapted.to_serde());
             collect(openapi, &mut compiled, Pointer::root(), &mut sites, 0);
             compiled
         } else {
-            kube_cel::compile_schema(&Value::Object(serde_json::Map::new()))
+            kube_cel::compile_schema(&serde_json::Value::Object(serde_json::Map::new()))
         };
         // The engine names a failed rule by the text it compiled.
         let by_rule = sites
@@ -150,11 +150,13 @@ impl CrdRules {
         if self.is_empty() {
             return Vec::new();
         }
+        // The engine reads `serde_json` values.
+        let instance = object.to_serde();
         let validator = AssertUnwindSafe(|| {
             VALIDATOR.with(|v| {
                 v.validate_compiled_with_context(
                     &self.schema.compiled,
-                    object,
+                    &instance,
                     None,
                     Some(&self.root),
                 )
@@ -355,7 +357,7 @@ fn collect(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json;
 
     use super::*;
 

@@ -109,7 +109,7 @@ thread_local! {
 
 /// Runs `f` with a scope that binds `vars` (JSON values) over the function library.
 pub fn with_scope<R>(
-    vars: &[(&str, &serde_json::Value)],
+    vars: &[(&str, &crate::base::value::Value)],
     f: impl FnOnce(&mut Context<'_>) -> R,
 ) -> R {
     BASE.with(|base| {
@@ -122,13 +122,13 @@ pub fn with_scope<R>(
 }
 
 /// A JSON value as CEL sees it.
-pub fn to_cel(value: &serde_json::Value) -> Value {
+pub fn to_cel(value: &crate::base::value::Value) -> Value {
     kube_cel::cel::to_value(value).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json;
 
     use super::*;
 

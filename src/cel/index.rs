@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
+use crate::base::value::Value;
 use rayon::prelude::*;
-use serde_json::Value;
 
 use super::crd::{CrdRules, SchemaRules};
 use crate::base::{At, ObjectId, Pointer};

@@ -1,7 +1,7 @@
 //! Field paths as the CEL validator writes them (`spec.ports[1].name`, or a rule's
 //! `fieldPath` such as `.spec.x['a.b']`) turned into JSON pointers into the object.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Pointer;
 
@@ -54,7 +54,7 @@ pub fn resolve(value: &Value, path: &str) -> Pointer {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json;
 
     use super::*;
 

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{Diagnostic, FileId, Location, ObjectId, Pointer, Span};
 use crate::compile::Compiled;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Pointer;
 use crate::model::object::group_of;

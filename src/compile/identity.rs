@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, DocId, FileId, ObjectId, Pointer};
 use crate::model::Object;

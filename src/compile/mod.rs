@@ -194,7 +194,7 @@ struct SharedDoc {
     index: usize,
     span: Span,
     tree: Arc<yaml::Node>,
-    value: Arc<serde_json::Value>,
+    value: Arc<crate::base::value::Value>,
 }
 
 impl From<yaml::Document> for SharedDoc {
@@ -343,7 +343,7 @@ struct Pending {
     file: FileId,
     doc: DocId,
     base: Pointer,
-    value: Arc<serde_json::Value>,
+    value: Arc<crate::base::value::Value>,
     context: bool,
 }
 

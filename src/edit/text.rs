@@ -2,7 +2,7 @@
 //! and the few facts about the surrounding text an edit needs (columns, line ends,
 //! whether a collection is written in flow style).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::yaml::scalar::{Resolved, resolve_plain};
 use crate::yaml::{Node, NodeKind};
@@ -143,7 +143,7 @@ fn key_text(key: &str) -> String {
 }
 
 fn quoted(s: &str) -> String {
-    serde_json::Value::String(s.to_owned()).to_string()
+    crate::base::value::Value::String(s.to_owned()).to_string()
 }
 
 /// Whether `s` written without quotes is read back as the string `s`.

@@ -184,7 +184,7 @@ impl std::fmt::Debug for Memo {
 fn index_labels(
     index: &mut FastMap<LabelKey, Vec<ObjectId>>,
     object: &Object,
-    labels: Option<&serde_json::Map<String, serde_json::Value>>,
+    labels: Option<&crate::base::value::Map<String, crate::base::value::Value>>,
 ) {
     for (k, v) in labels.into_iter().flatten() {
         if let Some(v) = v.as_str() {
@@ -332,7 +332,7 @@ impl Graph {
     /// the objects' identities, which stay.
     pub fn release_values(&mut self) {
         use rayon::prelude::*;
-        let null = Arc::new(serde_json::Value::Null);
+        let null = Arc::new(crate::base::value::Value::Null);
         self.objects
             .par_iter_mut()
             .for_each(|o| o.value = Arc::clone(&null));

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use crate::base::value::Value;
 use indexmap::{IndexMap, IndexSet};
-use serde_json::Value;
 
 use super::node::MNode;
 use crate::base::FileId;

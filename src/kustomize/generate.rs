@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use crate::base::value::{Map, Value};
 use base64::Engine;
-use serde_json::{Map, Value};
 
 use super::build::{At, Builder};
 use super::node::{MKind, MNode, Origin};
@@ -351,13 +351,14 @@ mod tests {
     #[test]
     fn hashes_as_kustomize_does() {
         // Expected from `kubectl kustomize` (v5.5) for the same generators.
-        let cm = serde_json::json!({
+        let cm = crate::json!({
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": "p-cfg"},
             "data": {"b": "<x&y>", "a": "1"}
         });
         assert_eq!(content_hash(&cm).as_deref(), Some("cchh4fmt2g"));
-        let cm = serde_json::json!({"kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "1"}});
+        let cm =
+            crate::json!({"kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "1"}});
         assert_eq!(content_hash(&cm).as_deref(), Some("h29d89cmmt"));
     }
 }

@@ -3,7 +3,7 @@
 //! replaced whole when `x-kubernetes-list-type` is `atomic`. Custom resources and fields
 //! the schemas do not know fall back to kustomize's associative keys (see `smp`).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::schema::catalog::{self, DEFS_PREFIX, VersionSchemas};
 

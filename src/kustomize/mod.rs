@@ -29,8 +29,8 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::base::value::Value;
 use rayon::prelude::*;
-use serde_json::Value;
 
 pub use crate::load::kustomization::{FILE_NAMES, find_kustomization};
 pub use generate::content_hash;

@@ -3,7 +3,7 @@
 //! place that set it (the patch's node, the kustomization's entry). At the end it becomes
 //! the object's JSON value and a span tree, with the points where the file changes.
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::base::{FileId, Pointer, Span};
 use crate::yaml::scalar::Resolved;
@@ -324,7 +324,7 @@ mod tests {
         let c = pn.get("c").cloned().unwrap();
         n.get_mut("a").unwrap().set("c", c);
         let (value, tree, switches) = n.finish();
-        assert_eq!(value, serde_json::json!({"a": {"b": 1, "c": "z"}}));
+        assert_eq!(value, crate::json!({"a": {"b": 1, "c": "z"}}));
         assert_eq!(switches[1], (Pointer::root().path("a/c"), FileId(1)));
         let (node, _) = tree.resolve(&Pointer::root().path("a/c"));
         assert_eq!(node.span, Span::new(3, 4));

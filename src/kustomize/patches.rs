@@ -186,7 +186,7 @@ fn apply_smp(r: &mut Resource, patch: &MNode) {
     let schema = merge_keys::of_kind(r.api_version(), r.kind());
     if smp::merge(&mut r.node, &patch, &mut Vec::new(), schema) == smp::Outcome::Delete {
         r.node.kind = MKind::Scalar(
-            serde_json::Value::Null,
+            crate::base::value::Value::Null,
             crate::yaml::ScalarStyle::Plain,
             crate::yaml::scalar::Resolved::Null,
         );

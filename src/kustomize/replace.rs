@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::build::{At, Builder};
 use super::node::{MKind, MNode};

@@ -1,7 +1,7 @@
 //! One object of a build, with the names it has had (name references are fixed against
 //! them once the build is done).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::node::{MNode, Origin};
 use crate::model::object::{group_of, is_cluster_scoped_builtin};

@@ -5,7 +5,7 @@
 //! describe (custom resources); other lists are replaced. `$patch: delete|replace` and
 //! `$setElementOrder/<list>` are honoured.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::merge_keys::{self, ListRule, Schema};
 use super::node::{MKind, MNode};

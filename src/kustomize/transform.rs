@@ -2,7 +2,7 @@
 //! annotations, replicas and images. Each node one of them sets points at the
 //! kustomization entry that set it.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::build::At;
 use super::node::{MKind, MNode, Origin};

@@ -7,7 +7,7 @@
 //! is no variable is left as written, and a field that is exactly `$(NAME)` takes the
 //! value with its type (a port stays a number).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::build::{At, Builder};
 use super::node::{MKind, MNode};

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::base::value::Value;
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::base::Pointer;
 use crate::schema::VersionSchemas;

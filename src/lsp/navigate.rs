@@ -2,7 +2,7 @@
 //! ConfigMap key, a Secret, a claim, a Service and its port, a scale target, the pods a
 //! selector selects) to that object's node, and back.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, FileId, ObjectId, Pointer};
 use crate::graph::Graph;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, DocId, FileId, ObjectId, Pointer};
 
@@ -70,12 +70,12 @@ impl Object {
     }
 
     /// `metadata.labels` as a map, if it is one.
-    pub fn labels(&self) -> Option<&serde_json::Map<String, Value>> {
+    pub fn labels(&self) -> Option<&crate::base::value::Map<String, Value>> {
         self.value.at("/metadata/labels")?.as_object()
     }
 
     /// `metadata.annotations` as a map, if it is one.
-    pub fn annotations(&self) -> Option<&serde_json::Map<String, Value>> {
+    pub fn annotations(&self) -> Option<&crate::base::value::Map<String, Value>> {
         self.value.at("/metadata/annotations")?.as_object()
     }
 

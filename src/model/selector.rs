@@ -1,7 +1,7 @@
 //! Label selectors: `matchLabels` plus `matchExpressions` (In, NotIn, Exists, DoesNotExist),
 //! and the plain map selectors of Services and ReplicationControllers.
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 /// One `matchExpressions` requirement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -188,7 +188,7 @@ impl Selector {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn labels(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()

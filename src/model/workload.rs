@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use super::object::Object;
 use crate::base::{Pointer, field, map_field};

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
+use crate::base::value::Value;
 use rhai::{Array, Dynamic, Engine, FuncRegistration, ImmutableString};
-use serde_json::Value;
 
 use super::value::{RunState, to_json};
 use super::view_use::ViewReads;

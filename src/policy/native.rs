@@ -12,7 +12,7 @@
 //! a step through a value of the wrong type) is absent here ([`at`]); `== true` holds for
 //! the boolean only; a value other than a string appears in a message as Rhai prints it.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::value::to_dynamic;
 use crate::base::Pointer;
@@ -374,7 +374,7 @@ fn secret_env(object: &Object) -> Vec<Found> {
 mod tests {
     use std::sync::Arc;
 
-    use serde_json::json;
+    use crate::json;
 
     use super::*;
     use crate::base::{DocId, FileId, ObjectId};

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::base::value::Value;
 use rhai::{Array, Dynamic, Map};
-use serde_json::Value;
 
 use super::view_use::Fields;
 use crate::base::ObjectId;
@@ -441,7 +441,7 @@ pub fn to_json(value: &Dynamic) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn round_trips_through_rhai() {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::yaml::scalar::{Resolved, resolve_plain};
 
@@ -258,7 +258,7 @@ fn block_scalar(s: &str, indent: usize, out: &mut String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn emit(v: &Value) -> String {
         let mut s = String::new();

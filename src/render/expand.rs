@@ -13,7 +13,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::{Map, Value, json};
+use crate::base::value::{Map, Value};
+use crate::json;
 
 use super::defaults::{self, Cluster};
 use super::{Rendered, emit};

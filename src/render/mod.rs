@@ -28,7 +28,7 @@ pub mod output;
 pub mod template;
 pub mod values;
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::graph::Graph;
 use crate::model::Object;

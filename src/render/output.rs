@@ -8,7 +8,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::Rendered;
 use super::emit;
@@ -290,7 +290,7 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<(), OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     /// Streamed item by item, the JSON output is byte for byte the whole `List` printed at
     /// once.

@@ -19,13 +19,13 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
+use crate::base::value::{Map, Number, Value};
 use base64::Engine as _;
 use rhai::packages::{
     ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
     BasicStringPackage, CorePackage, LogicPackage, MoreStringPackage, Package,
 };
 use rhai::{Dynamic, Engine, EvalAltResult, Scope};
-use serde_json::{Map, Number, Value};
 
 use crate::base::Span;
 use crate::deadline;

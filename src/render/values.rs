@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::yaml::{self, ParseLimits, scalar::resolve_plain};
 

@@ -1,7 +1,7 @@
 //! Fixes that several rules offer (a container's hardening fields), and those of the
 //! default policies, which are Rhai scripts and cannot carry Rust code beside them.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, Diagnostic, Location, ObjectId, Pointer};
 use crate::edit::{Change, Yaml};

@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::base::value::Value;
 use serde::Deserialize;
-use serde_json::Value;
 
 /// The generated file, embedded at build time. Its layout: a 4-byte little-endian length,
 /// the zlib-compressed JSON [`Index`] of that length, then each schema's JSON text

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::base::value::Value;
 use serde::Deserialize;
-use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::base::FastMap;
@@ -247,16 +247,16 @@ impl VersionSchemas {
     /// A self-contained root schema for a definition: a `$ref` to it plus every definition
     /// it reaches, so that compiling it never touches the other seven hundred.
     pub fn root_for(&self, name: &str) -> Value {
-        let mut defs = serde_json::Map::new();
+        let mut defs = crate::base::value::Map::new();
         self.collect_refs(name, &mut defs);
-        serde_json::json!({
+        crate::json!({
             "$ref": format!("{DEFS_PREFIX}{name}"),
             "$defs": Value::Object(defs),
         })
     }
 
     /// Adds `name` and the definitions it references to `into`.
-    pub fn collect_refs(&self, name: &str, into: &mut serde_json::Map<String, Value>) {
+    pub fn collect_refs(&self, name: &str, into: &mut crate::base::value::Map<String, Value>) {
         let mut stack = vec![name.to_owned()];
         while let Some(n) = stack.pop() {
             if into.contains_key(&n) {

@@ -5,7 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value, json};
+use crate::base::value::{Map, Value};
+use crate::json;
 
 use crate::base::{At, ObjectId};
 use crate::graph::Graph;
@@ -385,11 +386,10 @@ mod tests {
         assert!(whole["$defs"].get(OBJECT_META).is_some());
         let validator = crate::schema::compile(&whole).unwrap();
         let bad = json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": 5, "labels": []}});
-        assert!(!validator.is_valid(&bad));
-        assert!(
-            validator
-                .is_valid(&json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": "w"}}))
-        );
+        assert!(!validator.is_valid(&bad.to_serde()));
+        assert!(validator.is_valid(
+            &serde_json::json!({"apiVersion": "x/v1", "kind": "W", "metadata": {"name": "w"}})
+        ));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! other `x-kubernetes-*` markers used consistently. (Whether its CEL rules compile and
 //! fit the cost budget is asked of the CEL engine by the rule that reports these.)
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::At;
 use crate::base::Pointer;
@@ -185,7 +185,7 @@ fn map_keys(items: Option<&Value>, keys: &Value, at: &Pointer, out: &mut Vec<Pro
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json;
 
     use super::*;
 

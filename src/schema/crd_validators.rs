@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::base::value::Value;
 use jsonschema::Validator;
-use serde_json::Value;
 
 use crate::base::ObjectId;
 
@@ -126,7 +126,7 @@ mod tests {
     /// (more uses than counted), compiled again and not kept.
     #[test]
     fn kept_for_the_counted_uses_only() {
-        let v = CrdValidator::new(ObjectId(0), serde_json::json!({"type": "object"}));
+        let v = CrdValidator::new(ObjectId(0), crate::json!({"type": "object"}));
         v.expect_uses(2);
         let compiles = Cell::new(0);
         assert!(v.take(counting(&compiles)).is_some());
@@ -145,7 +145,7 @@ mod tests {
     /// A schema that does not compile is compiled once, however often it is asked.
     #[test]
     fn a_broken_schema_is_compiled_once() {
-        let v = CrdValidator::new(ObjectId(0), serde_json::json!({"pattern": "("}));
+        let v = CrdValidator::new(ObjectId(0), crate::json!({"pattern": "("}));
         v.expect_uses(1);
         let compiles = Cell::new(0);
         let why = v.error(counting(&compiles));
@@ -160,7 +160,7 @@ mod tests {
     /// cache: the uses counted never come), nothing is kept.
     #[test]
     fn asked_whether_it_compiles_keeps_nothing() {
-        let v = CrdValidator::new(ObjectId(0), serde_json::json!({"type": "object"}));
+        let v = CrdValidator::new(ObjectId(0), crate::json!({"type": "object"}));
         v.expect_uses(1);
         let compiles = Cell::new(0);
         assert_eq!(v.error(counting(&compiles)), None);

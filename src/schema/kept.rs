@@ -11,8 +11,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use crate::base::value::Value;
 use jsonschema::Validator;
-use serde_json::Value;
 
 /// Whether CRD schemas and rules are kept across checks ([`keep_across_checks`]).
 static KEEP: AtomicBool = AtomicBool::new(false);

@@ -5,7 +5,7 @@
 //! server validates them with its own code, which lets duplicates such as two identical
 //! container ports through with a warning; so only CRD schemas are enforced here.)
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::base::Pointer;
 
@@ -109,7 +109,7 @@ fn unique(
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json;
 
     use super::*;
 

@@ -17,9 +17,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::base::value::Value;
 use jsonschema::{Draft, Validator};
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::base::ObjectId;
 use crate::graph::Graph;
@@ -262,7 +262,7 @@ fn build(root: &Value) -> Result<Validator, String> {
     jsonschema::options()
         .with_draft(Draft::Draft202012)
         .should_validate_formats(false)
-        .build(root)
+        .build(&root.to_serde())
         .map_err(|e| e.to_string())
 }
 

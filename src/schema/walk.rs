@@ -2,7 +2,7 @@
 //! types they allow, the fields they name. Used for messages ("did you mean") and by
 //! `yaml-implicit-type`, which must know where a string is wanted.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::catalog::{DEFS_PREFIX, VersionSchemas};
 use crate::base::Pointer;

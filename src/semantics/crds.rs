@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::ObjectId;
 use crate::graph::Graph;

@@ -2,7 +2,7 @@
 //! values per resource. Only the value is compared, so a
 //! divisor is refused here only when no spelling of its value could be accepted.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::semantics::quantity::Quantity;
 
@@ -42,7 +42,7 @@ pub fn problem(resource: &str, divisor: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn cpu_divisors() {

@@ -4,7 +4,7 @@
 //! reference can be laid on the edge. Computed from the graph's indexes: lookups by
 //! identity and the selector index, never a scan of every pair.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, ObjectId, Pointer};
 use crate::graph::Graph;

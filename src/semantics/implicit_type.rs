@@ -1,7 +1,7 @@
 //! Plain YAML scalars that YAML 1.1 types as booleans, numbers or null where the schema
 //! wants a string (`on`, `1.10`, `0755`): whether quoting one would make it valid.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Pointer;
 use crate::graph::Graph;
@@ -23,7 +23,9 @@ pub fn quoting_fixes(root: &Root<'_>, pointer: &Pointer, raw: &str) -> bool {
         let pattern_ok = s.get("pattern").and_then(Value::as_str).is_none_or(|p| {
             jsonschema::options()
                 .build(&serde_json::json!({ "pattern": p }))
-                .map_or(true, |v| v.is_valid(&text))
+                .map_or(true, |v| {
+                    v.is_valid(&serde_json::Value::String(raw.to_owned()))
+                })
         });
         enum_ok && pattern_ok
     })

@@ -4,7 +4,7 @@
 //! replacement needs a decision (extensions/v1beta1 Deployments gaining a selector) has
 //! none.
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::base::{At, Pointer};
 use crate::edit::{Change, Yaml};

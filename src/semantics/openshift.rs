@@ -1,7 +1,7 @@
 //! What OpenShift's API server does differently from Kubernetes for its own workload kind,
 //! the DeploymentConfig.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, Pointer};
 use crate::model::Object;

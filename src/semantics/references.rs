@@ -3,7 +3,7 @@
 //! PersistentVolumeClaims (volumes), its ServiceAccount and its image pull Secrets. The
 //! reference rules, the graph's edges and the `graph` pictures all read this one list.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, Pointer, field};
 use crate::model::{Object, PodSpec};

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::base::value::{Map, Value};
 use granit_parser::{Event, Parser, ScalarStyle as GStyle, ScanError, Span as GSpan};
-use serde_json::{Map, Value};
 
 use super::scalar::{Resolved, key_string, resolve_plain};
 use super::tree::{Key, Node, NodeKind, ScalarStyle};
@@ -713,10 +713,10 @@ impl<'a> Builder<'a> {
             // One hash per key: the entry says whether it is a duplicate and takes the value
             // (a later value replaces the earlier one in the earlier one's place).
             match map.entry(key) {
-                serde_json::map::Entry::Vacant(slot) => {
+                crate::base::value::Entry::Vacant(slot) => {
                     slot.insert(value);
                 }
-                serde_json::map::Entry::Occupied(mut slot) => {
+                crate::base::value::Entry::Occupied(mut slot) => {
                     slot.insert(value);
                     let key = slot.key();
                     let (later, earlier) = entries.split_last().expect("pushed above");
@@ -814,7 +814,7 @@ fn next_char_end(text: &str, at: usize) -> usize {
 mod tests {
     use super::*;
     use crate::base::Pointer;
-    use serde_json::json;
+    use crate::json;
 
     fn one(text: &str) -> Document {
         let mut s = parse(text, &ParseLimits::default());

@@ -4,7 +4,7 @@
 //! integer, `1.0` is a float that JSON prints as `1`. No general-purpose Rust YAML
 //! library resolves scalars this way, so k8lint does it itself.
 
-use serde_json::{Number, Value};
+use crate::base::value::{Number, Value};
 
 /// What a plain scalar resolved to, before it becomes a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +181,7 @@ pub fn key_string(value: Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn r(s: &str) -> Value {
         resolve_plain(s).0

@@ -6,7 +6,7 @@
 //! length is checked against the bytes left, every span against the file's text, and
 //! nesting against [`MAX_DEPTH`]; anything off gives `None` (the file is parsed instead).
 
-use serde_json::{Map, Number, Value};
+use crate::base::value::{Map, Number, Value};
 
 use crate::base::Span;
 

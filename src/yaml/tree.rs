@@ -1,7 +1,7 @@
 //! The span tree: every node of a document, keys included, with its byte span.
 //!
 //! This is the one mechanism that turns a JSON pointer into a place in a file. The JSON
-//! value of a document is kept separately (`serde_json::Value`); the tree mirrors its
+//! value of a document is kept separately (`crate::base::value::Value`); the tree mirrors its
 //! shape and carries only what locations and YAML-level rules need.
 
 use crate::base::{Pointer, Span};

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use k8lint::app::{self, Fatal};
+use k8lint::base::value::Value;
 use k8lint::cli::{CheckArgs, CheckFormat};
-use serde_json::Value;
 
 /// Runs `k8lint check` in the process and returns what it prints.
 pub fn check_text(args: &CheckArgs) -> String {

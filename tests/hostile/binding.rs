@@ -45,8 +45,8 @@ fn many_claims_no_volume_fits() {
         dir.path(),
         &["check", "m.yaml", "--format", "json", "--fail-on", "never"],
     );
-    let report: serde_json::Value = serde_json::from_str(&out).expect(&err);
-    let unbindable: Vec<&serde_json::Value> = report["diagnostics"]
+    let report: k8lint::base::value::Value = serde_json::from_str(&out).expect(&err);
+    let unbindable: Vec<&k8lint::base::value::Value> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()

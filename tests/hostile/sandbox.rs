@@ -120,7 +120,7 @@ fn a_walk_counts_symlinks_and_never_follows_them() {
     std::os::unix::fs::symlink("nowhere.yaml", repo.join("dangling.yaml")).unwrap();
     let (code, out, err) = k8lint(&repo, &["check", ".", "--format", "json"]);
     assert_eq!(code, Some(0), "{err}");
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let report: k8lint::base::value::Value = serde_json::from_str(&out).unwrap();
     // One object: the real file, read once; nothing from outside.
     assert_eq!(report["summary"]["objects"], 1, "{out}");
     assert_eq!(

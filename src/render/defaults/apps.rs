@@ -1,6 +1,7 @@
 //! apps/v1 defaults; pod template defaults are applied by the caller.
 
-use serde_json::{Map, Value, json};
+use crate::base::value::{Map, Value};
+use crate::json;
 
 use super::{child, each, existing, ptr, status_phase, string};
 

@@ -1,6 +1,7 @@
 //! batch/v1 defaults; pod template defaults are applied by the caller.
 
-use serde_json::{Map, Value, json};
+use crate::base::value::{Map, Value};
+use crate::json;
 
 use super::{child, each, existing, labels_from_template, ptr};
 

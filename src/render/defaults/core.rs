@@ -1,6 +1,7 @@
 //! core/v1 defaults other than pod specs.
 
-use serde_json::{Map, Value, json};
+use crate::base::value::{Map, Value};
+use crate::json;
 
 use super::{
     Cluster, child, each, existing, is_empty, labels_from_template, ptr, status_phase, string,

@@ -11,7 +11,8 @@ mod pod;
 pub mod quantities;
 mod storage;
 
-use serde_json::{Map, Value, json};
+use crate::base::value::{Map, Value};
+use crate::json;
 
 use crate::base::At;
 use crate::model::{Object, PodTemplate, WorkloadKind};

@@ -1,7 +1,8 @@
 //! networking.k8s.io/v1 defaults. Ingress has none: `pathType` is
 //! required, and the default IngressClass is set by an admission plugin.
 
-use serde_json::{Value, json};
+use crate::base::value::Value;
+use crate::json;
 
 use super::{each, existing, is_empty, ptr};
 

@@ -1,7 +1,8 @@
 //! PodSpec and container defaults, applied to every pod
 //! template, and the Pod-only defaults (§A.3), applied to Pods alone.
 
-use serde_json::{Map, Value, json};
+use crate::base::value::{Map, Value};
+use crate::json;
 
 use super::{each, existing, int0, ptr, string};
 

@@ -1,7 +1,7 @@
 //! Quantities in the API server's canonical form, and the milli
 //! round-up that defaulting applies to every resource list (§A.2, §D.2).
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::model::{Object, PodTemplate};
 use crate::semantics::quantity::Quantity;

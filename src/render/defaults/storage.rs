@@ -1,6 +1,7 @@
 //! storage.k8s.io/v1 defaults.
 
-use serde_json::{Value, json};
+use crate::base::value::Value;
+use crate::json;
 
 use super::ptr;
 

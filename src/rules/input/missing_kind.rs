@@ -1,4 +1,4 @@
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{Diagnostic, FileId, Location, Pointer, Span};
 use crate::declare_rule;
@@ -107,7 +107,7 @@ pub fn attempts_identity(value: &Value) -> bool {
 }
 
 /// A key of the map that differs from `wanted` only in case, `_` or `-`.
-fn near_miss<'a>(map: &'a serde_json::Map<String, Value>, wanted: &str) -> Option<&'a str> {
+fn near_miss<'a>(map: &'a crate::base::value::Map<String, Value>, wanted: &str) -> Option<&'a str> {
     map.keys()
         .find(|k| k.as_str() != wanted && folded(k) == folded(wanted))
         .map(String::as_str)

@@ -15,7 +15,7 @@ rules! {
     restart_never::ProbeRestartNever,
 }
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Pointer;
 use crate::model::Container;

@@ -1,7 +1,7 @@
 //! Reading the payload of ConfigMaps and Secrets as the API server does (§B.10).
 
+use crate::base::value::Value;
 use base64::Engine;
-use serde_json::Value;
 
 /// Decodes a Secret `data` (or ConfigMap `binaryData`) value: standard base64 with
 /// padding, line breaks ignored, as Go's `encoding/json` decodes a `[]byte`.

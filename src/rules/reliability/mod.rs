@@ -17,7 +17,7 @@ pub use spread_missing::SPREAD_MISSING;
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::ObjectId;
 use crate::graph::Graph;

@@ -1,4 +1,4 @@
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::base::{At, Diagnostic, Pointer};
 use crate::declare_rule;

@@ -164,7 +164,9 @@ fn check(
     object: &Object,
 ) -> Vec<Diagnostic> {
     let mut all = Vec::new();
-    for error in validator.iter_errors(&object.value) {
+    // The validator reads `serde_json` values.
+    let instance = object.value.to_serde();
+    for error in validator.iter_errors(&instance) {
         all.extend(message::violations(&error));
     }
     if all.is_empty() {

@@ -1,6 +1,6 @@
 use std::cell::RefCell;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, Diagnostic, FastMap, Pointer};
 use crate::declare_rule;
@@ -264,7 +264,7 @@ fn diagnostic(
     };
     let shown = if raw.is_empty() { "(empty)" } else { raw };
     let field = dotted(pointer);
-    let quoted = serde_json::Value::String(raw.to_owned()).to_string();
+    let quoted = crate::base::value::Value::String(raw.to_owned()).to_string();
     let help = if raw.is_empty() {
         "write the string in quotes, or `\"\"` for an empty string".to_owned()
     } else {

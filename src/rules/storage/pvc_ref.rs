@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{At, Diagnostic};
 use crate::declare_rule;

@@ -1,4 +1,4 @@
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Diagnostic;
 use crate::declare_rule;

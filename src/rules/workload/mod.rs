@@ -20,7 +20,7 @@ rules! {
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::RuleMeta;
 use crate::base::{Diagnostic, ObjectId, Pointer};

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use crate::base::value::Value;
+use crate::json;
 use kube_cel::cel::Value as CelValue;
-use serde_json::{Value, json};
 
 use super::matching::{Target, selects};
 use super::{Binding, Policy};

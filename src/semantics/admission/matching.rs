@@ -3,7 +3,7 @@
 //! namespace selector against the labels of the object's Namespace in the inputs, the
 //! object selector against its own labels, and `matchPolicy`.
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::graph::Graph;
 use crate::model::Object;

@@ -12,7 +12,7 @@ pub mod matching;
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::{ObjectId, Pointer};
 use crate::cel::expr::Expr;

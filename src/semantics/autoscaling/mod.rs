@@ -4,7 +4,7 @@
 //! of the pod's containers; when one of them requests nothing for that resource, it
 //! cannot compute it and the HPA does not scale on that metric.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Pointer;
 use crate::graph::Graph;
@@ -126,7 +126,7 @@ pub fn requests(container: &Value, resource: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn a_limit_stands_for_the_request() {

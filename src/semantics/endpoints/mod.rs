@@ -13,7 +13,7 @@ pub mod traffic;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::ObjectId;
 use crate::graph::Graph;

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Target, protocol_of, service_ports};
 use crate::base::ObjectId;

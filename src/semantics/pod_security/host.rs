@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Offenders, Violation, containers, is_true, plural, pod_security_context, quote_join};
 use crate::base::At;

@@ -18,7 +18,7 @@ mod users;
 mod verdict;
 mod volumes;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::At;
 use crate::base::Pointer;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 /// The prefix of the namespace labels the plugin reads.
 pub const LABEL_PREFIX: &str = "pod-security.kubernetes.io/";
@@ -294,7 +294,7 @@ impl NamespacePolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn lv(text: &str) -> LevelVersion {
         LevelVersion::parse(text).unwrap()

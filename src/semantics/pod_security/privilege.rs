@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{
     Offenders, Violation, containers, in_user_namespace, is_true, is_windows, nearest, quote_join,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{
     Offenders, Violation, containers, is_windows, nearest, plural, pod_security_context, quote_join,

@@ -1,7 +1,7 @@
 //! The `sysctls` control: only the sysctls that are namespaced and isolated from other
 //! pods. The allowed set grew with the policy versions.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Violation, pod_security_context};
 use crate::model::PodTemplate;

@@ -1,6 +1,6 @@
 //! Controls about the user a container runs as: `runAsNonRoot` and `runAsUser`.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Offenders, Violation, containers, in_user_namespace, nearest, pod_security_context};
 use crate::base::At;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Violation, plural, quote_join};
 use crate::model::PodTemplate;

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::GROUP;
 use crate::base::ObjectId;

@@ -7,7 +7,7 @@ mod bindings;
 
 pub use bindings::Bindings;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Pointer;
 use crate::model::Object;

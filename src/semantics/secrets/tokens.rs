@@ -169,9 +169,9 @@ fn jwt(value: &str) -> bool {
                 .decode(segment.trim_end_matches('='))
                 .ok()?;
             let text = String::from_utf8(decoded).ok()?;
-            serde_json::from_str::<serde_json::Value>(&text)
+            serde_json::from_str::<crate::base::value::Value>(&text)
                 .ok()
-                .filter(serde_json::Value::is_object)
+                .filter(crate::base::value::Value::is_object)
                 .map(|_| text)
         };
         // The payload is judged decoded: jwt.io's sample says `"sub": "1234567890"`.

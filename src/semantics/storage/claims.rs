@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value};
+use crate::base::value::{Map, Value};
 
 use crate::base::{At, Pointer};
 use crate::graph::Graph;

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::graph::Graph;
 use crate::graph::units::{DeclaredId, Membership, UnitId};

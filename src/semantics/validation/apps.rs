@@ -2,7 +2,7 @@
 //! DaemonSet specs (selector checks are the `selector-mismatch` rule's; restartPolicy is
 //! the `restart-policy` rule's).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::pod::int_or_percent;
 use super::{Errors, nonnegative};

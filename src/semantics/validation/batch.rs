@@ -1,7 +1,7 @@
 //! `pkg/apis/batch/validation/validation.go`: Job and CronJob specs (the CronJob schedule
 //! syntax is left to the CronJob rules).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Errors, nonnegative};
 use crate::base::Pointer;

@@ -2,8 +2,8 @@
 //! (pkg/apis/core/validation/validation.go). Key names and sizes are the
 //! `config-key-name` and `config-size` rules'; base64 is `secret-encoding`'s.
 
+use crate::base::value::Value;
 use base64::Engine;
-use serde_json::Value;
 
 use super::Errors;
 use crate::base::Pointer;

@@ -104,7 +104,7 @@ pub enum IntOrPercent {
 
 impl IntOrPercent {
     /// Reads a JSON value; `None` for other types (the schema rule's finding).
-    pub fn of(v: &serde_json::Value) -> Option<IntOrPercent> {
+    pub fn of(v: &crate::base::value::Value) -> Option<IntOrPercent> {
         if let Some(n) = v.as_i64() {
             return Some(IntOrPercent::Int(n));
         }
@@ -198,11 +198,11 @@ mod tests {
 
     #[test]
     fn percents_and_cidrs() {
-        let v = |s: &str| serde_json::Value::String(s.to_owned());
+        let v = |s: &str| crate::base::value::Value::String(s.to_owned());
         assert_eq!(IntOrPercent::of(&v("25%")), Some(IntOrPercent::Percent(25)));
         assert_eq!(IntOrPercent::of(&v("25")), Some(IntOrPercent::Malformed));
         assert_eq!(
-            IntOrPercent::of(&serde_json::json!(0)),
+            IntOrPercent::of(&crate::json!(0)),
             Some(IntOrPercent::Int(0))
         );
         let outer = cidr("10.0.0.0/8").unwrap();

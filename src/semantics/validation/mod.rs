@@ -20,7 +20,7 @@ mod storage;
 
 use std::fmt::Write;
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use crate::base::Pointer;
 use crate::model::{Object, PodTemplate};

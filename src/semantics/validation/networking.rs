@@ -1,6 +1,6 @@
 //! `pkg/apis/networking/validation/validation.go`: Ingress and NetworkPolicy.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Errors, formats, int, list};
 use crate::base::{At, Pointer};

@@ -2,7 +2,7 @@
 //! containers, ports, resources, env, mounts, volumes, topology spread, DNS and host
 //! networking, for a Pod and every workload's pod template.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::formats::{self, IntOrPercent};
 use super::{Errors, Version, int, list};

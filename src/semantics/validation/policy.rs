@@ -1,7 +1,7 @@
 //! PodDisruptionBudget (`pkg/apis/policy/validation`), HorizontalPodAutoscaler
 //! (`pkg/apis/autoscaling/validation`) and PriorityClass (`pkg/apis/scheduling/validation`).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::pod::int_or_percent;
 use super::{Errors, int, list};

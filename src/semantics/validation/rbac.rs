@@ -1,6 +1,6 @@
 //! `pkg/apis/rbac/validation/validation.go`: policy rules, role references and subjects.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Errors, list};
 use crate::base::Pointer;

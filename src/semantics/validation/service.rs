@@ -2,7 +2,7 @@
 //! Duplicate ports and nodePort ranges are the `service-duplicate-port` and
 //! `nodeport-conflict` rules'.
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Errors, formats, int, list};
 use crate::base::{At, Pointer};

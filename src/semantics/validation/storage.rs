@@ -1,7 +1,7 @@
 //! `ValidatePersistentVolumeClaimSpec` and `ValidatePersistentVolumeSpec`
 //! (pkg/apis/core/validation/validation.go).
 
-use serde_json::Value;
+use crate::base::value::Value;
 
 use super::{Errors, list};
 use crate::base::{At, Pointer};
