@@ -300,7 +300,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                 };
                 for (name, globs) in units {
                     let ptr = format!("/units/{}", name.replace('~', "~0").replace('/', "~1"));
-                    config.units.push((name.clone(), strings(&ptr, globs)?));
+                    config.units.push((name.to_string(), strings(&ptr, globs)?));
                 }
             }
             "limits" => {
@@ -319,7 +319,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                         .as_u64()
                         .filter(|n| *n > 0)
                         .ok_or_else(|| err(&ptr, "expected a positive integer".to_owned()))?;
-                    config.limits.insert(lk.clone(), n);
+                    config.limits.insert(lk.to_string(), n);
                 }
             }
             "pod-security" => {
@@ -360,7 +360,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
                                         ));
                                     }
                                 };
-                                config.severity.insert(id.clone(), level);
+                                config.severity.insert(id.to_string(), level);
                             }
                         }
                         other => {

@@ -105,7 +105,7 @@ fn tree() -> impl Strategy<Value = Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
             prop::collection::btree_map(tricky(), inner, 0..5)
-                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<String, Value>>())),
+                .prop_map(|m| Value::Object(m.into_iter().collect::<Map>())),
         ]
     })
 }

@@ -6,6 +6,7 @@ pub mod checksum;
 pub mod diagnostic;
 pub mod entries;
 pub mod hash;
+pub mod key;
 pub mod location;
 pub mod pointer;
 pub mod sha256;

@@ -199,7 +199,7 @@ pub fn field<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 /// A mapping's value under a key: scanned when the mapping is short, hashed when not.
-pub fn map_field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+pub fn map_field<'a>(map: &'a Map, key: &str) -> Option<&'a Value> {
     const SCAN_UP_TO: usize = 8;
     if map.len() <= SCAN_UP_TO {
         map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
@@ -251,7 +251,7 @@ mod tests {
         let short = crate::json!({"a": 1, "b": 2});
         let long: Value = (0..20)
             .map(|i| (format!("k{i}"), Value::from(i)))
-            .collect::<Map<_, _>>()
+            .collect::<Map>()
             .into();
         for (value, key) in [(&short, "b"), (&short, "z"), (&long, "k17"), (&long, "z")] {
             assert_eq!(field(value, key), value.get(key));

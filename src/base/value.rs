@@ -14,7 +14,7 @@
 //! [`Value::to_serde`] and [`Value::from_serde`] convert, and this crate's `json!`
 //! ([`crate::json`]) builds a value.
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops;
@@ -24,6 +24,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 pub use serde_json::Number;
 
 use std::collections::HashMap;
+
+pub use super::key::Key;
 
 /// A JSON value.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
@@ -40,7 +42,7 @@ pub enum Value {
     /// An array.
     Array(Vec<Value>),
     /// An object, its keys in the order they were first inserted.
-    Object(Map<String, Value>),
+    Object(Map),
 }
 
 /// An object's entries in insertion order.
@@ -49,19 +51,19 @@ pub enum Value {
 /// above. As with `serde_json`'s ordered map, inserting a key again keeps its place,
 /// `remove` moves the last entry into the removed one's place (`shift_remove` keeps the
 /// order), and two maps are equal when they hold the same entries in any order.
-pub struct Map<K = String, V = Value> {
-    entries: Vec<(K, V)>,
+pub struct Map {
+    entries: Vec<(Key, Value)>,
     /// Each key's position, above [`Map::INDEXED`] keys. Keyed with the standard
     /// library's random hashing, not the fast fixed-seed one of k8lint's own tables: the
     /// keys are the input's, and a pull request could choose keys that collide.
     /// Boxed: a map without one (nearly all) then spends 8 bytes on it, not 48.
     #[allow(clippy::box_collection)]
-    index: Option<Box<HashMap<K, usize>>>,
+    index: Option<Box<HashMap<Key, usize>>>,
 }
 
 static NULL: Value = Value::Null;
 
-impl Map<String, Value> {
+impl Map {
     /// The most keys a map searches in order; a larger one keeps a hash index.
     pub const INDEXED: usize = 16;
 
@@ -87,14 +89,13 @@ impl Map<String, Value> {
         self.index = None;
     }
 
-    fn position<Q>(&self, key: &Q) -> Option<usize>
-    where
-        String: Borrow<Q>,
-        Q: ?Sized + Eq + Hash,
-    {
+    fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => self.entries.iter().position(|(k, _)| k.borrow() == key),
+            None => self
+                .entries
+                .iter()
+                .position(|(k, _)| k.as_bytes() == key.as_bytes()),
         }
     }
 
@@ -112,7 +113,7 @@ impl Map<String, Value> {
     }
 
     /// Appends an entry whose key is not in the map; its position.
-    fn push(&mut self, key: String, value: Value) -> usize {
+    fn push(&mut self, key: Key, value: Value) -> usize {
         let at = self.entries.len();
         match &mut self.index {
             Some(index) => {
@@ -130,36 +131,25 @@ impl Map<String, Value> {
     }
 
     /// The value of a key.
-    pub fn get<Q>(&self, key: &Q) -> Option<&Value>
-    where
-        String: Borrow<Q>,
-        Q: ?Sized + Eq + Hash,
-    {
+    pub fn get(&self, key: &str) -> Option<&Value> {
         self.position(key).map(|i| &self.entries[i].1)
     }
 
     /// Whether the map has a key.
-    pub fn contains_key<Q>(&self, key: &Q) -> bool
-    where
-        String: Borrow<Q>,
-        Q: ?Sized + Eq + Hash,
-    {
+    pub fn contains_key(&self, key: &str) -> bool {
         self.position(key).is_some()
     }
 
     /// The value of a key, to change.
-    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut Value>
-    where
-        String: Borrow<Q>,
-        Q: ?Sized + Eq + Hash,
-    {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.position(key).map(|i| &mut self.entries[i].1)
     }
 
     /// Sets a key's value, in its place when it is there (returning the old value), at
     /// the end when it is not.
-    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        match self.position(&key) {
+    pub fn insert(&mut self, key: impl Into<Key>, value: Value) -> Option<Value> {
+        let key = key.into();
+        match self.position(key.as_str()) {
             Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             None => {
                 self.push(key, value);
@@ -169,25 +159,17 @@ impl Map<String, Value> {
     }
 
     /// Removes a key, moving the last entry into its place.
-    pub fn remove<Q>(&mut self, key: &Q) -> Option<Value>
-    where
-        String: Borrow<Q>,
-        Q: ?Sized + Eq + Hash,
-    {
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
         self.swap_remove(key)
     }
 
     /// Removes a key, moving the last entry into its place.
-    pub fn swap_remove<Q>(&mut self, key: &Q) -> Option<Value>
-    where
-        String: Borrow<Q>,
-        Q: ?Sized + Eq + Hash,
-    {
+    pub fn swap_remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;
         Some(self.swap_remove_at(i).1)
     }
 
-    fn swap_remove_at(&mut self, i: usize) -> (String, Value) {
+    fn swap_remove_at(&mut self, i: usize) -> (Key, Value) {
         let removed = self.entries.swap_remove(i);
         if let Some(index) = &mut self.index {
             index.remove(&removed.0);
@@ -199,11 +181,7 @@ impl Map<String, Value> {
     }
 
     /// Removes a key, keeping the order of the others.
-    pub fn shift_remove<Q>(&mut self, key: &Q) -> Option<Value>
-    where
-        String: Borrow<Q>,
-        Q: ?Sized + Eq + Hash,
-    {
+    pub fn shift_remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;
         let (_, value) = self.entries.remove(i);
         if self.index.is_some() {
@@ -213,9 +191,9 @@ impl Map<String, Value> {
     }
 
     /// The entry of a key, to read, insert or change in place.
-    pub fn entry<S: Into<String>>(&mut self, key: S) -> Entry<'_> {
+    pub fn entry(&mut self, key: impl Into<Key>) -> Entry<'_> {
         let key = key.into();
-        match self.position(&key) {
+        match self.position(key.as_str()) {
             Some(i) => Entry::Occupied(OccupiedEntry { map: self, at: i }),
             None => Entry::Vacant(VacantEntry { map: self, key }),
         }
@@ -259,7 +237,7 @@ impl Map<String, Value> {
     /// Keeps the entries `keep` says yes to, in order.
     pub fn retain<F>(&mut self, mut keep: F)
     where
-        F: FnMut(&String, &mut Value) -> bool,
+        F: FnMut(&Key, &mut Value) -> bool,
     {
         self.entries.retain_mut(|(k, v)| keep(k, v));
         if self.index.is_some() {
@@ -270,24 +248,24 @@ impl Map<String, Value> {
 
 /// The entries of a map in order.
 pub type Iter<'a> = std::iter::Map<
-    std::slice::Iter<'a, (String, Value)>,
-    fn(&'a (String, Value)) -> (&'a String, &'a Value),
+    std::slice::Iter<'a, (Key, Value)>,
+    fn(&'a (Key, Value)) -> (&'a Key, &'a Value),
 >;
 /// The entries of a map in order, values to change.
 pub type IterMut<'a> = std::iter::Map<
-    std::slice::IterMut<'a, (String, Value)>,
-    fn(&'a mut (String, Value)) -> (&'a String, &'a mut Value),
+    std::slice::IterMut<'a, (Key, Value)>,
+    fn(&'a mut (Key, Value)) -> (&'a Key, &'a mut Value),
 >;
 /// The keys of a map in order.
 pub type Keys<'a> =
-    std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> &'a String>;
+    std::iter::Map<std::slice::Iter<'a, (Key, Value)>, fn(&'a (Key, Value)) -> &'a Key>;
 /// The values of a map in order.
 pub type Values<'a> =
-    std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> &'a Value>;
+    std::iter::Map<std::slice::Iter<'a, (Key, Value)>, fn(&'a (Key, Value)) -> &'a Value>;
 /// The values of a map in order, to change.
 pub type ValuesMut<'a> = std::iter::Map<
-    std::slice::IterMut<'a, (String, Value)>,
-    fn(&'a mut (String, Value)) -> &'a mut Value,
+    std::slice::IterMut<'a, (Key, Value)>,
+    fn(&'a mut (Key, Value)) -> &'a mut Value,
 >;
 
 /// A key's place in a map, found or not.
@@ -300,19 +278,19 @@ pub enum Entry<'a> {
 
 /// A key not in a map.
 pub struct VacantEntry<'a> {
-    map: &'a mut Map<String, Value>,
-    key: String,
+    map: &'a mut Map,
+    key: Key,
 }
 
 /// A key in a map.
 pub struct OccupiedEntry<'a> {
-    map: &'a mut Map<String, Value>,
+    map: &'a mut Map,
     at: usize,
 }
 
 impl<'a> Entry<'a> {
     /// The key.
-    pub fn key(&self) -> &String {
+    pub fn key(&self) -> &Key {
         match self {
             Entry::Vacant(e) => e.key(),
             Entry::Occupied(e) => e.key(),
@@ -338,7 +316,7 @@ impl<'a> Entry<'a> {
 
 impl<'a> VacantEntry<'a> {
     /// The key.
-    pub fn key(&self) -> &String {
+    pub fn key(&self) -> &Key {
         &self.key
     }
 
@@ -351,7 +329,7 @@ impl<'a> VacantEntry<'a> {
 
 impl<'a> OccupiedEntry<'a> {
     /// The key.
-    pub fn key(&self) -> &String {
+    pub fn key(&self) -> &Key {
         &self.map.entries[self.at].0
     }
 
@@ -381,13 +359,13 @@ impl<'a> OccupiedEntry<'a> {
     }
 }
 
-impl Default for Map<String, Value> {
+impl Default for Map {
     fn default() -> Self {
         Map::new()
     }
 }
 
-impl Clone for Map<String, Value> {
+impl Clone for Map {
     fn clone(&self) -> Self {
         Map {
             entries: self.entries.clone(),
@@ -397,7 +375,7 @@ impl Clone for Map<String, Value> {
 }
 
 /// Equal when the same keys have equal values, in any order.
-impl PartialEq for Map<String, Value> {
+impl PartialEq for Map {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
             && self
@@ -406,65 +384,57 @@ impl PartialEq for Map<String, Value> {
     }
 }
 
-impl Eq for Map<String, Value> {}
+impl Eq for Map {}
 
 /// Hashed in key order, so that equal maps hash alike.
-impl Hash for Map<String, Value> {
+impl Hash for Map {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut entries: Vec<(&String, &Value)> = self.iter().collect();
+        let mut entries: Vec<(&str, &Value)> = self.iter().map(|(k, v)| (k.as_str(), v)).collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         entries.hash(state);
     }
 }
 
-impl<Q> ops::Index<&Q> for Map<String, Value>
-where
-    String: Borrow<Q>,
-    Q: ?Sized + Eq + Hash,
-{
+impl ops::Index<&str> for Map {
     type Output = Value;
 
     /// Panics when the key is not there.
-    fn index(&self, key: &Q) -> &Value {
+    fn index(&self, key: &str) -> &Value {
         self.get(key).expect("no entry found for key")
     }
 }
 
-impl<Q> ops::IndexMut<&Q> for Map<String, Value>
-where
-    String: Borrow<Q>,
-    Q: ?Sized + Eq + Hash,
-{
+impl ops::IndexMut<&str> for Map {
     /// Panics when the key is not there.
-    fn index_mut(&mut self, key: &Q) -> &mut Value {
+    fn index_mut(&mut self, key: &str) -> &mut Value {
         self.get_mut(key).expect("no entry found for key")
     }
 }
 
-impl fmt::Debug for Map<String, Value> {
+impl fmt::Debug for Map {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl FromIterator<(String, Value)> for Map<String, Value> {
-    fn from_iter<T: IntoIterator<Item = (String, Value)>>(iter: T) -> Self {
+impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
+    fn from_iter<T: IntoIterator<Item = (K, Value)>>(iter: T) -> Self {
         let mut map = Map::new();
         map.extend(iter);
         map
     }
 }
 
-impl Extend<(String, Value)> for Map<String, Value> {
-    fn extend<T: IntoIterator<Item = (String, Value)>>(&mut self, iter: T) {
+impl<K: Into<Key>> Extend<(K, Value)> for Map {
+    fn extend<T: IntoIterator<Item = (K, Value)>>(&mut self, iter: T) {
         for (k, v) in iter {
             self.insert(k, v);
         }
     }
 }
 
-impl<'a> IntoIterator for &'a Map<String, Value> {
-    type Item = (&'a String, &'a Value);
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a Key, &'a Value);
     type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Iter<'a> {
@@ -472,8 +442,8 @@ impl<'a> IntoIterator for &'a Map<String, Value> {
     }
 }
 
-impl<'a> IntoIterator for &'a mut Map<String, Value> {
-    type Item = (&'a String, &'a mut Value);
+impl<'a> IntoIterator for &'a mut Map {
+    type Item = (&'a Key, &'a mut Value);
     type IntoIter = IterMut<'a>;
 
     fn into_iter(self) -> IterMut<'a> {
@@ -481,9 +451,9 @@ impl<'a> IntoIterator for &'a mut Map<String, Value> {
     }
 }
 
-impl IntoIterator for Map<String, Value> {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+impl IntoIterator for Map {
+    type Item = (Key, Value);
+    type IntoIter = std::vec::IntoIter<(Key, Value)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
@@ -502,7 +472,9 @@ impl Value {
                 serde_json::Value::Array(items.iter().map(Value::to_serde).collect())
             }
             Value::Object(map) => serde_json::Value::Object(
-                map.iter().map(|(k, v)| (k.clone(), v.to_serde())).collect(),
+                map.iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), v.to_serde()))
+                    .collect(),
             ),
         }
     }
@@ -543,7 +515,7 @@ impl Value {
     }
 
     /// The object's map.
-    pub fn as_object(&self) -> Option<&Map<String, Value>> {
+    pub fn as_object(&self) -> Option<&Map> {
         match self {
             Value::Object(map) => Some(map),
             _ => None,
@@ -551,7 +523,7 @@ impl Value {
     }
 
     /// The object's map, to change.
-    pub fn as_object_mut(&mut self) -> Option<&mut Map<String, Value>> {
+    pub fn as_object_mut(&mut self) -> Option<&mut Map> {
         match self {
             Value::Object(map) => Some(map),
             _ => None,
@@ -757,6 +729,20 @@ impl ValueIndex for String {
     }
 }
 
+impl ValueIndex for Key {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        self.as_str().index_into(v)
+    }
+
+    fn index_into_mut<'v>(&self, v: &'v mut Value) -> Option<&'v mut Value> {
+        self.as_str().index_into_mut(v)
+    }
+
+    fn index_or_insert<'v>(&self, v: &'v mut Value) -> &'v mut Value {
+        self.as_str().index_or_insert(v)
+    }
+}
+
 impl<T: ?Sized + ValueIndex> ValueIndex for &T {
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         (**self).index_into(v)
@@ -833,7 +819,7 @@ impl Serialize for Value {
     }
 }
 
-impl Serialize for Map<String, Value> {
+impl Serialize for Map {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_map(Some(self.len()))?;
         for (k, v) in self {
@@ -849,7 +835,7 @@ impl<'de> Deserialize<'de> for Value {
     }
 }
 
-impl<'de> Deserialize<'de> for Map<String, Value> {
+impl<'de> Deserialize<'de> for Map {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Value::deserialize(deserializer)? {
             Value::Object(map) => Ok(map),
@@ -914,7 +900,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::with_capacity(access.size_hint().unwrap_or(0).min(4096));
         while let Some((k, v)) = access.next_entry::<String, Value>()? {
-            map.insert(k, v);
+            map.insert(Key::from(k), v);
         }
         Ok(Value::Object(map))
     }
@@ -981,8 +967,8 @@ impl From<Number> for Value {
     }
 }
 
-impl From<Map<String, Value>> for Value {
-    fn from(map: Map<String, Value>) -> Value {
+impl From<Map> for Value {
+    fn from(map: Map) -> Value {
         Value::Object(map)
     }
 }
@@ -1084,7 +1070,9 @@ impl PartialEq<serde_json::Value> for Value {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
             }
             (Value::Object(a), serde_json::Value::Object(b)) => {
-                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w))
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(k.as_str()).is_some_and(|w| v == w))
             }
             _ => false,
         }
@@ -1147,11 +1135,7 @@ mod tests {
         ]
     }
 
-    fn apply(
-        ours: &mut Map<String, Value>,
-        theirs: &mut serde_json::Map<String, serde_json::Value>,
-        op: &Op,
-    ) {
+    fn apply(ours: &mut Map, theirs: &mut serde_json::Map<String, serde_json::Value>, op: &Op) {
         let name = |k: &u8| format!("key-{k}");
         match op {
             Op::Insert(k, v) => {
@@ -1255,8 +1239,8 @@ mod tests {
             for op in &ops {
                 apply(&mut ours, &mut theirs, op);
                 prop_assert_eq!(ours.len(), theirs.len());
-                let order: Vec<&String> = ours.keys().collect();
-                prop_assert_eq!(order, theirs.keys().collect::<Vec<_>>());
+                let order: Vec<&str> = ours.keys().map(Key::as_str).collect();
+                prop_assert_eq!(order, theirs.keys().map(String::as_str).collect::<Vec<_>>());
                 for k in 0u8..40 {
                     let key = format!("key-{k}");
                     prop_assert_eq!(ours.get(&key).map(Value::to_serde), theirs.get(&key).cloned());
@@ -1326,9 +1310,9 @@ mod tests {
         }
         assert!((0..1_000_000u32).all(|i| map.get(&i.to_string()) == Some(&Value::from(i))));
         assert_eq!(map.remove("0"), Some(Value::from(0)));
-        assert_eq!(map.keys().next().map(String::as_str), Some("999999"));
+        assert_eq!(map.keys().next().map(Key::as_str), Some("999999"));
         assert_eq!(map.shift_remove("999999"), Some(Value::from(999_999)));
-        assert_eq!(map.keys().next().map(String::as_str), Some("1"));
+        assert_eq!(map.keys().next().map(Key::as_str), Some("1"));
         assert_eq!(map.get("500000"), Some(&Value::from(500_000)));
     }
 }

@@ -328,7 +328,7 @@ fn collect(
     }
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, child) in props {
-            if let Some(c) = compiled.properties.get_mut(name) {
+            if let Some(c) = compiled.properties.get_mut(name.as_str()) {
                 collect(child, c, at.key("properties").key(name), sites, depth + 1);
             }
         }

@@ -44,7 +44,7 @@ impl Yaml {
             Value::Array(items) => Yaml::Seq(items.iter().map(Yaml::from_json).collect()),
             Value::Object(map) => Yaml::Map(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), Yaml::from_json(v)))
+                    .map(|(k, v)| (k.to_string(), Yaml::from_json(v)))
                     .collect(),
             ),
             other => Yaml::Scalar(other.to_string()),

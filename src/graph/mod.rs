@@ -184,12 +184,12 @@ impl std::fmt::Debug for Memo {
 fn index_labels(
     index: &mut FastMap<LabelKey, Vec<ObjectId>>,
     object: &Object,
-    labels: Option<&crate::base::value::Map<String, crate::base::value::Value>>,
+    labels: Option<&crate::base::value::Map>,
 ) {
     for (k, v) in labels.into_iter().flatten() {
         if let Some(v) = v.as_str() {
             index
-                .entry((object.namespace.clone(), k.clone(), v.to_owned()))
+                .entry((object.namespace.clone(), k.to_string(), v.to_owned()))
                 .or_default()
                 .push(object.id);
         }

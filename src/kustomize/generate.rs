@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::base::value::{Map, Value};
+use crate::base::value::{Key, Map, Value};
 use base64::Engine;
 
 use super::build::{At, Builder};
@@ -292,7 +292,7 @@ pub fn content_hash(value: &Value) -> Option<String> {
         fields.push((optional, sorted(m)));
     }
     fields.sort_by(|a, b| a.0.cmp(b.0));
-    let object: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let object: Map = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     let json = html_escape(&serde_json::to_string(&Value::Object(object)).ok()?);
     let hex = sha256::hex(&sha256::digest(json.as_bytes()));
     Some(
@@ -311,8 +311,8 @@ pub fn content_hash(value: &Value) -> Option<String> {
 }
 
 /// A mapping with its keys sorted (Go's encoder sorts map keys), nested ones too.
-fn sorted(m: &Map<String, Value>) -> Value {
-    let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
+fn sorted(m: &Map) -> Value {
+    let mut pairs: Vec<(&Key, &Value)> = m.iter().collect();
     pairs.sort_by(|a, b| a.0.cmp(b.0));
     Value::Object(
         pairs

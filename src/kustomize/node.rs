@@ -82,7 +82,7 @@ impl MNode {
             ),
             Value::Object(map) => MKind::Map(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), MNode::from_parsed_at(file, child(k), v, at)))
+                    .map(|(k, v)| (k.to_string(), MNode::from_parsed_at(file, child(k), v, at)))
                     .collect(),
             ),
             scalar => {
@@ -108,7 +108,7 @@ impl MNode {
             }
             Value::Object(map) => MKind::Map(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), MNode::synthetic(v, inner)))
+                    .map(|(k, v)| (k.to_string(), MNode::synthetic(v, inner)))
                     .collect(),
             ),
             scalar => MKind::Scalar(scalar.clone(), ScalarStyle::Quoted, resolved_of(scalar)),

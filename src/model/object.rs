@@ -70,12 +70,12 @@ impl Object {
     }
 
     /// `metadata.labels` as a map, if it is one.
-    pub fn labels(&self) -> Option<&crate::base::value::Map<String, Value>> {
+    pub fn labels(&self) -> Option<&crate::base::value::Map> {
         self.value.at("/metadata/labels")?.as_object()
     }
 
     /// `metadata.annotations` as a map, if it is one.
-    pub fn annotations(&self) -> Option<&crate::base::value::Map<String, Value>> {
+    pub fn annotations(&self) -> Option<&crate::base::value::Map> {
         self.value.at("/metadata/annotations")?.as_object()
     }
 

@@ -17,7 +17,7 @@ pub enum Requirement {
 }
 
 impl Requirement {
-    fn matches(&self, labels: &Map<String, Value>) -> bool {
+    fn matches(&self, labels: &Map) -> bool {
         match self {
             Requirement::In(k, vs) => labels
                 .get(k)
@@ -137,7 +137,7 @@ impl Selector {
                     message: format!("the value of `{k}` must be a string"),
                 });
             };
-            match_labels.push((k.clone(), v.to_owned()));
+            match_labels.push((k.to_string(), v.to_owned()));
         }
         Ok(Selector {
             match_labels,
@@ -151,7 +151,7 @@ impl Selector {
     }
 
     /// Whether a set of labels is selected.
-    pub fn matches(&self, labels: &Map<String, Value>) -> bool {
+    pub fn matches(&self, labels: &Map) -> bool {
         self.match_labels
             .iter()
             .all(|(k, v)| labels.get(k).and_then(Value::as_str) == Some(v))
@@ -159,7 +159,7 @@ impl Selector {
     }
 
     /// Like [`Selector::matches`], with no labels at all.
-    pub fn matches_opt(&self, labels: Option<&Map<String, Value>>) -> bool {
+    pub fn matches_opt(&self, labels: Option<&Map>) -> bool {
         match labels {
             Some(l) => self.matches(l),
             None => self.matches(&Map::new()),
@@ -190,7 +190,7 @@ mod tests {
     use super::*;
     use crate::json;
 
-    fn labels(v: Value) -> Map<String, Value> {
+    fn labels(v: Value) -> Map {
         v.as_object().unwrap().clone()
     }
 

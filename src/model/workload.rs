@@ -118,7 +118,7 @@ pub struct PodTemplate<'a> {
     /// Pointer to the template (`""` for a Pod): one per kind, built once.
     pub pointer: &'static Pointer,
     /// The template's metadata, if any.
-    pub metadata: Option<&'a Map<String, Value>>,
+    pub metadata: Option<&'a Map>,
     /// The pod spec.
     pub spec: PodSpec<'a>,
 }
@@ -149,12 +149,12 @@ impl<'a> PodTemplate<'a> {
     }
 
     /// The pods' labels.
-    pub fn labels(&self) -> Option<&'a Map<String, Value>> {
+    pub fn labels(&self) -> Option<&'a Map> {
         map_field(self.metadata?, "labels")?.as_object()
     }
 
     /// The pods' annotations.
-    pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
+    pub fn annotations(&self) -> Option<&'a Map> {
         map_field(self.metadata?, "annotations")?.as_object()
     }
 

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::base::value::{Map, Value};
+use crate::base::value::{Key, Map, Value};
 
 use crate::yaml::scalar::{Resolved, resolve_plain};
 
@@ -37,7 +37,7 @@ pub fn yaml_document(value: &Value, out: &mut String) {
 pub fn sorted(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
+            let mut keys: Vec<&Key> = map.keys().collect();
             keys.sort();
             Value::Object(
                 keys.into_iter()
@@ -50,8 +50,8 @@ pub fn sorted(value: &Value) -> Value {
     }
 }
 
-fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+fn sorted_entries(map: &Map) -> Vec<(&Key, &Value)> {
+    let mut entries: Vec<(&Key, &Value)> = map.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     entries
 }
@@ -61,7 +61,7 @@ fn pad(indent: usize, out: &mut String) {
 }
 
 /// A mapping whose first key starts at the cursor (already indented to `indent`).
-fn mapping(map: &Map<String, Value>, indent: usize, out: &mut String) {
+fn mapping(map: &Map, indent: usize, out: &mut String) {
     for (i, (key, value)) in sorted_entries(map).into_iter().enumerate() {
         if i > 0 {
             pad(indent, out);

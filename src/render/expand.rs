@@ -154,7 +154,7 @@ fn pod_from_template(
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec})
 }
 
-fn labels_mut<'a>(v: &'a mut Value, pointer: &str) -> Option<&'a mut Map<String, Value>> {
+fn labels_mut<'a>(v: &'a mut Value, pointer: &str) -> Option<&'a mut Map> {
     let meta = v.pointer_mut(pointer)?.as_object_mut()?;
     let labels = meta.entry("labels".to_owned()).or_insert_with(|| json!({}));
     if !labels.is_object() {

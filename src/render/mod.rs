@@ -133,7 +133,7 @@ fn default_storage_class(graph: &Graph) -> Option<String> {
                 "storageclass.beta.kubernetes.io/is-default-class",
             ]
             .iter()
-            .any(|k| a.get(*k).and_then(Value::as_str) == Some("true"))
+            .any(|k| a.get(k).and_then(Value::as_str) == Some("true"))
         })
     };
     let mut classes: Vec<&Object> = graph

@@ -171,11 +171,11 @@ impl Templates {
                             Ok(k) => k,
                             Err(p) => {
                                 problems.push(p);
-                                key.clone()
+                                key.to_string()
                             }
                         }
                     } else {
-                        key.clone()
+                        key.to_string()
                     };
                     if new_key != key {
                         if let Some(e) = entries.as_mut() {

@@ -256,7 +256,7 @@ impl VersionSchemas {
     }
 
     /// Adds `name` and the definitions it references to `into`.
-    pub fn collect_refs(&self, name: &str, into: &mut crate::base::value::Map<String, Value>) {
+    pub fn collect_refs(&self, name: &str, into: &mut crate::base::value::Map) {
         let mut stack = vec![name.to_owned()];
         while let Some(n) = stack.pop() {
             if into.contains_key(&n) {

@@ -185,8 +185,8 @@ pub fn root_schema(openapi: &Value) -> Value {
             .entry("properties")
             .or_insert_with(|| Value::Object(Map::new()));
         if let Some(props) = props.as_object_mut() {
-            props.insert("apiVersion".into(), json!({"type": "string"}));
-            props.insert("kind".into(), json!({"type": "string"}));
+            props.insert("apiVersion", json!({"type": "string"}));
+            props.insert("kind", json!({"type": "string"}));
             let meta_ref = json!({"$ref": format!("{DEFS_PREFIX}{OBJECT_META}")});
             // The API server validates metadata as ObjectMeta whatever the CRD says; a CRD
             // may only narrow it (name patterns and lengths).
@@ -194,7 +194,7 @@ pub fn root_schema(openapi: &Value) -> Value {
                 Some(given) => json!({"allOf": [meta_ref, without_closed_properties(given)]}),
                 None => meta_ref,
             };
-            props.insert("metadata".into(), meta);
+            props.insert("metadata", meta);
         }
     }
     root
@@ -216,7 +216,7 @@ pub fn with_defs(root: &Value, builtin: &VersionSchemas) -> Value {
     }
     let mut whole = root.clone();
     if let Some(map) = whole.as_object_mut() {
-        map.insert("$defs".into(), Value::Object(defs));
+        map.insert("$defs", Value::Object(defs));
     }
     whole
 }
@@ -257,7 +257,7 @@ fn convert_node(schema: &Value, structural: bool) -> Value {
     for (key, value) in src {
         match key.as_str() {
             "properties" | "patternProperties" => {
-                let converted: Map<String, Value> = value
+                let converted: Map = value
                     .as_object()
                     .map(|m| {
                         m.iter()
@@ -325,9 +325,9 @@ fn convert_node(schema: &Value, structural: bool) -> Value {
     }
     // Null is pruned by the API server before validation, whatever `nullable` says.
     if int_or_string {
-        out.insert("type".into(), json!(["integer", "string", "null"]));
+        out.insert("type", json!(["integer", "string", "null"]));
     } else if let Some(t) = out.get("type").and_then(Value::as_str).map(str::to_owned) {
-        out.insert("type".into(), json!([t, "null"]));
+        out.insert("type", json!([t, "null"]));
     }
     if int_or_string {
         // Generated CRDs also say `anyOf: [{type: integer}, {type: string}]`.
@@ -360,7 +360,7 @@ fn convert_node(schema: &Value, structural: bool) -> Value {
     // Fields the schema does not name are unknown (kubectl's strict field validation),
     // unless the schema keeps them.
     if structural && has_properties && !preserve && !out.contains_key("additionalProperties") {
-        out.insert("additionalProperties".into(), Value::Bool(false));
+        out.insert("additionalProperties", Value::Bool(false));
     }
     Value::Object(out)
 }

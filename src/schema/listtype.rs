@@ -71,7 +71,7 @@ fn map_key(item: &Value, keys: &[&str], item_schema: Option<&Value>) -> Option<V
     let fields = item.as_object()?;
     let mut key = Map::new();
     for k in keys {
-        let v = fields.get(*k).cloned().or_else(|| {
+        let v = fields.get(k).cloned().or_else(|| {
             item_schema
                 .and_then(|s| s.get("properties"))
                 .and_then(|p| p.get(*k))

@@ -172,7 +172,7 @@ fn resource_source(s: &Value) -> Option<Yaml> {
     let mut goal = None;
     for (k, v) in map {
         match k.as_str() {
-            "name" => out.push((k.clone(), Yaml::from_json(v))),
+            "name" => out.push((k.to_string(), Yaml::from_json(v))),
             "targetAverageUtilization" => {
                 goal = Some(target("Utilization", "averageUtilization", v));
             }

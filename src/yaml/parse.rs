@@ -232,7 +232,7 @@ struct Builder<'a> {
     /// Collections open around the node being built.
     depth: usize,
     /// The entries of the mappings being built, innermost last; see [`Builder::mapping`].
-    pending_entries: Vec<(String, Node, Value)>,
+    pending_entries: Vec<(Key, Node, Value)>,
     /// The items of the sequences being built, innermost last.
     pending_items: Vec<(Node, Value)>,
 }
@@ -662,7 +662,7 @@ impl<'a> Builder<'a> {
         key_span: Option<Span>,
     ) -> Result<(Node, Value, Size), Abort> {
         let first = self.pending_entries.len();
-        let mut merged: Vec<Map<String, Value>> = Vec::new();
+        let mut merged: Vec<Map> = Vec::new();
         let mut size = Size::collection();
         let mut end = span;
         loop {
@@ -674,8 +674,36 @@ impl<'a> Builder<'a> {
                 break;
             }
             let is_merge = matches!(&ev, Event::Scalar(t, GStyle::Plain, _, None) if t == "<<");
-            let (key_node, key_value, _) = self.node(ev, kspan, None)?;
-            let key_span = key_node.span;
+            // A key written as text, as nearly every key is, is taken from the event as it
+            // is: its JSON string would only be built to be copied into the key and dropped
+            // (an allocation per key, three million at 100,000 objects).
+            let text_key = match &ev {
+                Event::Scalar(text, style, 0, None)
+                    if text.len() <= self.max_scalar_bytes
+                        && (*style != GStyle::Plain
+                            || super::scalar::typed_plain(text).is_none()) =>
+                {
+                    Some(Key::from(&**text))
+                }
+                _ => None,
+            };
+            // The key, or why the mapping cannot have it (said after its value is read).
+            let (key_span, key) = match text_key {
+                Some(key) => (kspan, Ok(key)),
+                None => {
+                    let (key_node, key_value, _) = self.node(ev, kspan, None)?;
+                    let null_key = key_value.is_null();
+                    let key = match (&key_node.kind, key_string(key_value)) {
+                        (NodeKind::Map(_) | NodeKind::Seq(_), _) | (_, None) => Err(if null_key {
+                            "a null mapping key"
+                        } else {
+                            "a mapping or sequence used as a mapping key"
+                        }),
+                        (_, Some(k)) => Ok(Key::from(k)),
+                    };
+                    (key_node.span, key)
+                }
+            };
             let (vev, vspan) = self.next()?;
             let (child, value, n) = self.node(vev, vspan, Some(key_span))?;
             end = child.span;
@@ -684,23 +712,17 @@ impl<'a> Builder<'a> {
                 collect_merge(value, &mut merged);
                 continue;
             }
-            let null_key = key_value.is_null();
-            let key = match (&key_node.kind, key_string(key_value)) {
-                (NodeKind::Map(_) | NodeKind::Seq(_), _) | (_, None) => {
-                    let what = if null_key {
-                        "a null mapping key"
-                    } else {
-                        "a mapping or sequence used as a mapping key"
-                    };
+            let key = match key {
+                Ok(key) => key,
+                Err(what) => {
                     self.problems.push(Problem {
                         kind: ProblemKind::ComplexKey,
-                        span: key_node.span,
+                        span: key_span,
                         message: format!("{what} has no JSON form; Kubernetes rejects it"),
                         related: None,
                     });
                     continue;
                 }
-                (_, Some(k)) => k,
             };
             size.bytes = size.bytes.saturating_add(key.len());
             self.pending_entries.push((key, child, value));
@@ -709,7 +731,7 @@ impl<'a> Builder<'a> {
         let mut entries: Vec<(Key, Node)> = Vec::with_capacity(pending);
         let mut map = Map::with_capacity(pending);
         for (key, child, value) in self.pending_entries.drain(first..) {
-            entries.push((Key::from(key.as_str()), child));
+            entries.push((key.clone(), child));
             // One hash per key: the entry says whether it is a duplicate and takes the value
             // (a later value replaces the earlier one in the earlier one's place).
             match map.entry(key) {
@@ -762,7 +784,7 @@ fn exact<A, B>(pairs: impl ExactSizeIterator<Item = (A, B)>) -> (Vec<A>, Vec<B>)
     (left, right)
 }
 
-fn collect_merge(value: Value, merged: &mut Vec<Map<String, Value>>) {
+fn collect_merge(value: Value, merged: &mut Vec<Map>) {
     match value {
         Value::Object(m) => merged.push(m),
         Value::Array(items) => {

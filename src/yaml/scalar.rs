@@ -25,27 +25,31 @@ pub enum Resolved {
 
 /// Resolves a plain (unquoted, untagged) scalar to its JSON value and its resolved type.
 pub fn resolve_plain(text: &str) -> (Value, Resolved) {
+    typed_plain(text).unwrap_or_else(|| (Value::String(text.to_owned()), Resolved::Str))
+}
+
+/// A plain scalar's value and type when YAML 1.1 reads it as something other than a
+/// string; `None` for a string (most plain scalars, nearly every mapping key).
+pub fn typed_plain(text: &str) -> Option<(Value, Resolved)> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return (Value::Null, Resolved::Null),
+        "" | "~" | "null" | "Null" | "NULL" => return Some((Value::Null, Resolved::Null)),
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
-            return (Value::Bool(true), Resolved::Bool);
+            return Some((Value::Bool(true), Resolved::Bool));
         }
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
-            return (Value::Bool(false), Resolved::Bool);
+            return Some((Value::Bool(false), Resolved::Bool));
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
         | ".nan" | ".NaN" | ".NAN" => {
-            return (Value::String(text.to_owned()), Resolved::NonFinite);
+            return Some((Value::String(text.to_owned()), Resolved::NonFinite));
         }
         _ => {}
     }
     let first = text.as_bytes()[0];
     if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
-        if let Some(v) = resolve_number(text) {
-            return v;
-        }
+        return resolve_number(text);
     }
-    (Value::String(text.to_owned()), Resolved::Str)
+    None
 }
 
 fn resolve_number(text: &str) -> Option<(Value, Resolved)> {

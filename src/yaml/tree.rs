@@ -4,6 +4,7 @@
 //! value of a document is kept separately (`crate::base::value::Value`); the tree mirrors its
 //! shape and carries only what locations and YAML-level rules need.
 
+pub use crate::base::key::Key;
 use crate::base::{Pointer, Span};
 
 use super::scalar::Resolved;
@@ -49,71 +50,6 @@ pub enum NodeKind {
     Seq(Box<[Node]>),
     /// A mapping, in source order, with the string form of each key.
     Map(Box<[(Key, Node)]>),
-}
-
-/// The string form of a mapping key, inline when short: nearly every key of a manifest
-/// (`metadata`, `containerPort`, `app.kubernetes.io/name`) fits, and a separate allocation
-/// for each would cost more than the key.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Key {
-    /// Up to [`Key::INLINE`] bytes of UTF-8, `len` of them used.
-    Inline { len: u8, bytes: [u8; Key::INLINE] },
-    /// A longer key.
-    Heap(Box<str>),
-}
-
-impl Key {
-    /// The longest key kept inline: what fits beside the tag in the size of a boxed string.
-    pub const INLINE: usize = 22;
-
-    /// The key's text.
-    pub fn as_str(&self) -> &str {
-        match self {
-            // Built from a `&str` (see `From`), so always UTF-8 on a character boundary.
-            Key::Inline { len, bytes } => {
-                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
-            }
-            Key::Heap(s) => s,
-        }
-    }
-
-    /// The key's bytes, without the UTF-8 check of [`Key::as_str`]: comparing a key with
-    /// a pointer token needs no more, and a finding's location compares hundreds.
-    pub fn as_bytes(&self) -> &[u8] {
-        match self {
-            Key::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Key::Heap(s) => s.as_bytes(),
-        }
-    }
-}
-
-impl From<&str> for Key {
-    fn from(s: &str) -> Key {
-        if s.len() <= Key::INLINE {
-            let mut bytes = [0; Key::INLINE];
-            bytes[..s.len()].copy_from_slice(s.as_bytes());
-            Key::Inline {
-                len: s.len() as u8,
-                bytes,
-            }
-        } else {
-            Key::Heap(s.into())
-        }
-    }
-}
-
-impl std::ops::Deref for Key {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::fmt::Debug for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
 }
 
 impl Node {
@@ -215,22 +151,5 @@ mod tests {
     #[test]
     fn nodes_and_keys_stay_small() {
         assert_eq!(std::mem::size_of::<Node>(), 40);
-        assert_eq!(std::mem::size_of::<Key>(), 24);
-    }
-
-    #[test]
-    fn keys_keep_their_text_inline_or_not() {
-        for text in [
-            "",
-            "a",
-            "app.kubernetes.io/name",
-            "ünïcödé-ключ",
-            &"k".repeat(23),
-        ] {
-            let key = Key::from(text);
-            assert_eq!(key.as_str(), text);
-            assert_eq!(key.as_bytes(), text.as_bytes());
-            assert_eq!(matches!(key, Key::Inline { .. }), text.len() <= Key::INLINE);
-        }
     }
 }

@@ -43,7 +43,7 @@ pub fn apply(kind: &str, value: &mut Value) {
     }
 }
 
-fn stateful_set(spec: &mut Map<String, Value>) {
+fn stateful_set(spec: &mut Map) {
     string(spec, "podManagementPolicy", "OrderedReady");
     if let Some(strategy) = child(spec, "updateStrategy") {
         // `rollingUpdate: {}` is added only when the type itself was defaulted.

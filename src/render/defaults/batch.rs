@@ -29,7 +29,7 @@ pub fn apply(kind: &str, value: &mut Value) {
     }
 }
 
-fn job(map: &mut Map<String, Value>) {
+fn job(map: &mut Map) {
     let name = map
         .get("metadata")
         .and_then(|m| m.get("name"))
@@ -39,7 +39,7 @@ fn job(map: &mut Map<String, Value>) {
     let Some(spec) = child(map, "spec") else {
         return;
     };
-    let unset = |spec: &Map<String, Value>, k: &str| spec.get(k).is_none_or(Value::is_null);
+    let unset = |spec: &Map, k: &str| spec.get(k).is_none_or(Value::is_null);
     if unset(spec, "completions") && unset(spec, "parallelism") {
         spec.insert("completions".to_owned(), json!(1));
         spec.insert("parallelism".to_owned(), json!(1));
@@ -84,7 +84,7 @@ fn job(map: &mut Map<String, Value>) {
     labels_from_template(map, "/template");
 }
 
-fn pod_failure_policy(spec: &mut Map<String, Value>) {
+fn pod_failure_policy(spec: &mut Map) {
     if let Some(policy) = existing(spec, "podFailurePolicy") {
         for rule in each(policy, "rules") {
             for condition in each(rule, "onPodConditions") {

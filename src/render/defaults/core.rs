@@ -64,7 +64,7 @@ pub fn apply(kind: &str, value: &mut Value, cluster: &Cluster) {
     }
 }
 
-fn replication_controller(map: &mut Map<String, Value>) {
+fn replication_controller(map: &mut Map) {
     let template_labels = map
         .get("spec")
         .and_then(|s| s.at("/template/metadata/labels"))
@@ -82,11 +82,11 @@ fn replication_controller(map: &mut Map<String, Value>) {
 }
 
 /// A PersistentVolumeClaim spec (also a StatefulSet's claim templates, without the class).
-pub(crate) fn claim_spec(spec: &mut Map<String, Value>) {
+pub(crate) fn claim_spec(spec: &mut Map) {
     ptr(spec, "volumeMode", json!("Filesystem"));
 }
 
-fn claim(map: &mut Map<String, Value>, cluster: &Cluster) {
+fn claim(map: &mut Map, cluster: &Cluster) {
     // Admission gives a claim without a class (and without the beta annotation) the
     // default StorageClass of the cluster (§C.6).
     let beta = map
@@ -101,7 +101,7 @@ fn claim(map: &mut Map<String, Value>, cluster: &Cluster) {
     }
 }
 
-fn service(map: &mut Map<String, Value>) {
+fn service(map: &mut Map) {
     let Some(spec) = child(map, "spec") else {
         return;
     };
@@ -154,7 +154,7 @@ fn service(map: &mut Map<String, Value>) {
 
 /// The registry's IP-family fields (§A.4), for a single-stack IPv4 cluster: the cluster's
 /// own address ranges are unknown to a linter, and IPv4 is the common case.
-fn ip_families(spec: &mut Map<String, Value>, kind: &str) {
+fn ip_families(spec: &mut Map, kind: &str) {
     if kind == "ExternalName" {
         return;
     }
@@ -203,7 +203,7 @@ fn ip_families(spec: &mut Map<String, Value>, kind: &str) {
     spec.insert("ipFamilies".to_owned(), json!(families));
 }
 
-fn limit_range_item(item: &mut Map<String, Value>) {
+fn limit_range_item(item: &mut Map) {
     if item.get("type").and_then(Value::as_str) != Some("Container") {
         return;
     }

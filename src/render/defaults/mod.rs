@@ -55,10 +55,7 @@ pub fn claim(value: &mut Value, cluster: &Cluster) {
 }
 
 /// The mapping at `key` of `map`, created when absent or null; `None` when it is another type.
-pub(crate) fn child<'a>(
-    map: &'a mut Map<String, Value>,
-    key: &str,
-) -> Option<&'a mut Map<String, Value>> {
+pub(crate) fn child<'a>(map: &'a mut Map, key: &str) -> Option<&'a mut Map> {
     let slot = map.entry(key.to_owned()).or_insert(Value::Null);
     if slot.is_null() {
         *slot = Value::Object(Map::new());
@@ -67,18 +64,12 @@ pub(crate) fn child<'a>(
 }
 
 /// The mapping at `key`, only if it already is one.
-pub(crate) fn existing<'a>(
-    map: &'a mut Map<String, Value>,
-    key: &str,
-) -> Option<&'a mut Map<String, Value>> {
+pub(crate) fn existing<'a>(map: &'a mut Map, key: &str) -> Option<&'a mut Map> {
     map.get_mut(key)?.as_object_mut()
 }
 
 /// Each mapping of the list at `key`.
-pub(crate) fn each<'a>(
-    map: &'a mut Map<String, Value>,
-    key: &str,
-) -> impl Iterator<Item = &'a mut Map<String, Value>> {
+pub(crate) fn each<'a>(map: &'a mut Map, key: &str) -> impl Iterator<Item = &'a mut Map> {
     map.get_mut(key)
         .and_then(Value::as_array_mut)
         .into_iter()
@@ -87,7 +78,7 @@ pub(crate) fn each<'a>(
 }
 
 /// A pointer field: set when absent or null.
-pub(crate) fn ptr(map: &mut Map<String, Value>, key: &str, value: Value) {
+pub(crate) fn ptr(map: &mut Map, key: &str, value: Value) {
     let slot = map.entry(key.to_owned()).or_insert(Value::Null);
     if slot.is_null() {
         *slot = value;
@@ -95,7 +86,7 @@ pub(crate) fn ptr(map: &mut Map<String, Value>, key: &str, value: Value) {
 }
 
 /// A string field: set when absent, null or `""`.
-pub(crate) fn string(map: &mut Map<String, Value>, key: &str, value: &str) {
+pub(crate) fn string(map: &mut Map, key: &str, value: &str) {
     let slot = map.entry(key.to_owned()).or_insert(Value::Null);
     if slot.is_null() || slot.as_str() == Some("") {
         *slot = Value::String(value.to_owned());
@@ -103,7 +94,7 @@ pub(crate) fn string(map: &mut Map<String, Value>, key: &str, value: &str) {
 }
 
 /// A plain (non-pointer) integer field: set when absent, null or `0`.
-pub(crate) fn int0(map: &mut Map<String, Value>, key: &str, value: i64) {
+pub(crate) fn int0(map: &mut Map, key: &str, value: i64) {
     let slot = map.entry(key.to_owned()).or_insert(Value::Null);
     if slot.is_null() || slot.as_i64() == Some(0) {
         *slot = json!(value);
@@ -123,14 +114,14 @@ pub(crate) fn is_empty(value: Option<&Value>) -> bool {
 }
 
 /// `status.phase`, for kinds whose phase the API server defaults.
-pub(crate) fn status_phase(map: &mut Map<String, Value>, phase: &str) {
+pub(crate) fn status_phase(map: &mut Map, phase: &str) {
     if let Some(status) = child(map, "status") {
         string(status, "phase", phase);
     }
 }
 
 /// Copies the template's labels to the object when the object has none (RC, Job).
-pub(crate) fn labels_from_template(map: &mut Map<String, Value>, template: &str) {
+pub(crate) fn labels_from_template(map: &mut Map, template: &str) {
     let Some(labels) = map
         .get("spec")
         .and_then(|s| s.at(template))

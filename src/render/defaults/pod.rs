@@ -29,7 +29,7 @@ pub fn apply(spec: &mut Value, pod_only: bool) {
     }
 }
 
-fn volume_defaults(volume: &mut Map<String, Value>) {
+fn volume_defaults(volume: &mut Map) {
     if volume.keys().all(|k| k == "name") {
         volume.insert("emptyDir".to_owned(), json!({}));
     }
@@ -77,7 +77,7 @@ fn volume_defaults(volume: &mut Map<String, Value>) {
 }
 
 /// `items[].fieldRef.apiVersion` of a downward API source.
-fn field_refs(downward: &mut Map<String, Value>) {
+fn field_refs(downward: &mut Map) {
     for item in each(downward, "items") {
         if let Some(f) = existing(item, "fieldRef") {
             string(f, "apiVersion", "v1");
@@ -85,7 +85,7 @@ fn field_refs(downward: &mut Map<String, Value>) {
     }
 }
 
-fn container_defaults(c: &mut Map<String, Value>) {
+fn container_defaults(c: &mut Map) {
     let policy = match c.get("image") {
         None | Some(Value::Null) => Some(pull_policy("")),
         Some(Value::String(image)) => Some(pull_policy(image)),
@@ -130,14 +130,14 @@ fn container_defaults(c: &mut Map<String, Value>) {
     }
 }
 
-fn http_get(handler: &mut Map<String, Value>) {
+fn http_get(handler: &mut Map) {
     if let Some(h) = existing(handler, "httpGet") {
         string(h, "path", "/");
         string(h, "scheme", "HTTP");
     }
 }
 
-fn pod_defaults(spec: &mut Map<String, Value>) {
+fn pod_defaults(spec: &mut Map) {
     ptr(spec, "enableServiceLinks", json!(true));
     let host_network = spec.get("hostNetwork").and_then(Value::as_bool) == Some(true);
     for field in ["initContainers", "containers"] {
@@ -158,7 +158,7 @@ fn pod_defaults(spec: &mut Map<String, Value>) {
 }
 
 /// Every limit without a request becomes the request too (Pods only).
-fn requests_from_limits(c: &mut Map<String, Value>) {
+fn requests_from_limits(c: &mut Map) {
     let Some(resources) = existing(c, "resources") else {
         return;
     };

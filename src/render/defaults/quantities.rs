@@ -96,7 +96,7 @@ fn list(map: Option<&mut Value>, round: bool) {
 }
 
 /// Every value of a resource list in canonical form.
-pub fn resource_map(map: &mut Map<String, Value>, round: bool) {
+pub fn resource_map(map: &mut Map, round: bool) {
     for v in map.values_mut() {
         one(v, round);
     }

@@ -82,7 +82,7 @@ pub fn check_document(file: FileId, doc: &Document) -> Option<Diagnostic> {
     let near = doc.value.as_object().and_then(|map| {
         IDENTITY_KEYS
             .into_iter()
-            .filter(|k| !map.get(*k).is_some_and(Value::is_string))
+            .filter(|k| !map.get(k).is_some_and(Value::is_string))
             .find_map(|k| near_miss(map, k))
     });
     let span = match near {
@@ -107,10 +107,10 @@ pub fn attempts_identity(value: &Value) -> bool {
 }
 
 /// A key of the map that differs from `wanted` only in case, `_` or `-`.
-fn near_miss<'a>(map: &'a crate::base::value::Map<String, Value>, wanted: &str) -> Option<&'a str> {
+fn near_miss<'a>(map: &'a crate::base::value::Map, wanted: &str) -> Option<&'a str> {
     map.keys()
         .find(|k| k.as_str() != wanted && folded(k) == folded(wanted))
-        .map(String::as_str)
+        .map(crate::base::key::Key::as_str)
 }
 
 /// A key without case, `_` and `-`, to compare near-misses.
@@ -158,7 +158,7 @@ pub fn missing_identity(value: &Value) -> Option<String> {
     };
     let missing: Vec<&str> = IDENTITY_KEYS
         .into_iter()
-        .filter(|k| !map.get(*k).is_some_and(Value::is_string))
+        .filter(|k| !map.get(k).is_some_and(Value::is_string))
         .collect();
     let hint = missing
         .iter()

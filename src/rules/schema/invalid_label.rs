@@ -134,7 +134,7 @@ impl<'o> Checker<'_, 'o> {
         self.entries(pointer, map, what);
     }
 
-    fn entries(&mut self, pointer: &Pointer, map: &Map<String, Value>, what: &str) {
+    fn entries(&mut self, pointer: &Pointer, map: &Map, what: &str) {
         // The pointer of an entry is built only for a finding: nearly every label is valid.
         for (key, value) in map {
             if let Err(why) = names::qualified_name(key) {

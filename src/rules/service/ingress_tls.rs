@@ -82,7 +82,7 @@ impl Rule for IngressTls {
         let annotations = object.annotations();
         if CERTIFICATE_ANNOTATIONS
             .iter()
-            .any(|a| annotations.is_some_and(|m| m.contains_key(*a)))
+            .any(|a| annotations.is_some_and(|m| m.contains_key(a)))
         {
             return;
         }

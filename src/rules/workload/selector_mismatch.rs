@@ -154,7 +154,7 @@ fn defaults_selector(object: &Object) -> bool {
     )
 }
 
-fn describe_labels(labels: Option<&crate::base::value::Map<String, Value>>) -> String {
+fn describe_labels(labels: Option<&crate::base::value::Map>) -> String {
     let Some(labels) = labels.filter(|l| !l.is_empty()) else {
         return " (it has none)".to_owned();
     };

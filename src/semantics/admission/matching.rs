@@ -20,7 +20,7 @@ pub struct Target<'a> {
     pub namespace: Option<String>,
     /// The labels of its Namespace: those given in the inputs, plus
     /// `kubernetes.io/metadata.name`, which the API server always sets.
-    pub namespace_labels: Map<String, Value>,
+    pub namespace_labels: Map,
     /// The Namespace object of the inputs, if any (`namespaceObject`).
     pub namespace_object: Option<&'a Object>,
 }
@@ -39,10 +39,7 @@ impl<'a> Target<'a> {
             .cloned()
             .unwrap_or_default();
         if let Some(ns) = &namespace {
-            namespace_labels.insert(
-                "kubernetes.io/metadata.name".into(),
-                Value::String(ns.clone()),
-            );
+            namespace_labels.insert("kubernetes.io/metadata.name", Value::String(ns.clone()));
         }
         Target {
             object,
@@ -114,7 +111,7 @@ pub fn selects(m: &Value, t: &Target<'_>, rules_required: bool) -> bool {
 }
 
 /// An absent selector selects everything; one that does not parse selects nothing.
-fn selector_matches(selector: Option<&Value>, labels: &Map<String, Value>) -> bool {
+fn selector_matches(selector: Option<&Value>, labels: &Map) -> bool {
     match selector {
         None | Some(Value::Null) => true,
         Some(s) => Selector::from_label_selector(s).is_ok_and(|s| s.matches(labels)),

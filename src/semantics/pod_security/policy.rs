@@ -208,10 +208,7 @@ impl NamespacePolicy {
     /// an unreadable enforce level means restricted, an unreadable warn or audit level
     /// means privileged, an unreadable version means latest, and warn follows a stricter
     /// explicit enforce level.
-    pub fn from_labels(
-        labels: Option<&Map<String, Value>>,
-        default: LevelVersion,
-    ) -> NamespacePolicy {
+    pub fn from_labels(labels: Option<&Map>, default: LevelVersion) -> NamespacePolicy {
         let mut invalid = Vec::new();
         let mut read =
             |mode: Mode, base: Option<LevelVersion>| -> (Option<LevelVersion>, Option<String>) {

@@ -116,6 +116,6 @@ fn aggregated_by_builtin(graph: &Graph, id: ObjectId) -> bool {
         && role.labels().is_some_and(|labels| {
             BUILTIN_AGGREGATION_LABELS
                 .iter()
-                .any(|l| labels.get(*l).and_then(Value::as_str) == Some("true"))
+                .any(|l| labels.get(l).and_then(Value::as_str) == Some("true"))
         })
 }

@@ -61,7 +61,7 @@ pub struct Claim<'a> {
     /// The spec.
     pub spec: &'a Value,
     /// The metadata, if any.
-    pub meta: Option<&'a Map<String, Value>>,
+    pub meta: Option<&'a Map>,
 }
 
 impl<'a> Claim<'a> {

@@ -121,7 +121,7 @@ fn is_default(o: &Object) -> bool {
             "storageclass.beta.kubernetes.io/is-default-class",
         ]
         .iter()
-        .any(|k| a.get(*k).and_then(Value::as_str) == Some("true"))
+        .any(|k| a.get(k).and_then(Value::as_str) == Some("true"))
     })
 }
 

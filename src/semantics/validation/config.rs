@@ -162,7 +162,7 @@ pub fn limit_range(object: &Object, errs: &mut Errors) {
                 v.as_str().map_or_else(|| v.to_string(), str::to_owned),
             ))
         };
-        let mut names: Vec<&String> = ["min", "max", "default", "defaultRequest"]
+        let mut names: Vec<&crate::base::key::Key> = ["min", "max", "default", "defaultRequest"]
             .iter()
             .filter_map(|f| item.get(*f).and_then(Value::as_object))
             .flat_map(|m| m.keys())
