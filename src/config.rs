@@ -106,7 +106,7 @@ pub struct Config {
 }
 
 /// The keys of the `limits` section.
-pub const LIMIT_KEYS: [&str; 10] = [
+pub const LIMIT_KEYS: [&str; 11] = [
     "max-file-size",
     "max-documents",
     "max-alias-nodes",
@@ -117,6 +117,7 @@ pub const LIMIT_KEYS: [&str; 10] = [
     "script-call-ms",
     "script-run-ms",
     "helm-template-ms",
+    "kept-tree-bytes",
 ];
 
 /// A config that cannot be used (exit status 2).

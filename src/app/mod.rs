@@ -629,6 +629,9 @@ fn limits(max_file_size: Option<u64>, config: &Config) -> Limits {
         l.parse.run = Some(std::sync::Arc::new(crate::yaml::InputBudget::new(max)));
     }
     l.max_objects = get("max-objects").map_or(l.max_objects, usize_of);
+    if let Some(kept) = get("kept-tree-bytes") {
+        l.kept_trees = Some(std::sync::Arc::new(crate::yaml::InputBudget::new(kept)));
+    }
     // Scripts' clocks are process-wide: the run's templates and policies share one budget.
     deadline::configure(
         get("script-call-ms").unwrap_or(deadline::DEFAULT_CALL_MS),

@@ -288,10 +288,8 @@ pub fn run_reusing(
     }
 
     let mut suppressions = suppress::Suppressions::collect(compiled);
-    let places: Vec<suppress::Place> = kept
-        .par_iter()
-        .map(|d| suppressions.place(graph, d))
-        .collect();
+    let places: Vec<suppress::Place> =
+        graph.in_document_order(&kept, |d| &d.location, |d| suppressions.place(graph, d));
     // `retain` visits the findings once each, in order: the same order as the places.
     let mut places = places.iter();
     kept.retain(|d| {
@@ -359,13 +357,15 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// is stable, as is the order of equal findings).
 pub fn sort(graph: &crate::graph::Graph, diagnostics: &mut Vec<Diagnostic>) {
     let rank = name_ranks(graph);
-    let mut keyed: Vec<_> = std::mem::take(diagnostics)
-        .into_par_iter()
-        .map(|d| {
+    let keys = graph.in_document_order(
+        diagnostics,
+        |d| &d.location,
+        |d| {
             let (file, span) = graph.locate(&d.location);
-            ((rank[file.0 as usize], span.start, span.end), d)
-        })
-        .collect();
+            (rank[file.0 as usize], span.start, span.end)
+        },
+    );
+    let mut keyed: Vec<_> = keys.into_iter().zip(std::mem::take(diagnostics)).collect();
     keyed.par_sort_by(|(ka, a), (kb, b)| {
         ka.cmp(kb)
             .then_with(|| a.rule.cmp(&b.rule))

@@ -168,22 +168,25 @@ impl Suppressions {
                     return Place::without_comments(*file);
                 }
                 let source = graph.file(*file);
-                let mut lines: Vec<usize> = graph
-                    .chain_at(*file, span.start)
+                let tree = graph.tree_holding(*file, span.start);
+                let mut lines: Vec<usize> = tree
                     .iter()
+                    .flat_map(|t| t.chain_at(span.start))
                     .map(|n| source.line_of(n.head_span().start))
                     .collect();
                 lines.push(source.line_of(span.start));
                 Place { file: *file, lines }
             }
             Location::Object { object, pointer } => {
-                let source_file = graph.node_at(*object, pointer).1;
+                // The file alone needs no tree (but for a built object's).
+                let source_file = graph.file_at(*object, pointer);
                 if !self.comments.contains_key(&source_file) {
                     return Place::without_comments(source_file);
                 }
                 let source = graph.file(source_file);
                 let lines = graph
-                    .node_chain(*object, pointer)
+                    .object_tree(*object)
+                    .chain(pointer)
                     .iter()
                     .map(|n| source.line_of(n.head_span().start))
                     .collect();

@@ -38,7 +38,17 @@ pub struct Limits {
     pub parse: ParseLimits,
     /// Objects in one run; the rest are not checked.
     pub max_objects: usize,
+    /// The text of the files whose span trees are kept from the parse to the report, over
+    /// the whole run (`None`: every tree is kept). A tree is about twice its text and is
+    /// needed only to locate findings, so past this budget a file's trees are let go once
+    /// its objects are built and its text is parsed again when a finding in it is
+    /// located: memory stops growing with the repository for a little more time.
+    pub kept_trees: Option<Arc<InputBudget>>,
 }
+
+/// The default of `limits.kept-tree-bytes`: repositories of up to ten thousand objects
+/// keep every tree.
+pub const DEFAULT_KEPT_TREE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The default of `limits.max-input-bytes`: every file's text plus what aliases expand
 /// to, over the whole run (real repositories are tens of MiB).
@@ -53,6 +63,7 @@ impl Default for Limits {
                 ..ParseLimits::default()
             },
             max_objects: 1_000_000,
+            kept_trees: Some(Arc::new(InputBudget::new(DEFAULT_KEPT_TREE_BYTES))),
         }
     }
 }
@@ -193,7 +204,10 @@ struct ParsedFile {
 struct SharedDoc {
     index: usize,
     span: Span,
-    tree: Arc<yaml::Node>,
+    /// The span a finding on the whole document underlines.
+    label: Span,
+    /// `None` once let go (see [`Limits::kept_trees`]).
+    tree: Option<Arc<yaml::Node>>,
     value: Arc<crate::base::value::Value>,
 }
 
@@ -202,7 +216,8 @@ impl From<yaml::Document> for SharedDoc {
         SharedDoc {
             index: d.index,
             span: d.span,
-            tree: Arc::new(d.tree),
+            label: d.tree.label_span(),
+            tree: Some(Arc::new(d.tree)),
             value: Arc::new(d.value),
         }
     }
@@ -294,13 +309,15 @@ pub fn compile_reusing(inputs: &Inputs, reparse: Option<&Reparse>) -> Result<Com
         .into_iter()
         .chain(parse_rendered(inputs, &rendered, first_rendered))
         .collect();
-    Ok(assemble(
+    let mut compiled = assemble(
         parsed,
         builds,
         &inputs.namespace,
         inputs.limits.max_objects,
         &inputs.units,
-    ))
+    );
+    compiled.graph.set_reparser(reparser(&inputs.limits));
+    Ok(compiled)
 }
 
 /// Compiles files held in memory, `(name, bytes)`, as if named on the command line (for
@@ -329,13 +346,15 @@ pub fn compile_in_memory(
             )
         })
         .collect();
-    assemble(
+    let mut compiled = assemble(
         parsed,
         Builds::default(),
         namespace,
         limits.max_objects,
         &Declared::default(),
-    )
+    );
+    compiled.graph.set_reparser(reparser(limits));
+    compiled
 }
 
 /// An object found in a document, before its identity is read.
@@ -386,8 +405,7 @@ fn assemble(
                 if pending.len() >= max_objects {
                     if !over_limit && !context {
                         over_limit = true;
-                        let span = doc.tree.label_span();
-                        let d = yaml_syntax::too_many_objects(pf.source.id, span, max_objects);
+                        let d = yaml_syntax::too_many_objects(pf.source.id, doc.label, max_objects);
                         diagnostics.push(d);
                     }
                     break;
@@ -451,7 +469,7 @@ fn assemble(
             file,
             index: 0,
             span: b.tree.span,
-            tree: Arc::new(b.tree),
+            tree: Some(Arc::new(b.tree)),
             built: Some(Box::new(b.built)),
         });
     }
@@ -524,9 +542,50 @@ fn parse_bytes(
         Err(e) => return unreadable(id, name, input, e.lossy, e.offset, e.message),
     };
     match reparse {
+        // The editor's server keeps its parses whole, trees included.
         Some(r) => r.parse(id, input, text, limits, templates, store),
-        None => parse_text(id, name, input, text, limits, templates, store),
+        None => {
+            let mut parsed = parse_text(id, name, input, text, limits, templates, store);
+            let_go_of_trees(&mut parsed, limits);
+            parsed
+        }
     }
+}
+
+/// Lets go of a file's span trees when its text does not fit in what is left of the
+/// run's [`Limits::kept_trees`]. A file whose parse is not its text's alone keeps them:
+/// one whose aliases were charged to the run's input budget, or one with templates.
+fn let_go_of_trees(parsed: &mut ParsedFile, limits: &Limits) {
+    let Some(budget) = &limits.kept_trees else {
+        return;
+    };
+    let text = &parsed.source.text;
+    if parsed.documents.is_empty() || parsed.aliased || text.contains("${{") {
+        return;
+    }
+    if !budget.charge(text.len() as u64) {
+        for d in &mut parsed.documents {
+            d.tree = None;
+        }
+    }
+}
+
+/// How the graph parses a file again for the trees [`let_go_of_trees`] let go: the
+/// compile stage's parse, bounded by the same limits but for the run's input budget
+/// (the text was charged when it was read).
+fn reparser(limits: &Limits) -> Arc<crate::graph::ParseTrees> {
+    let limits = ParseLimits {
+        run: None,
+        ..limits.parse.clone()
+    };
+    Arc::new(move |text: &str| {
+        let (stream, _) = yaml::parse_noting_aliases(text, &limits);
+        stream
+            .documents
+            .into_iter()
+            .map(|d| (d.index, d.tree))
+            .collect()
+    })
 }
 
 /// The renderings of the charts' templates, parsed as walked files with the ids from
@@ -564,6 +623,7 @@ fn parse_rendered(
                 &inputs.templates,
                 inputs.parses.as_deref(),
             );
+            let_go_of_trees(&mut pf, &inputs.limits);
             if let Some(chart_yaml) = chart_yaml {
                 pf.source.rendered = Some(load::RenderedFrom {
                     chart_file: FileId(r.chart_input as u32),
@@ -740,3 +800,6 @@ fn unreadable(
 
 #[cfg(test)]
 mod reparse_tests;
+
+#[cfg(test)]
+mod kept_trees_tests;

@@ -81,7 +81,8 @@ pub fn resolve(graph: &Graph, object: ObjectId, changes: &[Change]) -> Option<Ve
     }
     let file = doc.file;
     let text: &str = &graph.file(file).text;
-    let (root, depth) = doc.tree.resolve(&o.base);
+    let tree = graph.tree(o.doc);
+    let (root, depth) = tree.resolve(&o.base);
     if depth != o.base.tokens().count() {
         return None;
     }

@@ -7,6 +7,7 @@
 //! ([`Graph::of_kind`], [`Graph::checked`]) is not a lookup and is not scoped.
 
 mod spans;
+mod trees;
 pub mod units;
 
 use crate::base::FastMap;
@@ -17,10 +18,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
 use crate::load::SourceFile;
 use crate::model::{Object, ObjectKey, PodTemplate, Selector, WorkloadKind};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::Node;
+pub use trees::{ObjectTree, ParseTrees};
 use units::{Membership, Units};
 
-/// A parsed document's span tree, kept for locations.
+/// A parsed document and its span tree, for locations.
 #[derive(Debug)]
 pub struct DocTree {
     /// Its file.
@@ -29,8 +31,9 @@ pub struct DocTree {
     pub index: usize,
     /// The document's extent.
     pub span: Span,
-    /// The span tree.
-    pub tree: Arc<Node>,
+    /// The span tree, when it was kept: `None` when the compile stage let it go, to be
+    /// parsed again when asked for ([`Graph::tree`]).
+    pub tree: Option<Arc<Node>>,
     /// For an object built from a kustomization: its nodes' files.
     pub built: Option<Box<Built>>,
 }
@@ -92,6 +95,8 @@ pub struct Graph {
     pub units: Units,
     /// Each object's unit, by object id.
     members: Vec<Membership>,
+    /// How trees that were let go are parsed again.
+    reparser: trees::Reparser,
 }
 
 /// A namespace and a selector: what one selection is asked by.
@@ -654,67 +659,6 @@ impl Graph {
         WorkloadKind::of(self.object(id))
     }
 
-    /// The deepest span-tree node along an object's pointer.
-    pub fn node_at(&self, object: ObjectId, pointer: &Pointer) -> (&Node, FileId) {
-        let o = self.object(object);
-        let doc = &self.docs[o.doc.0 as usize];
-        let (base, _) = doc.tree.resolve(&o.base);
-        let (node, depth) = base.resolve(pointer);
-        let file = match &doc.built {
-            None => doc.file,
-            Some(built) => built.file_at(&pointer.truncated(depth)).unwrap_or(doc.file),
-        };
-        (node, file)
-    }
-
-    /// The chain of span-tree nodes from an object's root to the node at `pointer`.
-    pub fn node_chain(&self, object: ObjectId, pointer: &Pointer) -> Vec<&Node> {
-        let o = self.object(object);
-        let doc = &self.docs[o.doc.0 as usize];
-        let (mut node, _) = doc.tree.resolve(&o.base);
-        let mut chain = vec![node];
-        for token in pointer.tokens() {
-            match node.child(&token) {
-                Some(next) => {
-                    node = next;
-                    chain.push(node);
-                }
-                None => break,
-            }
-        }
-        chain
-    }
-
-    /// The chain of span-tree nodes that contain a byte offset of a file, outermost first
-    /// (empty when no parsed document covers it).
-    pub fn chain_at(&self, file: FileId, offset: u32) -> Vec<&Node> {
-        let Some(doc) = self.doc_holding(file, offset).map(|i| &self.docs[i]) else {
-            return Vec::new();
-        };
-        let contains = |n: &Node| {
-            let head = n
-                .key_span()
-                .map_or(n.span.start, |k| k.start.min(n.span.start));
-            head <= offset && offset < n.span.end.max(head + 1)
-        };
-        let mut chain: Vec<&Node> = vec![&doc.tree];
-        let mut node: &Node = &doc.tree;
-        loop {
-            let next = match &node.kind {
-                NodeKind::Map(entries) => entries.iter().map(|(_, n)| n).find(|n| contains(n)),
-                NodeKind::Seq(items) => items.iter().find(|n| contains(n)),
-                NodeKind::Scalar { .. } | NodeKind::Alias => None,
-            };
-            match next {
-                Some(n) => {
-                    chain.push(n);
-                    node = n;
-                }
-                None => return chain,
-            }
-        }
-    }
-
     /// The one mechanism: a location → its file and the span to underline.
     pub fn locate(&self, location: &Location) -> (FileId, Span) {
         self.locate_at(location, false)
@@ -726,7 +670,8 @@ impl Graph {
         match location {
             Location::File { file, span } => (*file, *span),
             Location::Object { object, pointer } => {
-                let (node, file) = self.node_at(*object, pointer);
+                let tree = self.object_tree(*object);
+                let (node, file) = tree.node_at(pointer);
                 let span = if key {
                     node.key_span().unwrap_or_else(|| node.label_span())
                 } else {

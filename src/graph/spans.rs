@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::base::{FileId, ObjectId, Pointer, Span};
+use crate::base::{DocId, FileId, ObjectId, Span};
 
 use super::Graph;
 
-/// The key of the objects' roots by file in [`Graph::memo`].
+/// The key of the documents of each file in [`Graph::memo`].
 #[derive(PartialEq, Eq, Hash)]
-struct ObjectRoots;
+struct DocumentsOfFile;
 
 /// The key of the documents by file in [`Graph::memo`].
 #[derive(PartialEq, Eq, Hash)]
@@ -21,15 +21,35 @@ type ByFile<T> = Arc<HashMap<FileId, Spans<T>>>;
 
 impl Graph {
     /// The first checked object, in input order, whose root node lies in `file` and
-    /// holds `span`.
+    /// holds `span`. Only the trees of the documents of `file` that hold the span are
+    /// read.
     pub fn object_holding(&self, file: FileId, span: Span) -> Option<ObjectId> {
-        let index: ByFile<ObjectId> = self.memo(ObjectRoots, || {
-            by_file(self.checked().map(|o| {
-                let (root, f) = self.node_at(o.id, &Pointer::root());
-                (f, root.span.start, root.span.end, o.id)
-            }))
+        let docs: Arc<HashMap<FileId, Vec<DocId>>> = self.memo(DocumentsOfFile, || {
+            let mut by_file: HashMap<FileId, Vec<DocId>> = HashMap::new();
+            for (i, d) in self.docs.iter().enumerate() {
+                by_file.entry(d.file).or_default().push(DocId(i as u32));
+            }
+            Arc::new(by_file)
         });
-        index.get(&file)?.holding(span.start, span.end)
+        let holds = |s: Span| s.start <= span.start && span.end <= s.end;
+        docs.get(&file)?
+            .iter()
+            .filter(|&&d| holds(self.docs[d.0 as usize].span))
+            .flat_map(|&d| self.objects_of_doc(d))
+            .filter(|o| !o.context)
+            .filter(|o| {
+                let (f, root) = self.root_span(o.id);
+                f == file && holds(root)
+            })
+            .map(|o| o.id)
+            .min()
+    }
+
+    /// The objects read from one document (objects are in document order).
+    fn objects_of_doc(&self, doc: DocId) -> &[crate::model::Object] {
+        let from = self.objects.partition_point(|o| o.doc < doc);
+        let to = self.objects.partition_point(|o| o.doc <= doc);
+        &self.objects[from..to]
     }
 
     /// The first document of `file` that covers a byte offset (an empty document covers

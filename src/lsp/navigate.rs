@@ -19,7 +19,8 @@ pub fn pointer_at(graph: &Graph, file: FileId, offset: u32) -> Option<Place> {
         head <= offset && offset <= n.span.end
     };
     for o in &graph.objects {
-        let (root, f) = graph.node_at(o.id, &Pointer::root());
+        let tree = graph.object_tree(o.id);
+        let (root, f) = tree.node_at(&Pointer::root());
         if f != file || !contains(root) {
             continue;
         }
@@ -190,8 +191,8 @@ pub fn references(graph: &Graph, target: &Place) -> Vec<Place> {
         && !tptr.as_str().starts_with("/spec/ports/");
     let mut out = Vec::new();
     for o in graph.checked() {
-        let (root, _) = graph.node_at(o.id, &Pointer::root());
-        root.walk(&mut Pointer::root(), &mut |p, node| {
+        let tree = graph.object_tree(o.id);
+        tree.root().walk(&mut Pointer::root(), &mut |p, node| {
             if !matches!(node.kind, NodeKind::Scalar { .. }) && !p.as_str().ends_with("/selector") {
                 return;
             }

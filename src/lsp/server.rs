@@ -494,7 +494,8 @@ impl Server {
     fn suppression(&self, graph: &Graph, d: &Diagnostic) -> Option<lt::CodeAction> {
         let (file, offset) = match &d.location {
             Location::Object { object, pointer } => {
-                let (node, f) = graph.node_at(*object, pointer);
+                let tree = graph.object_tree(*object);
+                let (node, f) = tree.node_at(pointer);
                 (f, node.head_span().start)
             }
             Location::File { file, span } => (*file, span.start),

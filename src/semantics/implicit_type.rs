@@ -39,11 +39,8 @@ pub fn mistyped_scalar(
     object: &Object,
     pointer: &Pointer,
 ) -> bool {
-    let chain = graph.node_chain(object.id, pointer);
-    if chain.len() != pointer.tokens().count() + 1 {
-        return false;
-    }
-    let Some(node) = chain.last() else {
+    let tree = graph.object_tree(object.id);
+    let Some((node, file)) = tree.exact(pointer) else {
         return false;
     };
     let NodeKind::Scalar {
@@ -56,11 +53,6 @@ pub fn mistyped_scalar(
     if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
         return false;
     }
-    let (_, file) = graph.node_at(object.id, pointer);
-    let raw = graph
-        .file(file)
-        .text
-        .get(node.span.start as usize..node.span.end as usize)
-        .unwrap_or_default();
+    let raw = graph.file(file).slice(node.span);
     root.is_some_and(|r| quoting_fixes(r, pointer, raw))
 }

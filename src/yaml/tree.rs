@@ -116,6 +116,34 @@ impl Node {
         }
     }
 
+    /// The nodes that contain a byte offset, from this one down, outermost first (this
+    /// node whether or not it does). A node contains the text from its key, when it has
+    /// one, to its end.
+    pub fn chain_at(&self, offset: u32) -> Vec<&Node> {
+        let contains = |n: &Node| {
+            let head = n
+                .key_span()
+                .map_or(n.span.start, |k| k.start.min(n.span.start));
+            head <= offset && offset < n.span.end.max(head + 1)
+        };
+        let mut chain: Vec<&Node> = vec![self];
+        let mut node = self;
+        loop {
+            let next = match &node.kind {
+                NodeKind::Map(entries) => entries.iter().map(|(_, n)| n).find(|n| contains(n)),
+                NodeKind::Seq(items) => items.iter().find(|n| contains(n)),
+                NodeKind::Scalar { .. } | NodeKind::Alias => None,
+            };
+            match next {
+                Some(n) => {
+                    chain.push(n);
+                    node = n;
+                }
+                None => return chain,
+            }
+        }
+    }
+
     /// The line-start anchor of a node for inline suppressions: the key when it has one.
     pub fn head_span(&self) -> Span {
         self.key_span().unwrap_or(self.span)

@@ -1,4 +1,4 @@
-use crate::base::{Diagnostic, FileId, Location, Pointer};
+use crate::base::{Diagnostic, FileId, Location};
 use crate::declare_rule;
 use crate::edit::{self, Change};
 use crate::rules::{Fix, FixContext, Rule, RuleMeta, Safety};
@@ -72,7 +72,8 @@ impl Rule for YamlDuplicateKey {
         };
         let g = cx.graph;
         let object = g.object(g.object_holding(file, span)?);
-        let (root, _) = g.node_at(object.id, &Pointer::root());
+        let tree = g.object_tree(object.id);
+        let root = tree.root();
         let text = &g.file(file).text;
         let value_text = |key| {
             let (_, n) = edit::keyed_at(root, key)?;

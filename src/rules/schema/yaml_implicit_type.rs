@@ -2,7 +2,7 @@ use std::cell::RefCell;
 
 use crate::base::value::Value;
 
-use crate::base::{At, Diagnostic, FastMap, Pointer};
+use crate::base::{Diagnostic, FastMap, Pointer};
 use crate::declare_rule;
 use crate::model::Object;
 use crate::edit::{Change, Yaml};
@@ -12,7 +12,8 @@ use crate::schema::message::dotted;
 use crate::schema::walk::{Root, Types};
 use crate::semantics::implicit_type;
 use crate::yaml::scalar::Resolved;
-use crate::yaml::{Node, NodeKind, ScalarStyle};
+use crate::graph::ObjectTree;
+use crate::yaml::{NodeKind, ScalarStyle};
 
 declare_rule! {
     /// ## What it does
@@ -62,7 +63,8 @@ declare_rule! {
     }
 }
 
-/// Walks each object's span tree for plain scalars typed as something other than a string.
+/// Walks each object's value for booleans, numbers and nulls where the schema wants a
+/// string, then asks the span tree whether such a value was written as a plain scalar.
 pub struct YamlImplicitType;
 
 impl Rule for YamlImplicitType {
@@ -88,7 +90,8 @@ impl Rule for YamlImplicitType {
     /// The scalar's own text in double quotes: the string that was meant.
     fn fix(&self, cx: &FixContext<'_>, finding: &Diagnostic) -> Option<Fix> {
         let (object, pointer) = super::super::fixes::object_location(finding)?;
-        let (node, file) = cx.graph.node_at(object, pointer);
+        let tree = cx.graph.object_tree(object);
+        let (node, file) = tree.node_at(pointer);
         let raw = cx.graph.file(file).slice(node.span);
         // A plain scalar folded over lines is not the text of one line: not quoted here.
         if raw.contains('\n') || !matches!(node.kind, NodeKind::Scalar { style: ScalarStyle::Plain, .. }) {
@@ -117,18 +120,17 @@ fn check(cx: &Context<'_>, set: &SchemaSet<'_>, object: &Object, memo: &mut Memo
     let types = memo
         .entry(std::ptr::from_ref(root.schema) as usize)
         .or_default();
-    let (node, file) = cx.graph.node_at(object.id, &Pointer::root());
     let mut walk = Walk {
         cx,
         object,
         root: &root,
-        text: &cx.graph.file(file).text,
+        tree: None,
         types,
         steps: Vec::new(),
         shape: String::new(),
         out: Vec::new(),
     };
-    walk.node(node);
+    walk.value(&object.value);
     walk.out
 }
 
@@ -139,50 +141,46 @@ enum Step<'n> {
     Index(usize),
 }
 
-/// A walk over one object's span tree. The way down is kept as steps and turned into a
-/// pointer only at the few scalars that need one: most nodes are strings, or numbers and
-/// booleans where the schema wants them.
+/// A walk over one object's value. The way down is kept as steps and turned into a
+/// pointer only at the few values that need one: most are strings, or numbers and
+/// booleans where the schema wants them. The span tree is read only for those left (and
+/// its file parsed again only then, when the compile stage let it go).
 struct Walk<'w, 'c, 'n> {
     cx: &'w Context<'c>,
     object: &'w Object,
     root: &'w Root<'w>,
-    text: &'w str,
+    tree: Option<ObjectTree<'w>>,
     types: &'w mut FastMap<String, Option<Types>>,
     steps: Vec<Step<'n>>,
     shape: String,
     out: Vec<Diagnostic>,
 }
 
-impl<'n> Walk<'_, '_, 'n> {
-    fn node(&mut self, node: &'n Node) {
-        match &node.kind {
-            NodeKind::Map(entries) => {
-                for (key, child) in entries.iter() {
+impl<'w, 'n> Walk<'w, '_, 'n> {
+    fn value(&mut self, value: &'n Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
                     self.steps.push(Step::Key(key.as_str()));
-                    self.node(child);
+                    self.value(child);
                     self.steps.pop();
                 }
             }
-            NodeKind::Seq(items) => {
+            Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
                     self.steps.push(Step::Index(i));
-                    self.node(child);
+                    self.value(child);
                     self.steps.pop();
                 }
             }
-            NodeKind::Scalar {
-                style: ScalarStyle::Plain,
-                resolved,
-            } if !matches!(resolved, Resolved::Str | Resolved::NonFinite) => {
-                self.scalar(node, *resolved);
-            }
-            NodeKind::Scalar { .. } | NodeKind::Alias => {}
+            Value::Bool(_) | Value::Number(_) | Value::Null => self.scalar(value),
+            Value::String(_) => {}
         }
     }
 
-    /// A plain scalar typed as something other than a string. Cheapest tests first: most
-    /// sit where the schema wants that type.
-    fn scalar(&mut self, node: &Node, resolved: Resolved) {
+    /// A value that is not a string. Cheapest tests first: most sit where the schema wants
+    /// their type.
+    fn scalar(&mut self, value: &Value) {
         self.shape();
         let types = match self.types.get(self.shape.as_str()) {
             Some(types) => *types,
@@ -195,25 +193,28 @@ impl<'n> Walk<'_, '_, 'n> {
         let Some(types) = types else {
             return;
         };
-        if !types.allows_string() {
+        if !types.allows_string() || types.allows(value) {
             return;
         }
         let pointer = self.pointer();
-        let Some(value) = self.object.value.at(pointer.as_str()) else {
+        let (graph, id) = (self.cx.graph, self.object.id);
+        let tree = self.tree.get_or_insert_with(|| graph.object_tree(id));
+        // Written as a plain scalar that YAML 1.1 typed: not a value an alias or a
+        // template gave, which has no node of its own.
+        let Some((node, file)) = tree.exact(&pointer) else {
             return;
         };
-        if types.allows(value) {
+        let NodeKind::Scalar {
+            style: ScalarStyle::Plain,
+            resolved,
+        } = node.kind
+        else {
+            return;
+        };
+        if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
             return;
         }
-        // A key repeated in a mapping: only the last value reaches the object (and the
-        // repetition is yaml-duplicate-key's finding).
-        if self.cx.graph.node_at(self.object.id, &pointer).0.span != node.span {
-            return;
-        }
-        let raw = self
-            .text
-            .get(node.span.start as usize..node.span.end as usize)
-            .unwrap_or_default();
+        let raw = graph.file(file).slice(node.span);
         if !implicit_type::quoting_fixes(self.root, &pointer, raw) {
             return;
         }

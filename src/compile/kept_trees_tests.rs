@@ -1,0 +1,120 @@
+//! Span trees past the run's budget are let go and parsed again when asked for, the same.
+
+use super::*;
+use crate::base::{DocId, Location, Pointer};
+
+/// Three files of several documents each, a List among them.
+fn sources() -> Vec<(String, Vec<u8>)> {
+    let cm = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata:\n  port: 80\n  on: yes\n"
+        )
+    };
+    vec![
+        ("a.yaml".into(), format!("{}---\n{}", cm("a1"), cm("a2")).into_bytes()),
+        (
+            "list.yaml".into(),
+            b"apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: v}}\n".to_vec(),
+        ),
+        ("b.yaml".into(), format!("# lead\n{}---\n---\n{}", cm("b1"), cm("b2")).into_bytes()),
+    ]
+}
+
+/// The compilation with a tree budget of `bytes` (`None`: every tree kept).
+fn compiled(bytes: Option<u64>) -> Compiled {
+    let limits = Limits {
+        kept_trees: bytes.map(|b| Arc::new(InputBudget::new(b))),
+        ..Limits::default()
+    };
+    compile_in_memory(&sources(), "default", &limits)
+}
+
+#[test]
+fn a_let_go_tree_is_parsed_again_the_same() {
+    let kept = compiled(None);
+    let released = compiled(Some(1));
+    assert!(kept.graph.docs.iter().all(|d| d.tree.is_some()));
+    assert!(
+        released.graph.docs.iter().all(|d| d.tree.is_none()),
+        "past the budget every tree is let go"
+    );
+    assert_eq!(kept.graph.docs.len(), released.graph.docs.len());
+    for i in 0..kept.graph.docs.len() {
+        let doc = DocId(i as u32);
+        assert_eq!(
+            format!("{:?}", released.graph.tree(doc)),
+            format!("{:?}", kept.graph.tree(doc)),
+            "document {i}"
+        );
+    }
+    for object in &kept.graph.objects {
+        let id = object.id;
+        assert_eq!(released.graph.root_span(id), kept.graph.root_span(id));
+        for pointer in ["/data/port", "/metadata/name", "/data/missing"] {
+            let pointer = Pointer::parse(pointer).unwrap();
+            let node = |c: &Compiled| {
+                let tree = c.graph.object_tree(id);
+                let (node, file) = tree.node_at(&pointer);
+                (node.span, file, tree.exact(&pointer).is_some())
+            };
+            assert_eq!(node(&released), node(&kept), "{} {pointer}", object.name);
+        }
+    }
+}
+
+/// The budget is spent file by file: the first files' trees fit and are kept.
+#[test]
+fn trees_are_kept_until_the_budget_is_spent() {
+    let first = sources()[0].1.len() as u64;
+    let c = compiled(Some(first));
+    let kept: Vec<bool> = c.graph.docs.iter().map(|d| d.tree.is_some()).collect();
+    let files: Vec<u32> = c.graph.docs.iter().map(|d| d.file.0).collect();
+    for (k, f) in kept.iter().zip(&files) {
+        assert_eq!(*k, *f == 0, "{files:?} {kept:?}");
+    }
+}
+
+/// Visiting items grouped by document still gives the results in the items' order.
+#[test]
+fn grouped_by_document_the_results_keep_the_items_order() {
+    for c in [compiled(None), compiled(Some(1))] {
+        let mut items: Vec<Location> = c
+            .graph
+            .objects
+            .iter()
+            .rev()
+            .map(|o| Location::Object {
+                object: o.id,
+                pointer: Pointer::parse("/metadata/name").unwrap(),
+            })
+            .collect();
+        items.insert(
+            2,
+            Location::File {
+                file: FileId(1),
+                span: Span::new(0, 3),
+            },
+        );
+        let names = c.graph.in_document_order(
+            &items,
+            |l| l,
+            |l| match l {
+                Location::Object { object, pointer } => {
+                    let tree = c.graph.object_tree(*object);
+                    let (node, file) = tree.node_at(pointer);
+                    c.graph.file(file).slice(node.span).to_owned()
+                }
+                Location::File { .. } => "file".to_owned(),
+            },
+        );
+        let mut expected: Vec<String> = c
+            .graph
+            .objects
+            .iter()
+            .rev()
+            .map(|o| o.name.clone())
+            .collect();
+        expected.insert(2, "file".into());
+        assert_eq!(names, expected);
+    }
+}

@@ -1,0 +1,245 @@
+//! Span trees kept, or parsed again when asked for.
+//!
+//! A span tree is as large as its document's value, and a check needs one only to locate
+//! its findings (and for the few rules that read how a scalar was written). The compile
+//! stage therefore drops the trees of ordinary files once their objects are built, and
+//! the graph parses such a file's text again when one of its trees is asked for. The last
+//! few files parsed again are kept per thread: the stages that locate findings visit
+//! them grouped by document, so each file is parsed about once per stage.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
+use crate::yaml::{Node, NodeKind};
+
+use super::Graph;
+
+/// Parses a file's text again into its documents' span trees, by document index (the
+/// compile stage's parse, templates included).
+pub type ParseTrees = dyn Fn(&str) -> Vec<(usize, Node)> + Send + Sync;
+
+/// How a graph gets back the trees it let go.
+#[derive(Clone, Default)]
+pub(super) struct Reparser {
+    /// The graph's own number, so that a thread's kept trees never answer for another
+    /// graph.
+    pub(super) graph: u64,
+    pub(super) parse: Option<Arc<ParseTrees>>,
+    /// Whether any document's tree was let go.
+    pub(super) let_go: bool,
+}
+
+impl fmt::Debug for Reparser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reparser")
+    }
+}
+
+/// A number for each graph that can parse trees again.
+pub(super) fn next_graph_number() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Files parsed again and kept per thread, most recent last: at most this many, and no
+/// more text than [`KEPT_TEXT`] but for the last one (a finding's related places may be
+/// in a few other files).
+const KEPT_FILES: usize = 16;
+const KEPT_TEXT: usize = 4 * 1024 * 1024;
+
+/// One file's trees parsed again.
+struct Reparsed {
+    graph: u64,
+    file: FileId,
+    trees: Vec<(usize, Arc<Node>)>,
+}
+
+thread_local! {
+    static REPARSED: RefCell<Vec<Reparsed>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Graph {
+    /// Parses documents' trees again with `parse` when they were let go (see
+    /// [`super::DocTree::tree`]).
+    pub fn set_reparser(&mut self, parse: Arc<ParseTrees>) {
+        self.reparser = Reparser {
+            graph: next_graph_number(),
+            parse: Some(parse),
+            let_go: self.docs.iter().any(|d| d.tree.is_none()),
+        };
+    }
+
+    /// A document's span tree: the kept one, or its file parsed again. A document that
+    /// cannot be found again (which a parse of the same text never gives) is one node
+    /// spanning the document, so that its findings still point at it.
+    pub fn tree(&self, doc: DocId) -> Arc<Node> {
+        let d = &self.docs[doc.0 as usize];
+        if let Some(tree) = &d.tree {
+            return Arc::clone(tree);
+        }
+        self.reparsed(d.file, d.index)
+            .unwrap_or_else(|| Arc::new(Node::new(d.span, None, NodeKind::Alias)))
+    }
+
+    fn reparsed(&self, file: FileId, index: usize) -> Option<Arc<Node>> {
+        let parse = self.reparser.parse.as_ref()?;
+        let graph = self.reparser.graph;
+        let find = |r: &Reparsed| {
+            r.trees
+                .binary_search_by_key(&index, |(i, _)| *i)
+                .ok()
+                .map(|at| Arc::clone(&r.trees[at].1))
+        };
+        let known = REPARSED.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            let at = kept
+                .iter()
+                .position(|r| r.graph == graph && r.file == file)?;
+            let r = kept.remove(at);
+            let tree = find(&r);
+            kept.push(r);
+            Some(tree)
+        });
+        if let Some(tree) = known {
+            return tree;
+        }
+        let mut trees: Vec<(usize, Arc<Node>)> = parse(&self.file(file).text)
+            .into_iter()
+            .map(|(i, t)| (i, Arc::new(t)))
+            .collect();
+        trees.sort_by_key(|(i, _)| *i);
+        let r = Reparsed { graph, file, trees };
+        let tree = find(&r);
+        REPARSED.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            kept.push(r);
+            let text = |r: &Reparsed| self.file(r.file).text.len();
+            while kept.len() > KEPT_FILES
+                || (kept.len() > 1 && kept.iter().map(text).sum::<usize>() > KEPT_TEXT)
+            {
+                kept.remove(0);
+            }
+        });
+        tree
+    }
+
+    /// `f` of every item, in parallel and in the items' order. When trees were let go the
+    /// items are visited grouped by the document of their `location`, so that each file is
+    /// parsed again about once rather than once per finding in it.
+    pub fn in_document_order<T, R>(
+        &self,
+        items: &[T],
+        location: impl Fn(&T) -> &Location + Sync,
+        f: impl Fn(&T) -> R + Sync + Send,
+    ) -> Vec<R>
+    where
+        T: Sync,
+        R: Send,
+    {
+        if !self.reparser.let_go {
+            return items.par_iter().map(f).collect();
+        }
+        let group = |item: &T| match location(item) {
+            Location::Object { object, .. } => (self.object(*object).doc.0, 0),
+            Location::File { file, .. } => (u32::MAX, file.0),
+        };
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.par_sort_by_key(|&i| group(&items[i]));
+        let mut done: Vec<(usize, R)> = order.into_par_iter().map(|i| (i, f(&items[i]))).collect();
+        done.par_sort_unstable_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The tree of an object's document, to read nodes of the object from.
+    pub fn object_tree(&self, object: ObjectId) -> ObjectTree<'_> {
+        let o = self.object(object);
+        ObjectTree {
+            graph: self,
+            object,
+            tree: self.tree(o.doc),
+        }
+    }
+
+    /// The tree of the first document of `file` that covers `offset`, if one does.
+    pub fn tree_holding(&self, file: FileId, offset: u32) -> Option<Arc<Node>> {
+        self.doc_holding(file, offset)
+            .map(|i| self.tree(DocId(i as u32)))
+    }
+
+    /// The file of the node at an object's pointer, without a tree when the object's
+    /// document is one file's (only a built object's nodes come from several).
+    pub fn file_at(&self, object: ObjectId, pointer: &Pointer) -> FileId {
+        let o = self.object(object);
+        let doc = &self.docs[o.doc.0 as usize];
+        match &doc.built {
+            None => doc.file,
+            Some(_) => self.object_tree(object).node_at(pointer).1,
+        }
+    }
+
+    /// The span of an object's root node.
+    pub fn root_span(&self, object: ObjectId) -> (FileId, Span) {
+        let tree = self.object_tree(object);
+        let (root, file) = tree.node_at(&Pointer::root());
+        (file, root.span)
+    }
+}
+
+/// An object's document tree, held while its nodes are read.
+pub struct ObjectTree<'g> {
+    graph: &'g Graph,
+    object: ObjectId,
+    tree: Arc<Node>,
+}
+
+impl ObjectTree<'_> {
+    /// The object's root node (a `List` item's is inside its document).
+    pub fn root(&self) -> &Node {
+        let o = self.graph.object(self.object);
+        self.tree.resolve(&o.base).0
+    }
+
+    /// The deepest node along `pointer`, and its file.
+    pub fn node_at(&self, pointer: &Pointer) -> (&Node, FileId) {
+        let (node, depth) = self.root().resolve(pointer);
+        (node, self.file_of(pointer, depth))
+    }
+
+    /// The file of the node `depth` tokens down `pointer`.
+    fn file_of(&self, pointer: &Pointer, depth: usize) -> FileId {
+        let o = self.graph.object(self.object);
+        let doc = &self.graph.docs[o.doc.0 as usize];
+        match &doc.built {
+            None => doc.file,
+            Some(built) => built.file_at(&pointer.truncated(depth)).unwrap_or(doc.file),
+        }
+    }
+
+    /// The node at `pointer` and its file, only when every token of it has a node (a
+    /// value an alias or a template gave has none of its own).
+    pub fn exact(&self, pointer: &Pointer) -> Option<(&Node, FileId)> {
+        let (node, depth) = self.root().resolve(pointer);
+        (depth == pointer.tokens().count()).then(|| (node, self.file_of(pointer, depth)))
+    }
+
+    /// The nodes from the object's root to the node at `pointer`, as far as they exist.
+    pub fn chain(&self, pointer: &Pointer) -> Vec<&Node> {
+        let mut node = self.root();
+        let mut chain = vec![node];
+        for token in pointer.tokens() {
+            match node.child(&token) {
+                Some(next) => {
+                    node = next;
+                    chain.push(node);
+                }
+                None => break,
+            }
+        }
+        chain
+    }
+}
