@@ -118,3 +118,35 @@ fn grouped_by_document_the_results_keep_the_items_order() {
         assert_eq!(names, expected);
     }
 }
+
+/// A file whose document might not parse alone as in the file keeps its trees: one with
+/// a problem, a directive, or an expanded alias.
+#[test]
+fn files_that_might_parse_differently_in_parts_keep_their_trees() {
+    let object = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n";
+    let sources: Vec<(String, Vec<u8>)> = [
+        format!("{object}data: {{a: '1', a: '2'}}\n"),
+        format!("%YAML 1.1\n---\n{object}"),
+        format!("{object}data: {{a: &v x, b: *v}}\n"),
+        format!("{object}---\n{object}"),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, text)| (format!("{i}.yaml"), text.into_bytes()))
+    .collect();
+    let limits = Limits {
+        kept_trees: Some(Arc::new(InputBudget::new(1))),
+        ..Limits::default()
+    };
+    let c = compile_in_memory(&sources, "default", &limits);
+    let kept: Vec<(u32, bool)> = c
+        .graph
+        .docs
+        .iter()
+        .map(|d| (d.file.0, d.tree.is_some()))
+        .collect();
+    assert_eq!(
+        kept,
+        [(0, true), (1, true), (2, true), (3, false), (3, false)]
+    );
+}

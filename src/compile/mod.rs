@@ -316,7 +316,7 @@ pub fn compile_reusing(inputs: &Inputs, reparse: Option<&Reparse>) -> Result<Com
         inputs.limits.max_objects,
         &inputs.units,
     );
-    compiled.graph.set_reparser(reparser(&inputs.limits));
+    compiled.graph.set_reparser(inputs.limits.parse.clone());
     Ok(compiled)
 }
 
@@ -353,7 +353,7 @@ pub fn compile_in_memory(
         limits.max_objects,
         &Declared::default(),
     );
-    compiled.graph.set_reparser(reparser(limits));
+    compiled.graph.set_reparser(limits.parse.clone());
     compiled
 }
 
@@ -553,14 +553,20 @@ fn parse_bytes(
 }
 
 /// Lets go of a file's span trees when its text does not fit in what is left of the
-/// run's [`Limits::kept_trees`]. A file whose parse is not its text's alone keeps them:
-/// one whose aliases were charged to the run's input budget, or one with templates.
+/// run's [`Limits::kept_trees`]; the graph parses a document's part of the file again
+/// when its tree is asked for. A file keeps them when that part alone might not parse as
+/// in the file: one with a problem (a syntax error, a duplicate key), a directive, an
+/// expanded alias (charged to the run's input budget), or templates.
 fn let_go_of_trees(parsed: &mut ParsedFile, limits: &Limits) {
     let Some(budget) = &limits.kept_trees else {
         return;
     };
     let text = &parsed.source.text;
-    if parsed.documents.is_empty() || parsed.aliased || text.contains("${{") {
+    let alone = parsed.diagnostics.is_empty()
+        && !parsed.aliased
+        && yaml::split::may_cut(text)
+        && !text.contains("${{");
+    if parsed.documents.is_empty() || !alone {
         return;
     }
     if !budget.charge(text.len() as u64) {
@@ -568,24 +574,6 @@ fn let_go_of_trees(parsed: &mut ParsedFile, limits: &Limits) {
             d.tree = None;
         }
     }
-}
-
-/// How the graph parses a file again for the trees [`let_go_of_trees`] let go: the
-/// compile stage's parse, bounded by the same limits but for the run's input budget
-/// (the text was charged when it was read).
-fn reparser(limits: &Limits) -> Arc<crate::graph::ParseTrees> {
-    let limits = ParseLimits {
-        run: None,
-        ..limits.parse.clone()
-    };
-    Arc::new(move |text: &str| {
-        let (stream, _) = yaml::parse_noting_aliases(text, &limits);
-        stream
-            .documents
-            .into_iter()
-            .map(|d| (d.index, d.tree))
-            .collect()
-    })
 }
 
 /// The renderings of the charts' templates, parsed as walked files with the ids from

@@ -19,7 +19,7 @@ use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
 use crate::load::SourceFile;
 use crate::model::{Object, ObjectKey, PodTemplate, Selector, WorkloadKind};
 use crate::yaml::Node;
-pub use trees::{ObjectTree, ParseTrees};
+pub use trees::ObjectTree;
 use units::{Membership, Units};
 
 /// A parsed document and its span tree, for locations.

@@ -3,60 +3,56 @@
 //! A span tree is as large as its document's value, and a check needs one only to locate
 //! its findings (and for the few rules that read how a scalar was written). The compile
 //! stage therefore drops the trees of ordinary files once their objects are built, and
-//! the graph parses such a file's text again when one of its trees is asked for. The last
-//! few files parsed again are kept per thread: the stages that locate findings visit
-//! them grouped by document, so each file is parsed about once per stage.
+//! the graph parses again, when one of those trees is asked for, the part of its file
+//! that holds the document: from the document marker before it to the next (the cut that
+//! large files are parsed in, which gives the file's own trees). The last few parts
+//! parsed again are kept per thread: the stages that locate findings visit them grouped
+//! by document, so each document is parsed about once per stage, and a file of a hundred
+//! megabytes is never held whole again.
 
 use std::cell::RefCell;
-use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
 use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::split::{parse_part, part_around};
+use crate::yaml::{Node, NodeKind, ParseLimits};
 
 use super::Graph;
 
-/// Parses a file's text again into its documents' span trees, by document index (the
-/// compile stage's parse, templates included).
-pub type ParseTrees = dyn Fn(&str) -> Vec<(usize, Node)> + Send + Sync;
-
 /// How a graph gets back the trees it let go.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Reparser {
     /// The graph's own number, so that a thread's kept trees never answer for another
     /// graph.
     pub(super) graph: u64,
-    pub(super) parse: Option<Arc<ParseTrees>>,
+    /// The limits of the compile stage's parse.
+    pub(super) limits: Option<ParseLimits>,
     /// Whether any document's tree was let go.
     pub(super) let_go: bool,
 }
 
-impl fmt::Debug for Reparser {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Reparser")
-    }
-}
-
 /// A number for each graph that can parse trees again.
-pub(super) fn next_graph_number() -> u64 {
+fn next_graph_number() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Files parsed again and kept per thread, most recent last: at most this many, and no
+/// Parts parsed again and kept per thread, most recent last: at most this many, and no
 /// more text than [`KEPT_TEXT`] but for the last one (a finding's related places may be
-/// in a few other files).
-const KEPT_FILES: usize = 16;
+/// in a few other documents).
+const KEPT_PARTS: usize = 16;
 const KEPT_TEXT: usize = 4 * 1024 * 1024;
 
-/// One file's trees parsed again.
+/// One part of a file parsed again: its documents' spans and trees.
 struct Reparsed {
     graph: u64,
     file: FileId,
-    trees: Vec<(usize, Arc<Node>)>,
+    part: Range<usize>,
+    trees: Vec<(Span, Arc<Node>)>,
 }
 
 thread_local! {
@@ -64,68 +60,96 @@ thread_local! {
 }
 
 impl Graph {
-    /// Parses documents' trees again with `parse` when they were let go (see
-    /// [`super::DocTree::tree`]).
-    pub fn set_reparser(&mut self, parse: Arc<ParseTrees>) {
+    /// Parses documents' trees again within `limits` when they were let go (see
+    /// [`super::DocTree::tree`]): only files that parse without a problem and may be cut
+    /// at their document markers ([`crate::yaml::split::may_cut`]) are let go.
+    pub fn set_reparser(&mut self, limits: ParseLimits) {
         self.reparser = Reparser {
             graph: next_graph_number(),
-            parse: Some(parse),
+            limits: Some(ParseLimits {
+                run: None,
+                ..limits
+            }),
             let_go: self.docs.iter().any(|d| d.tree.is_none()),
         };
     }
 
-    /// A document's span tree: the kept one, or its file parsed again. A document that
-    /// cannot be found again (which a parse of the same text never gives) is one node
-    /// spanning the document, so that its findings still point at it.
+    /// A document's span tree: the kept one, or its part of the file parsed again. A
+    /// document that cannot be found again (which a parse of the same text never gives) is
+    /// one node spanning the document, so that its findings still point at it.
     pub fn tree(&self, doc: DocId) -> Arc<Node> {
         let d = &self.docs[doc.0 as usize];
         if let Some(tree) = &d.tree {
             return Arc::clone(tree);
         }
-        self.reparsed(d.file, d.index)
+        self.reparsed(d.file, d.span)
             .unwrap_or_else(|| Arc::new(Node::new(d.span, None, NodeKind::Alias)))
     }
 
-    fn reparsed(&self, file: FileId, index: usize) -> Option<Arc<Node>> {
-        let parse = self.reparser.parse.as_ref()?;
-        let graph = self.reparser.graph;
-        let find = |r: &Reparsed| {
-            r.trees
-                .binary_search_by_key(&index, |(i, _)| *i)
-                .ok()
-                .map(|at| Arc::clone(&r.trees[at].1))
+    /// The tree of the document of `file` at `span`, from its part parsed again (or the
+    /// whole file, should the part alone not parse as in the file).
+    fn reparsed(&self, file: FileId, span: Span) -> Option<Arc<Node>> {
+        let limits = self.reparser.limits.as_ref()?;
+        let text = &self.file(file).text;
+        let part = part_around(text, span.start as usize);
+        let parse = |part: Range<usize>| match parse_part(text, part.clone(), limits) {
+            Some(documents) => (part, documents),
+            None => {
+                let whole = 0..text.len();
+                (
+                    whole.clone(),
+                    parse_part(text, whole, limits).unwrap_or_default(),
+                )
+            }
         };
-        let known = REPARSED.with(|kept| {
-            let mut kept = kept.borrow_mut();
-            let at = kept
-                .iter()
-                .position(|r| r.graph == graph && r.file == file)?;
-            let r = kept.remove(at);
-            let tree = find(&r);
-            kept.push(r);
-            Some(tree)
-        });
-        if let Some(tree) = known {
-            return tree;
+        let mut tree = self.kept_tree(file, &part, span);
+        if tree.is_none() {
+            let (part, documents) = parse(part);
+            let trees: Vec<(Span, Arc<Node>)> = documents
+                .into_iter()
+                .map(|d| (d.span, Arc::new(d.tree)))
+                .collect();
+            tree = find(&trees, span);
+            self.keep(Reparsed {
+                graph: self.reparser.graph,
+                file,
+                part,
+                trees,
+            });
         }
-        let mut trees: Vec<(usize, Arc<Node>)> = parse(&self.file(file).text)
-            .into_iter()
-            .map(|(i, t)| (i, Arc::new(t)))
-            .collect();
-        trees.sort_by_key(|(i, _)| *i);
-        let r = Reparsed { graph, file, trees };
-        let tree = find(&r);
+        tree
+    }
+
+    /// The tree of the document at `span` if this thread kept its part.
+    fn kept_tree(&self, file: FileId, part: &Range<usize>, span: Span) -> Option<Arc<Node>> {
+        let graph = self.reparser.graph;
         REPARSED.with(|kept| {
             let mut kept = kept.borrow_mut();
+            let at = kept.iter().position(|r| {
+                r.graph == graph
+                    && r.file == file
+                    && r.part.start <= part.start
+                    && part.end <= r.part.end
+            })?;
+            let r = kept.remove(at);
+            let tree = find(&r.trees, span);
             kept.push(r);
-            let text = |r: &Reparsed| self.file(r.file).text.len();
-            while kept.len() > KEPT_FILES
+            tree
+        })
+    }
+
+    /// Keeps a part parsed again, letting go of the oldest past the bounds.
+    fn keep(&self, reparsed: Reparsed) {
+        REPARSED.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            kept.push(reparsed);
+            let text = |r: &Reparsed| r.part.len();
+            while kept.len() > KEPT_PARTS
                 || (kept.len() > 1 && kept.iter().map(text).sum::<usize>() > KEPT_TEXT)
             {
                 kept.remove(0);
             }
         });
-        tree
     }
 
     /// `f` of every item, in parallel and in the items' order. When trees were let go the
@@ -242,4 +266,12 @@ impl ObjectTree<'_> {
         }
         chain
     }
+}
+
+/// The tree of the document at `span` among a part's.
+fn find(trees: &[(Span, Arc<Node>)], span: Span) -> Option<Arc<Node>> {
+    trees
+        .iter()
+        .find(|(s, _)| *s == span)
+        .map(|(_, tree)| Arc::clone(tree))
 }

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::parse::{ParseLimits, Piece, Stream, parse_piece};
+use super::parse::{Document, ParseLimits, Piece, Stream, parse_piece};
 
 /// When a file is cut, and into what.
 #[derive(Debug, Clone, Copy)]
@@ -106,6 +106,54 @@ fn cut(text: &str, piece_bytes: usize) -> Option<Vec<Range<usize>>> {
     Some(starts.iter().zip(ends).map(|(&s, e)| s..e).collect())
 }
 
+/// Whether `text` may be cut at its document markers: no line is a directive.
+pub fn may_cut(text: &str) -> bool {
+    !text.starts_with('%') && !text.contains("\n%")
+}
+
+/// The part of `text` that holds `offset` when the text is cut at every document marker:
+/// from the last marker line at or before it (else the start) to the next marker line
+/// (else the end). Only the lines of that part are read.
+pub fn part_around(text: &str, offset: usize) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let line_start = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    };
+    let mut line = line_start(offset.min(bytes.len()));
+    let start = loop {
+        if line == 0 || is_marker(&bytes[line..]) {
+            break line;
+        }
+        line = line_start(line - 1);
+    };
+    let mut next = start;
+    loop {
+        match bytes[next..].iter().position(|&b| b == b'\n') {
+            Some(n) => next += n + 1,
+            None => return start..bytes.len(),
+        }
+        if is_marker(&bytes[next..]) {
+            return start..next;
+        }
+    }
+}
+
+/// The documents of one part of a file ([`part_around`]) parsed on their own, spans in
+/// the file's offsets; `None` when the part has a problem or expands an alias, where its
+/// parse alone is not known to be the file's (the cut of [`parse_in_pieces`]). Only for
+/// text that [`may_cut`].
+pub fn parse_part(text: &str, part: Range<usize>, limits: &ParseLimits) -> Option<Vec<Document>> {
+    let limits = ParseLimits {
+        run: None,
+        ..limits.clone()
+    };
+    let piece = parse_piece(&text[part.clone()], part.start, &limits);
+    (piece.stream.problems.is_empty() && !piece.aliased).then_some(piece.stream.documents)
+}
+
 /// Whether a line is a document marker: `---` alone or followed by a blank.
 fn is_marker(line: &[u8]) -> bool {
     line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
@@ -134,6 +182,40 @@ mod tests {
         let starts: Vec<&str> = ranges.iter().map(|r| &text[r.start..r.start + 4]).collect();
         assert_eq!(starts, ["a: 1", "---\n", "--- "]);
         assert_eq!(ranges.last().unwrap().end, text.len());
+    }
+
+    /// A part runs from a marker line to the next; a document's part parsed alone gives
+    /// the document of the whole file's parse.
+    #[test]
+    fn a_part_parses_as_in_the_whole_file() {
+        let text = "# head\na: 1\n---\nb: |\n  x\n  ---\n--- # c\nc: 3\n...\nd: 4\n---x: 5\n";
+        let whole = parse(text, &ParseLimits::default());
+        assert_eq!(whole.documents.len(), 4);
+        let parts: Vec<&str> = whole
+            .documents
+            .iter()
+            .map(|d| &text[part_around(text, d.span.start as usize)])
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                "# head\na: 1\n",
+                "---\nb: |\n  x\n  ---\n",
+                "--- # c\nc: 3\n...\nd: 4\n---x: 5\n",
+                "--- # c\nc: 3\n...\nd: 4\n---x: 5\n",
+            ]
+        );
+        for d in &whole.documents {
+            let part = part_around(text, d.span.start as usize);
+            let alone = parse_part(text, part, &ParseLimits::default()).unwrap();
+            let found = alone.iter().find(|a| a.span == d.span).unwrap();
+            assert_eq!(format!("{:?}", found.tree), format!("{:?}", d.tree));
+        }
+        assert!(part_around("", 0).is_empty());
+        assert!(may_cut(text));
+        assert!(!may_cut("a: 1\n%YAML 1.1\n---\nb: 2\n"));
+        // A part with a problem is not trusted alone.
+        assert!(parse_part("a: 1\na: 2\n", 0..10, &ParseLimits::default()).is_none());
     }
 
     #[test]
