@@ -92,19 +92,18 @@ impl Graph {
         let limits = self.reparser.limits.as_ref()?;
         let text = &self.file(file).text;
         let part = part_around(text, span.start as usize);
-        let parse = |part: Range<usize>| match parse_part(text, part.clone(), limits) {
-            Some(documents) => (part, documents),
-            None => {
-                let whole = 0..text.len();
-                (
-                    whole.clone(),
-                    parse_part(text, whole, limits).unwrap_or_default(),
-                )
-            }
-        };
         let mut tree = self.kept_tree(file, &part, span);
         if tree.is_none() {
-            let (part, documents) = parse(part);
+            let (part, documents) = match parse_part(text, part.clone(), limits) {
+                Some(documents) => (part, documents),
+                // Not for a file that was let go (it parsed without a problem); the whole
+                // file, should it happen.
+                None => {
+                    let whole = 0..text.len();
+                    let documents = parse_part(text, whole.clone(), limits).unwrap_or_default();
+                    (whole, documents)
+                }
+            };
             let trees: Vec<(Span, Arc<Node>)> = documents
                 .into_iter()
                 .map(|d| (d.span, Arc::new(d.tree)))

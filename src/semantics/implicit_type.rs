@@ -4,7 +4,7 @@
 use crate::base::value::Value;
 
 use crate::base::Pointer;
-use crate::graph::Graph;
+use crate::graph::{Graph, ObjectTree};
 use crate::model::Object;
 use crate::schema::walk::Root;
 use crate::yaml::scalar::Resolved;
@@ -31,6 +31,28 @@ pub fn quoting_fixes(root: &Root<'_>, pointer: &Pointer, raw: &str) -> bool {
     })
 }
 
+/// The text and YAML 1.1 type of the node at `pointer` when it is a plain scalar typed as
+/// a boolean, number or null: not a value an alias or a template gave (which has no node
+/// of its own), nor one written quoted.
+pub fn typed_plain_scalar<'g>(
+    graph: &'g Graph,
+    tree: &ObjectTree<'_>,
+    pointer: &Pointer,
+) -> Option<(&'g str, Resolved)> {
+    let (node, file) = tree.exact(pointer)?;
+    let NodeKind::Scalar {
+        style: ScalarStyle::Plain,
+        resolved,
+    } = node.kind
+    else {
+        return None;
+    };
+    if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
+        return None;
+    }
+    Some((graph.file(file).slice(node.span), resolved))
+}
+
 /// Whether the node at `pointer` is a plain scalar that YAML 1.1 typed as a non-string
 /// where quoting it gives a valid string (what `yaml-implicit-type` reports).
 pub fn mistyped_scalar(
@@ -40,19 +62,6 @@ pub fn mistyped_scalar(
     pointer: &Pointer,
 ) -> bool {
     let tree = graph.object_tree(object.id);
-    let Some((node, file)) = tree.exact(pointer) else {
-        return false;
-    };
-    let NodeKind::Scalar {
-        style: ScalarStyle::Plain,
-        resolved,
-    } = &node.kind
-    else {
-        return false;
-    };
-    if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
-        return false;
-    }
-    let raw = graph.file(file).slice(node.span);
-    root.is_some_and(|r| quoting_fixes(r, pointer, raw))
+    typed_plain_scalar(graph, &tree, pointer)
+        .is_some_and(|(raw, _)| root.is_some_and(|r| quoting_fixes(r, pointer, raw)))
 }

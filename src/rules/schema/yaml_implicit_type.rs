@@ -199,22 +199,9 @@ impl<'w, 'n> Walk<'w, '_, 'n> {
         let pointer = self.pointer();
         let (graph, id) = (self.cx.graph, self.object.id);
         let tree = self.tree.get_or_insert_with(|| graph.object_tree(id));
-        // Written as a plain scalar that YAML 1.1 typed: not a value an alias or a
-        // template gave, which has no node of its own.
-        let Some((node, file)) = tree.exact(&pointer) else {
+        let Some((raw, resolved)) = implicit_type::typed_plain_scalar(graph, tree, &pointer) else {
             return;
         };
-        let NodeKind::Scalar {
-            style: ScalarStyle::Plain,
-            resolved,
-        } = node.kind
-        else {
-            return;
-        };
-        if matches!(resolved, Resolved::Str | Resolved::NonFinite) {
-            return;
-        }
-        let raw = graph.file(file).slice(node.span);
         if !implicit_type::quoting_fixes(self.root, &pointer, raw) {
             return;
         }
