@@ -7,6 +7,7 @@ pub fn dns1123_label(s: &str) -> Result<(), String> {
         63,
         |c| c.is_ascii_lowercase() || c.is_ascii_digit(),
         "a lower-case letter or digit",
+        "lower-case letters, digits and `-`",
     )
 }
 
@@ -35,6 +36,7 @@ pub fn dns1123_subdomain(s: &str) -> Result<(), String> {
             usize::MAX,
             |c| c.is_ascii_lowercase() || c.is_ascii_digit(),
             "a lower-case letter or digit",
+            "lower-case letters, digits, `-` and `.`",
         )?;
     }
     Ok(())
@@ -110,7 +112,15 @@ fn name_chars(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn label_like(s: &str, max: usize, alnum: impl Fn(char) -> bool, what: &str) -> Result<(), String> {
+/// A DNS label (or one part of a subdomain): `allowed` says which characters the whole
+/// name may hold.
+fn label_like(
+    s: &str,
+    max: usize,
+    alnum: impl Fn(char) -> bool,
+    what: &str,
+    allowed: &str,
+) -> Result<(), String> {
     if s.is_empty() {
         return Err("must not be empty".to_owned());
     }
@@ -124,10 +134,7 @@ fn label_like(s: &str, max: usize, alnum: impl Fn(char) -> bool, what: &str) -> 
         return Err("must be lower case".to_owned());
     }
     if let Some(c) = s.chars().find(|c| !(alnum(*c) || *c == '-')) {
-        return Err(format!(
-            "contains {}; only lower-case letters, digits and `-` are allowed",
-            show(c)
-        ));
+        return Err(format!("contains {}; only {allowed} are allowed", show(c)));
     }
     if !s.starts_with(&alnum) || !s.ends_with(&alnum) {
         return Err(format!("must start and end with {what}"));
@@ -157,6 +164,15 @@ mod tests {
         assert!(dns1035_label("1web").is_err());
         assert!(dns1123_subdomain("a.b-c.d").is_ok());
         assert!(dns1123_subdomain("a..b").is_err());
+        // A subdomain's message allows the dot it may hold; a label's does not.
+        assert_eq!(
+            dns1123_subdomain("web_1.example").unwrap_err(),
+            "contains `_`; only lower-case letters, digits, `-` and `.` are allowed"
+        );
+        assert_eq!(
+            dns1123_label("web_1").unwrap_err(),
+            "contains `_`; only lower-case letters, digits and `-` are allowed"
+        );
         assert!(qualified_name("app.kubernetes.io/name").is_ok());
         assert!(qualified_name("app").is_ok());
         assert!(qualified_name("a/b/c").is_err());

@@ -9,7 +9,8 @@ use crate::semantics::{crds, names};
 declare_rule! {
     /// ## What it does
     /// Reports a `metadata.name` (or `generateName` prefix) that the API server rejects
-    /// for the object's kind, a `metadata.namespace` that is not a DNS-1123 label, and an
+    /// for the object's kind, a namespaced object's `metadata.namespace` that is not a
+    /// DNS-1123 label (the API server clears a cluster-scoped object's), and an
     /// object with neither `name` nor `generateName`. The format depends on the kind:
     ///
     /// - DNS-1035 label (`[a-z]([-a-z0-9]*[a-z0-9])?`, ≤ 63): Service;
@@ -116,8 +117,10 @@ impl Rule for InvalidName {
         let meta = Pointer::root().key("metadata");
         let name = object.at("/metadata/name").and_then(Value::as_str);
         let generate = object.at("/metadata/generateName").and_then(Value::as_str);
+        // A cluster-scoped object's namespace is cleared by the API server, not checked.
+        let namespaced = object.namespace.is_some();
         if let Some(ns) = object.at("/metadata/namespace").and_then(Value::as_str) {
-            if !ns.is_empty() {
+            if namespaced && !ns.is_empty() {
                 if let Err(why) = names::dns1123_label(ns) {
                     out.push(INVALID_NAME.at(
                         object.id,

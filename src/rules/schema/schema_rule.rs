@@ -26,7 +26,10 @@ declare_rule! {
     /// package) plus the enums the API server enforces that they lack: `imagePullPolicy`,
     /// `restartPolicy`, `dnsPolicy`, port `protocol`, Service `type`, `sessionAffinity`,
     /// traffic policies, `pathType`, access modes, volume modes, reclaim policies, update
-    /// strategies, `concurrencyPolicy`, toleration operators and effects, and more.
+    /// strategies, `concurrencyPolicy`, toleration operators and effects, and more; and
+    /// every container's `image`, which the API server requires of a Pod and of the
+    /// templates it validates (it does not validate a StatefulSet's template, whose
+    /// controller then fails to create the pods: reported all the same).
     ///
     /// A scalar that YAML 1.1 typed as a boolean or number where a string is wanted is
     /// reported by `yaml-implicit-type` instead; an apiVersion that is no longer served by
