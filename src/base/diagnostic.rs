@@ -108,6 +108,20 @@ impl Diagnostic {
         }
     }
 
+    /// Gives back the room its strings and list grew beyond their contents while it was
+    /// built: a finding lives to the end of the run, and a run can have hundreds of
+    /// thousands (a message from `format!`, a pointer built token by token and a list of
+    /// related places grown by pushes each kept up to twice their size).
+    pub fn shrink_to_fit(&mut self) {
+        self.message.shrink_to_fit();
+        self.location.shrink_to_fit();
+        self.related.shrink_to_fit();
+        for r in &mut self.related {
+            r.message.shrink_to_fit();
+            r.location.shrink_to_fit();
+        }
+    }
+
     /// Replaces the help text.
     #[must_use]
     pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {

@@ -29,6 +29,15 @@ pub enum Location {
     },
 }
 
+impl Location {
+    /// Gives back the room its pointer grew beyond its text.
+    pub fn shrink_to_fit(&mut self) {
+        if let Location::Object { pointer, .. } = self {
+            pointer.shrink_to_fit();
+        }
+    }
+}
+
 /// A second place that explains the first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {

@@ -10,6 +10,11 @@ use crate::base::value::{Map, Value};
 pub struct Pointer(String);
 
 impl Pointer {
+    /// Gives back the room a pointer built token by token grew beyond its text.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     /// The whole object.
     pub fn root() -> Pointer {
         Pointer(String::new())

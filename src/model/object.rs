@@ -20,6 +20,21 @@ pub struct ObjectKey {
     pub name: String,
 }
 
+/// An object's identity borrowed from it ([`Object::key_ref`]): for tables that hold one
+/// entry per object only while a rule runs, where copying the four strings of every
+/// object would cost more than the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ObjectKeyRef<'a> {
+    /// API group (`""` for core).
+    pub group: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// Namespace, `None` for cluster-scoped kinds.
+    pub namespace: Option<&'a str>,
+    /// Name.
+    pub name: &'a str,
+}
+
 /// An object read from a manifest.
 #[derive(Debug)]
 pub struct Object {
@@ -56,6 +71,16 @@ impl Object {
             kind: self.kind.clone(),
             namespace: self.namespace.clone(),
             name: self.name.clone(),
+        }
+    }
+
+    /// The identity, borrowed.
+    pub fn key_ref(&self) -> ObjectKeyRef<'_> {
+        ObjectKeyRef {
+            group: &self.group,
+            kind: &self.kind,
+            namespace: self.namespace.as_deref(),
+            name: &self.name,
         }
     }
 

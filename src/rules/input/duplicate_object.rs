@@ -4,7 +4,7 @@ use std::collections::hash_map::Entry;
 use crate::base::{Diagnostic, FileId, ObjectId, Pointer, Severity};
 use crate::declare_rule;
 use crate::graph::units::Membership;
-use crate::model::ObjectKey;
+use crate::model::ObjectKeyRef;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -80,16 +80,21 @@ impl Rule for DuplicateObject {
     /// One pass over the objects in input order, with the first of each identity and unit
     /// in a hash map: linear in the objects, however many share a name.
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut first: FastMap<(ObjectKey, Membership), ObjectId> = FastMap::default();
+        // Identities borrowed from the objects: copied, they were the largest thing this
+        // rule held (two tables of four strings per object).
+        let mut first: FastMap<(ObjectKeyRef<'_>, Membership), ObjectId> = FastMap::default();
         // The identities each file defines, to tell variants apart.
-        let mut keys_of: FastMap<FileId, FastSet<ObjectKey>> = FastMap::default();
+        let mut keys_of: FastMap<FileId, FastSet<ObjectKeyRef<'_>>> = FastMap::default();
         let mut repeats: Vec<(ObjectId, ObjectId)> = Vec::new();
         for object in cx.graph.checked() {
             if object.name.is_empty() {
                 continue;
             }
-            keys_of.entry(object.file).or_default().insert(object.key());
-            match first.entry((object.key(), cx.graph.membership(object.id))) {
+            keys_of
+                .entry(object.file)
+                .or_default()
+                .insert(object.key_ref());
+            match first.entry((object.key_ref(), cx.graph.membership(object.id))) {
                 Entry::Vacant(slot) => {
                     slot.insert(object.id);
                 }
@@ -163,7 +168,7 @@ impl Rule for DuplicateObject {
 /// least half of the smaller file's objects: the files are variants (a one-object file
 /// that redefines an object of another is an alternative to that definition).
 fn shared(
-    keys_of: &FastMap<FileId, FastSet<ObjectKey>>,
+    keys_of: &FastMap<FileId, FastSet<ObjectKeyRef<'_>>>,
     (a, b): (FileId, FileId),
 ) -> Option<(usize, usize)> {
     let (ka, kb) = (keys_of.get(&a)?, keys_of.get(&b)?);
