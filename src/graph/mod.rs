@@ -17,8 +17,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
 use crate::load::SourceFile;
-use crate::model::{Object, ObjectKey, PodTemplate, Selector, WorkloadKind};
+use crate::model::{Object, ObjectKeyRef, PodTemplate, Selector, WorkloadKind};
 use crate::yaml::Node;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 pub use trees::ObjectTree;
 use units::{Membership, Units};
 
@@ -59,7 +61,12 @@ impl Built {
     }
 }
 
-type LabelKey = (Option<String>, String, String);
+/// An index's key: an identity, or a namespace, label key and value, hashed. A list holds
+/// the objects of every key with that hash, and each lookup keeps those whose own key is
+/// the one asked for, so a collision costs a comparison, never a wrong answer. Copies of
+/// the keys' strings were a tenth of the graph at 100,000 objects. The hash is SipHash
+/// with the run's own random key: the input cannot choose keys that collide.
+type Hashed = u64;
 
 /// Every object of the run, with indexes so that no query compares every object with
 /// every other.
@@ -71,11 +78,13 @@ pub struct Graph {
     pub docs: Vec<DocTree>,
     /// The objects, in file and document order.
     pub objects: Vec<Object>,
-    by_key: FastMap<ObjectKey, Vec<ObjectId>>,
+    /// How index keys are hashed ([`Hashed`]).
+    hashing: RandomState,
+    by_key: FastMap<Hashed, Vec<ObjectId>>,
     by_kind: FastMap<(String, String), Vec<ObjectId>>,
-    template_labels: FastMap<LabelKey, Vec<ObjectId>>,
+    template_labels: FastMap<Hashed, Vec<ObjectId>>,
     workloads_by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
-    object_labels: FastMap<LabelKey, Vec<ObjectId>>,
+    object_labels: FastMap<Hashed, Vec<ObjectId>>,
     objects_by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
     /// For each workload, the groups of Services whose selector selects its pods (see
     /// `service_groups`), in id order. Computed once from the Services' side through the
@@ -185,16 +194,27 @@ impl std::fmt::Debug for Memo {
     }
 }
 
+/// The hash of a namespace, label key and value in the label indexes.
+fn label_hash(hashing: &RandomState, namespace: Option<&str>, key: &str, value: &str) -> Hashed {
+    hashing.hash_one((namespace, key, value))
+}
+
+/// The hash of an identity in the identity index.
+fn key_hash(hashing: &RandomState, key: ObjectKeyRef<'_>) -> Hashed {
+    hashing.hash_one(key)
+}
+
 /// Lists `object` under each of its string-valued `labels`, in its namespace.
 fn index_labels(
-    index: &mut FastMap<LabelKey, Vec<ObjectId>>,
+    index: &mut FastMap<Hashed, Vec<ObjectId>>,
+    hashing: &RandomState,
     object: &Object,
     labels: Option<&crate::base::value::Map>,
 ) {
     for (k, v) in labels.into_iter().flatten() {
         if let Some(v) = v.as_str() {
             index
-                .entry((object.namespace.clone(), k.to_string(), v.to_owned()))
+                .entry(label_hash(hashing, object.namespace.as_deref(), k, v))
                 .or_default()
                 .push(object.id);
         }
@@ -204,17 +224,20 @@ fn index_labels(
 /// The indexes of objects by identity, kind, namespace and label.
 #[derive(Default)]
 struct ObjectIndexes {
-    by_key: FastMap<ObjectKey, Vec<ObjectId>>,
+    by_key: FastMap<Hashed, Vec<ObjectId>>,
     by_kind: FastMap<(String, String), Vec<ObjectId>>,
     by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
-    labels: FastMap<LabelKey, Vec<ObjectId>>,
+    labels: FastMap<Hashed, Vec<ObjectId>>,
 }
 
 impl ObjectIndexes {
-    fn of(objects: &[Object]) -> ObjectIndexes {
+    fn of(objects: &[Object], hashing: &RandomState) -> ObjectIndexes {
         let mut ix = ObjectIndexes::default();
         for o in objects {
-            ix.by_key.entry(o.key()).or_default().push(o.id);
+            ix.by_key
+                .entry(key_hash(hashing, o.key_ref()))
+                .or_default()
+                .push(o.id);
             ix.by_kind
                 .entry((o.group.clone(), o.kind.clone()))
                 .or_default()
@@ -223,7 +246,7 @@ impl ObjectIndexes {
                 .entry(o.namespace.clone())
                 .or_default()
                 .push(o.id);
-            index_labels(&mut ix.labels, o, o.labels());
+            index_labels(&mut ix.labels, hashing, o, o.labels());
         }
         ix
     }
@@ -233,11 +256,11 @@ impl ObjectIndexes {
 #[derive(Default)]
 struct TemplateIndexes {
     by_namespace: FastMap<Option<String>, Vec<ObjectId>>,
-    labels: FastMap<LabelKey, Vec<ObjectId>>,
+    labels: FastMap<Hashed, Vec<ObjectId>>,
 }
 
 impl TemplateIndexes {
-    fn of(objects: &[Object]) -> TemplateIndexes {
+    fn of(objects: &[Object], hashing: &RandomState) -> TemplateIndexes {
         let mut ix = TemplateIndexes::default();
         for o in objects {
             let Some(t) = PodTemplate::of(o) else {
@@ -247,7 +270,7 @@ impl TemplateIndexes {
                 .entry(o.namespace.clone())
                 .or_default()
                 .push(o.id);
-            index_labels(&mut ix.labels, o, t.labels());
+            index_labels(&mut ix.labels, hashing, o, t.labels());
         }
         ix
     }
@@ -284,8 +307,8 @@ impl Graph {
         // The indexes of the objects and those of their pod templates are built side by
         // side; each lists objects in input order.
         let (objects, templates) = rayon::join(
-            || ObjectIndexes::of(&g.objects),
-            || TemplateIndexes::of(&g.objects),
+            || ObjectIndexes::of(&g.objects, &g.hashing),
+            || TemplateIndexes::of(&g.objects, &g.hashing),
         );
         g.by_key = objects.by_key;
         g.by_kind = objects.by_kind;
@@ -402,15 +425,18 @@ impl Graph {
         namespace: Option<&str>,
         name: &str,
     ) -> Option<&Object> {
-        let key = ObjectKey {
-            group: group.to_owned(),
-            kind: kind.to_owned(),
-            namespace: namespace.map(str::to_owned),
-            name: name.to_owned(),
+        let key = ObjectKeyRef {
+            group,
+            kind,
+            namespace,
+            name,
         };
         self.by_key
-            .get(&key)
-            .and_then(|ids| ids.iter().find(|&&id| self.sees(viewer.id, id)))
+            .get(&key_hash(&self.hashing, key))
+            .and_then(|ids| {
+                ids.iter()
+                    .find(|&&id| self.object(id).key_ref() == key && self.sees(viewer.id, id))
+            })
             .map(|&id| self.object(id))
     }
 
@@ -421,15 +447,26 @@ impl Graph {
         self.get(object, "", "Namespace", None, name)
     }
 
+    /// The objects whose identity shares its hash with another object's (of the same
+    /// identity, nearly always), each list in input order; the lists in no set order.
+    /// What a search for duplicates needs to visit, and nothing else.
+    pub fn identity_groups(&self) -> impl Iterator<Item = &[ObjectId]> {
+        self.by_key
+            .values()
+            .filter(|ids| ids.len() > 1)
+            .map(Vec::as_slice)
+    }
+
     /// Every object with the viewer's identity that it sees (itself included), in input
     /// order: more than one is a duplicate.
     pub fn same_key_seen_by(&self, viewer: &Object) -> Vec<ObjectId> {
+        let key = viewer.key_ref();
         self.by_key
-            .get(&viewer.key())
+            .get(&key_hash(&self.hashing, key))
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .copied()
-            .filter(|&id| self.sees(viewer.id, id))
+            .filter(|&id| self.object(id).key_ref() == key && self.sees(viewer.id, id))
             .collect()
     }
 
@@ -569,8 +606,9 @@ impl Graph {
                     .iter()
                     .copied()
                     .filter(|&id| {
-                        PodTemplate::of(self.object(id))
-                            .is_some_and(|t| selector.matches_opt(t.labels()))
+                        let o = self.object(id);
+                        o.namespace == key.0
+                            && PodTemplate::of(o).is_some_and(|t| selector.matches_opt(t.labels()))
                     })
                     .collect();
                 self.selections
@@ -600,7 +638,7 @@ impl Graph {
             .iter()
             .filter(|&&id| self.sees(viewer.id, id))
             .map(|&id| self.object(id))
-            .filter(|o| selector.matches_opt(o.labels()))
+            .filter(|o| o.namespace == ns && selector.matches_opt(o.labels()))
             .collect()
     }
 
@@ -634,10 +672,12 @@ impl Graph {
         Services { graph: self, ids }
     }
 
-    /// The smallest posting list among the selector's labels, or the whole namespace.
+    /// The smallest posting list among the selector's labels, or the whole namespace: a
+    /// superset of what the selector selects (a list also holds the objects of labels of
+    /// the same hash), which the callers match.
     fn candidates<'a>(
         &'a self,
-        index: &'a FastMap<LabelKey, Vec<ObjectId>>,
+        index: &'a FastMap<Hashed, Vec<ObjectId>>,
         all: &'a FastMap<Option<String>, Vec<ObjectId>>,
         ns: &Option<String>,
         selector: &Selector,
@@ -645,7 +685,7 @@ impl Graph {
         let mut best: Option<&[ObjectId]> = None;
         for (k, v) in &selector.match_labels {
             let list = index
-                .get(&(ns.clone(), k.clone(), v.clone()))
+                .get(&label_hash(&self.hashing, ns.as_deref(), k, v))
                 .map_or(&[][..], Vec::as_slice);
             if best.is_none_or(|b| list.len() < b.len()) {
                 best = Some(list);

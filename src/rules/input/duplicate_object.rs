@@ -77,30 +77,31 @@ impl Rule for DuplicateObject {
         &DUPLICATE_OBJECT
     }
 
-    /// One pass over the objects in input order, with the first of each identity and unit
-    /// in a hash map: linear in the objects, however many share a name.
+    /// Only the objects that share an identity's hash with another are visited (the
+    /// graph's identity index lists them), each group with a hash map of the first of
+    /// each identity and unit: linear in the objects, however many share a name, and
+    /// nothing held for the objects that have no twin.
     fn check_graph(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        // Identities borrowed from the objects: copied, they were the largest thing this
-        // rule held (two tables of four strings per object).
-        let mut first: FastMap<(ObjectKeyRef<'_>, Membership), ObjectId> = FastMap::default();
-        // The identities each file defines, to tell variants apart.
-        let mut keys_of: FastMap<FileId, FastSet<ObjectKeyRef<'_>>> = FastMap::default();
         let mut repeats: Vec<(ObjectId, ObjectId)> = Vec::new();
-        for object in cx.graph.checked() {
-            if object.name.is_empty() {
-                continue;
-            }
-            keys_of
-                .entry(object.file)
-                .or_default()
-                .insert(object.key_ref());
-            match first.entry((object.key_ref(), cx.graph.membership(object.id))) {
-                Entry::Vacant(slot) => {
-                    slot.insert(object.id);
+        let mut first: FastMap<(ObjectKeyRef<'_>, Membership), ObjectId> = FastMap::default();
+        for group in cx.graph.identity_groups() {
+            first.clear();
+            for &id in group {
+                let object = cx.graph.object(id);
+                if object.context || object.name.is_empty() {
+                    continue;
                 }
-                Entry::Occupied(slot) => repeats.push((object.id, *slot.get())),
+                match first.entry((object.key_ref(), cx.graph.membership(id))) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(id);
+                    }
+                    Entry::Occupied(slot) => repeats.push((id, *slot.get())),
+                }
             }
         }
+        // In the input order of the later object, as one pass over the objects finds them.
+        repeats.sort_unstable();
+        let keys_of = identities_of_files(cx, &repeats);
         let name = Pointer::root().path("metadata/name");
         // What each pair of files shares when they are variants (computed once per pair:
         // two variant files repeat many objects), and the pairs already reported.
@@ -162,6 +163,31 @@ impl Rule for DuplicateObject {
             out.push(d.with_related(e.id, name.clone(), format!("defined first in {a}")));
         }
     }
+}
+
+/// The identities each file holding a repeated object defines, to tell variants apart.
+fn identities_of_files<'a>(
+    cx: &Context<'a>,
+    repeats: &[(ObjectId, ObjectId)],
+) -> FastMap<FileId, FastSet<ObjectKeyRef<'a>>> {
+    let mut keys_of: FastMap<FileId, FastSet<ObjectKeyRef<'a>>> = FastMap::default();
+    for &(later, earlier) in repeats {
+        for id in [later, earlier] {
+            keys_of.entry(cx.graph.object(id).file).or_default();
+        }
+    }
+    if keys_of.is_empty() {
+        return keys_of;
+    }
+    for object in cx.graph.checked() {
+        if object.name.is_empty() {
+            continue;
+        }
+        if let Some(keys) = keys_of.get_mut(&object.file) {
+            keys.insert(object.key_ref());
+        }
+    }
+    keys_of
 }
 
 /// How many identities two files share, and the size of the smaller, when they share at
