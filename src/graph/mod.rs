@@ -10,6 +10,9 @@ mod spans;
 mod trees;
 pub mod units;
 
+#[cfg(test)]
+mod index_tests;
+
 use crate::base::FastMap;
 use std::any::{Any, TypeId};
 use std::hash::Hash;
@@ -68,6 +71,35 @@ impl Built {
 /// with the run's own random key: the input cannot choose keys that collide.
 type Hashed = u64;
 
+/// How the identity and label indexes hash their keys ([`Hashed`]).
+#[derive(Debug, Default)]
+struct IndexHashing {
+    state: RandomState,
+    /// In tests: every key hashes alike, so that every lookup meets every object.
+    #[cfg(test)]
+    collide: bool,
+}
+
+impl IndexHashing {
+    fn hash_one(&self, key: impl Hash) -> Hashed {
+        #[cfg(test)]
+        if self.collide {
+            return 0;
+        }
+        self.state.hash_one(key)
+    }
+
+    /// The hash of a namespace, label key and value in the label indexes.
+    fn label(&self, namespace: Option<&str>, key: &str, value: &str) -> Hashed {
+        self.hash_one((namespace, key, value))
+    }
+
+    /// The hash of an identity in the identity index.
+    fn identity(&self, key: ObjectKeyRef<'_>) -> Hashed {
+        self.hash_one(key)
+    }
+}
+
 /// Every object of the run, with indexes so that no query compares every object with
 /// every other.
 #[derive(Debug, Default)]
@@ -79,7 +111,7 @@ pub struct Graph {
     /// The objects, in file and document order.
     pub objects: Vec<Object>,
     /// How index keys are hashed ([`Hashed`]).
-    hashing: RandomState,
+    hashing: IndexHashing,
     by_key: FastMap<Hashed, Vec<ObjectId>>,
     by_kind: FastMap<(String, String), Vec<ObjectId>>,
     template_labels: FastMap<Hashed, Vec<ObjectId>>,
@@ -194,29 +226,22 @@ impl std::fmt::Debug for Memo {
     }
 }
 
-/// The hash of a namespace, label key and value in the label indexes.
-fn label_hash(hashing: &RandomState, namespace: Option<&str>, key: &str, value: &str) -> Hashed {
-    hashing.hash_one((namespace, key, value))
-}
-
-/// The hash of an identity in the identity index.
-fn key_hash(hashing: &RandomState, key: ObjectKeyRef<'_>) -> Hashed {
-    hashing.hash_one(key)
-}
-
 /// Lists `object` under each of its string-valued `labels`, in its namespace.
 fn index_labels(
     index: &mut FastMap<Hashed, Vec<ObjectId>>,
-    hashing: &RandomState,
+    hashing: &IndexHashing,
     object: &Object,
     labels: Option<&crate::base::value::Map>,
 ) {
     for (k, v) in labels.into_iter().flatten() {
         if let Some(v) = v.as_str() {
-            index
-                .entry(label_hash(hashing, object.namespace.as_deref(), k, v))
-                .or_default()
-                .push(object.id);
+            let list = index
+                .entry(hashing.label(object.namespace.as_deref(), k, v))
+                .or_default();
+            // Two labels of one object whose hashes collide list it once.
+            if list.last() != Some(&object.id) {
+                list.push(object.id);
+            }
         }
     }
 }
@@ -231,11 +256,11 @@ struct ObjectIndexes {
 }
 
 impl ObjectIndexes {
-    fn of(objects: &[Object], hashing: &RandomState) -> ObjectIndexes {
+    fn of(objects: &[Object], hashing: &IndexHashing) -> ObjectIndexes {
         let mut ix = ObjectIndexes::default();
         for o in objects {
             ix.by_key
-                .entry(key_hash(hashing, o.key_ref()))
+                .entry(hashing.identity(o.key_ref()))
                 .or_default()
                 .push(o.id);
             ix.by_kind
@@ -260,7 +285,7 @@ struct TemplateIndexes {
 }
 
 impl TemplateIndexes {
-    fn of(objects: &[Object], hashing: &RandomState) -> TemplateIndexes {
+    fn of(objects: &[Object], hashing: &IndexHashing) -> TemplateIndexes {
         let mut ix = TemplateIndexes::default();
         for o in objects {
             let Some(t) = PodTemplate::of(o) else {
@@ -283,8 +308,48 @@ impl Graph {
         files: Vec<SourceFile>,
         docs: Vec<DocTree>,
         objects: Vec<Object>,
+        units: Units,
+        members: Vec<Membership>,
+    ) -> Graph {
+        Graph::indexed(
+            files,
+            docs,
+            objects,
+            units,
+            members,
+            IndexHashing::default(),
+        )
+    }
+
+    /// The same graph with indexes in which every key collides: every lookup must still
+    /// answer as before.
+    #[cfg(test)]
+    pub(crate) fn with_colliding_indexes(self) -> Graph {
+        let Graph {
+            files,
+            docs,
+            objects,
+            units,
+            members,
+            reparser,
+            ..
+        } = self;
+        let hashing = IndexHashing {
+            collide: true,
+            ..IndexHashing::default()
+        };
+        let mut g = Graph::indexed(files, docs, objects, units, members, hashing);
+        g.reparser = reparser;
+        g
+    }
+
+    fn indexed(
+        files: Vec<SourceFile>,
+        docs: Vec<DocTree>,
+        objects: Vec<Object>,
         mut units: Units,
         mut members: Vec<Membership>,
+        hashing: IndexHashing,
     ) -> Graph {
         if members.len() < objects.len() {
             let root = units.folder(std::path::Path::new("."));
@@ -302,6 +367,7 @@ impl Graph {
             objects,
             units,
             members,
+            hashing,
             ..Graph::default()
         };
         // The indexes of the objects and those of their pod templates are built side by
@@ -432,7 +498,7 @@ impl Graph {
             name,
         };
         self.by_key
-            .get(&key_hash(&self.hashing, key))
+            .get(&self.hashing.identity(key))
             .and_then(|ids| {
                 ids.iter()
                     .find(|&&id| self.object(id).key_ref() == key && self.sees(viewer.id, id))
@@ -462,7 +528,7 @@ impl Graph {
     pub fn same_key_seen_by(&self, viewer: &Object) -> Vec<ObjectId> {
         let key = viewer.key_ref();
         self.by_key
-            .get(&key_hash(&self.hashing, key))
+            .get(&self.hashing.identity(key))
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .copied()
@@ -685,7 +751,7 @@ impl Graph {
         let mut best: Option<&[ObjectId]> = None;
         for (k, v) in &selector.match_labels {
             let list = index
-                .get(&label_hash(&self.hashing, ns.as_deref(), k, v))
+                .get(&self.hashing.label(ns.as_deref(), k, v))
                 .map_or(&[][..], Vec::as_slice);
             if best.is_none_or(|b| list.len() < b.len()) {
                 best = Some(list);
