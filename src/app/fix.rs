@@ -82,11 +82,10 @@ pub fn run(args: &CheckArgs, options: &Options, stderr: &mut dyn Write) -> Resul
                 // A file whose bytes are not its text (a BOM, UTF-16) would not be
                 // written back as it was read: left alone.
                 let on_disk = std::fs::read(&path).unwrap_or_default();
-                if on_disk != file.text.as_bytes() {
+                if on_disk != file.text().as_bytes() {
                     continue;
                 }
-                out.files
-                    .insert(path.clone(), (Arc::clone(&file.text), String::new()));
+                out.files.insert(path.clone(), (file.text(), String::new()));
             }
             for r in &fixed.rules {
                 *out.applied.entry(r.clone()).or_default() += 1;

@@ -169,7 +169,7 @@ impl Cache {
                 let mut h = Sha256::default();
                 h.update(&run);
                 h.field(source.name.as_bytes());
-                h.field(source.text.as_bytes());
+                h.field(source.text().as_bytes());
                 let key = sha256::hex(&h.finish());
                 let layout = Layout {
                     file,

@@ -292,7 +292,8 @@ fn parse_comment(c: &Comment) -> Option<RuleList> {
 fn next_content_line(source: &crate::load::SourceFile, line: usize) -> usize {
     (line + 1..source.line_count())
         .find(|&l| {
-            let t = source.slice(source.line_span(l)).trim();
+            let line = source.slice(source.line_span(l));
+            let t = line.trim();
             !t.is_empty() && !t.starts_with('#')
         })
         .unwrap_or(line + 1)

@@ -38,6 +38,11 @@ fn a_let_go_tree_is_parsed_again_the_same() {
         released.graph.docs.iter().all(|d| d.tree.is_none()),
         "past the budget every tree is let go"
     );
+    assert!(
+        released.graph.files.iter().all(|f| f.is_packed()),
+        "and every text packed"
+    );
+    assert!(kept.graph.files.iter().all(|f| !f.is_packed()));
     assert_eq!(kept.graph.docs.len(), released.graph.docs.len());
     for i in 0..kept.graph.docs.len() {
         let doc = DocId(i as u32);
@@ -102,7 +107,7 @@ fn grouped_by_document_the_results_keep_the_items_order() {
                 Location::Object { object, pointer } => {
                     let tree = c.graph.object_tree(*object);
                     let (node, file) = tree.node_at(pointer);
-                    c.graph.file(file).slice(node.span).to_owned()
+                    c.graph.file(file).slice(node.span).into_owned()
                 }
                 Location::File { .. } => "file".to_owned(),
             },

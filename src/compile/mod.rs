@@ -147,7 +147,7 @@ impl Reparse {
             pf.source.id == id
                 && pf.source.context == input.context
                 && pf.explicit == input.explicit
-                && *pf.source.text == *text
+                && *pf.source.text() == *text
         };
         let kept = self.lock().get(path).filter(|pf| same(pf)).map(Arc::clone);
         if let Some(kept) = kept {
@@ -553,18 +553,18 @@ fn parse_bytes(
 }
 
 /// Lets go of a file's span trees when its text does not fit in what is left of the
-/// run's [`Limits::kept_trees`]; the graph parses a document's part of the file again
-/// when its tree is asked for. A file keeps them when that part alone might not parse as
+/// run's [`Limits::kept_trees`], and packs its text; the graph parses a document's part
+/// of the file again when its tree is asked for. A file keeps them when that part alone might not parse as
 /// in the file: one with a problem (a syntax error, a duplicate key), a directive, an
 /// expanded alias (charged to the run's input budget), or templates.
 fn let_go_of_trees(parsed: &mut ParsedFile, limits: &Limits) {
     let Some(budget) = &limits.kept_trees else {
         return;
     };
-    let text = &parsed.source.text;
+    let text = parsed.source.text();
     let alone = parsed.diagnostics.is_empty()
         && !parsed.aliased
-        && yaml::split::may_cut(text)
+        && yaml::split::may_cut(&text)
         && !text.contains("${{");
     if parsed.documents.is_empty() || !alone {
         return;
@@ -573,6 +573,9 @@ fn let_go_of_trees(parsed: &mut ParsedFile, limits: &Limits) {
         for d in &mut parsed.documents {
             d.tree = None;
         }
+        // From now on the text is read only to parse a document again or to locate a
+        // finding, a file at a time.
+        parsed.source.pack();
     }
 }
 

@@ -80,7 +80,7 @@ pub fn resolve(graph: &Graph, object: ObjectId, changes: &[Change]) -> Option<Ve
         return None;
     }
     let file = doc.file;
-    let text: &str = &graph.file(file).text;
+    let text = &*graph.file(file).text();
     let tree = graph.tree(o.doc);
     let (root, depth) = tree.resolve(&o.base);
     if depth != o.base.tokens().count() {

@@ -113,7 +113,7 @@ pub fn pass(
         rules.push(r.rule);
     }
     for (file, (edits, rules, _)) in chosen {
-        let old = &graph.file(file).text;
+        let old = &graph.file(file).text();
         let text = edit::apply(old, &edits);
         let (before, broken_before) = problems(old);
         if broken_before || problems(&text).0 > before {

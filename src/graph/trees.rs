@@ -90,7 +90,7 @@ impl Graph {
     /// whole file, should the part alone not parse as in the file).
     fn reparsed(&self, file: FileId, span: Span) -> Option<Arc<Node>> {
         let limits = self.reparser.limits.as_ref()?;
-        let text = &self.file(file).text;
+        let text = &*self.file(file).text();
         let part = part_around(text, span.start as usize);
         let mut tree = self.kept_tree(file, &part, span);
         if tree.is_none() {

@@ -194,8 +194,10 @@ impl Files {
     }
 
     /// A file's text.
-    pub fn text(&self, id: FileId) -> &str {
-        self.read.get(&id).map_or("", |e| &e.source.text)
+    pub fn text(&self, id: FileId) -> Arc<str> {
+        self.read
+            .get(&id)
+            .map_or_else(|| Arc::from(""), |e| e.source.text())
     }
 
     /// A file's path.
@@ -212,7 +214,7 @@ impl Files {
         let limits = &self.shared.limits;
         let (result, _) = entry
             .parsed
-            .get_or_init(|| parse(id, &entry.source.text, limits));
+            .get_or_init(|| parse(id, &entry.source.text(), limits));
         let result = result.clone();
         self.parsed.insert(id);
         result
@@ -293,17 +295,17 @@ mod tests {
             (numbered.id(a), numbered.id(b), numbered.id(c)),
             (FileId(10), FileId(11), FileId(12))
         );
-        let files: Vec<(FileId, &str)> = numbered
+        let files: Vec<(FileId, String)> = numbered
             .files
             .iter()
-            .map(|s| (s.id, s.text.lines().next().unwrap_or_default()))
+            .map(|s| (s.id, s.text().lines().next().unwrap_or_default().to_owned()))
             .collect();
         assert_eq!(
             files,
             [
-                (FileId(10), "# a"),
-                (FileId(11), "# b"),
-                (FileId(12), "# c")
+                (FileId(10), "# a".to_owned()),
+                (FileId(11), "# b".to_owned()),
+                (FileId(12), "# c".to_owned())
             ]
         );
         // Comments in the order files were first parsed, build after build: b, then a.

@@ -230,7 +230,7 @@ fn unquote(v: &str) -> &str {
 fn read(b: &mut Builder<'_>, dir: &Path, rel: &str, at: At) -> Option<String> {
     b.restrict(dir, &dir.join(rel), at);
     match b.files.read(&dir.join(rel)) {
-        Ok(id) => Some(b.files.text(id).to_owned()),
+        Ok(id) => Some(b.files.text(id).to_string()),
         Err(e) => {
             let why = if dir.join(rel).exists() {
                 e

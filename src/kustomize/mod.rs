@@ -174,7 +174,7 @@ fn build_one(kustomization: &Path, shared: Arc<files::Shared>) -> OneBuild {
     };
     let mut objects = Vec::new();
     if let Some((file, resources)) = built {
-        let by = (file, first_line(files.text(file)));
+        let by = (file, first_line(&files.text(file)));
         for r in resources {
             let (value, tree, switches) = r.node.finish();
             objects.push(BuiltObject {

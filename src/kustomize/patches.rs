@@ -54,7 +54,7 @@ fn load(
         return None;
     }
     let file = node.origin.file;
-    let map = BlockMap::of(b.files.text(file), node.origin.span, text);
+    let map = BlockMap::of(&b.files.text(file), node.origin.span, text);
     let origin = Origin::entry(file, node.origin.span);
     Some(
         stream

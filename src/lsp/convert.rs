@@ -51,12 +51,12 @@ pub fn uri_of(path: &Path) -> Option<Uri> {
 pub fn position(file: &SourceFile, offset: u32) -> Position {
     let line = file.line_of(offset);
     let start = file.line_span(line).start as usize;
-    let mut end = (offset as usize).min(file.text.len());
-    while !file.text.is_char_boundary(end) {
+    let text = file.text();
+    let mut end = (offset as usize).min(text.len());
+    while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let column: usize = file
-        .text
+    let column: usize = text
         .get(start..end)
         .unwrap_or_default()
         .chars()

@@ -103,7 +103,7 @@ impl Findings {
                 document: doc.index,
                 base: o.base.clone(),
             };
-            Some((place, Arc::clone(&file.text)))
+            Some((place, file.text()))
         };
         let places: Vec<Option<(Place, Arc<str>)>> = graph.objects.iter().map(place_of).collect();
         // `None` inside: no Namespace seen; outside: one that cannot be kept.
@@ -126,7 +126,7 @@ impl Findings {
             .objects
             .iter()
             .filter(|o| o.kind == "CustomResourceDefinition")
-            .map(|o| Arc::clone(&graph.file(o.file).text))
+            .map(|o| graph.file(o.file).text())
             .collect();
         crds.dedup_by(|a, b| Arc::ptr_eq(a, b));
         let mut store = self.lock();

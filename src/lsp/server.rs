@@ -437,7 +437,7 @@ impl Server {
             .files
             .iter()
             .find(|f| f.path.as_deref().map(absolute).as_deref() == Some(path.as_path()))?;
-        let offset = convert::offset(&file.text, position);
+        let offset = convert::offset(&file.text(), position);
         Some((checked, file.id, offset as u32))
     }
 
@@ -450,7 +450,7 @@ impl Server {
             return out;
         };
         let graph = &checked.compiled.graph;
-        let end = convert::offset(&graph.file(file).text, p.range.end) as u32;
+        let end = convert::offset(&graph.file(file).text(), p.range.end) as u32;
         for d in &checked.diagnostics {
             let (f, span) = graph.locate_at(&d.location, d.at_key);
             if f != file || span.end < start || span.start > end {
@@ -598,7 +598,7 @@ impl Server {
                     .find(|c| !word(c))
                     .map_or(line.len(), |i| at + i);
                 let id = line.get(from..to)?;
-                if self.rules.contains_key(id) {
+                if let Some((id, _)) = self.rules.get_key_value(id) {
                     ids.push(id);
                 }
             }

@@ -79,8 +79,9 @@ struct Shown {
 /// byte range `mark` (clamped to the line), with the underline's character range.
 fn show_line(file: &SourceFile, line: usize, mark: Option<(usize, usize)>) -> Shown {
     let span = file.line_span(line);
-    let (start, end) = (span.start as usize, span.end as usize);
-    let text = file.text.get(start..end).unwrap_or("");
+    let start = span.start as usize;
+    let line_text = file.slice(span);
+    let text: &str = &line_text;
     // The window: whole when short; otherwise from a little before the node. Bytes are
     // counted first so that a huge line is never scanned whole.
     let anchor = mark.map_or(0, |(s, _)| s.saturating_sub(start).min(text.len()));

@@ -38,7 +38,7 @@ pub fn typed_plain_scalar<'g>(
     graph: &'g Graph,
     tree: &ObjectTree<'_>,
     pointer: &Pointer,
-) -> Option<(&'g str, Resolved)> {
+) -> Option<(std::borrow::Cow<'g, str>, Resolved)> {
     let (node, file) = tree.exact(pointer)?;
     let NodeKind::Scalar {
         style: ScalarStyle::Plain,
@@ -63,5 +63,5 @@ pub fn mistyped_scalar(
 ) -> bool {
     let tree = graph.object_tree(object.id);
     typed_plain_scalar(graph, &tree, pointer)
-        .is_some_and(|(raw, _)| root.is_some_and(|r| quoting_fixes(r, pointer, raw)))
+        .is_some_and(|(raw, _)| root.is_some_and(|r| quoting_fixes(r, pointer, &raw)))
 }

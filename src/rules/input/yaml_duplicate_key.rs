@@ -74,7 +74,7 @@ impl Rule for YamlDuplicateKey {
         let object = g.object(g.object_holding(file, span)?);
         let tree = g.object_tree(object.id);
         let root = tree.root();
-        let text = &g.file(file).text;
+        let text = g.file(file).text();
         let value_text = |key| {
             let (_, n) = edit::keyed_at(root, key)?;
             text.get(n.span.start as usize..n.span.end as usize)

@@ -98,12 +98,12 @@ impl Rule for YamlImplicitType {
             return None;
         }
         Some(Fix {
-            title: format!("quote the value: {}", Value::String(raw.to_owned())),
+            title: format!("quote the value: {}", Value::String(raw.clone().into_owned())),
             safety: Safety::Safe,
             object,
             changes: vec![Change::Replace {
                 pointer: pointer.clone(),
-                value: Yaml::raw(Value::String(raw.to_owned()).to_string()),
+                value: Yaml::raw(Value::String(raw.clone().into_owned()).to_string()),
             }],
         })
     }
@@ -202,11 +202,11 @@ impl<'w, 'n> Walk<'w, '_, 'n> {
         let Some((raw, resolved)) = implicit_type::typed_plain_scalar(graph, tree, &pointer) else {
             return;
         };
-        if !implicit_type::quoting_fixes(self.root, &pointer, raw) {
+        if !implicit_type::quoting_fixes(self.root, &pointer, &raw) {
             return;
         }
         self.out
-            .push(diagnostic(self.object, &pointer, raw, resolved, value));
+            .push(diagnostic(self.object, &pointer, &raw, resolved, value));
     }
 
     /// The way down with its list indexes blanked, into `self.shape`: the schema is the
