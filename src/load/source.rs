@@ -26,10 +26,8 @@ pub struct SourceFile {
     pub name: String,
     /// The path on disk (`None` for stdin).
     pub path: Option<PathBuf>,
-    /// The text, decoded to UTF-8 ([`SourceFile::text`]).
+    /// The text, decoded to UTF-8, and its lines ([`SourceFile::text`]).
     text: Text,
-    /// Byte offset of the start of every line.
-    line_starts: Vec<u32>,
     /// Whether the file came from `--context` (used for lookups, never reported on).
     pub context: bool,
     /// For the text a Helm chart rendered (no file on disk holds it): the chart.
@@ -39,13 +37,40 @@ pub struct SourceFile {
 /// A file's text: as read, or packed once the run reads it only to locate findings.
 #[derive(Clone)]
 enum Text {
-    Plain(Arc<str>),
+    Plain(Unpacked),
     Packed(Arc<Packed>),
 }
 
-/// A text packed with LZ4 (about a third of its size on manifests), unpacked on demand.
+/// A text and the byte offset of the start of each of its lines.
+#[derive(Clone)]
+struct Unpacked {
+    text: Arc<str>,
+    line_starts: Arc<[u32]>,
+}
+
+impl Unpacked {
+    /// Indexes a text's lines.
+    fn new(text: Arc<str>) -> Unpacked {
+        // Sized by a first count: the index lives as long as the text.
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0u32);
+        for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        }
+        Unpacked {
+            text,
+            line_starts: line_starts.into(),
+        }
+    }
+}
+
+/// A text packed with LZ4 (about a third of its size on manifests), its line index
+/// dropped: both are made again on demand.
 struct Packed {
     bytes: Box<[u8]>,
+    /// The text's length in bytes.
+    len: usize,
     /// This packing's own number, for the unpacked texts kept per thread.
     number: u64,
 }
@@ -53,7 +78,7 @@ struct Packed {
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Text::Plain(text) => std::fmt::Debug::fmt(text, f),
+            Text::Plain(u) => std::fmt::Debug::fmt(&u.text, f),
             Text::Packed(p) => write!(f, "<{} bytes packed>", p.bytes.len()),
         }
     }
@@ -66,7 +91,7 @@ const UNPACKED_BYTES: usize = 4 << 20;
 const UNPACKED_TEXTS: usize = 8;
 
 thread_local! {
-    static UNPACKED: std::cell::RefCell<Vec<(u64, Arc<str>)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static UNPACKED: std::cell::RefCell<Vec<(u64, Unpacked)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Packed {
@@ -74,32 +99,34 @@ impl Packed {
         static NUMBER: AtomicU64 = AtomicU64::new(0);
         Packed {
             bytes: lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice(),
+            len: text.len(),
             number: NUMBER.fetch_add(1, Ordering::Relaxed),
         }
     }
 
-    fn unpack(&self) -> Arc<str> {
+    fn unpack(&self) -> Unpacked {
         UNPACKED.with(|kept| {
             let mut kept = kept.borrow_mut();
             if let Some(i) = kept.iter().position(|(n, _)| *n == self.number) {
                 let hit = kept.remove(i);
-                let text = Arc::clone(&hit.1);
+                let unpacked = hit.1.clone();
                 kept.push(hit);
-                return text;
+                return unpacked;
             }
             let bytes = lz4_flex::decompress_size_prepended(&self.bytes)
                 .expect("a text this run packed unpacks");
             let text: Arc<str> = String::from_utf8(bytes)
                 .expect("a text this run packed was UTF-8")
                 .into();
-            kept.push((self.number, Arc::clone(&text)));
+            let unpacked = Unpacked::new(text);
+            kept.push((self.number, unpacked.clone()));
             while kept.len() > UNPACKED_TEXTS
                 || (kept.len() > 1
-                    && kept.iter().map(|(_, t)| t.len()).sum::<usize>() > UNPACKED_BYTES)
+                    && kept.iter().map(|(_, u)| u.text.len()).sum::<usize>() > UNPACKED_BYTES)
             {
                 kept.remove(0);
             }
-            text
+            unpacked
         })
     }
 }
@@ -123,19 +150,11 @@ impl SourceFile {
         text: Arc<str>,
         context: bool,
     ) -> SourceFile {
-        // Sized by a first count: the index lives as long as the file.
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0u32);
-        for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
-            line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        }
         SourceFile {
             id,
             name,
             path,
-            text: Text::Plain(text),
-            line_starts,
+            text: Text::Plain(Unpacked::new(text)),
             context,
             rendered: None,
         }
@@ -145,29 +164,27 @@ impl SourceFile {
     /// keeps the last few it unpacked).
     pub fn text(&self) -> Arc<str> {
         match &self.text {
-            Text::Plain(text) => Arc::clone(text),
-            Text::Packed(p) => p.unpack(),
+            Text::Plain(u) => Arc::clone(&u.text),
+            Text::Packed(p) => p.unpack().text,
         }
     }
 
-    /// The text when it is kept as read.
-    fn plain(&self) -> Option<&str> {
+    /// `f` of the text and its line starts, unpacked when packed.
+    fn with_lines<R>(&self, f: impl FnOnce(&str, &[u32]) -> R) -> R {
         match &self.text {
-            Text::Plain(text) => Some(text),
-            Text::Packed(_) => None,
+            Text::Plain(u) => f(&u.text, &u.line_starts),
+            Text::Packed(p) => {
+                let u = p.unpack();
+                f(&u.text, &u.line_starts)
+            }
         }
     }
 
     /// The text's length in bytes.
     pub fn len(&self) -> usize {
         match &self.text {
-            Text::Plain(text) => text.len(),
-            Text::Packed(p) => {
-                // The packed form starts with the text's length (little-endian u32).
-                let mut n = [0u8; 4];
-                n.copy_from_slice(&p.bytes[..4]);
-                u32::from_le_bytes(n) as usize
-            }
+            Text::Plain(u) => u.text.len(),
+            Text::Packed(p) => p.len,
         }
     }
 
@@ -176,11 +193,12 @@ impl SourceFile {
         self.len() == 0
     }
 
-    /// Packs the text: from now on the run reads it only to locate findings, a file at a
-    /// time. At 100,000 objects the texts were an eighth of the run's memory.
+    /// Packs the text and drops its line index: from now on the run reads them only to
+    /// locate findings, a file at a time. At 100,000 objects the texts and their line
+    /// indexes were a seventh of the run's memory.
     pub fn pack(&mut self) {
-        if let Text::Plain(text) = &self.text {
-            self.text = Text::Packed(Arc::new(Packed::new(text)));
+        if let Text::Plain(u) = &self.text {
+            self.text = Text::Packed(Arc::new(Packed::new(&u.text)));
         }
     }
 
@@ -191,57 +209,54 @@ impl SourceFile {
 
     /// The line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let unpacked;
-        let text = match self.plain() {
-            Some(text) => text,
-            None => {
-                unpacked = self.text();
-                &*unpacked
+        self.with_lines(|text, line_starts| {
+            let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            let line = line_starts.partition_point(|&s| s <= offset) - 1;
+            let start = line_starts[line] as usize;
+            let mut end = offset as usize;
+            while !text.is_char_boundary(end) {
+                end -= 1;
             }
-        };
-        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line] as usize;
-        let mut end = offset as usize;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let column = text[start..end].chars().filter(|&c| c != '\r').count() + 1;
-        LineCol {
-            line: line as u32 + 1,
-            column: column as u32,
-        }
+            let column = text[start..end].chars().filter(|&c| c != '\r').count() + 1;
+            LineCol {
+                line: line as u32 + 1,
+                column: column as u32,
+            }
+        })
     }
 
     /// The 0-based line number of a byte offset.
     pub fn line_of(&self, offset: u32) -> usize {
-        self.line_starts.partition_point(|&s| s <= offset) - 1
+        self.with_lines(|_, line_starts| line_starts.partition_point(|&s| s <= offset) - 1)
     }
 
     /// The byte range of a 0-based line, without its line break.
     pub fn line_span(&self, line: usize) -> Span {
-        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.len(), |&e| e as usize);
-        let text = self.slice(Span::new(start, end));
-        let kept = text.trim_end_matches(['\n', '\r']).len();
-        Span::new(start, start + kept)
+        self.with_lines(|text, line_starts| {
+            let start = line_starts.get(line).copied().unwrap_or(0) as usize;
+            let mut end = line_starts
+                .get(line + 1)
+                .map_or(text.len(), |&e| e as usize);
+            let bytes = text.as_bytes();
+            while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+                end -= 1;
+            }
+            Span::new(start, end)
+        })
     }
 
     /// Number of lines.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.with_lines(|_, line_starts| line_starts.len())
     }
 
     /// The text of a span: borrowed when the text is kept as read, copied from the
     /// unpacked text when it is packed.
     pub fn slice(&self, span: Span) -> Cow<'_, str> {
         let range = span.start as usize..span.end as usize;
-        match self.plain() {
-            Some(text) => Cow::Borrowed(text.get(range).unwrap_or("")),
-            None => Cow::Owned(self.text().get(range).unwrap_or("").to_owned()),
+        match &self.text {
+            Text::Plain(u) => Cow::Borrowed(u.text.get(range).unwrap_or("")),
+            Text::Packed(p) => Cow::Owned(p.unpack().text.get(range).unwrap_or("").to_owned()),
         }
     }
 }
