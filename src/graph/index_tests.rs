@@ -54,6 +54,15 @@ fn sources() -> Vec<(String, Vec<u8>)> {
     ]
 }
 
+/// The Deployment of a namespace.
+fn deployment_in<'g>(graph: &'g crate::graph::Graph, namespace: &str) -> &'g crate::model::Object {
+    graph
+        .objects
+        .iter()
+        .find(|o| o.kind == "Deployment" && o.namespace.as_deref() == Some(namespace))
+        .expect("the sources have one Deployment in each namespace")
+}
+
 fn findings(compiled: &Compiled) -> Vec<String> {
     let all = rules::builtin();
     let selection = Selection::new(&all, &Config::default(), &[], &[]).unwrap();
@@ -83,11 +92,7 @@ fn colliding_index_keys_change_no_answer() {
     assert!(has("duplicate-object"), "{expected:#?}");
     assert!(has("service-no-pods"), "{expected:#?}");
     let graph = &compiled.graph;
-    let web_a = graph
-        .objects
-        .iter()
-        .find(|o| o.kind == "Deployment" && o.namespace.as_deref() == Some("a"))
-        .unwrap();
+    let web_a = deployment_in(graph, "a");
     let selecting: Vec<&str> = graph
         .services_selecting(web_a)
         .iter()
@@ -97,16 +102,8 @@ fn colliding_index_keys_change_no_answer() {
 
     compiled.graph = std::mem::take(&mut compiled.graph).with_colliding_indexes();
     let graph = &compiled.graph;
-    let web_a = graph
-        .objects
-        .iter()
-        .find(|o| o.kind == "Deployment" && o.namespace.as_deref() == Some("a"))
-        .unwrap();
-    let web_b = graph
-        .objects
-        .iter()
-        .find(|o| o.kind == "Deployment" && o.namespace.as_deref() == Some("b"))
-        .unwrap();
+    let web_a = deployment_in(graph, "a");
+    let web_b = deployment_in(graph, "b");
     let selecting = |w| -> Vec<(Option<String>, String)> {
         graph
             .services_selecting(w)
