@@ -4,6 +4,9 @@
 pub mod precedence;
 pub mod suppress;
 
+#[cfg(test)]
+mod graph_index_tests;
+
 use std::collections::{HashMap, HashSet};
 
 use std::panic::{self, AssertUnwindSafe};

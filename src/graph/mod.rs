@@ -10,9 +10,6 @@ mod spans;
 mod trees;
 pub mod units;
 
-#[cfg(test)]
-mod index_tests;
-
 use crate::base::FastMap;
 use std::any::{Any, TypeId};
 use std::hash::Hash;

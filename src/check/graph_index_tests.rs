@@ -1,5 +1,7 @@
-//! The identity and label indexes answer the same when every key's hash collides: each
-//! lookup keeps only the objects whose own key is the one asked for.
+//! The graph's identity and label indexes answer the same when every key's hash collides
+//! (each lookup keeps only the objects whose own key is the one asked for): the lookups
+//! and the whole check's findings. Here rather than in `graph`, which sits below the check
+//! and the rules it runs.
 
 use std::sync::Arc;
 
