@@ -9,6 +9,7 @@ pub mod hash;
 pub mod key;
 pub mod location;
 pub mod pointer;
+pub mod recent;
 pub mod sha256;
 pub mod span;
 pub mod value;

@@ -554,9 +554,9 @@ fn parse_bytes(
 
 /// Lets go of a file's span trees when its text does not fit in what is left of the
 /// run's [`Limits::kept_trees`], and packs its text; the graph parses a document's part
-/// of the file again when its tree is asked for. A file keeps them when that part alone might not parse as
-/// in the file: one with a problem (a syntax error, a duplicate key), a directive, an
-/// expanded alias (charged to the run's input budget), or templates.
+/// of the file again when its tree is asked for. A file keeps them when that part alone
+/// might not parse as in the file: one with a problem (a syntax error, a duplicate key),
+/// a directive, an expanded alias (charged to the run's input budget), or templates.
 fn let_go_of_trees(parsed: &mut ParsedFile, limits: &Limits) {
     let Some(budget) = &limits.kept_trees else {
         return;

@@ -494,13 +494,20 @@ impl Graph {
             namespace,
             name,
         };
+        self.with_identity(key)
+            .find(|&id| self.sees(viewer.id, id))
+            .map(|id| self.object(id))
+    }
+
+    /// The objects with an identity, in input order: its hash's list in the identity
+    /// index, less the objects of other identities that share the hash.
+    fn with_identity<'a>(&'a self, key: ObjectKeyRef<'a>) -> impl Iterator<Item = ObjectId> + 'a {
         self.by_key
             .get(&self.hashing.identity(key))
-            .and_then(|ids| {
-                ids.iter()
-                    .find(|&&id| self.object(id).key_ref() == key && self.sees(viewer.id, id))
-            })
-            .map(|&id| self.object(id))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(move |&id| self.object(id).key_ref() == key)
     }
 
     /// The Namespace object of `object`'s namespace (`default` when it names none) that
@@ -523,13 +530,8 @@ impl Graph {
     /// Every object with the viewer's identity that it sees (itself included), in input
     /// order: more than one is a duplicate.
     pub fn same_key_seen_by(&self, viewer: &Object) -> Vec<ObjectId> {
-        let key = viewer.key_ref();
-        self.by_key
-            .get(&self.hashing.identity(key))
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .copied()
-            .filter(|&id| self.object(id).key_ref() == key && self.sees(viewer.id, id))
+        self.with_identity(viewer.key_ref())
+            .filter(|&id| self.sees(viewer.id, id))
             .collect()
     }
 

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::base::recent::Recent;
 use crate::base::{DocId, FileId, Location, ObjectId, Pointer, Span};
 use crate::yaml::split::{parse_part, part_around};
 use crate::yaml::{Node, NodeKind, ParseLimits};
@@ -56,7 +57,7 @@ struct Reparsed {
 }
 
 thread_local! {
-    static REPARSED: RefCell<Vec<Reparsed>> = const { RefCell::new(Vec::new()) };
+    static REPARSED: RefCell<Recent<Reparsed>> = const { RefCell::new(Recent::new(KEPT_PARTS, KEPT_TEXT)) };
 }
 
 impl Graph {
@@ -90,10 +91,12 @@ impl Graph {
     /// whole file, should the part alone not parse as in the file).
     fn reparsed(&self, file: FileId, span: Span) -> Option<Arc<Node>> {
         let limits = self.reparser.limits.as_ref()?;
-        let text = &*self.file(file).text();
-        let part = part_around(text, span.start as usize);
-        let mut tree = self.kept_tree(file, &part, span);
+        // Asked first, before the text is read and cut: most documents asked for are in
+        // a part this thread has just parsed.
+        let mut tree = self.kept_tree(file, span);
         if tree.is_none() {
+            let text = &*self.file(file).text();
+            let part = part_around(text, span.start as usize);
             let (part, documents) = match parse_part(text, part.clone(), limits) {
                 Some(documents) => (part, documents),
                 // Not for a file that was let go (it parsed without a problem); the whole
@@ -109,46 +112,28 @@ impl Graph {
                 .map(|d| (d.span, Arc::new(d.tree)))
                 .collect();
             tree = find(&trees, span);
-            self.keep(Reparsed {
+            let reparsed = Reparsed {
                 graph: self.reparser.graph,
                 file,
                 part,
                 trees,
-            });
+            };
+            REPARSED.with(|kept| kept.borrow_mut().keep(reparsed, |r| r.part.len()));
         }
         tree
     }
 
-    /// The tree of the document at `span` if this thread kept its part.
-    fn kept_tree(&self, file: FileId, part: &Range<usize>, span: Span) -> Option<Arc<Node>> {
+    /// The tree of the document at `span` if this thread kept the part holding it.
+    fn kept_tree(&self, file: FileId, span: Span) -> Option<Arc<Node>> {
         let graph = self.reparser.graph;
+        let (start, end) = (span.start as usize, span.end as usize);
         REPARSED.with(|kept| {
             let mut kept = kept.borrow_mut();
-            let at = kept.iter().position(|r| {
-                r.graph == graph
-                    && r.file == file
-                    && r.part.start <= part.start
-                    && part.end <= r.part.end
+            let r = kept.find(|r| {
+                r.graph == graph && r.file == file && r.part.start <= start && end <= r.part.end
             })?;
-            let r = kept.remove(at);
-            let tree = find(&r.trees, span);
-            kept.push(r);
-            tree
+            find(&r.trees, span)
         })
-    }
-
-    /// Keeps a part parsed again, letting go of the oldest past the bounds.
-    fn keep(&self, reparsed: Reparsed) {
-        REPARSED.with(|kept| {
-            let mut kept = kept.borrow_mut();
-            kept.push(reparsed);
-            let text = |r: &Reparsed| r.part.len();
-            while kept.len() > KEPT_PARTS
-                || (kept.len() > 1 && kept.iter().map(text).sum::<usize>() > KEPT_TEXT)
-            {
-                kept.remove(0);
-            }
-        });
     }
 
     /// `f` of every item, in parallel and in the items' order. When trees were let go the

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::base::recent::Recent;
+
 use crate::base::{FileId, Span};
 
 /// A 1-based line and column; the column counts characters, as editors do.
@@ -93,7 +95,8 @@ const PACKED_AT_MOST: usize = 1 << 20;
 const UNPACKED_TEXTS: usize = 8;
 
 thread_local! {
-    static UNPACKED: std::cell::RefCell<Vec<(u64, Unpacked)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static UNPACKED: std::cell::RefCell<Recent<(u64, Unpacked)>> =
+        const { std::cell::RefCell::new(Recent::new(UNPACKED_TEXTS, UNPACKED_BYTES)) };
 }
 
 impl Packed {
@@ -109,11 +112,8 @@ impl Packed {
     fn unpack(&self) -> Unpacked {
         UNPACKED.with(|kept| {
             let mut kept = kept.borrow_mut();
-            if let Some(i) = kept.iter().position(|(n, _)| *n == self.number) {
-                let hit = kept.remove(i);
-                let unpacked = hit.1.clone();
-                kept.push(hit);
-                return unpacked;
+            if let Some((_, unpacked)) = kept.find(|(n, _)| *n == self.number) {
+                return unpacked.clone();
             }
             let bytes = lz4_flex::decompress_size_prepended(&self.bytes)
                 .expect("a text this run packed unpacks");
@@ -121,13 +121,7 @@ impl Packed {
                 .expect("a text this run packed was UTF-8")
                 .into();
             let unpacked = Unpacked::new(text);
-            kept.push((self.number, unpacked.clone()));
-            while kept.len() > UNPACKED_TEXTS
-                || (kept.len() > 1
-                    && kept.iter().map(|(_, u)| u.text.len()).sum::<usize>() > UNPACKED_BYTES)
-            {
-                kept.remove(0);
-            }
+            kept.keep((self.number, unpacked.clone()), |(_, u)| u.text.len());
             unpacked
         })
     }

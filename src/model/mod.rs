@@ -4,6 +4,6 @@ pub mod object;
 pub mod selector;
 pub mod workload;
 
-pub use object::{Object, ObjectKey, ObjectKeyRef};
+pub use object::{Object, ObjectKeyRef};
 pub use selector::Selector;
 pub use workload::{Container, ContainerKind, PodSpec, PodTemplate, WorkloadKind};

@@ -7,22 +7,9 @@ use crate::base::value::Value;
 
 use crate::base::{At, DocId, FileId, ObjectId, Pointer};
 
-/// Group, kind, namespace and name: what makes an object unique in a cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ObjectKey {
-    /// API group (`""` for core).
-    pub group: String,
-    /// Kind.
-    pub kind: String,
-    /// Namespace, `None` for cluster-scoped kinds.
-    pub namespace: Option<String>,
-    /// Name.
-    pub name: String,
-}
-
-/// An object's identity borrowed from it ([`Object::key_ref`]): for tables that hold one
-/// entry per object only while a rule runs, where copying the four strings of every
-/// object would cost more than the table.
+/// Group, kind, namespace and name: what makes an object unique in a cluster, borrowed
+/// from the object ([`Object::key_ref`]). Lookups and tables of identities hold these or
+/// their hashes, never copies of the four strings of every object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ObjectKeyRef<'a> {
     /// API group (`""` for core).
@@ -64,16 +51,6 @@ pub struct Object {
 }
 
 impl Object {
-    /// The identity used for lookups and duplicate detection.
-    pub fn key(&self) -> ObjectKey {
-        ObjectKey {
-            group: self.group.clone(),
-            kind: self.kind.clone(),
-            namespace: self.namespace.clone(),
-            name: self.name.clone(),
-        }
-    }
-
     /// The identity, borrowed.
     pub fn key_ref(&self) -> ObjectKeyRef<'_> {
         ObjectKeyRef {

@@ -91,7 +91,7 @@ impl Rule for NodeportConflict {
                 match list.first_seen_by(units, m) {
                     // The same Service may use one node port for several protocols; a
                     // duplicated Service is duplicate-object's to report.
-                    Some((first, _)) if first.key() == svc.key() => {}
+                    Some((first, _)) if first.key_ref() == svc.key_ref() => {}
                     Some((first, first_at)) => out.push(
                         NODEPORT_CONFLICT
                             .at(
