@@ -207,7 +207,7 @@ pub fn parse(text: &str, name: &str, base: &Path) -> Result<Config, ConfigError>
     };
     let string = |key: &str, v: &Value| -> Result<String, ConfigError> {
         match v {
-            Value::String(s) => Ok(s.clone()),
+            Value::String(s) => Ok(s.to_string()),
             Value::Number(n) if key == "kubernetes-version" => Ok(n.to_string()),
             _ => Err(err(&format!("/{key}"), format!("`{key}` must be a string"))),
         }

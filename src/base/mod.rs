@@ -6,11 +6,11 @@ pub mod checksum;
 pub mod diagnostic;
 pub mod entries;
 pub mod hash;
-pub mod key;
 pub mod location;
 pub mod pointer;
 pub mod recent;
 pub mod sha256;
+pub mod small_str;
 pub mod span;
 pub mod value;
 

@@ -243,7 +243,7 @@ fn adapt_rules(schema: &mut Value, depth: usize) {
                     for rule in value.as_array_mut().into_iter().flatten() {
                         for field in ["rule", "messageExpression"] {
                             if let Some(Value::String(text)) = rule.get_mut(field) {
-                                *text = compat::adapt(text);
+                                *text = compat::adapt(text).into();
                             }
                         }
                     }

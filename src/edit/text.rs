@@ -143,7 +143,7 @@ fn key_text(key: &str) -> String {
 }
 
 fn quoted(s: &str) -> String {
-    crate::base::value::Value::String(s.to_owned()).to_string()
+    crate::base::value::Value::String(s.into()).to_string()
 }
 
 /// Whether `s` written without quotes is read back as the string `s`.

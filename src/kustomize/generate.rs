@@ -271,14 +271,14 @@ pub fn content_hash(value: &Value) -> Option<String> {
         match value.get(key) {
             Some(Value::Object(m)) => sorted(m),
             Some(Value::String(s)) => Value::String(s.clone()),
-            Some(Value::Null) | None => Value::String(String::new()),
+            Some(Value::Null) | None => Value::String(Default::default()),
             Some(other) => other.clone(),
         }
     };
     let mut fields: Vec<(&str, Value)> = vec![
         ("data", field("data")),
-        ("kind", Value::String(kind.to_owned())),
-        ("name", Value::String(String::new())),
+        ("kind", Value::String(kind.into())),
+        ("name", Value::String(Default::default())),
     ];
     let optional = match kind {
         "ConfigMap" => "binaryData",

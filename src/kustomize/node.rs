@@ -118,7 +118,7 @@ impl MNode {
 
     /// A string scalar at `origin`.
     pub fn string(s: &str, origin: Origin) -> MNode {
-        MNode::synthetic(&Value::String(s.to_owned()), origin)
+        MNode::synthetic(&Value::String(s.into()), origin)
     }
 
     /// An empty mapping at `origin`.

@@ -185,7 +185,7 @@ fn pairs(map: &MNode) -> Vec<(String, MNode)> {
         .iter()
         .map(|(k, v)| {
             let text = match &v.kind {
-                MKind::Scalar(Value::String(s), ..) => s.clone(),
+                MKind::Scalar(Value::String(s), ..) => s.to_string(),
                 MKind::Scalar(Value::Null, ..) => String::new(),
                 MKind::Scalar(other, ..) => other.to_string(),
                 _ => String::new(),
@@ -311,7 +311,7 @@ pub fn images(k: &MNode, acc: &mut [Resource]) {
         };
         let text = |key: &str| {
             entry.get(key).and_then(|n| match &n.kind {
-                MKind::Scalar(Value::String(s), ..) => Some(s.clone()),
+                MKind::Scalar(Value::String(s), ..) => Some(s.to_string()),
                 MKind::Scalar(Value::Number(n), ..) => Some(n.to_string()),
                 _ => None,
             })

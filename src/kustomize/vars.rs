@@ -198,7 +198,7 @@ fn expand_scalar(node: &mut MNode, vars: &[Var]) {
     }
     let expanded = expand(text, &lookup);
     if let MKind::Scalar(v, ..) = &mut node.kind {
-        *v = Value::String(expanded);
+        *v = Value::String(expanded.into());
     }
 }
 

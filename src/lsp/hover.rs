@@ -183,7 +183,7 @@ fn type_name(schemas: &VersionSchemas, schema: &Value, depth: usize) -> String {
         .filter(|v| !v.is_null())
         .map(|v| match v {
             Value::String(s) if s.is_empty() => "\"\"".to_owned(),
-            Value::String(s) => s.clone(),
+            Value::String(s) => s.to_string(),
             other => other.to_string(),
         })
         .collect();

@@ -61,7 +61,7 @@ fn is_bool(value: Option<&Value>, b: bool) -> bool {
 fn shown(value: Option<&Value>) -> String {
     match value {
         None => "?".to_owned(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s.to_string(),
         Some(other) => to_dynamic(other).to_string(),
     }
 }

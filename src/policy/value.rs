@@ -423,7 +423,7 @@ pub fn to_json(value: &Dynamic) -> Value {
     } else if let Ok(f) = value.as_float() {
         serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
     } else if value.is_string() {
-        Value::String(value.to_string())
+        Value::String(value.to_string().into())
     } else if let Some(items) = value.read_lock::<Array>() {
         Value::Array(items.iter().map(to_json).collect())
     } else if let Some(fields) = value.read_lock::<Map>() {
@@ -434,7 +434,7 @@ pub fn to_json(value: &Dynamic) -> Value {
                 .collect(),
         )
     } else {
-        Value::String(value.to_string())
+        Value::String(value.to_string().into())
     }
 }
 

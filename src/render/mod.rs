@@ -113,7 +113,7 @@ pub fn normalize(object: &Object, cluster: &defaults::Cluster, with_defaults: bo
             *meta = Value::Object(Map::new());
         }
         if let Some(meta) = meta.as_object_mut() {
-            meta.insert("namespace".to_owned(), Value::String(ns.clone()));
+            meta.insert("namespace".to_owned(), Value::String(ns.into()));
         }
     }
     if with_defaults {

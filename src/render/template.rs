@@ -209,7 +209,7 @@ impl Templates {
             };
         }
         self.render_pieces(&pieces, span, text)
-            .map(|s| Outcome::Value(Value::String(s)))
+            .map(|s| Outcome::Value(Value::String(s.into())))
     }
 
     fn interpolate(&self, s: &str, span: Span, text: &str) -> Result<String, TemplateProblem> {
@@ -366,10 +366,12 @@ fn to_json(d: &Dynamic) -> Result<Value, String> {
             .ok_or_else(|| format!("the value {f} has no JSON form"));
     }
     if let Ok(c) = d.as_char() {
-        return Ok(Value::String(c.to_string()));
+        return Ok(Value::String(c.to_string().into()));
     }
     if d.is_string() {
-        return Ok(Value::String(d.clone().into_string().unwrap_or_default()));
+        return Ok(Value::String(
+            d.clone().into_string().unwrap_or_default().into(),
+        ));
     }
     if d.is_array() {
         let items = d.clone().into_array().unwrap_or_default();
@@ -404,7 +406,7 @@ fn as_text(d: &Dynamic) -> Result<String, String> {
         return Err("a list or map cannot be interpolated into a string; make the expression the whole value".to_owned());
     }
     Ok(match to_json(d)? {
-        Value::String(s) => s,
+        Value::String(s) => s.into(),
         other => other.to_string(),
     })
 }

@@ -27,7 +27,7 @@ pub fn load(
     }
     for arg in set_string {
         let (path, raw) = split_set(arg, "--set-string")?;
-        set_path(&mut values, &path, Value::String(raw.to_owned()));
+        set_path(&mut values, &path, Value::String(raw.into()));
     }
     Ok(values)
 }

@@ -174,7 +174,7 @@ impl<'a> Root<'a> {
             .at(pointer)
             .into_iter()
             .filter_map(|s| s.get("properties").and_then(Value::as_object))
-            .flat_map(|p| p.keys().map(crate::base::key::Key::as_str))
+            .flat_map(|p| p.keys().map(crate::base::small_str::Key::as_str))
             .collect();
         out.sort_unstable();
         out.dedup();

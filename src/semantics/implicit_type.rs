@@ -14,7 +14,7 @@ use crate::yaml::{NodeKind, ScalarStyle};
 /// `protocol: 22` or `cpu: true` are wrong values, not wrongly typed ones, and stay the
 /// `schema` rule's findings.
 pub fn quoting_fixes(root: &Root<'_>, pointer: &Pointer, raw: &str) -> bool {
-    let text = Value::String(raw.to_owned());
+    let text = Value::String(raw.into());
     root.at(pointer).into_iter().all(|s| {
         let enum_ok = s
             .get("enum")

@@ -269,7 +269,7 @@ pub fn keys_of(object: &Object) -> Vec<&str> {
     let mut keys: Vec<&str> = fields
         .iter()
         .filter_map(|f| object.value.get(*f).and_then(Value::as_object))
-        .flat_map(|m| m.keys().map(crate::base::key::Key::as_str))
+        .flat_map(|m| m.keys().map(crate::base::small_str::Key::as_str))
         .collect();
     keys.sort_unstable();
     keys.dedup();

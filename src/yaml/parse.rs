@@ -812,7 +812,7 @@ fn scalar_value(
         .filter(|t| t.is_yaml_core_schema())
         .map(|t| t.suffix().to_owned());
     match core.as_deref() {
-        Some("str" | "binary") => (Value::String(text.to_owned()), ours, Resolved::Str),
+        Some("str" | "binary") => (Value::String(text.into()), ours, Resolved::Str),
         Some("int" | "float" | "bool" | "null") => {
             let (v, r) = resolve_plain(text);
             (v, ours, r)
@@ -821,7 +821,7 @@ fn scalar_value(
             let (v, r) = resolve_plain(text);
             (v, ours, r)
         }
-        _ => (Value::String(text.to_owned()), ours, Resolved::Str),
+        _ => (Value::String(text.into()), ours, Resolved::Str),
     }
 }
 

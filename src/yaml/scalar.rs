@@ -4,7 +4,7 @@
 //! integer, `1.0` is a float that JSON prints as `1`. No general-purpose Rust YAML
 //! library resolves scalars this way, so k8lint does it itself.
 
-use crate::base::value::{Number, Value};
+use crate::base::value::{Key, Number, Value};
 
 /// What a plain scalar resolved to, before it becomes a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub enum Resolved {
 
 /// Resolves a plain (unquoted, untagged) scalar to its JSON value and its resolved type.
 pub fn resolve_plain(text: &str) -> (Value, Resolved) {
-    typed_plain(text).unwrap_or_else(|| (Value::String(text.to_owned()), Resolved::Str))
+    typed_plain(text).unwrap_or_else(|| (Value::String(text.into()), Resolved::Str))
 }
 
 /// A plain scalar's value and type when YAML 1.1 reads it as something other than a
@@ -41,7 +41,7 @@ pub fn typed_plain(text: &str) -> Option<(Value, Resolved)> {
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
         | ".nan" | ".NaN" | ".NAN" => {
-            return Some((Value::String(text.to_owned()), Resolved::NonFinite));
+            return Some((Value::String(text.into()), Resolved::NonFinite));
         }
         _ => {}
     }
@@ -172,12 +172,12 @@ fn parse_go_magnitude(body: &str) -> Option<u64> {
 
 /// Mapping keys are resolved like values, then turned into strings:
 /// `on:` becomes the key `"true"`, `1:` the key `"1"`. A null key has no string form.
-pub fn key_string(value: Value) -> Option<String> {
+pub fn key_string(value: Value) -> Option<Key> {
     match value {
         Value::Null => None,
         Value::String(s) => Some(s),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string().into()),
+        Value::Number(n) => Some(n.to_string().into()),
         Value::Array(_) | Value::Object(_) => None,
     }
 }

@@ -347,7 +347,7 @@ impl Reader<'_> {
                 let f = f64::from_bits(u64::from_le_bytes(bytes.try_into().ok()?));
                 Value::Number(Number::from_f64(f)?)
             }
-            6 => Value::String(self.string()?),
+            6 => Value::String(self.string()?.into()),
             7 => {
                 let n = self.count()?;
                 let mut items = Vec::with_capacity(n);

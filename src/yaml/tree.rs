@@ -4,7 +4,7 @@
 //! value of a document is kept separately (`crate::base::value::Value`); the tree mirrors its
 //! shape and carries only what locations and YAML-level rules need.
 
-pub use crate::base::key::Key;
+pub use crate::base::small_str::Key;
 use crate::base::{Pointer, Span};
 
 use super::scalar::Resolved;

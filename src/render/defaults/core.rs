@@ -47,7 +47,7 @@ pub fn apply(kind: &str, value: &mut Value, cluster: &Cluster) {
                 if let Some(labels) = child(meta, "labels") {
                     labels.insert(
                         "kubernetes.io/metadata.name".to_owned(),
-                        Value::String(name),
+                        Value::String(name.into()),
                     );
                 }
             }
@@ -96,7 +96,7 @@ fn claim(map: &mut Map, cluster: &Cluster) {
     if let Some(spec) = child(map, "spec") {
         claim_spec(spec);
         if let (false, Some(class)) = (beta, &cluster.default_storage_class) {
-            ptr(spec, "storageClassName", Value::String(class.clone()));
+            ptr(spec, "storageClassName", Value::String(class.into()));
         }
     }
 }

@@ -89,7 +89,7 @@ pub(crate) fn ptr(map: &mut Map, key: &str, value: Value) {
 pub(crate) fn string(map: &mut Map, key: &str, value: &str) {
     let slot = map.entry(key.to_owned()).or_insert(Value::Null);
     if slot.is_null() || slot.as_str() == Some("") {
-        *slot = Value::String(value.to_owned());
+        *slot = Value::String(value.into());
     }
 }
 

@@ -105,7 +105,7 @@ pub fn resource_map(map: &mut Map, round: bool) {
 /// One quantity; a value that is not a quantity is left as written.
 fn one(value: &mut Value, round: bool) {
     let text = match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         Value::Number(n) => n.to_string(),
         _ => return,
     };
@@ -115,7 +115,7 @@ fn one(value: &mut Value, round: bool) {
     if round {
         q.round_up_milli();
     }
-    *value = Value::String(q.canonical());
+    *value = Value::String(q.canonical().into());
 }
 
 /// The canonical text of one quantity string (for tests and `--expand`).

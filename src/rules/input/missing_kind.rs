@@ -110,7 +110,7 @@ pub fn attempts_identity(value: &Value) -> bool {
 fn near_miss<'a>(map: &'a crate::base::value::Map, wanted: &str) -> Option<&'a str> {
     map.keys()
         .find(|k| k.as_str() != wanted && folded(k) == folded(wanted))
-        .map(crate::base::key::Key::as_str)
+        .map(crate::base::small_str::Key::as_str)
 }
 
 /// A key without case, `_` and `-`, to compare near-misses.

@@ -98,12 +98,12 @@ impl Rule for YamlImplicitType {
             return None;
         }
         Some(Fix {
-            title: format!("quote the value: {}", Value::String(raw.clone().into_owned())),
+            title: format!("quote the value: {}", Value::String(raw.clone().into())),
             safety: Safety::Safe,
             object,
             changes: vec![Change::Replace {
                 pointer: pointer.clone(),
-                value: Yaml::raw(Value::String(raw.clone().into_owned()).to_string()),
+                value: Yaml::raw(Value::String(raw.clone().into()).to_string()),
             }],
         })
     }
@@ -252,7 +252,7 @@ fn diagnostic(
     };
     let shown = if raw.is_empty() { "(empty)" } else { raw };
     let field = dotted(pointer);
-    let quoted = crate::base::value::Value::String(raw.to_owned()).to_string();
+    let quoted = crate::base::value::Value::String(raw.into()).to_string();
     let help = if raw.is_empty() {
         "write the string in quotes, or `\"\"` for an empty string".to_owned()
     } else {

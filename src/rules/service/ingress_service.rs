@@ -99,7 +99,7 @@ fn read_backend(ingress: &Object, at: &Pointer, out: &mut Vec<Backend>) {
         Some(Value::Number(n)) => n.as_i64().map(PortRef::Number),
         Some(Value::String(s)) => Some(match s.parse::<i64>() {
             Ok(n) => PortRef::Number(n),
-            Err(_) => PortRef::Name(s.clone()),
+            Err(_) => PortRef::Name(s.to_string()),
         }),
         _ => None,
     };

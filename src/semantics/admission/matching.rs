@@ -39,7 +39,7 @@ impl<'a> Target<'a> {
             .cloned()
             .unwrap_or_default();
         if let Some(ns) = &namespace {
-            namespace_labels.insert("kubernetes.io/metadata.name", Value::String(ns.clone()));
+            namespace_labels.insert("kubernetes.io/metadata.name", Value::String(ns.into()));
         }
         Target {
             object,

@@ -213,7 +213,7 @@ fn selects_generated(workload: &Object, selector: &Selector) -> bool {
             for k in ["job-name", "batch.kubernetes.io/job-name"] {
                 labels
                     .entry(k)
-                    .or_insert_with(|| Value::String(name.clone()));
+                    .or_insert_with(|| Value::String(name.as_str().into()));
             }
         }
         WorkloadKind::StatefulSet => {
@@ -230,11 +230,11 @@ fn selects_generated(workload: &Object, selector: &Selector) -> bool {
             };
             labels.insert(
                 "statefulset.kubernetes.io/pod-name".to_owned(),
-                Value::String(format!("{name}-{ordinal}")),
+                Value::String(format!("{name}-{ordinal}").into()),
             );
             labels.insert(
                 "apps.kubernetes.io/pod-index".to_owned(),
-                Value::String(ordinal.to_string()),
+                Value::String(ordinal.to_string().into()),
             );
         }
         _ => return false,

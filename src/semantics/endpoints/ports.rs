@@ -54,7 +54,7 @@ pub fn service_ports(service: &Object) -> Vec<ServicePort> {
                     // A quoted number is invalid (the schema says so); read it as meant.
                     Ok(0) => port.map(Target::Number),
                     Ok(n) => Some(Target::Number(n)),
-                    Err(_) => Some(Target::Name(s.clone())),
+                    Err(_) => Some(Target::Name(s.to_string())),
                 },
                 Some(Value::Number(n)) => match n.as_i64() {
                     Some(0) | None => port.map(Target::Number),

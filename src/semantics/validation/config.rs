@@ -162,11 +162,12 @@ pub fn limit_range(object: &Object, errs: &mut Errors) {
                 v.as_str().map_or_else(|| v.to_string(), str::to_owned),
             ))
         };
-        let mut names: Vec<&crate::base::key::Key> = ["min", "max", "default", "defaultRequest"]
-            .iter()
-            .filter_map(|f| item.get(*f).and_then(Value::as_object))
-            .flat_map(|m| m.keys())
-            .collect();
+        let mut names: Vec<&crate::base::small_str::Key> =
+            ["min", "max", "default", "defaultRequest"]
+                .iter()
+                .filter_map(|f| item.get(*f).and_then(Value::as_object))
+                .flat_map(|m| m.keys())
+                .collect();
         names.sort();
         names.dedup();
         // Each pair (lower field, upper field, where the server reports it, message).

@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn percents_and_cidrs() {
-        let v = |s: &str| crate::base::value::Value::String(s.to_owned());
+        let v = |s: &str| crate::base::value::Value::String(s.into());
         assert_eq!(IntOrPercent::of(&v("25%")), Some(IntOrPercent::Percent(25)));
         assert_eq!(IntOrPercent::of(&v("25")), Some(IntOrPercent::Malformed));
         assert_eq!(
