@@ -155,3 +155,55 @@ fn files_that_might_parse_differently_in_parts_keep_their_trees() {
         [(0, true), (1, true), (2, true), (3, false), (3, false)]
     );
 }
+
+/// A repository that outgrows the budget has less of it to spend, and none at twice it.
+#[test]
+fn the_budget_shrinks_as_the_repository_outgrows_it() {
+    assert_eq!(tapered(16, 0), 16);
+    assert_eq!(tapered(16, 16), 16);
+    assert_eq!(tapered(16, 20), 12);
+    assert_eq!(tapered(16, 31), 1);
+    assert_eq!(tapered(16, 32), 0);
+    assert_eq!(tapered(16, u64::MAX), 0);
+}
+
+/// Walked files of one size each: a budget of all three keeps every tree; of two, what is
+/// left (one file's worth) keeps one file's; of one and a half, none.
+#[test]
+fn a_run_keeps_trees_by_the_size_of_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = ["a", "b", "c"]
+        .iter()
+        .map(|name| {
+            let path = dir.path().join(format!("{name}.yaml"));
+            let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\n");
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    let size = std::fs::metadata(&paths[0]).unwrap().len();
+    let kept_files = |budget: u64| {
+        let inputs = Inputs {
+            files: paths
+                .iter()
+                .map(|p| InputPath {
+                    path: Some(p.clone()),
+                    explicit: false,
+                    context: false,
+                })
+                .collect(),
+            namespace: "default".into(),
+            limits: Limits {
+                kept_trees: Some(Arc::new(InputBudget::new(budget))),
+                ..Limits::default()
+            },
+            ..Inputs::default()
+        };
+        let c = compile(&inputs).unwrap();
+        assert_eq!(c.graph.docs.len(), 3);
+        c.graph.docs.iter().filter(|d| d.tree.is_some()).count()
+    };
+    assert_eq!(kept_files(3 * size), 3);
+    assert_eq!(kept_files(2 * size), 1);
+    assert_eq!(kept_files(3 * size / 2), 0);
+}
