@@ -167,7 +167,7 @@ fn the_budget_shrinks_as_the_repository_outgrows_it() {
     assert_eq!(tapered(16, u64::MAX), 0);
 }
 
-/// Walked files of one size each: a budget of all three keeps every tree; of two, what is
+/// Files of one size each: a budget of all three keeps every tree; of two, what is
 /// left (one file's worth) keeps one file's; of one and a half, none.
 #[test]
 fn a_run_keeps_trees_by_the_size_of_its_files() {
@@ -184,20 +184,11 @@ fn a_run_keeps_trees_by_the_size_of_its_files() {
     let size = std::fs::metadata(&paths[0]).unwrap().len();
     let kept_files = |budget: u64| {
         let inputs = Inputs {
-            files: paths
-                .iter()
-                .map(|p| InputPath {
-                    path: Some(p.clone()),
-                    explicit: false,
-                    context: false,
-                })
-                .collect(),
-            namespace: "default".into(),
             limits: Limits {
                 kept_trees: Some(Arc::new(InputBudget::new(budget))),
                 ..Limits::default()
             },
-            ..Inputs::default()
+            ..super::reparse_tests::named(&paths)
         };
         let c = compile(&inputs).unwrap();
         assert_eq!(c.graph.docs.len(), 3);

@@ -265,8 +265,12 @@ pub fn compile_reusing(inputs: &Inputs, reparse: Option<&Reparse>) -> Result<Com
         inputs.limits.max_file_bytes,
         &inputs.overlay,
     );
+    // The editor's server keeps every tree (`reparse`): its files are not even measured.
     let limits = Limits {
-        kept_trees: kept_trees_of_run(inputs, &builds),
+        kept_trees: match reparse {
+            Some(_) => inputs.limits.kept_trees.clone(),
+            None => kept_trees_of_run(inputs, &builds),
+        },
         ..inputs.limits.clone()
     };
     let parsed: Vec<ParsedFile> = inputs

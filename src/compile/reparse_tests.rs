@@ -3,7 +3,7 @@
 use super::*;
 
 /// The files named on the command line, in the default namespace.
-fn named(paths: &[PathBuf]) -> Inputs {
+pub(super) fn named(paths: &[PathBuf]) -> Inputs {
     Inputs {
         files: paths
             .iter()
